@@ -1,0 +1,302 @@
+// Package app wires one helhed process: plan, Redis, Temporal (embedded
+// under -dev), the worker, the HTTP server and the metrics server. The
+// workers command and the integration tests both start it through here, so
+// a test exercises exactly what an operator runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+
+	"helhed/activities"
+	"helhed/codec"
+	"helhed/config"
+	"helhed/devserver"
+	"helhed/metrics"
+	"helhed/plan"
+	"helhed/searchattr"
+	"helhed/store"
+	"helhed/web"
+	"helhed/workflows"
+)
+
+// Options are what a caller adds to the configuration.
+type Options struct {
+	Config *config.Config
+	Logger *slog.Logger
+	// Register adds workflows or activities beyond helhed's own; tests
+	// use it for probes.
+	Register func(worker.Registry)
+}
+
+// App is a running process. Stop it once.
+type App struct {
+	Config   *config.Config
+	Plan     *plan.Plan
+	Temporal client.Client
+	Redis    *store.Redis
+	Metrics  *metrics.Metrics
+
+	log      *slog.Logger
+	dev      *devserver.Server
+	worker   worker.Worker
+	http     *http.Server
+	metricsS *http.Server
+	httpLn   net.Listener
+	metricLn net.Listener
+	stops    []func(context.Context) error
+}
+
+// Start brings the process up and returns once it serves. On any error it
+// stops what it had started, so nothing is left half-way.
+func Start(ctx context.Context, opts Options) (_ *App, err error) {
+	cfg := opts.Config
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &App{Config: cfg, log: log}
+	defer func() {
+		if err != nil {
+			a.stop(context.Background())
+		}
+	}()
+
+	if a.Plan, err = LoadPlan(cfg.PlanFile, time.Now()); err != nil {
+		return nil, err
+	}
+	// Claim the HTTP ports first: a port in use is the commonest start
+	// failure and should cost nothing else.
+	if a.httpLn, err = listen("HTTP_ADDR", cfg.HTTPAddr); err != nil {
+		return nil, err
+	}
+	a.onStop(func(context.Context) error { return a.httpLn.Close() })
+	if a.metricLn, err = listen("METRICS_ADDR", cfg.MetricsAddr); err != nil {
+		return nil, err
+	}
+	a.onStop(func(context.Context) error { return a.metricLn.Close() })
+
+	if a.Metrics, err = metrics.New(); err != nil {
+		return nil, err
+	}
+	a.onStop(func(context.Context) error { return a.Metrics.Close() })
+	if err := a.Metrics.Registry.Register(metrics.NewPlanCollector(a.Plan)); err != nil {
+		return nil, fmt.Errorf("register plan metrics: %w", err)
+	}
+
+	redisURL := cfg.RedisURL
+	if a.Redis, err = store.Open(ctx, redisURL); err != nil {
+		return nil, err
+	}
+	a.onStop(func(context.Context) error { return a.Redis.Close() })
+
+	temporalAddr := cfg.TemporalAddress
+	if cfg.Dev {
+		a.dev, err = devserver.Start(ctx, devserver.Options{
+			DataDir:          cfg.DataDir,
+			FrontendAddr:     cfg.TemporalAddress,
+			UIAddr:           cfg.UIAddr,
+			Namespace:        cfg.TemporalNamespace,
+			SearchAttributes: searchattr.Definitions(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("embedded temporal (TEMPORAL_ADDRESS=%s, DATA_DIR=%s): %w", cfg.TemporalAddress, cfg.DataDir, err)
+		}
+		a.onStop(func(context.Context) error { return a.dev.Stop() })
+		temporalAddr = a.dev.FrontendAddr()
+	}
+
+	if a.Temporal, err = dialTemporal(ctx, cfg, temporalAddr, a.Metrics, log); err != nil {
+		return nil, err
+	}
+	a.onStop(func(context.Context) error { a.Temporal.Close(); return nil })
+
+	a.worker = worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
+	workflows.Register(a.worker)
+	activities.Register(a.worker)
+	if opts.Register != nil {
+		opts.Register(a.worker)
+	}
+	if err := a.worker.Start(); err != nil {
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	a.onStop(func(context.Context) error { a.worker.Stop(); return nil })
+
+	a.serve(cfg)
+	return a, nil
+}
+
+// serve starts both HTTP servers on the ports claimed at start.
+func (a *App) serve(cfg *config.Config) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", web.Health(
+		web.Check{Name: "temporal", Check: func(ctx context.Context) error {
+			_, err := a.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
+			return err
+		}},
+		web.Check{Name: "redis", Check: func(ctx context.Context) error {
+			return a.Redis.Ping(ctx).Err()
+		}},
+	))
+	a.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	metricsMux := http.NewServeMux()
+	metricsMux.Handle("GET /metrics", a.Metrics.Handler())
+	a.metricsS = &http.Server{Handler: metricsMux, ReadHeaderTimeout: 10 * time.Second}
+	for _, s := range []struct {
+		srv *http.Server
+		ln  net.Listener
+	}{{a.http, a.httpLn}, {a.metricsS, a.metricLn}} {
+		go func() {
+			if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.log.Error("http server stopped", "addr", s.ln.Addr().String(), "err", err)
+			}
+		}()
+		a.onStop(s.srv.Shutdown)
+	}
+}
+
+// HTTPAddr is the address the portal, API and /healthz listen on.
+func (a *App) HTTPAddr() string { return a.httpLn.Addr().String() }
+
+// MetricsAddr is the address /metrics listens on.
+func (a *App) MetricsAddr() string { return a.metricLn.Addr().String() }
+
+// TemporalUIAddr is the embedded UI's address, or "" without -dev.
+func (a *App) TemporalUIAddr() string {
+	if a.dev == nil {
+		return ""
+	}
+	return a.dev.UIAddr()
+}
+
+// TemporalAddr is the frontend the client talks to.
+func (a *App) TemporalAddr() string {
+	if a.dev != nil {
+		return a.dev.FrontendAddr()
+	}
+	return a.Config.TemporalAddress
+}
+
+// Stop shuts down in reverse order of start: HTTP stops taking requests,
+// the worker finishes its running tasks, then the client, Temporal and
+// Redis close.
+func (a *App) Stop(ctx context.Context) error { return a.stop(ctx) }
+
+func (a *App) onStop(f func(context.Context) error) { a.stops = append(a.stops, f) }
+
+func (a *App) stop(ctx context.Context) error {
+	var errs []error
+	for i := len(a.stops) - 1; i >= 0; i-- {
+		if err := a.stops[i](ctx); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	a.stops = nil
+	return errors.Join(errs...)
+}
+
+// LoadPlan reads PLAN_FILE, or picks the embedded plan whose period
+// contains now.
+func LoadPlan(file string, now time.Time) (*plan.Plan, error) {
+	if file != "" {
+		p, err := plan.LoadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("PLAN_FILE: %w", err)
+		}
+		return p, nil
+	}
+	p, err := plan.ForDate(now)
+	if err != nil {
+		return nil, fmt.Errorf("no embedded plan covers %s; set PLAN_FILE: %w", now.Format(time.DateOnly), err)
+	}
+	return p, nil
+}
+
+// ClientOptions are the options every helhed client uses: the namespace,
+// the encrypting data converter and the metrics bridge.
+func ClientOptions(cfg *config.Config, hostPort string, m *metrics.Metrics, log *slog.Logger) (client.Options, error) {
+	keys, err := cfg.PayloadKeys()
+	if err != nil {
+		return client.Options{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
+	}
+	c, err := codec.New(keys)
+	if err != nil {
+		return client.Options{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
+	}
+	dc := codec.DataConverter(c)
+	opts := client.Options{
+		HostPort:         hostPort,
+		Namespace:        cfg.TemporalNamespace,
+		DataConverter:    dc,
+		FailureConverter: codec.FailureConverter(dc),
+		Logger:           sdklog.NewStructuredLogger(log),
+	}
+	if m != nil {
+		opts.MetricsHandler = m.SDK
+	}
+	return opts, nil
+}
+
+func dialTemporal(ctx context.Context, cfg *config.Config, hostPort string, m *metrics.Metrics, log *slog.Logger) (client.Client, error) {
+	opts, err := ClientOptions(cfg, hostPort, m, log)
+	if err != nil {
+		return nil, err
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dialCtx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("temporal at %s (namespace %s) does not answer; check TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE: %w", hostPort, cfg.TemporalNamespace, err)
+	}
+	return c, nil
+}
+
+func listen(setting, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s=%s: cannot listen (port in use? set %s to another address): %w", setting, addr, setting, err)
+	}
+	return ln, nil
+}
+
+// Banner tells the user where everything is.
+func (a *App) Banner(w io.Writer) {
+	mode := "connected"
+	if a.Config.Dev {
+		mode = "dev (everything embedded)"
+	}
+	fmt.Fprintf(w, "helhed is running, %s\n", mode)
+	fmt.Fprintf(w, "  plan:        %s — %s\n", a.Plan.ID, a.Plan.Name)
+	fmt.Fprintf(w, "  temporal:    %s (namespace %s)\n", a.TemporalAddr(), a.Config.TemporalNamespace)
+	if ui := a.TemporalUIAddr(); ui != "" {
+		fmt.Fprintf(w, "  temporal UI: http://%s\n", ui)
+	}
+	fmt.Fprintf(w, "  portal/API:  http://%s (public URL %s)\n", a.HTTPAddr(), a.Config.PublicURL)
+	fmt.Fprintf(w, "  health:      http://%s/healthz\n", a.HTTPAddr())
+	fmt.Fprintf(w, "  metrics:     http://%s/metrics\n", a.MetricsAddr())
+	if a.Redis.Embedded() {
+		fmt.Fprintf(w, "  redis:       in-process (set REDIS_URL for a real one)\n")
+	} else {
+		fmt.Fprintf(w, "  redis:       %s\n", a.Redis.Options().Addr)
+	}
+	fmt.Fprintf(w, "  data dir:    %s\n", a.Config.DataDir)
+	for _, g := range a.Config.Generated {
+		switch g {
+		case "OPERATOR_TOKEN":
+			fmt.Fprintf(w, "  operator token: %s (generated for this run; set OPERATOR_TOKEN to keep one)\n", a.Config.OperatorToken)
+		case "PAYLOAD_KEY":
+			fmt.Fprintf(w, "  payload key: kept in %s/payload.key (set PAYLOAD_KEY in production)\n", a.Config.DataDir)
+		}
+	}
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}

@@ -1,0 +1,345 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sethvargo/go-envconfig"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"helhed/config"
+	"helhed/internal/testredis"
+	"helhed/workflows"
+)
+
+// shared is one dev App (embedded Temporal, real redis-server) for the
+// tests that do not restart or break anything.
+var shared *App
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	rs, err := testredis.Start()
+	if err != nil {
+		if !testredis.Required() {
+			fmt.Println("skipping app integration tests:", err)
+			return 0
+		}
+		fmt.Println(err)
+		return 1
+	}
+	defer rs.Stop()
+	dir, err := os.MkdirTemp("", "helhed-app")
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	cfg := mustConfig(map[string]string{"DATA_DIR": dir, "REDIS_URL": rs.URL()}, true)
+	shared, err = Start(context.Background(), Options{Config: cfg, Logger: quietLogger(), Register: registerProbes})
+	if err != nil {
+		fmt.Println("start shared app:", err)
+		return 1
+	}
+	defer shared.Stop(context.Background())
+	return m.Run()
+}
+
+// mustConfig builds a config on free loopback ports, UI off.
+func mustConfig(env map[string]string, dev bool) *config.Config {
+	base := map[string]string{
+		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
+		"TEMPORAL_UI_ADDR": "", "PLAN_FILE": "",
+	}
+	for k, v := range env {
+		base[k] = v
+	}
+	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(base), dev)
+	if err != nil {
+		panic(err)
+	}
+	return cfg
+}
+
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// Probe workflows exercise the stack; helhed's own workflows are tested in
+// their packages.
+type probeInput struct {
+	Phone string
+	Wait  time.Duration
+}
+
+func probeEcho(ctx workflow.Context, in probeInput) (string, error) {
+	if in.Wait > 0 {
+		if err := workflow.Sleep(ctx, in.Wait); err != nil {
+			return "", err
+		}
+	}
+	return "kontakt: " + in.Phone, nil
+}
+
+func registerProbes(r worker.Registry) {
+	r.RegisterWorkflowWithOptions(probeEcho, workflow.RegisterOptions{Name: "probe-echo"})
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestHealthzOK(t *testing.T) {
+	code, body := get(t, "http://"+shared.HTTPAddr()+"/healthz")
+	if code != http.StatusOK {
+		t.Fatalf("healthz %d: %s", code, body)
+	}
+	var got struct {
+		Status string            `json:"status"`
+		Checks map[string]string `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != "ok" || got.Checks["temporal"] != "ok" || got.Checks["redis"] != "ok" {
+		t.Fatalf("healthz body %s", body)
+	}
+}
+
+func TestMetricsHasSDKAndPlanFamilies(t *testing.T) {
+	// Run one workflow so the SDK has reported client and worker metrics.
+	runProbe(t, shared, "metrics-probe", probeInput{Phone: "-"})
+	code, body := get(t, "http://"+shared.MetricsAddr()+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("metrics %d", code)
+	}
+	for _, want := range []string{
+		"temporal_request_total",
+		"temporal_workflow_completed_total",
+		`helhed_plan_info{name="`,
+		`helhed_milestone_target{activity="brandkadet"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+func runProbe(t *testing.T, a *App, id string, in probeInput) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	run, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, "probe-echo", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out string
+	if err := run.Get(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestHistoryHoldsNoPlaintext reads the raw history with a client that has
+// no codec and finds neither the sensitive input nor the result.
+func TestHistoryHoldsNoPlaintext(t *testing.T) {
+	const phone = "+45 87 65 43 21"
+	out := runProbe(t, shared, "encryption-probe", probeInput{Phone: phone})
+	if out != "kontakt: "+phone {
+		t.Fatalf("result %q", out)
+	}
+	raw, err := client.Dial(client.Options{HostPort: shared.TemporalAddr(), Namespace: shared.Config.TemporalNamespace, Logger: nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	iter := raw.GetWorkflowHistory(context.Background(), "encryption-probe", "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var events int
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events++
+		b, err := json.Marshal(ev) // every field, payload bytes included (base64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, needle := range []string{phone, base64.StdEncoding.EncodeToString([]byte(phone))} {
+			if bytes.Contains(b, []byte(needle)) {
+				t.Fatalf("event %d (%s) holds plaintext %q", ev.GetEventId(), ev.GetEventType(), needle)
+			}
+		}
+		// Also look inside the payload bytes directly.
+		if attrs := ev.GetWorkflowExecutionStartedEventAttributes(); attrs != nil {
+			for _, p := range attrs.GetInput().GetPayloads() {
+				if bytes.Contains(p.GetData(), []byte(phone)) {
+					t.Fatal("start input holds plaintext")
+				}
+				if string(p.GetMetadata()["encoding"]) != "binary/encrypted" {
+					t.Fatalf("start input encoding %q", p.GetMetadata()["encoding"])
+				}
+			}
+		}
+	}
+	if events < 5 {
+		t.Fatalf("only %d events read", events)
+	}
+}
+
+// TestHealthzNamesRedisWhenDown runs a second, non-dev process against the
+// shared Temporal (as `go run ./workers` would) with its own Redis, then
+// stops that Redis.
+func TestHealthzNamesRedisWhenDown(t *testing.T) {
+	rs, err := testredis.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Stop()
+	cfg := mustConfig(map[string]string{
+		"TEMPORAL_ADDRESS": shared.TemporalAddr(), "REDIS_URL": rs.URL(),
+		"OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+	}, false)
+	a, err := Start(context.Background(), Options{Config: cfg, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Stop(context.Background())
+	if code, body := get(t, "http://"+a.HTTPAddr()+"/healthz"); code != http.StatusOK {
+		t.Fatalf("before: %d %s", code, body)
+	}
+	rs.Stop()
+	code, body := get(t, "http://"+a.HTTPAddr()+"/healthz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "redis") || !strings.Contains(body, `"temporal":"ok"`) {
+		t.Fatalf("after redis stopped: %d %s", code, body)
+	}
+}
+
+func TestStartErrorsNameTheSetting(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	closedPort := func() string {
+		l, _ := net.Listen("tcp", "127.0.0.1:0")
+		defer l.Close()
+		return l.Addr().String()
+	}()
+	badPlan := t.TempDir() + "/plan.yaml"
+	if err := os.WriteFile(badPlan, []byte("id: [unclosed\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"port in use", map[string]string{"HTTP_ADDR": busy.Addr().String()}, "HTTP_ADDR"},
+		{"metrics port in use", map[string]string{"METRICS_ADDR": busy.Addr().String()}, "METRICS_ADDR"},
+		{"bad plan", map[string]string{"PLAN_FILE": badPlan}, "PLAN_FILE"},
+		{"redis down", map[string]string{"REDIS_URL": "redis://" + closedPort}, "REDIS_URL"},
+		{"temporal down", map[string]string{"TEMPORAL_ADDRESS": closedPort, "REDIS_URL": shared.Config.RedisURL}, "TEMPORAL_ADDRESS"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := map[string]string{"OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+				"TEMPORAL_ADDRESS": shared.TemporalAddr(), "REDIS_URL": shared.Config.RedisURL}
+			for k, v := range c.env {
+				env[k] = v
+			}
+			a, err := Start(context.Background(), Options{Config: mustConfig(env, false), Logger: quietLogger()})
+			if err == nil {
+				a.Stop(context.Background())
+				t.Fatal("started")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %q does not name %s", err, c.want)
+			}
+		})
+	}
+}
+
+// TestRestartResumesTimer stops a dev process while a workflow waits on a
+// timer and starts a new one on the same DATA_DIR: the workflow completes.
+func TestRestartResumesTimer(t *testing.T) {
+	rs, err := testredis.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Stop()
+	dir := t.TempDir()
+	env := map[string]string{"DATA_DIR": dir, "REDIS_URL": rs.URL()}
+	first, err := Start(context.Background(), Options{Config: mustConfig(env, true), Logger: quietLogger(), Register: registerProbes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = first.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "restart-probe", TaskQueue: workflows.TaskQueue},
+		"probe-echo", probeInput{Phone: "x", Wait: 4 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForTimer(t, first, "restart-probe")
+	if err := first.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	second, err := Start(ctx, Options{Config: mustConfig(env, true), Logger: quietLogger(), Register: registerProbes})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	defer second.Stop(ctx)
+	waitCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	var out string
+	if err := second.Temporal.GetWorkflow(waitCtx, "restart-probe", "").Get(waitCtx, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out != "kontakt: x" {
+		t.Fatalf("result %q", out)
+	}
+}
+
+func waitForTimer(t *testing.T, a *App, id string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		iter := a.Temporal.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for iter.HasNext() {
+			ev, err := iter.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.GetEventType() == enumspb.EVENT_TYPE_TIMER_STARTED {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("timer never started")
+}

@@ -1,0 +1,197 @@
+// Package config reads helhed's settings from the environment (DESIGN.md §8)
+// and checks them before anything starts, so a bad setting is one clear
+// message naming the variable to change.
+package config
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sethvargo/go-envconfig"
+)
+
+// Config is every setting the workers and starter read.
+type Config struct {
+	TemporalAddress   string `env:"TEMPORAL_ADDRESS, default=127.0.0.1:7233"`
+	TemporalNamespace string `env:"TEMPORAL_NAMESPACE, default=default"`
+	RedisURL          string `env:"REDIS_URL"`
+	HTTPAddr          string `env:"HTTP_ADDR, default=127.0.0.1:8080"`
+	MetricsAddr       string `env:"METRICS_ADDR, default=127.0.0.1:9464"`
+	DataDir           string `env:"DATA_DIR, default=./data"`
+	PlanFile          string `env:"PLAN_FILE"`
+	PublicURL         string `env:"PUBLIC_URL, default=http://127.0.0.1:8080"`
+	SMTPURL           string `env:"SMTP_URL"`
+	MailFrom          string `env:"MAIL_FROM, default=helhedsplan@example.invalid"`
+	OperatorToken     string `env:"OPERATOR_TOKEN"`
+	// PayloadKey is the base64 AES-256 key that encrypts new payloads.
+	PayloadKey string `env:"PAYLOAD_KEY"`
+	// PayloadKeysOld are earlier keys (comma-separated base64) still
+	// accepted for decryption while histories written with them live.
+	PayloadKeysOld []string `env:"PAYLOAD_KEYS_OLD"`
+	StatbankURL    string   `env:"STATBANK_URL, default=https://api.statbank.dk/v1"`
+	// UIAddr is where -dev serves the Temporal UI; empty turns it off.
+	UIAddr   string `env:"TEMPORAL_UI_ADDR, default=127.0.0.1:8233"`
+	LogLevel string `env:"LOG_LEVEL, default=info"`
+
+	// Dev is set by the -dev flag, not the environment.
+	Dev bool
+	// Generated lists what Load made up under -dev (operator token,
+	// payload key), so the caller can tell the user.
+	Generated []string
+}
+
+// Error names the setting at fault.
+type Error struct {
+	Setting string
+	Problem string
+}
+
+func (e *Error) Error() string { return e.Setting + ": " + e.Problem }
+
+// Load reads the environment through lookuper (nil means the process
+// environment). With dev set it fills in what a developer's machine lacks:
+// a generated operator token, and a payload key kept under DATA_DIR so that
+// histories stay readable across restarts.
+func Load(ctx context.Context, lookuper envconfig.Lookuper, dev bool) (*Config, error) {
+	if lookuper == nil {
+		lookuper = envconfig.OsLookuper()
+	}
+	var cfg Config
+	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &cfg, Lookuper: lookuper}); err != nil {
+		return nil, fmt.Errorf("read environment: %w", err)
+	}
+	cfg.Dev = dev
+	if err := cfg.complete(); err != nil {
+		return nil, err
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+func (c *Config) complete() error {
+	if !c.Dev {
+		return nil
+	}
+	if c.OperatorToken == "" {
+		token := make([]byte, 24)
+		if _, err := rand.Read(token); err != nil {
+			return fmt.Errorf("generate operator token: %w", err)
+		}
+		c.OperatorToken = hex.EncodeToString(token)
+		c.Generated = append(c.Generated, "OPERATOR_TOKEN")
+	}
+	if c.PayloadKey == "" {
+		key, err := devPayloadKey(c.DataDir)
+		if err != nil {
+			return err
+		}
+		c.PayloadKey = key
+		c.Generated = append(c.Generated, "PAYLOAD_KEY")
+	}
+	return nil
+}
+
+// devPayloadKey returns the key kept in DATA_DIR/payload.key, making it on
+// first use. Losing it makes the dev histories unreadable, so it is never
+// regenerated over an existing file.
+func devPayloadKey(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "payload.key")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", &Error{"DATA_DIR", fmt.Sprintf("read %s: %v", path, err)}
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", fmt.Errorf("generate payload key: %w", err)
+	}
+	key := base64.StdEncoding.EncodeToString(raw)
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return "", &Error{"DATA_DIR", fmt.Sprintf("create %s: %v", dataDir, err)}
+	}
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", &Error{"DATA_DIR", fmt.Sprintf("write %s: %v", path, err)}
+	}
+	return key, nil
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if c.OperatorToken == "" {
+		errs = append(errs, &Error{"OPERATOR_TOKEN", "required without -dev (the operator API's bearer token)"})
+	} else if len(c.OperatorToken) < 16 {
+		errs = append(errs, &Error{"OPERATOR_TOKEN", "must be at least 16 characters"})
+	}
+	if c.PayloadKey == "" {
+		errs = append(errs, &Error{"PAYLOAD_KEY", "required without -dev (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)"})
+	} else if _, err := DecodeKey(c.PayloadKey); err != nil {
+		errs = append(errs, &Error{"PAYLOAD_KEY", err.Error()})
+	}
+	for i, k := range c.PayloadKeysOld {
+		if _, err := DecodeKey(k); err != nil {
+			errs = append(errs, &Error{"PAYLOAD_KEYS_OLD", fmt.Sprintf("key %d: %v", i+1, err)})
+		}
+	}
+	for _, a := range []struct{ name, addr string }{
+		{"TEMPORAL_ADDRESS", c.TemporalAddress}, {"HTTP_ADDR", c.HTTPAddr},
+		{"METRICS_ADDR", c.MetricsAddr}, {"TEMPORAL_UI_ADDR", c.UIAddr},
+	} {
+		if a.addr == "" && a.name == "TEMPORAL_UI_ADDR" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(a.addr); err != nil {
+			errs = append(errs, &Error{a.name, fmt.Sprintf("%q is not host:port", a.addr)})
+		}
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, &Error{"PUBLIC_URL", fmt.Sprintf("%q is not an http(s) URL", c.PublicURL)})
+	}
+	if c.RedisURL == "" && !c.Dev {
+		errs = append(errs, &Error{"REDIS_URL", "required without -dev (e.g. redis://127.0.0.1:6379/0)"})
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") {
+			errs = append(errs, &Error{"SMTP_URL", fmt.Sprintf("%q is not smtp:// or smtps://", c.SMTPURL)})
+		}
+	}
+	if c.DataDir == "" {
+		errs = append(errs, &Error{"DATA_DIR", "must not be empty"})
+	}
+	return errors.Join(errs...)
+}
+
+// DecodeKey parses a base64 AES-256 key.
+func DecodeKey(s string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		return nil, errors.New("not valid base64")
+	}
+	if len(key) != 32 {
+		return nil, fmt.Errorf("decodes to %d bytes, want 32", len(key))
+	}
+	return key, nil
+}
+
+// PayloadKeys returns the current key first, then the old ones.
+func (c *Config) PayloadKeys() ([][]byte, error) {
+	var keys [][]byte
+	for _, s := range append([]string{c.PayloadKey}, c.PayloadKeysOld...) {
+		k, err := DecodeKey(s)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}

@@ -1,0 +1,92 @@
+package config
+
+import (
+	"context"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sethvargo/go-envconfig"
+)
+
+var validKey = base64.StdEncoding.EncodeToString(make([]byte, 32))
+
+func load(t *testing.T, env map[string]string, dev bool) (*Config, error) {
+	t.Helper()
+	return Load(context.Background(), envconfig.MapLookuper(env), dev)
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := load(t, map[string]string{
+		"OPERATOR_TOKEN": "0123456789abcdef", "PAYLOAD_KEY": validKey, "REDIS_URL": "redis://127.0.0.1:6379/0",
+	}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.TemporalAddress != "127.0.0.1:7233" || cfg.HTTPAddr != "127.0.0.1:8080" ||
+		cfg.MetricsAddr != "127.0.0.1:9464" || cfg.DataDir != "./data" || cfg.TemporalNamespace != "default" ||
+		cfg.StatbankURL != "https://api.statbank.dk/v1" || cfg.PublicURL != "http://127.0.0.1:8080" {
+		t.Fatalf("defaults wrong: %+v", cfg)
+	}
+}
+
+func TestWithoutDevSecretsAreRequired(t *testing.T) {
+	_, err := load(t, map[string]string{}, false)
+	if err == nil {
+		t.Fatal("started without secrets")
+	}
+	for _, want := range []string{"OPERATOR_TOKEN", "PAYLOAD_KEY", "REDIS_URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func TestBadPayloadKeyNamed(t *testing.T) {
+	for _, key := range []string{"not base64!", base64.StdEncoding.EncodeToString(make([]byte, 16))} {
+		_, err := load(t, map[string]string{"OPERATOR_TOKEN": "0123456789abcdef", "PAYLOAD_KEY": key, "REDIS_URL": "redis://x:1"}, false)
+		if err == nil || !strings.Contains(err.Error(), "PAYLOAD_KEY") {
+			t.Errorf("key %q: want error naming PAYLOAD_KEY, got %v", key, err)
+		}
+	}
+}
+
+func TestBadAddressesNamed(t *testing.T) {
+	_, err := load(t, map[string]string{"HTTP_ADDR": "8080", "PUBLIC_URL": "ftp://x", "SMTP_URL": "http://mail"}, true)
+	if err == nil {
+		t.Fatal("accepted bad addresses")
+	}
+	for _, want := range []string{"HTTP_ADDR", "PUBLIC_URL", "SMTP_URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func TestDevGeneratesAndKeepsPayloadKey(t *testing.T) {
+	dir := t.TempDir()
+	first, err := load(t, map[string]string{"DATA_DIR": dir}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.OperatorToken == "" || first.PayloadKey == "" {
+		t.Fatal("dev did not generate secrets")
+	}
+	second, err := load(t, map[string]string{"DATA_DIR": dir}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.PayloadKey != first.PayloadKey {
+		t.Fatal("dev payload key changed across restarts; old histories would be unreadable")
+	}
+	info, err := os.Stat(filepath.Join(dir, "payload.key"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("payload.key: %v %v", info, err)
+	}
+	keys, err := second.PayloadKeys()
+	if err != nil || len(keys) != 1 || len(keys[0]) != 32 {
+		t.Fatalf("PayloadKeys: %v %v", keys, err)
+	}
+}

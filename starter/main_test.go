@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runStarter(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
+		getenv: func(k string) string { return vars[k] }}, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelpListsVerbs(t *testing.T) {
+	code, out, _ := runStarter(t, nil, "help")
+	if code != 0 || !strings.Contains(out, "plan validate") {
+		t.Fatalf("help: %d %s", code, out)
+	}
+	if code, _, errOut := runStarter(t, nil, "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Fatalf("unknown verb: %d %s", code, errOut)
+	}
+}
+
+func TestPlanValidate(t *testing.T) {
+	code, out, _ := runStarter(t, nil, "plan", "validate", "../plan/plans/randers-2021-25.yaml")
+	if code != 0 || !strings.Contains(out, "ok (randers-2021-25") {
+		t.Fatalf("valid plan: %d %s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	src, err := os.ReadFile("../plan/plans/randers-2021-25.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two faults at once: an unknown key and a board meeting far outside the period.
+	broken := strings.Replace(string(src), "\nname:", "\nbogus_key: 1\nname:", 1)
+	broken = strings.Replace(broken, "autumn: 2021-", "autumn: 2031-", 1)
+	if err := os.WriteFile(bad, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runStarter(t, nil, "plan", "validate", bad)
+	if code != 1 {
+		t.Fatalf("bad plan exit %d", code)
+	}
+	for _, want := range []string{"$.bogus_key", "$.governance.board.meetings[0].autumn", "bad.yaml:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "problem(s)") {
+		t.Errorf("stderr %q", errOut)
+	}
+	if code, _, _ := runStarter(t, nil, "plan", "validate"); code != 2 {
+		t.Errorf("missing FILE exit %d, want 2", code)
+	}
+}
+
+func TestPlanShow(t *testing.T) {
+	code, out, _ := runStarter(t, nil, "plan", "show", "randers-2021-25")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Gl. Jennumparken", "Brandkadet", "at-least 12 youths (unge) /year", "steering-group", "15-20 courses"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan show lacks %q", want)
+		}
+	}
+	code, out, _ = runStarter(t, nil, "plan", "show", "--json", "eksempel-2025-29")
+	if code != 0 || !strings.Contains(out, `"ID": "eksempel-2025-29"`) {
+		t.Fatalf("json: %d %.200s", code, out)
+	}
+}
