@@ -1,9 +1,19 @@
-// Package activities holds helhed's side effects (mail, Redis read model,
-// files, Statbank), as methods on structs that hold their dependencies.
+// Package activities holds side effects shared by every capability: sending
+// e-mail. Capability-specific activities live with their workflows.
 package activities
 
-import "go.temporal.io/sdk/worker"
+import (
+	"context"
 
-// Register adds every activity to a worker.
-func Register(r worker.ActivityRegistry) {
+	"helhed/mail"
+)
+
+// Mail sends e-mail for workflows. Sends are idempotent by Message.Key.
+type Mail struct {
+	Sender mail.Sender
+}
+
+// SendMail is the activity; register with worker.RegisterActivity(&Mail{...}).
+func (m *Mail) SendMail(ctx context.Context, msg mail.Message) error {
+	return m.Sender.Send(ctx, msg)
 }

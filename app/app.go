@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -22,6 +23,7 @@ import (
 	"helhed/codec"
 	"helhed/config"
 	"helhed/devserver"
+	"helhed/mail"
 	"helhed/metrics"
 	"helhed/plan"
 	"helhed/searchattr"
@@ -46,6 +48,9 @@ type App struct {
 	Temporal client.Client
 	Redis    *store.Redis
 	Metrics  *metrics.Metrics
+	Mail     mail.Sender
+	// Operator wraps a handler in the operator API's bearer-token check.
+	Operator func(http.Handler) http.Handler
 
 	log      *slog.Logger
 	dev      *devserver.Server
@@ -100,6 +105,11 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.onStop(func(context.Context) error { return a.Redis.Close() })
 
+	if a.Mail, err = mail.New(cfg.SMTPURL, cfg.MailFrom, filepath.Join(cfg.DataDir, "outbox"), store.MailMarker{R: a.Redis}); err != nil {
+		return nil, err
+	}
+	a.Operator = func(h http.Handler) http.Handler { return web.RequireOperator(cfg.OperatorToken, h) }
+
 	temporalAddr := cfg.TemporalAddress
 	if cfg.Dev {
 		a.dev, err = devserver.Start(ctx, devserver.Options{
@@ -122,8 +132,15 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	a.onStop(func(context.Context) error { a.Temporal.Close(); return nil })
 
 	a.worker = worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
-	workflows.Register(a.worker)
-	activities.Register(a.worker)
+	a.worker.RegisterActivity(&activities.Mail{Sender: a.Mail})
+	for _, m := range modules {
+		if m.Worker == nil {
+			continue
+		}
+		if err := m.Worker(a, a.worker); err != nil {
+			return nil, fmt.Errorf("%s: %w", m.Name, err)
+		}
+	}
 	if opts.Register != nil {
 		opts.Register(a.worker)
 	}
@@ -132,12 +149,22 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.onStop(func(context.Context) error { a.worker.Stop(); return nil })
 
-	a.serve(cfg)
+	if err := a.serve(); err != nil {
+		return nil, err
+	}
+	for _, m := range modules {
+		if m.Start == nil {
+			continue
+		}
+		if err := m.Start(a); err != nil {
+			return nil, fmt.Errorf("%s: %w", m.Name, err)
+		}
+	}
 	return a, nil
 }
 
 // serve starts both HTTP servers on the ports claimed at start.
-func (a *App) serve(cfg *config.Config) {
+func (a *App) serve() error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", web.Health(
 		web.Check{Name: "temporal", Check: func(ctx context.Context) error {
@@ -148,6 +175,14 @@ func (a *App) serve(cfg *config.Config) {
 			return a.Redis.Ping(ctx).Err()
 		}},
 	))
+	for _, m := range modules {
+		if m.Routes == nil {
+			continue
+		}
+		if err := m.Routes(a, mux); err != nil {
+			return fmt.Errorf("%s routes: %w", m.Name, err)
+		}
+	}
 	a.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	metricsMux := http.NewServeMux()
 	metricsMux.Handle("GET /metrics", a.Metrics.Handler())
@@ -163,6 +198,7 @@ func (a *App) serve(cfg *config.Config) {
 		}()
 		a.onStop(s.srv.Shutdown)
 	}
+	return nil
 }
 
 // HTTPAddr is the address the portal, API and /healthz listen on.

@@ -1,0 +1,57 @@
+package mail
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestOutboxWritesOnceAndIncludesInvite(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New("", "sekretariat@example.invalid", dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 5, 6, 14, 0, 0, 0, time.UTC)
+	inv := Invite{UID: "styregruppe-2026-05-06@helhed", Sequence: 1, Start: start, End: start.Add(2 * time.Hour),
+		Summary: "Styregruppemøde", Organizer: "sekretariat@example.invalid", Attendees: []string{"a@example.invalid"}, Stamp: start}
+	m := Message{Key: "meeting/2026-05-06/invite", To: []string{"a@example.invalid"}, Subject: "Invitation: styregruppemøde",
+		Text: "Kære styregruppe", HTML: "<p>Kære styregruppe</p>", Attachments: []Attachment{inv.Attachment()}}
+	for i := 0; i < 2; i++ { // a retried activity sends twice
+		if err := s.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if len(files) != 1 {
+		t.Fatalf("%d files in outbox, want 1", len(files))
+	}
+	b, _ := os.ReadFile(files[0])
+	for _, want := range []string{"text/calendar", "Message-ID: <meeting.2026-05-06.invite@helhed>"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf(".eml lacks %q", want)
+		}
+	}
+	ics := string(inv.ICS())
+	for _, want := range []string{"METHOD:REQUEST", "UID:styregruppe-2026-05-06@helhed", "SEQUENCE:1", "DTSTART:20260506T140000Z"} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("ics lacks %q:\n%s", want, ics)
+		}
+	}
+}
+
+func TestBadMessagesAndURLs(t *testing.T) {
+	s, _ := New("", "x@example.invalid", t.TempDir(), nil)
+	if err := s.Send(context.Background(), Message{To: []string{"a@example.invalid"}}); err == nil {
+		t.Error("message without key accepted")
+	}
+	if err := s.Send(context.Background(), Message{Key: "k"}); err == nil {
+		t.Error("message without recipient accepted")
+	}
+	if _, err := New("http://mail", "x@example.invalid", t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "SMTP_URL") {
+		t.Errorf("bad SMTP_URL: %v", err)
+	}
+}

@@ -1,0 +1,88 @@
+// Package workdays counts Danish weekdays: days that are neither weekend nor
+// a Danish public holiday (rickar/cal's dk list, which includes
+// Grundlovsdag and Store bededag until its abolition in 2024). Deadlines,
+// reminders and the eviction legal clock all count with it. Its functions
+// are pure, so workflows may call them.
+package workdays
+
+import (
+	"time"
+
+	"github.com/rickar/cal/v2"
+	"github.com/rickar/cal/v2/dk"
+
+	"helhed/plan"
+)
+
+var calendar = func() *cal.BusinessCalendar {
+	c := cal.NewBusinessCalendar()
+	c.AddHoliday(dk.Holidays...)
+	return c
+}()
+
+func noon(d plan.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
+}
+
+// IsWeekday reports whether d is a working day.
+func IsWeekday(d plan.Date) bool {
+	return calendar.IsWorkday(noon(d))
+}
+
+// Holiday names the public holiday on d, if any.
+func Holiday(d plan.Date) (string, bool) {
+	actual, observed, h := calendar.IsHoliday(noon(d))
+	if (actual || observed) && h != nil {
+		return h.Name, true
+	}
+	return "", false
+}
+
+// Add moves n weekdays from d: Add(d, 3) is the third weekday after d,
+// Add(d, -2) the second before it. Add(d, 0) is d itself.
+func Add(d plan.Date, n int) plan.Date {
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		d = d.AddDays(step)
+		if IsWeekday(d) {
+			n--
+		}
+	}
+	return d
+}
+
+// OnOrAfter is d if it is a weekday, else the next weekday. A deadline that
+// falls on a weekend or holiday moves here.
+func OnOrAfter(d plan.Date) plan.Date {
+	for !IsWeekday(d) {
+		d = d.AddDays(1)
+	}
+	return d
+}
+
+// OnOrBefore is d if it is a weekday, else the weekday before it. A meeting
+// derived from another date moves here.
+func OnOrBefore(d plan.Date) plan.Date {
+	for !IsWeekday(d) {
+		d = d.AddDays(-1)
+	}
+	return d
+}
+
+// Between counts the weekdays after from up to and including to (negative
+// when to is before from).
+func Between(from, to plan.Date) int {
+	if to.Before(from) {
+		return -Between(to, from)
+	}
+	n := 0
+	for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
+		if IsWeekday(d) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,186 @@
+// Package datarequest is the partner data request (kind "data-request"): a
+// durable task with a due date, reminders, escalation and a form or CSV
+// upload in the partner portal. Other workflows start it as a child and get
+// the accepted data back; operators start it ad hoc.
+//
+// This file is the contract other capabilities build on: keep its names
+// stable.
+package datarequest
+
+import "time"
+
+// Kind is the run kind in the operator API and the HelhedKind search attribute.
+const Kind = "data-request"
+
+// WorkflowName is the registered workflow type name.
+const WorkflowName = "DataRequest"
+
+// Update, query and signal names.
+const (
+	UpdateSubmit   = "submit"   // partner: Submission → SubmitResult
+	UpdateExtend   = "extend"   // operator: Extension
+	UpdateReassign = "reassign" // operator: Reassignment
+	UpdateCancel   = "cancel"   // operator: Cancellation
+	QueryState     = "state"    // → State
+)
+
+// FieldType is the type of a form field or a table column.
+type FieldType string
+
+// Field types.
+const (
+	Integer    FieldType = "integer"
+	Decimal    FieldType = "decimal"
+	Percentage FieldType = "percentage" // 0–100
+	Text       FieldType = "text"
+	Choice     FieldType = "choice"
+	DateField  FieldType = "date" // yyyy-mm-dd (dd-mm-yyyy accepted in forms)
+)
+
+// Field is one value asked for.
+type Field struct {
+	Key      string    `json:"key"`   // stable ASCII id, unique in the request
+	Label    string    `json:"label"` // Danish
+	Help     string    `json:"help,omitempty"`
+	Type     FieldType `json:"type"`
+	Unit     string    `json:"unit,omitempty"`
+	Required bool      `json:"required,omitempty"`
+	Choices  []string  `json:"choices,omitempty"` // for Choice
+	// PerArea asks for one value per area of Input.Areas; the answers are
+	// keyed "<key>@<area id>".
+	PerArea bool `json:"perArea,omitempty"`
+}
+
+// Column is one column of a table request.
+type Column struct {
+	Key      string    `json:"key"` // the CSV header expected (case-insensitive)
+	Label    string    `json:"label"`
+	Type     FieldType `json:"type"`
+	Required bool      `json:"required,omitempty"`
+	Choices  []string  `json:"choices,omitempty"`
+}
+
+// Table asks for a CSV upload with named columns.
+type Table struct {
+	Columns []Column `json:"columns"`
+	MaxRows int      `json:"maxRows,omitempty"` // default 100,000
+}
+
+// ReminderPolicy sets when reminders and the escalation go out, counted in
+// Danish weekdays (package workdays) relative to the due date.
+type ReminderPolicy struct {
+	BeforeDue     []int `json:"beforeDue"`     // weekdays before due, default [3]
+	OnDue         bool  `json:"onDue"`         // default true
+	AfterDue      []int `json:"afterDue"`      // weekdays after due, default [2]
+	EscalateAfter int   `json:"escalateAfter"` // weekdays after due, default 5; to the secretariat
+}
+
+// DefaultReminders is the policy when Input.Reminders is nil.
+func DefaultReminders() ReminderPolicy {
+	return ReminderPolicy{BeforeDue: []int{3}, OnDue: true, AfterDue: []int{2}, EscalateAfter: 5}
+}
+
+// Input starts a request. Exactly one of Fields and Table is set.
+type Input struct {
+	// RequestID is the business key, e.g. "meeting-2026-05-06/skole-x";
+	// the workflow ID is WorkflowID(RequestID). No personal data.
+	RequestID    string          `json:"requestId"`
+	Partner      string          `json:"partner"`           // plan partner id
+	Contact      string          `json:"contact,omitempty"` // e-mail; default the partner's plan contact
+	Title        string          `json:"title"`             // Danish
+	Instructions string          `json:"instructions"`      // Danish
+	Period       string          `json:"period,omitempty"`  // what it covers, e.g. "2026 Q1" or "2025-26"
+	Areas        []string        `json:"areas,omitempty"`   // plan area ids for PerArea fields
+	Due          string          `json:"due"`               // yyyy-mm-dd, Europe/Copenhagen end of day
+	Fields       []Field         `json:"fields,omitempty"`
+	Table        *Table          `json:"table,omitempty"`
+	Reminders    *ReminderPolicy `json:"reminders,omitempty"`
+	// Origin names who started it ("meeting-round/…", "operator"), for
+	// the secretariat's overview.
+	Origin string `json:"origin,omitempty"`
+}
+
+// WorkflowID derives the workflow ID from the business key.
+func WorkflowID(requestID string) string { return Kind + "/" + requestID }
+
+// Submission is what a partner sends: form values by field key (and
+// "<key>@<area>" for per-area fields), or a CSV body for a table.
+type Submission struct {
+	Values map[string]string `json:"values,omitempty"`
+	CSV    string            `json:"csv,omitempty"`
+	// SubmittedBy is "portal" or "operator"; never a person's name.
+	SubmittedBy string `json:"submittedBy,omitempty"`
+}
+
+// FieldError is a validation message for one field, CSV line or column.
+type FieldError struct {
+	Field   string `json:"field"`          // field key, "<key>@<area>", or "csv"
+	Line    int    `json:"line,omitempty"` // CSV line (1 = header)
+	Message string `json:"message"`        // Danish, for the partner
+}
+
+// ValidationError is returned by the submit validator; the portal shows
+// each message beside its field.
+type ValidationError struct {
+	Errors []FieldError `json:"errors"`
+}
+
+func (e *ValidationError) Error() string {
+	if len(e.Errors) == 0 {
+		return "ugyldig indsendelse"
+	}
+	msg := e.Errors[0].Field + ": " + e.Errors[0].Message
+	if len(e.Errors) > 1 {
+		msg += " (og flere fejl)"
+	}
+	return msg
+}
+
+// Extension moves the due date; reminders still ahead move with it.
+type Extension struct {
+	Due    string `json:"due"` // yyyy-mm-dd, after the current due date
+	Reason string `json:"reason,omitempty"`
+}
+
+// Reassignment sends the task to another contact of the partner.
+type Reassignment struct {
+	Contact string `json:"contact"` // e-mail
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Cancellation ends the request without data.
+type Cancellation struct {
+	Reason string `json:"reason"`
+}
+
+// Status values.
+const (
+	StatusOpen      = "open"
+	StatusAnswered  = "answered"
+	StatusCancelled = "cancelled"
+)
+
+// Result is what the workflow returns.
+type Result struct {
+	RequestID  string              `json:"requestId"`
+	Partner    string              `json:"partner"`
+	Status     string              `json:"status"` // answered or cancelled
+	Values     map[string]string   `json:"values,omitempty"`
+	Rows       []map[string]string `json:"rows,omitempty"` // table rows by column key
+	AnsweredAt time.Time           `json:"answeredAt,omitempty"`
+	Due        string              `json:"due"`
+	OnTime     bool                `json:"onTime"`
+	Reason     string              `json:"reason,omitempty"` // cancellation reason
+}
+
+// State is the query result: the request as it stands.
+type State struct {
+	Input         Input     `json:"input"`
+	Status        string    `json:"status"`
+	Due           string    `json:"due"`
+	Contact       string    `json:"contact"`
+	RemindersSent int       `json:"remindersSent"`
+	Escalated     bool      `json:"escalated"`
+	NextAction    time.Time `json:"nextAction,omitempty"` // next reminder/escalation
+	AnsweredAt    time.Time `json:"answeredAt,omitempty"`
+}
