@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"go.temporal.io/sdk/worker"
+
+	"helhed/runs"
 )
 
 // Module is one capability's wiring: its workflows and activities on the
@@ -20,6 +22,17 @@ type Module struct {
 	// Start runs after the worker and HTTP servers are up (e.g. schedule
 	// sync); its error stops the process from starting.
 	Start func(a *App) error
+	// Kinds are the workflow kinds operators can start (runs layer).
+	Kinds []runs.Kind
+}
+
+// Kinds lists every kind the wired modules offer.
+func Kinds() []runs.Kind {
+	var out []runs.Kind
+	for _, m := range modules {
+		out = append(out, m.Kinds...)
+	}
+	return out
 }
 
 // modules lists the capabilities this build wires, in start order.
