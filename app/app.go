@@ -16,11 +16,9 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
 	"helhed/activities"
-	"helhed/codec"
 	"helhed/config"
 	"helhed/devserver"
 	"helhed/mail"
@@ -28,6 +26,7 @@ import (
 	"helhed/plan"
 	"helhed/searchattr"
 	"helhed/store"
+	"helhed/tclient"
 	"helhed/web"
 	"helhed/workflows"
 )
@@ -126,7 +125,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		temporalAddr = a.dev.FrontendAddr()
 	}
 
-	if a.Temporal, err = dialTemporal(ctx, cfg, temporalAddr, a.Metrics, log); err != nil {
+	if a.Temporal, err = tclient.Dial(ctx, cfg, temporalAddr, a.Metrics.SDK, log); err != nil {
 		return nil, err
 	}
 	a.onStop(func(context.Context) error { a.Temporal.Close(); return nil })
@@ -256,45 +255,6 @@ func LoadPlan(file string, now time.Time) (*plan.Plan, error) {
 		return nil, fmt.Errorf("no embedded plan covers %s; set PLAN_FILE: %w", now.Format(time.DateOnly), err)
 	}
 	return p, nil
-}
-
-// ClientOptions are the options every helhed client uses: the namespace,
-// the encrypting data converter and the metrics bridge.
-func ClientOptions(cfg *config.Config, hostPort string, m *metrics.Metrics, log *slog.Logger) (client.Options, error) {
-	keys, err := cfg.PayloadKeys()
-	if err != nil {
-		return client.Options{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
-	}
-	c, err := codec.New(keys)
-	if err != nil {
-		return client.Options{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
-	}
-	dc := codec.DataConverter(c)
-	opts := client.Options{
-		HostPort:         hostPort,
-		Namespace:        cfg.TemporalNamespace,
-		DataConverter:    dc,
-		FailureConverter: codec.FailureConverter(dc),
-		Logger:           sdklog.NewStructuredLogger(log),
-	}
-	if m != nil {
-		opts.MetricsHandler = m.SDK
-	}
-	return opts, nil
-}
-
-func dialTemporal(ctx context.Context, cfg *config.Config, hostPort string, m *metrics.Metrics, log *slog.Logger) (client.Client, error) {
-	opts, err := ClientOptions(cfg, hostPort, m, log)
-	if err != nil {
-		return nil, err
-	}
-	dialCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	c, err := client.DialContext(dialCtx, opts)
-	if err != nil {
-		return nil, fmt.Errorf("temporal at %s (namespace %s) does not answer; check TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE: %w", hostPort, cfg.TemporalNamespace, err)
-	}
-	return c, nil
 }
 
 func listen(setting, addr string) (net.Listener, error) {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// apiBase is the operator API the CLI talks to for read-model views:
+// HELHED_URL, else http://$HTTP_ADDR, else the default address.
+func apiBase(e *env) string {
+	if u := e.getenv("HELHED_URL"); u != "" {
+		return strings.TrimRight(u, "/")
+	}
+	if a := e.getenv("HTTP_ADDR"); a != "" {
+		return "http://" + a
+	}
+	return "http://127.0.0.1:8080"
+}
+
+// apiCall sends a request with the operator token and decodes a JSON
+// answer into out (when non-nil). A non-2xx answer becomes an error
+// carrying the API's message.
+func apiCall(ctx context.Context, e *env, method, path, contentType string, body io.Reader, out any) error {
+	token := e.getenv("OPERATOR_TOKEN")
+	if token == "" {
+		return usageError("OPERATOR_TOKEN is not set (workers -dev prints it at start)")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, apiBase(e)+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("operator API at %s does not answer (is workers running? set HELHED_URL): %w", apiBase(e), err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		var apiErr struct {
+			Error string `json:"error"`
+			Field string `json:"field"`
+		}
+		if json.Unmarshal(raw, &apiErr) == nil && apiErr.Error != "" {
+			if apiErr.Field != "" {
+				return fmt.Errorf("%s (%s): %s", resp.Status, apiErr.Field, apiErr.Error)
+			}
+			return fmt.Errorf("%s: %s", resp.Status, apiErr.Error)
+		}
+		return fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(raw))
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return fmt.Errorf("decode API answer: %w", err)
+		}
+	}
+	return nil
+}
