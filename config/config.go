@@ -37,7 +37,11 @@ type Config struct {
 	// PayloadKeysOld are earlier keys (comma-separated base64) still
 	// accepted for decryption while histories written with them live.
 	PayloadKeysOld []string `env:"PAYLOAD_KEYS_OLD"`
-	StatbankURL    string   `env:"STATBANK_URL, default=https://api.statbank.dk/v1"`
+	// PseudonymKey (base64, ≥ 32 bytes) keys the pseudonymous tenancy and
+	// pupil ids. It must outlive PAYLOAD_KEY rotations; unset, a key is
+	// derived from the current PAYLOAD_KEY.
+	PseudonymKey string `env:"PSEUDONYM_KEY"`
+	StatbankURL  string `env:"STATBANK_URL, default=https://api.statbank.dk/v1"`
 	// UIAddr is where -dev serves the Temporal UI; empty turns it off.
 	UIAddr   string `env:"TEMPORAL_UI_ADDR, default=127.0.0.1:8233"`
 	LogLevel string `env:"LOG_LEVEL, default=info"`
@@ -156,6 +160,13 @@ func (c *Config) validate() error {
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, &Error{"PUBLIC_URL", fmt.Sprintf("%q is not an http(s) URL", c.PublicURL)})
+	}
+	if c.PseudonymKey != "" {
+		if k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(c.PseudonymKey)); err != nil {
+			errs = append(errs, &Error{"PSEUDONYM_KEY", "not valid base64"})
+		} else if len(k) < 32 {
+			errs = append(errs, &Error{"PSEUDONYM_KEY", fmt.Sprintf("decodes to %d bytes, want at least 32", len(k))})
+		}
 	}
 	if c.RedisURL == "" && !c.Dev {
 		errs = append(errs, &Error{"REDIS_URL", "required without -dev (e.g. redis://127.0.0.1:6379/0)"})

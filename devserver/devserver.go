@@ -31,6 +31,7 @@ import (
 	"go.temporal.io/server/common/resolver"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	// The server and the plan both need Europe/Copenhagen on machines
 	// without a zoneinfo database.
@@ -55,6 +56,10 @@ type Options struct {
 	Namespace string
 	// SearchAttributes are registered on the namespace at start.
 	SearchAttributes map[string]enumspb.IndexedValueType
+	// Retention keeps closed workflows this long [400 days, as in
+	// docker-compose]. The read model is rebuilt from Temporal, so a short
+	// retention would erase closed rounds and quarters from the dashboards.
+	Retention time.Duration
 	// LogLevel of the server's own log [info]. The log goes to
 	// DATA_DIR/temporal.log (discarded when InMemory), keeping the
 	// terminal for helhed's own messages.
@@ -79,6 +84,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	if opts.FrontendAddr == "" {
 		opts.FrontendAddr = "127.0.0.1:7233"
+	}
+	if opts.Retention == 0 {
+		opts.Retention = 400 * 24 * time.Hour
 	}
 	if opts.LogLevel == "" {
 		opts.LogLevel = "info"
@@ -279,6 +287,7 @@ func prepareDatabase(opts Options, sqlCfg *config.SQL) error {
 	if err != nil {
 		return fmt.Errorf("namespace %q: %w", opts.Namespace, err)
 	}
+	ns.Detail.Config.Retention = durationpb.New(opts.Retention)
 	if err := sqliteschema.CreateNamespaces(sqlCfg, ns); err != nil {
 		return fmt.Errorf("register namespace %q in %s (delete the file to start afresh): %w", opts.Namespace, sqlCfg.DatabaseName, err)
 	}

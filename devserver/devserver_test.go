@@ -65,3 +65,24 @@ func TestPortInUseIsNamed(t *testing.T) {
 		t.Fatalf("want a port-in-use error, got %v", err)
 	}
 }
+
+func TestRetentionOutlivesAPlanYear(t *testing.T) {
+	ctx := context.Background()
+	s, err := Start(ctx, Options{DataDir: t.TempDir(), FrontendAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	c, err := client.Dial(client.Options{HostPort: s.FrontendAddr(), Namespace: s.Namespace(), Logger: quietSDKLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	resp, err := c.WorkflowService().DescribeNamespace(ctx, describeNamespace(s.Namespace()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resp.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration(); got != 400*24*time.Hour {
+		t.Fatalf("retention %v, want 400 days", got)
+	}
+}

@@ -29,6 +29,10 @@ type Message struct {
 	Text        string
 	HTML        string
 	Attachments []Attachment
+	// Invite, when set, is rendered to an .ics attachment by the sender.
+	// Workflows pass the invitation as data and leave the rendering (which
+	// iterates maps inside the iCalendar library) to the activity.
+	Invite *Invite
 }
 
 // Attachment is a file sent with a message.
@@ -90,7 +94,11 @@ func build(from string, m Message) (*gomail.Msg, error) {
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
-	for _, a := range m.Attachments {
+	attachments := m.Attachments
+	if m.Invite != nil {
+		attachments = append(attachments, m.Invite.Attachment())
+	}
+	for _, a := range attachments {
 		opts := []gomail.FileOption{}
 		if a.ContentType != "" {
 			opts = append(opts, gomail.WithFileContentType(gomail.ContentType(a.ContentType)))

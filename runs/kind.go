@@ -9,6 +9,26 @@ package runs
 
 import "helhed/plan"
 
+// Conventions beyond the fields below, which the operator layer relies on:
+//
+//   - Input and Update argument types are structs with json tags. Optional
+//     struct tags feed the generated operator forms: `label:"…"` (Danish
+//     field label), `help:"…"` (Danish hint) and `form:"textarea"` (a
+//     multi-line text). time.Time fields take RFC 3339 in JSON and a local
+//     (Europe/Copenhagen) date-time in the forms.
+//   - The workflow upserts the HelhedStage search attribute (and HelhedDueAt
+//     for its next deadline); Start sets HelhedKind and HelhedPlan.
+//   - The StateQuery result may carry top-level fields the layer reads:
+//     "stage" (used until the search attribute is visible), "openTasks" (a
+//     list of Task) and "accepts" (the Update names the current stage
+//     accepts), so pages offer only what the run takes.
+//   - A kind with an Update named "cancel" takes {"reason": "…"} in it; the
+//     layer's Cancel uses it. Other kinds are cancelled through Temporal,
+//     with the reason recorded first as the SignalCancelReason signal.
+//   - Update validators that reject a bad argument return an error from
+//     Invalid(field, msg) (or a *FieldError); any other rejection means the
+//     run's current stage does not accept the Update (HTTP 409).
+
 // Kind describes one workflow kind of DESIGN.md §8.
 type Kind struct {
 	// Name is the API kind, e.g. "data-request".
@@ -32,6 +52,30 @@ type Kind struct {
 	// Queries names a query returning the run's state for its page
 	// ("" when the kind has none).
 	StateQuery string
+
+	// Example returns a valid input for the plan (optional). The API tests
+	// start every kind with it; GET /api/v1/kinds and `starter kinds --json`
+	// show it as a sample.
+	Example func(p *plan.Plan) any
+	// Choices lists the allowed values of input fields, by JSON field
+	// name, for the start form's drop-downs (optional).
+	Choices func(p *plan.Plan) map[string][]Choice
+	// StageTitles are Danish names of the HelhedStage values (optional).
+	StageTitles map[string]string
+}
+
+// Choice is one allowed value of a field, with its Danish label.
+type Choice struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// Task is an open task of a run, as the StateQuery reports it.
+type Task struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`           // Danish
+	Owner string `json:"owner,omitempty"` // role or partner id, never a person
+	Due   string `json:"due,omitempty"`   // RFC 3339 or yyyy-mm-dd
 }
 
 // Update is one operator action on a running workflow.
@@ -41,6 +85,8 @@ type Update struct {
 	Description string
 	// NewArg returns a pointer to the zero argument, decoded strictly.
 	NewArg func() any
+	// Choices lists allowed values of argument fields for the form (optional).
+	Choices func(p *plan.Plan) map[string][]Choice
 }
 
 // FieldError is a bad input, naming the JSON field (dotted path for nested
