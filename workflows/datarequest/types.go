@@ -7,7 +7,12 @@
 // stable.
 package datarequest
 
-import "time"
+import (
+	"fmt"
+	"time"
+
+	"helhed/runs"
+)
 
 // Kind is the run kind in the operator API and the HelhedKind search attribute.
 const Kind = "data-request"
@@ -114,9 +119,10 @@ type Submission struct {
 
 // FieldError is a validation message for one field, CSV line or column.
 type FieldError struct {
-	Field   string `json:"field"`          // field key, "<key>@<area>", or "csv"
-	Line    int    `json:"line,omitempty"` // CSV line (1 = header)
-	Message string `json:"message"`        // Danish, for the partner
+	Field   string `json:"field"`            // field key, "<key>@<area>", "csv", or "" for the whole request
+	Line    int    `json:"line,omitempty"`   // CSV line (1 = header)
+	Column  string `json:"column,omitempty"` // CSV column key, for a cell's error
+	Message string `json:"message"`          // Danish, for the partner
 }
 
 // ValidationError is returned by the submit validator; the portal shows
@@ -129,7 +135,16 @@ func (e *ValidationError) Error() string {
 	if len(e.Errors) == 0 {
 		return "ugyldig indsendelse"
 	}
-	msg := e.Errors[0].Field + ": " + e.Errors[0].Message
+	first := e.Errors[0]
+	msg := first.Message
+	switch {
+	case first.Line > 0 && first.Column != "":
+		msg = fmt.Sprintf("linje %d, kolonne %s: %s", first.Line, first.Column, msg)
+	case first.Line > 0:
+		msg = fmt.Sprintf("linje %d: %s", first.Line, msg)
+	case first.Field != "":
+		msg = first.Field + ": " + msg
+	}
 	if len(e.Errors) > 1 {
 		msg += " (og flere fejl)"
 	}
@@ -160,6 +175,16 @@ const (
 	StatusCancelled = "cancelled"
 )
 
+// SubmitResult is what the submit Update returns once the data is
+// accepted.
+type SubmitResult struct {
+	RequestID  string    `json:"requestId"`
+	AnsweredAt time.Time `json:"answeredAt"`
+	OnTime     bool      `json:"onTime"`
+	Values     int       `json:"values"` // number of values accepted
+	Rows       int       `json:"rows"`   // number of table rows accepted
+}
+
 // Result is what the workflow returns.
 type Result struct {
 	RequestID  string              `json:"requestId"`
@@ -183,4 +208,37 @@ type State struct {
 	Escalated     bool      `json:"escalated"`
 	NextAction    time.Time `json:"nextAction,omitempty"` // next reminder/escalation
 	AnsweredAt    time.Time `json:"answeredAt,omitempty"`
+	// Added for the read model and its rebuild from Temporal.
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	OnTime    bool      `json:"onTime"`
+	Version   int64     `json:"version"` // bumped on every change of state
+	// For the run layer's pages (runs/kind.go conventions): the partner's
+	// open task, and the Updates the request takes now.
+	OpenTasks []runs.Task `json:"openTasks,omitempty"`
+	Accepts   []string    `json:"accepts"`
+}
+
+// Task is a request as the read model (Redis, helhed:task:*) holds it for
+// the portal, the task list and the metrics. It carries no contact
+// address and no answers: those stay in the workflow.
+type Task struct {
+	RequestID     string    `json:"requestId"`
+	WorkflowID    string    `json:"workflowId"`
+	Partner       string    `json:"partner"`
+	Title         string    `json:"title"`
+	Instructions  string    `json:"instructions,omitempty"`
+	Period        string    `json:"period,omitempty"`
+	Areas         []string  `json:"areas,omitempty"`
+	Fields        []Field   `json:"fields,omitempty"`
+	Table         *Table    `json:"table,omitempty"`
+	Due           string    `json:"due"`
+	Status        string    `json:"status"`  // StatusOpen, StatusAnswered or StatusCancelled
+	Overdue       bool      `json:"overdue"` // open and past the due date; computed when read
+	CreatedAt     time.Time `json:"createdAt"`
+	AnsweredAt    time.Time `json:"answeredAt,omitzero"`
+	OnTime        bool      `json:"onTime"`
+	RemindersSent int       `json:"remindersSent"`
+	Escalated     bool      `json:"escalated"`
+	Origin        string    `json:"origin,omitempty"`
+	Version       int64     `json:"version"`
 }

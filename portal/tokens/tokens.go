@@ -1,0 +1,170 @@
+// Package tokens issues the partner portal's link tokens. A partner has at
+// most one live token. Redis keeps only the token's SHA-256 hash (mapped to
+// the partner, with a TTL) and a random nonce; the token itself is an HMAC
+// of the nonce under a server secret, so the e-mail activity can put the
+// same link in every message without Redis ever holding the token, and a
+// copy of Redis alone opens nothing.
+package tokens
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// KeyPrefix starts every Redis key of the portal.
+const KeyPrefix = "helhed:portal:"
+
+const (
+	keyToken   = KeyPrefix + "token:"   // + sha256(token) hex → partner id
+	keyPartner = KeyPrefix + "partner:" // + partner → hash {nonce, hash}
+)
+
+// DefaultTTL is how long a link lives after it was last put in an e-mail
+// or issued.
+const DefaultTTL = 120 * 24 * time.Hour
+
+var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+
+// Tokens issues, looks up, rotates and revokes partner tokens.
+type Tokens struct {
+	R      redis.Cmdable
+	Secret []byte        // DeriveSecret(PAYLOAD_KEY)
+	TTL    time.Duration // 0 means DefaultTTL
+}
+
+// Issued is a live token.
+type Issued struct {
+	Token     string
+	ExpiresAt time.Time
+}
+
+// DeriveSecret derives the portal's secret from the payload key, so no
+// further secret needs configuring. Purpose separates uses (tokens, CSRF).
+func DeriveSecret(payloadKey []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, payloadKey)
+	m.Write([]byte("helhed/portal/v1/" + purpose))
+	return m.Sum(nil)
+}
+
+// Hash is what Redis stores for a token.
+func Hash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func (t *Tokens) ttl() time.Duration {
+	if t.TTL > 0 {
+		return t.TTL
+	}
+	return DefaultTTL
+}
+
+func (t *Tokens) derive(partner, nonce string) string {
+	m := hmac.New(sha256.New, t.Secret)
+	m.Write([]byte("token\x00" + partner + "\x00" + nonce))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// ensureScript returns the live nonce and hash of a partner, refreshing
+// their TTL, or installs the new ones given (dropping a stale hash). It is
+// one script so that concurrent e-mails to one partner agree on one token.
+var ensureScript = redis.NewScript(`
+local h = redis.call('HGET', KEYS[1], 'hash')
+if ARGV[6] == '0' and h and redis.call('EXISTS', ARGV[4] .. h) == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+  redis.call('EXPIRE', ARGV[4] .. h, ARGV[3])
+  return {redis.call('HGET', KEYS[1], 'nonce'), h}
+end
+if h then redis.call('DEL', ARGV[4] .. h) end
+redis.call('HSET', KEYS[1], 'nonce', ARGV[1], 'hash', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('SET', ARGV[4] .. ARGV[2], ARGV[5], 'EX', ARGV[3])
+return {ARGV[1], ARGV[2]}`)
+
+// Ensure returns the partner's live token, extending its life, or issues
+// one.
+func (t *Tokens) Ensure(ctx context.Context, partner string) (Issued, error) {
+	return t.put(ctx, partner, false)
+}
+
+// Rotate issues a new token for the partner; the old one stops working.
+func (t *Tokens) Rotate(ctx context.Context, partner string) (Issued, error) {
+	return t.put(ctx, partner, true)
+}
+
+func (t *Tokens) put(ctx context.Context, partner string, replace bool) (Issued, error) {
+	if len(t.Secret) < 32 {
+		return Issued{}, errors.New("portal tokens: secret not set")
+	}
+	nonceBytes := make([]byte, 16)
+	if _, err := rand.Read(nonceBytes); err != nil {
+		return Issued{}, fmt.Errorf("portal token nonce: %w", err)
+	}
+	nonce := hex.EncodeToString(nonceBytes)
+	token := t.derive(partner, nonce)
+	flag := "0"
+	if replace {
+		flag = "1"
+	}
+	ttl := t.ttl()
+	res, err := ensureScript.Run(ctx, t.R, []string{keyPartner + partner},
+		nonce, Hash(token), int64(ttl/time.Second), keyToken, partner, flag).StringSlice()
+	if err != nil {
+		return Issued{}, fmt.Errorf("portal token for %s: %w", partner, err)
+	}
+	if len(res) != 2 {
+		return Issued{}, fmt.Errorf("portal token for %s: unexpected answer %v", partner, res)
+	}
+	got := t.derive(partner, res[0])
+	if Hash(got) != res[1] {
+		// The secret changed (PAYLOAD_KEY rotated): the stored token can no
+		// longer be derived, so it is replaced.
+		if replace {
+			return Issued{}, fmt.Errorf("portal token for %s: stored hash does not match", partner)
+		}
+		return t.put(ctx, partner, true)
+	}
+	return Issued{Token: got, ExpiresAt: time.Now().Add(ttl)}, nil
+}
+
+// Revoke ends the partner's token; it reports whether there was one.
+func (t *Tokens) Revoke(ctx context.Context, partner string) (bool, error) {
+	h, err := t.R.HGet(ctx, keyPartner+partner, "hash").Result()
+	if err == redis.Nil {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("revoke portal token for %s: %w", partner, err)
+	}
+	n, err := t.R.Del(ctx, keyToken+h, keyPartner+partner).Result()
+	if err != nil {
+		return false, fmt.Errorf("revoke portal token for %s: %w", partner, err)
+	}
+	return n == 2, nil
+}
+
+// Lookup returns the partner a token belongs to; ok is false for a
+// malformed, unknown, expired or revoked token.
+func (t *Tokens) Lookup(ctx context.Context, token string) (partner string, ok bool, err error) {
+	if !tokenPattern.MatchString(token) {
+		return "", false, nil
+	}
+	partner, err = t.R.Get(ctx, keyToken+Hash(token)).Result()
+	if err == redis.Nil {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("look up portal token: %w", err)
+	}
+	return partner, true, nil
+}

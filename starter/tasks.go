@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"text/tabwriter"
+	"time"
+)
+
+// task is what the starter shows of GET /api/v1/tasks.
+type task struct {
+	RequestID     string    `json:"requestId"`
+	Partner       string    `json:"partner"`
+	Title         string    `json:"title"`
+	Due           string    `json:"due"`
+	Status        string    `json:"status"`
+	Overdue       bool      `json:"overdue"`
+	AnsweredAt    time.Time `json:"answeredAt"`
+	OnTime        bool      `json:"onTime"`
+	RemindersSent int       `json:"remindersSent"`
+	Escalated     bool      `json:"escalated"`
+}
+
+// tasks [--partner P] [--status S] [--overdue] [--json]
+func tasksList(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("tasks", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	partner := fs.String("partner", "", "plan partner id")
+	status := fs.String("status", "", "open, overdue, done or cancelled")
+	overdue := fs.Bool("overdue", false, "only overdue tasks (same as --status overdue)")
+	asJSON := fs.Bool("json", false, "print the API's JSON")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return usageError("tasks [--partner P] [--status open|overdue|done|cancelled] [--overdue] [--json]")
+	}
+	if *overdue {
+		if *status != "" && *status != "overdue" {
+			return usageError("--overdue and --status %s contradict each other", *status)
+		}
+		*status = "overdue"
+	}
+	q := url.Values{}
+	if *partner != "" {
+		q.Set("partner", *partner)
+	}
+	if *status != "" {
+		q.Set("status", *status)
+	}
+	var raw json.RawMessage
+	if err := apiCall(ctx, e, "GET", "/api/v1/tasks?"+q.Encode(), "", nil, &raw); err != nil {
+		return err
+	}
+	if *asJSON {
+		var buf bytes.Buffer
+		_ = json.Indent(&buf, raw, "", "  ")
+		fmt.Fprintln(e.stdout, buf.String())
+		return nil
+	}
+	var got struct {
+		Tasks []task `json:"tasks"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		return fmt.Errorf("decode API answer: %w", err)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REQUEST\tPARTNER\tDUE\tSTATUS\tREMINDERS\tANSWERED\tTITLE")
+	for _, t := range got.Tasks {
+		st := t.Status
+		if t.Overdue {
+			st = "overdue"
+		}
+		if t.Escalated && t.Status == "open" {
+			st += ",escalated"
+		}
+		answered := ""
+		if !t.AnsweredAt.IsZero() {
+			answered = t.AnsweredAt.Local().Format("2006-01-02 15:04")
+			if !t.OnTime {
+				answered += " (late)"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", t.RequestID, t.Partner, t.Due, st, t.RemindersSent, answered, t.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "%d task(s)\n", len(got.Tasks))
+	return nil
+}
+
+// task submit REQUEST-ID (--values FILE | --csv FILE)
+func taskSubmit(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("task submit", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	values := fs.String("values", "", "JSON object of field key → value")
+	csvFile := fs.String("csv", "", "CSV table")
+	var id string
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		id, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil || id == "" || fs.NArg() > 0 || (*values == "") == (*csvFile == "") {
+		return usageError("task submit REQUEST-ID (--values FILE.json | --csv FILE.csv)")
+	}
+	sub := map[string]any{"submittedBy": "operator"}
+	if *values != "" {
+		raw, err := readInput(e, *values)
+		if err != nil {
+			return err
+		}
+		var v map[string]string
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return usageError("--values: want a JSON object of strings: %v", err)
+		}
+		sub["values"] = v
+	} else {
+		raw, err := readInput(e, *csvFile)
+		if err != nil {
+			return err
+		}
+		sub["csv"] = string(raw)
+	}
+	body, _ := json.Marshal(sub)
+	var res struct {
+		AnsweredAt time.Time `json:"answeredAt"`
+		OnTime     bool      `json:"onTime"`
+		Values     int       `json:"values"`
+		Rows       int       `json:"rows"`
+	}
+	if err := apiCall(ctx, e, "POST", "/api/v1/tasks/"+url.PathEscape(id)+"/submit", "application/json", bytes.NewReader(body), &res); err != nil {
+		return err
+	}
+	timing := "on time"
+	if !res.OnTime {
+		timing = "late"
+	}
+	fmt.Fprintf(e.stdout, "%s answered %s (%s): %d value(s), %d row(s)\n", id, res.AnsweredAt.Local().Format(time.RFC3339), timing, res.Values, res.Rows)
+	return nil
+}
+
+func readInput(e *env, name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(e.stdin)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	return b, nil
+}
+
+// tokens issue|rotate|revoke PARTNER
+func tokensVerb(action string) func(context.Context, *env, []string) error {
+	return func(ctx context.Context, e *env, args []string) error {
+		if len(args) != 1 || args[0] == "" || args[0][0] == '-' {
+			return usageError("tokens %s PARTNER", action)
+		}
+		path := "/api/v1/partners/" + url.PathEscape(args[0]) + "/token"
+		if action == "revoke" {
+			var res struct {
+				Revoked bool `json:"revoked"`
+			}
+			if err := apiCall(ctx, e, "DELETE", path, "", nil, &res); err != nil {
+				return err
+			}
+			if res.Revoked {
+				fmt.Fprintf(e.stdout, "%s: link revoked\n", args[0])
+			} else {
+				fmt.Fprintf(e.stdout, "%s: had no live link\n", args[0])
+			}
+			return nil
+		}
+		body := `{"rotate":false}`
+		if action == "rotate" {
+			body = `{"rotate":true}`
+		}
+		var res struct {
+			Link      string    `json:"link"`
+			ExpiresAt time.Time `json:"expiresAt"`
+		}
+		if err := apiCall(ctx, e, "POST", path, "application/json", bytes.NewReader([]byte(body)), &res); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, res.Link)
+		fmt.Fprintf(e.stderr, "valid until %s; send it to the partner's role address only\n", res.ExpiresAt.Local().Format("2006-01-02"))
+		return nil
+	}
+}

@@ -1,0 +1,180 @@
+package datarequest
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"helhed/plan"
+	"helhed/runs"
+)
+
+var (
+	requestIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$`)
+	keyPattern       = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)
+)
+
+const maxRequestIDLength = 160
+
+// CheckInput checks what can be checked without the plan: the shape of the
+// request. The workflow runs it first (a bad child input fails at once,
+// naming the field); the run layer runs it through Kind.Validate, which
+// adds the plan checks.
+func CheckInput(in *Input) *runs.FieldError {
+	bad := func(field, format string, args ...any) *runs.FieldError {
+		return &runs.FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case in.RequestID == "":
+		return bad("requestId", "required")
+	case len(in.RequestID) > maxRequestIDLength:
+		return bad("requestId", "at most %d characters", maxRequestIDLength)
+	case !requestIDPattern.MatchString(in.RequestID):
+		return bad("requestId", "use lowercase letters, digits, '.', '_', '-' and '/' between parts (a business key, never personal data)")
+	case in.Partner == "":
+		return bad("partner", "required (a plan partner id)")
+	case strings.TrimSpace(in.Title) == "":
+		return bad("title", "required (Danish)")
+	case len(in.Title) > 200:
+		return bad("title", "at most 200 characters")
+	case len(in.Instructions) > 10000:
+		return bad("instructions", "at most 10,000 characters")
+	}
+	if in.Contact != "" {
+		if a, err := mail.ParseAddress(in.Contact); err != nil || a.Address != in.Contact {
+			return bad("contact", "not an e-mail address")
+		}
+	}
+	if _, err := plan.ParseDate(in.Due); err != nil {
+		return bad("due", "%v", err)
+	}
+	if (len(in.Fields) == 0) == (in.Table == nil) {
+		return bad("fields", "give either fields or table (exactly one)")
+	}
+	if err := checkFields(in); err != nil {
+		return err
+	}
+	if err := checkTable(in.Table); err != nil {
+		return err
+	}
+	if p := in.Reminders; p != nil {
+		for i, n := range p.BeforeDue {
+			if n < 1 || n > 60 {
+				return bad(fmt.Sprintf("reminders.beforeDue[%d]", i), "weekdays before the due date: 1 to 60")
+			}
+		}
+		for i, n := range p.AfterDue {
+			if n < 1 || n > 60 {
+				return bad(fmt.Sprintf("reminders.afterDue[%d]", i), "weekdays after the due date: 1 to 60")
+			}
+		}
+		if p.EscalateAfter < 0 || p.EscalateAfter > 60 {
+			return bad("reminders.escalateAfter", "weekdays after the due date: 0 (no escalation) to 60")
+		}
+	}
+	return nil
+}
+
+func checkFields(in *Input) *runs.FieldError {
+	err := checkDefs("fields", len(in.Fields), func(i int) (string, string, FieldType, []string) {
+		f := in.Fields[i]
+		return f.Key, f.Label, f.Type, f.Choices
+	})
+	if err != nil {
+		return err
+	}
+	perArea := slices.ContainsFunc(in.Fields, func(f Field) bool { return f.PerArea })
+	if perArea && len(in.Areas) == 0 {
+		return &runs.FieldError{Field: "areas", Message: "required when a field is asked per area"}
+	}
+	areaSeen := map[string]bool{}
+	for i, a := range in.Areas {
+		if !keyPattern.MatchString(a) || areaSeen[a] {
+			return &runs.FieldError{Field: fmt.Sprintf("areas[%d]", i), Message: "a plan area id, once"}
+		}
+		areaSeen[a] = true
+	}
+	return nil
+}
+
+func checkTable(t *Table) *runs.FieldError {
+	if t == nil {
+		return nil
+	}
+	if len(t.Columns) == 0 {
+		return &runs.FieldError{Field: "table.columns", Message: "at least one column"}
+	}
+	if t.MaxRows < 0 || t.MaxRows > DefaultMaxRows {
+		return &runs.FieldError{Field: "table.maxRows", Message: fmt.Sprintf("0 (default %d) to %d", DefaultMaxRows, DefaultMaxRows)}
+	}
+	return checkDefs("table.columns", len(t.Columns), func(i int) (string, string, FieldType, []string) {
+		c := t.Columns[i]
+		return c.Key, c.Label, c.Type, c.Choices
+	})
+}
+
+// checkDefs checks n field or column definitions: each well formed, keys
+// unique.
+func checkDefs(list string, n int, def func(int) (key, label string, typ FieldType, choices []string)) *runs.FieldError {
+	seen := map[string]bool{}
+	for i := range n {
+		key, label, typ, choices := def(i)
+		at := fmt.Sprintf("%s[%d]", list, i)
+		if err := checkKind(at, key, label, typ, choices); err != nil {
+			return err
+		}
+		if seen[key] {
+			return &runs.FieldError{Field: at + ".key", Message: fmt.Sprintf("%q is used twice", key)}
+		}
+		seen[key] = true
+	}
+	return nil
+}
+
+func checkKind(at, key, label string, typ FieldType, choices []string) *runs.FieldError {
+	switch {
+	case !keyPattern.MatchString(key):
+		return &runs.FieldError{Field: at + ".key", Message: "lowercase ASCII letters, digits, '_' or '-', starting with a letter"}
+	case strings.TrimSpace(label) == "":
+		return &runs.FieldError{Field: at + ".label", Message: "required (Danish)"}
+	}
+	switch typ {
+	case Integer, Decimal, Percentage, Text, DateField:
+		if len(choices) > 0 {
+			return &runs.FieldError{Field: at + ".choices", Message: "only for type choice"}
+		}
+	case Choice:
+		if len(choices) == 0 {
+			return &runs.FieldError{Field: at + ".choices", Message: "a choice needs its choices"}
+		}
+	default:
+		return &runs.FieldError{Field: at + ".type", Message: "one of integer, decimal, percentage, text, choice, date"}
+	}
+	return nil
+}
+
+// CheckAgainstPlan checks the ids an input names: the partner and the
+// areas must be the plan's, and a new request may not be due in the past.
+func CheckAgainstPlan(p *plan.Plan, in *Input, today plan.Date) *runs.FieldError {
+	if _, ok := p.Partner(in.Partner); !ok {
+		return &runs.FieldError{Field: "partner", Message: fmt.Sprintf("%q is not a partner of plan %s", in.Partner, p.ID)}
+	}
+	for i, a := range in.Areas {
+		if _, ok := p.Area(a); !ok {
+			return &runs.FieldError{Field: fmt.Sprintf("areas[%d]", i), Message: fmt.Sprintf("%q is not an area of plan %s", a, p.ID)}
+		}
+	}
+	due, _ := plan.ParseDate(in.Due)
+	if due.Before(today) {
+		return &runs.FieldError{Field: "due", Message: fmt.Sprintf("%s is in the past", in.Due)}
+	}
+	return nil
+}
+
+// Deadline is the instant a due date ends: midnight after it, in loc.
+func Deadline(due plan.Date, loc *time.Location) time.Time {
+	return due.AddDays(1).In(loc)
+}

@@ -1,0 +1,145 @@
+package datarequest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"helhed/plan"
+)
+
+// Notice kinds: which e-mail a SendNotice activity sends.
+const (
+	NoticeInvite     = "invite"
+	NoticeReminder   = "reminder"
+	NoticeEscalation = "escalation"
+	NoticeExtension  = "extension"
+	NoticeReassigned = "reassigned"
+	NoticeCancelled  = "cancelled"
+	NoticeReceipt    = "receipt"
+)
+
+// Notice is one e-mail about a request. Key makes it idempotent: a retried
+// activity never sends the same notice twice.
+type Notice struct {
+	Key          string `json:"key"` // data-request/<id>/<kind>[-n]
+	Kind         string `json:"kind"`
+	RequestID    string `json:"requestId"`
+	Partner      string `json:"partner"`
+	To           string `json:"to,omitempty"` // "" for the escalation: the secretariat
+	Title        string `json:"title"`
+	Instructions string `json:"instructions,omitempty"`
+	Period       string `json:"period,omitempty"`
+	Due          string `json:"due"`
+	OldDue       string `json:"oldDue,omitempty"`
+	Reminder     int    `json:"reminder,omitempty"`
+	AfterDue     bool   `json:"afterDue,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	// RemindersSent is for the escalation's account of what was done.
+	RemindersSent int       `json:"remindersSent,omitempty"`
+	AnsweredAt    time.Time `json:"answeredAt,omitzero"`
+	OnTime        bool      `json:"onTime,omitempty"`
+}
+
+// MailKey is the idempotency key of a notice.
+func MailKey(requestID, kind string, n int) string {
+	k := "data-request/" + requestID + "/" + kind
+	if n > 0 {
+		k += fmt.Sprintf("-%d", n)
+	}
+	return k
+}
+
+var (
+	weekdaysDA = [...]string{"søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"}
+	monthsDA   = [...]string{"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"}
+)
+
+// DanishDate writes a due date as "tirsdag den 7. april 2026".
+func DanishDate(s string) string {
+	d, err := plan.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%s den %d. %s %d", weekdaysDA[d.Weekday()], d.Day, monthsDA[d.Month-1], d.Year)
+}
+
+// DanishTime writes an instant as "7. april 2026 kl. 14.05".
+func DanishTime(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return fmt.Sprintf("%d. %s %d kl. %02d.%02d", t.Day(), monthsDA[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+}
+
+// letter is what a notice says; link parts are filled in by the activity.
+type letter struct {
+	subject string
+	body    strings.Builder
+}
+
+func (l *letter) p(format string, args ...any) {
+	fmt.Fprintf(&l.body, format, args...)
+	l.body.WriteString("\n\n")
+}
+
+// compose writes the Danish e-mail of a notice. taskURL and listURL are
+// the partner's portal links ("" for the secretariat's escalation).
+func compose(n Notice, partnerName, planName, taskURL, listURL string, loc *time.Location) (string, string) {
+	var l letter
+	due := DanishDate(n.Due)
+	l.p("Til %s", partnerName)
+	switch n.Kind {
+	case NoticeInvite, NoticeReassigned:
+		l.subject = fmt.Sprintf("Dataanmodning: %s – frist %s", n.Title, due)
+		if n.Kind == NoticeReassigned {
+			l.p("Opgaven herunder er sendt videre til jer.")
+		}
+		l.p("Sekretariatet for %s beder jer om data: %s.", planName, n.Title)
+		if n.Period != "" {
+			l.p("Perioden: %s.", n.Period)
+		}
+		if strings.TrimSpace(n.Instructions) != "" {
+			l.p("%s", strings.TrimSpace(n.Instructions))
+		}
+		l.p("Fristen er %s.", due)
+	case NoticeReminder:
+		if n.AfterDue {
+			l.subject = fmt.Sprintf("Rykker: %s – fristen var %s", n.Title, due)
+			l.p("Vi har endnu ikke modtaget jeres svar på »%s«. Fristen var %s. Svar venligst hurtigst muligt.", n.Title, due)
+		} else {
+			l.subject = fmt.Sprintf("Påmindelse: %s – frist %s", n.Title, due)
+			l.p("En venlig påmindelse om »%s«. Fristen er %s.", n.Title, due)
+		}
+	case NoticeExtension:
+		l.subject = fmt.Sprintf("Ny frist: %s – %s", n.Title, due)
+		l.p("Fristen for »%s« er flyttet fra %s til %s.", n.Title, DanishDate(n.OldDue), due)
+	case NoticeCancelled:
+		l.subject = fmt.Sprintf("Annulleret: %s", n.Title)
+		l.p("Opgaven »%s« er annulleret, og I skal ikke svare på den.", n.Title)
+		if n.Reason != "" {
+			l.p("Begrundelse: %s", n.Reason)
+		}
+	case NoticeReceipt:
+		l.subject = fmt.Sprintf("Kvittering: %s", n.Title)
+		when := "inden fristen"
+		if !n.OnTime {
+			when = "efter fristen (" + due + ")"
+		}
+		l.p("Tak. Vi har modtaget jeres svar på »%s« %s, %s.", n.Title, DanishTime(n.AnsweredAt, loc), when)
+	case NoticeEscalation:
+		l = letter{}
+		l.subject = fmt.Sprintf("Eskalering: %s har ikke svaret på %s", partnerName, n.Title)
+		l.p("Til sekretariatet")
+		l.p("%s har ikke svaret på dataanmodningen »%s« (%s). Fristen var %s, og der er sendt %d påmindelse(r).",
+			partnerName, n.Title, n.RequestID, due, n.RemindersSent)
+		l.p("Følg op med partneren, forlæng fristen eller annuller opgaven (starter / operatør-API).")
+	}
+	if taskURL != "" {
+		l.p("Svar her: %s\n\nAlle jeres opgaver: %s\n\nLinket er til jeres organisation; del det ikke uden for den.", taskURL, listURL)
+	}
+	if n.Kind == NoticeEscalation {
+		l.p("(Automatisk besked fra helhed, %s)", planName)
+	} else {
+		l.p("Venlig hilsen\nSekretariatet for %s", planName)
+	}
+	return l.subject, strings.TrimRight(l.body.String(), "\n") + "\n"
+}

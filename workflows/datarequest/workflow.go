@@ -1,0 +1,421 @@
+package datarequest
+
+import (
+	"errors"
+	"net/mail"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"helhed/plan"
+	"helhed/runs"
+	"helhed/searchattr"
+)
+
+// Search attribute stages.
+const (
+	StageOpen      = "open"
+	StageEscalated = "escalated"
+	StageAnswered  = "answered"
+	StageCancelled = "cancelled"
+)
+
+var activityOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    5 * time.Minute,
+	},
+}
+
+// request is the workflow's state. Every change happens synchronously in
+// one coroutine step and bumps version, so the read model can order writes.
+type request struct {
+	in          Input
+	due         plan.Date
+	contact     string
+	loc         *time.Location
+	opened      bool
+	status      string
+	createdAt   time.Time
+	answeredAt  time.Time
+	onTime      bool
+	answer      Answer
+	reason      string
+	reminders   int
+	escalations int
+	escalatedAt string // due date the last escalation was for
+	extensions  int
+	reassigned  int
+	cursor      time.Time // events up to here are handled or skipped
+	gen         int       // bumped when the schedule must be recomputed
+	version     int64
+}
+
+// Workflow is the DataRequest workflow (WorkflowName, kind Kind).
+func Workflow(ctx workflow.Context, in Input) (Result, error) {
+	// CheckInput is pure (regexp and net/mail parsing).
+	bad := CheckInput(&in) //workflowcheck:ignore
+	if bad != nil {
+		return Result{}, temporal.NewNonRetryableApplicationError("invalid data request input: "+bad.Error(), "InvalidInput", nil)
+	}
+	due, _ := plan.ParseDate(in.Due)
+	r := &request{in: in, due: due, status: StatusOpen, createdAt: workflow.Now(ctx), cursor: workflow.Now(ctx)}
+	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	if err := r.registerHandlers(ctx); err != nil {
+		return Result{}, err
+	}
+
+	var a *Activities
+	var opened Opened
+	r.version++
+	if err := workflow.ExecuteActivity(ctx, a.OpenTask, OpenInput{Task: r.task(), Contact: in.Contact}).Get(ctx, &opened); err != nil {
+		return Result{}, err
+	}
+	// The zone database is embedded (time/tzdata), so every replay loads
+	// the same rules.
+	loc, err := time.LoadLocation(opened.TimeZone) //workflowcheck:ignore
+	if err != nil {
+		return Result{}, temporal.NewNonRetryableApplicationError("time zone "+opened.TimeZone+": "+err.Error(), "BadTimeZone", nil)
+	}
+	r.contact, r.loc, r.opened = opened.Contact, loc, true
+	r.upsertSearch(ctx)
+	if r.status == StatusOpen {
+		r.notify(ctx, r.notice(NoticeInvite, 0))
+	}
+
+	for r.status == StatusOpen {
+		gen := r.gen
+		changed := func() bool { return r.gen != gen || r.status != StatusOpen }
+		next, ok := r.nextEvent()
+		if !ok {
+			if err := workflow.Await(ctx, changed); err != nil {
+				return r.stopped(ctx, err)
+			}
+			continue
+		}
+		if wait := next.At.Sub(workflow.Now(ctx)); wait > 0 {
+			woke, err := workflow.AwaitWithTimeout(ctx, wait, changed)
+			if err != nil {
+				return r.stopped(ctx, err)
+			}
+			if woke {
+				continue
+			}
+		}
+		r.fire(ctx, next)
+	}
+	// Let a running handler (its read-model write, its e-mail) finish.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return r.stopped(ctx, err)
+	}
+	return r.result(), nil
+}
+
+// nextEvent is the first scheduled event after the cursor that is still
+// due: reminders while open, the escalation once per due date.
+func (r *request) nextEvent() (Event, bool) {
+	for _, e := range Schedule(r.due, policy(&r.in), r.loc) {
+		if !e.At.After(r.cursor) {
+			continue
+		}
+		if e.Kind == EventEscalation && r.escalatedAt == r.due.String() {
+			continue
+		}
+		return e, true
+	}
+	return Event{}, false
+}
+
+// fire sends one reminder or the escalation.
+func (r *request) fire(ctx workflow.Context, e Event) {
+	r.cursor = maxTime(r.cursor, e.At)
+	switch e.Kind {
+	case EventReminder:
+		r.reminders++
+		n := r.notice(NoticeReminder, r.reminders)
+		n.Reminder, n.AfterDue = r.reminders, e.AfterDue
+		r.save(ctx)
+		r.notify(ctx, n)
+	case EventEscalation:
+		r.escalations++
+		r.escalatedAt = r.due.String()
+		n := r.notice(NoticeEscalation, 0)
+		if r.escalations > 1 {
+			n.Key = MailKey(r.in.RequestID, NoticeEscalation, r.escalations)
+		}
+		n.To = ""
+		n.RemindersSent = r.reminders
+		r.upsertSearch(ctx)
+		r.save(ctx)
+		r.notify(ctx, n)
+	}
+}
+
+// notice is a notice of kind to the contact; n numbers repeated kinds.
+func (r *request) notice(kind string, n int) Notice {
+	nt := Notice{
+		Key: MailKey(r.in.RequestID, kind, n), Kind: kind, RequestID: r.in.RequestID, Partner: r.in.Partner,
+		To: r.contact, Title: r.in.Title, Period: r.in.Period, Due: r.due.String(),
+	}
+	if kind == NoticeInvite || kind == NoticeReassigned {
+		nt.Instructions = r.in.Instructions
+	}
+	return nt
+}
+
+// notify sends a notice. A notice that cannot be sent is logged, not
+// fatal: the request stays open and the secretariat sees it in the task
+// list.
+func (r *request) notify(ctx workflow.Context, n Notice) {
+	var a *Activities
+	ctx = workflow.WithActivityOptions(ctx, activityOptions) // handlers' contexts lack them
+	if err := workflow.ExecuteActivity(ctx, a.SendNotice, n).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("data request notice not sent", "kind", n.Kind, "error", err)
+	}
+}
+
+// save bumps the version and writes the read model.
+func (r *request) save(ctx workflow.Context) {
+	var a *Activities
+	r.version++
+	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	if err := workflow.ExecuteActivity(ctx, a.SaveTask, r.task()).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("data request read model not written", "error", err)
+	}
+}
+
+// stopped handles the workflow's own cancellation (from Temporal, not the
+// cancel Update): the read model says cancelled, then the error is
+// returned.
+func (r *request) stopped(ctx workflow.Context, err error) (Result, error) {
+	if temporal.IsCanceledError(err) && r.status == StatusOpen {
+		dctx, _ := workflow.NewDisconnectedContext(ctx)
+		r.status, r.reason = StatusCancelled, "workflow cancelled"
+		r.save(dctx)
+	}
+	return Result{}, err
+}
+
+func (r *request) upsertSearch(ctx workflow.Context) {
+	stage := StageOpen
+	switch {
+	case r.status == StatusAnswered:
+		stage = StageAnswered
+	case r.status == StatusCancelled:
+		stage = StageCancelled
+	case r.escalatedAt == r.due.String():
+		stage = StageEscalated
+	}
+	err := workflow.UpsertTypedSearchAttributes(ctx,
+		searchattr.Kind.ValueSet(Kind),
+		searchattr.Partner.ValueSet(r.in.Partner),
+		searchattr.Stage.ValueSet(stage),
+		searchattr.DueAt.ValueSet(Deadline(r.due, r.loc)),
+	)
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("search attributes not set", "error", err)
+	}
+}
+
+// task is the read model's view of the state.
+func (r *request) task() Task { return TaskFromState(r.state()) }
+
+func (r *request) state() State {
+	s := State{
+		Input: r.in, Status: r.status, Due: r.due.String(), Contact: r.contact,
+		RemindersSent: r.reminders, Escalated: r.escalations > 0, AnsweredAt: r.answeredAt,
+		CreatedAt: r.createdAt, OnTime: r.onTime, Version: r.version,
+	}
+	s.Accepts = []string{}
+	if r.status == StatusOpen {
+		s.Accepts = []string{UpdateSubmit, UpdateExtend, UpdateReassign, UpdateCancel}
+		s.OpenTasks = []runs.Task{{Name: UpdateSubmit, Title: "Besvar: " + r.in.Title, Owner: r.in.Partner, Due: r.due.String()}}
+		if r.loc != nil {
+			if e, ok := r.nextEvent(); ok {
+				s.NextAction = e.At
+			}
+		}
+	}
+	return s
+}
+
+func (r *request) result() Result {
+	return Result{
+		RequestID: r.in.RequestID, Partner: r.in.Partner, Status: r.status,
+		Values: r.answer.Values, Rows: r.answer.Rows, AnsweredAt: r.answeredAt,
+		Due: r.due.String(), OnTime: r.onTime, Reason: r.reason,
+	}
+}
+
+// registerHandlers sets the query and the Updates. Validators only read
+// the state: a rejected Update leaves no trace in history.
+func (r *request) registerHandlers(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (State, error) { return r.state(), nil }); err != nil {
+		return err
+	}
+	handlers := []struct {
+		name      string
+		handler   any
+		validator any
+	}{
+		{UpdateSubmit, r.submit, r.validateSubmit},
+		{UpdateExtend, r.extend, r.validateExtend},
+		{UpdateReassign, r.reassign, r.validateReassign},
+		{UpdateCancel, r.cancel, r.validateCancel},
+	}
+	for _, h := range handlers {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkOpen is the validators' common rule: only an open request changes.
+func (r *request) checkOpen() error {
+	switch r.status {
+	case StatusAnswered:
+		return notOpen("Opgaven er allerede besvaret. Kontakt sekretariatet, hvis svaret skal rettes.")
+	case StatusCancelled:
+		return notOpen("Opgaven er annulleret og kan ikke længere besvares.")
+	}
+	return nil
+}
+
+func (r *request) validateSubmit(ctx workflow.Context, sub Submission) error {
+	if err := r.checkOpen(); err != nil {
+		return err
+	}
+	// Check is pure: it reads maps but sorts what it reports.
+	_, err := Check(&r.in, sub) //workflowcheck:ignore
+	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			return reject(ve)
+		}
+		return err
+	}
+	return nil
+}
+
+func (r *request) submit(ctx workflow.Context, sub Submission) (SubmitResult, error) {
+	// A second submit accepted in the same batch as the first finds the
+	// request answered here and changes nothing.
+	if err := r.ready(ctx, r.checkOpen); err != nil {
+		return SubmitResult{}, err
+	}
+	answer, err := Check(&r.in, sub) //workflowcheck:ignore
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	now := workflow.Now(ctx)
+	r.status, r.answer, r.answeredAt = StatusAnswered, answer, now
+	r.onTime = now.Before(Deadline(r.due, r.loc))
+	r.gen++
+	r.upsertSearch(ctx)
+	r.save(ctx)
+	receipt := r.notice(NoticeReceipt, 0)
+	receipt.AnsweredAt, receipt.OnTime = now, r.onTime
+	r.notify(ctx, receipt)
+	return SubmitResult{RequestID: r.in.RequestID, AnsweredAt: now, OnTime: r.onTime,
+		Values: len(answer.Values), Rows: len(answer.Rows)}, nil
+}
+
+func (r *request) validateExtend(ctx workflow.Context, x Extension) error {
+	if err := r.checkOpen(); err != nil {
+		return err
+	}
+	d, err := plan.ParseDate(x.Due)
+	if err != nil {
+		return runs.Invalid("due", "Ugyldig dato; skriv åååå-mm-dd.")
+	}
+	if !d.After(r.due) {
+		return runs.Invalid("due", "Den nye frist skal ligge efter den nuværende ("+r.due.String()+").")
+	}
+	return nil
+}
+
+func (r *request) extend(ctx workflow.Context, x Extension) (State, error) {
+	if err := r.ready(ctx, func() error { return r.validateExtend(ctx, x) }); err != nil {
+		return State{}, err
+	}
+	old := r.due
+	r.due, _ = plan.ParseDate(x.Due)
+	r.extensions++
+	// Reminders still ahead move with the due date; past ones are not
+	// sent late.
+	r.cursor = maxTime(r.cursor, workflow.Now(ctx))
+	r.gen++
+	r.upsertSearch(ctx)
+	r.save(ctx)
+	n := r.notice(NoticeExtension, r.extensions)
+	n.OldDue = old.String()
+	r.notify(ctx, n)
+	return r.state(), nil
+}
+
+func (r *request) validateReassign(ctx workflow.Context, x Reassignment) error {
+	if err := r.checkOpen(); err != nil {
+		return err
+	}
+	a, err := mail.ParseAddress(x.Contact) //workflowcheck:ignore
+	if err != nil || a.Address != x.Contact {
+		return runs.Invalid("contact", "Ikke en gyldig e-mailadresse.")
+	}
+	return nil
+}
+
+func (r *request) reassign(ctx workflow.Context, x Reassignment) (State, error) {
+	if err := r.ready(ctx, func() error { return r.validateReassign(ctx, x) }); err != nil {
+		return State{}, err
+	}
+	r.contact = x.Contact
+	r.reassigned++
+	r.save(ctx)
+	r.notify(ctx, r.notice(NoticeReassigned, r.reassigned))
+	return r.state(), nil
+}
+
+func (r *request) validateCancel(ctx workflow.Context, x Cancellation) error {
+	if err := r.checkOpen(); err != nil {
+		return err
+	}
+	if len(x.Reason) < 3 {
+		return runs.Invalid("reason", "Skriv en begrundelse for annulleringen.")
+	}
+	return nil
+}
+
+func (r *request) cancel(ctx workflow.Context, x Cancellation) (State, error) {
+	if err := r.ready(ctx, func() error { return r.validateCancel(ctx, x) }); err != nil {
+		return State{}, err
+	}
+	r.status, r.reason = StatusCancelled, x.Reason
+	r.gen++
+	r.upsertSearch(ctx)
+	r.save(ctx)
+	n := r.notice(NoticeCancelled, 0)
+	n.Reason = x.Reason
+	r.notify(ctx, n)
+	return r.state(), nil
+}
+
+// ready waits until the request has opened (its contact and zone are
+// known), then checks again what the validator checked: an Update accepted
+// beside another may find the request changed by it.
+func (r *request) ready(ctx workflow.Context, check func() error) error {
+	if err := workflow.Await(ctx, func() bool { return r.opened }); err != nil {
+		return err
+	}
+	return check()
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
