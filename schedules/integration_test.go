@@ -1,0 +1,228 @@
+package schedules_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/sethvargo/go-envconfig"
+	"go.temporal.io/sdk/client"
+
+	"helhed/app"
+	"helhed/config"
+	"helhed/plan"
+	"helhed/schedules"
+	"helhed/schedules/cycle/cycletest"
+	"helhed/schedules/governance"
+	"helhed/workdays"
+)
+
+// shared is one dev process (embedded Temporal, real redis-server, every
+// module wired) on a copy of the plan for today in which one board
+// meeting lies six weeks ahead, so a meeting round is open right now.
+var (
+	shared    *app.App
+	soonBoard plan.Date
+	rdb       *redis.Client // the same redis-server, for the benchmark's activities
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(cycletest.WithRedis(func(url string, c *redis.Client) int {
+		rdb = c
+		return runMain(m, url)
+	}))
+}
+
+func runMain(m *testing.M, redisURL string) int {
+	dir, err := os.MkdirTemp("", "helhed-schedules")
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	planFile, board, err := planWithSoonBoardMeeting(dir, time.Now())
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	soonBoard = board
+	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
+		"DATA_DIR": dir, "REDIS_URL": redisURL, "PLAN_FILE": planFile, "PAYLOAD_KEY": cycletest.PayloadKey,
+		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0", "TEMPORAL_UI_ADDR": "",
+	}), true)
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	shared, err = app.Start(context.Background(), app.Options{Config: cfg, Logger: quiet()})
+	if err != nil {
+		fmt.Println("start app:", err)
+		return 1
+	}
+	defer shared.Stop(context.Background())
+	return m.Run()
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// planWithSoonBoardMeeting copies the embedded plan covering now and moves
+// the board meeting of the plan year six weeks ahead onto the first
+// weekday Wednesday from then.
+func planWithSoonBoardMeeting(dir string, now time.Time) (string, plan.Date, error) {
+	p, err := plan.ForDate(now)
+	if err != nil {
+		return "", plan.Date{}, err
+	}
+	b := p.DateOf(now).AddDays(42)
+	for b.Weekday() != time.Wednesday || !workdays.IsWeekday(b) {
+		b = b.AddDays(1)
+	}
+	y, ok := p.YearOf(b)
+	if !ok {
+		return "", plan.Date{}, fmt.Errorf("%s is outside plan %s", b, p.ID)
+	}
+	raw, err := os.ReadFile(filepath.Join("..", "plan", "plans", p.ID+".yaml"))
+	if err != nil {
+		return "", plan.Date{}, err
+	}
+	field := "spring"
+	if b.Month >= time.July {
+		field = "autumn"
+	}
+	re := regexp.MustCompile(`(- year: ` + regexp.QuoteMeta(y.Label) + `\n(?:\s+\w+: .*\n)*?\s+` + field + `: )\d{4}-\d{2}-\d{2}`)
+	if !re.Match(raw) {
+		return "", plan.Date{}, fmt.Errorf("no %s board meeting of %s in %s", field, y.Label, p.ID)
+	}
+	out := re.ReplaceAll(raw, []byte("${1}"+b.String()))
+	path := filepath.Join(dir, "plan.yaml")
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		return "", plan.Date{}, err
+	}
+	if _, err := plan.LoadFile(path); err != nil {
+		return "", plan.Date{}, err
+	}
+	return path, b, nil
+}
+
+func syncer(t *testing.T) *schedules.Syncer {
+	t.Helper()
+	s, err := governance.NewSyncer(shared.Config, shared.Temporal, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func outcomes(changes []schedules.Change) map[string]string {
+	m := map[string]string{}
+	for _, c := range changes {
+		m[c.ID] = c.Outcome + "[" + strings.Join(c.Differs, ",") + "]"
+	}
+	return m
+}
+
+// TestSyncTwiceThenEditThePlan: the start hook has synced; a second sync
+// changes nothing and Temporal holds one schedule per cycle. An edited
+// plan (a board meeting moved) updates the meeting-round schedule only,
+// keeps its pause, and a further sync is again a no-op.
+func TestSyncTwiceThenEditThePlan(t *testing.T) {
+	ctx := context.Background()
+	p := shared.Plan
+	meetingID := schedules.ID(p.ID, schedules.CycleMeetingRound)
+	absenceID := schedules.ID(p.ID, schedules.CycleAbsenceFollowUp)
+	changes, err := syncer(t).Sync(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, o := range outcomes(changes) {
+		if o != "unchanged[]" {
+			t.Errorf("second sync: %s %s", id, o)
+		}
+	}
+	ls, err := schedules.List(ctx, shared.Temporal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, l := range ls {
+		count[l.ID]++
+	}
+	if count[meetingID] != 1 || count[absenceID] != 1 {
+		t.Fatalf("schedules %v, want one each of %s and %s", count, meetingID, absenceID)
+	}
+
+	if err := schedules.Pause(ctx, shared.Temporal, meetingID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	edited := *p
+	edited.Governance.Board.Meetings = append([]plan.BoardYear(nil), p.Governance.Board.Meetings...)
+	last := &edited.Governance.Board.Meetings[len(edited.Governance.Board.Meetings)-1]
+	moved := last.Autumn.AddDays(7)
+	last.Autumn = moved
+	changes, err = syncer(t).Sync(ctx, &edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outcomes(changes)
+	if got[meetingID] != "updated[spec,action]" || got[absenceID] != "unchanged[]" {
+		t.Errorf("sync of the edited plan: %v", got)
+	}
+	desc, err := shared.Temporal.ScheduleClient().GetHandle(ctx, meetingID).Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !desc.Schedule.State.Paused {
+		t.Error("the update unpaused the schedule")
+	}
+	found := false
+	for _, c := range desc.Schedule.Spec.Calendars {
+		found = found || strings.HasSuffix(c.Comment, "/"+moved.String())
+	}
+	if !found {
+		t.Errorf("no calendar entry for the moved meeting %s", moved)
+	}
+	if changes, err = syncer(t).Sync(ctx, &edited); err != nil || outcomes(changes)[meetingID] != "unchanged[]" {
+		t.Errorf("sync after the update: %v %v", outcomes(changes), err)
+	}
+	// Put the plan's own schedule back for the other tests.
+	if changes, err = syncer(t).Sync(ctx, p); err != nil || outcomes(changes)[meetingID] != "updated[spec,action]" {
+		t.Errorf("restore: %v %v", outcomes(changes), err)
+	}
+	if err := schedules.Unpause(ctx, shared.Temporal, meetingID, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFor polls cond for up to a minute.
+func waitFor(t *testing.T, what string, cond func() (bool, error)) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ok, err := cond()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s (last error: %v)", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func update(ctx context.Context, workflowID, name string, arg, out any) error {
+	h, err := shared.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, out)
+}

@@ -1,0 +1,107 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+)
+
+// Listed is one schedule as `starter schedules list` shows it.
+type Listed struct {
+	ID       string
+	Workflow string
+	Paused   bool
+	Note     string
+	Next     []time.Time // the next fire times the server computed
+	Recent   []time.Time // recent fire times
+}
+
+// List returns every helhed schedule (IDs under Prefix), sorted by ID.
+func List(ctx context.Context, c client.Client) ([]Listed, error) {
+	it, err := c.ScheduleClient().List(ctx, client.ScheduleListOptions{PageSize: 100})
+	if err != nil {
+		return nil, fmt.Errorf("list schedules: %w", err)
+	}
+	var out []Listed
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("list schedules: %w", err)
+		}
+		if !strings.HasPrefix(e.ID, Prefix) {
+			continue
+		}
+		l := Listed{ID: e.ID, Workflow: e.WorkflowType.Name, Paused: e.Paused, Note: e.Note, Next: e.NextActionTimes}
+		for _, r := range e.RecentActions {
+			l.Recent = append(l.Recent, r.ScheduleTime)
+		}
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// Resolve turns a short cycle name ("meeting-round") into the plan's
+// schedule ID; a full ID is returned as is.
+func Resolve(planID, idOrCycle string) string {
+	if strings.HasPrefix(idOrCycle, Prefix) {
+		return idOrCycle
+	}
+	return ID(planID, idOrCycle)
+}
+
+// opError names the schedule, and says so plainly when there is none.
+func opError(op, id string, err error) error {
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return fmt.Errorf("%s %s: no such schedule (`starter schedules list` shows them)", op, id)
+	}
+	return fmt.Errorf("%s %s: %w", op, id, err)
+}
+
+// Trigger fires a schedule now: Launch starts the occurrence due now, if
+// any and not already started.
+func Trigger(ctx context.Context, c client.Client, id string) error {
+	h := c.ScheduleClient().GetHandle(ctx, id)
+	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{Overlap: overlapPolicy}); err != nil {
+		return opError("trigger", id, err)
+	}
+	return nil
+}
+
+// Pause stops a schedule firing until Unpause; sync leaves it paused.
+func Pause(ctx context.Context, c client.Client, id, note string) error {
+	if err := c.ScheduleClient().GetHandle(ctx, id).Pause(ctx, client.SchedulePauseOptions{Note: note}); err != nil {
+		return opError("pause", id, err)
+	}
+	return nil
+}
+
+// Unpause lets a paused schedule fire again.
+func Unpause(ctx context.Context, c client.Client, id, note string) error {
+	if err := c.ScheduleClient().GetHandle(ctx, id).Unpause(ctx, client.ScheduleUnpauseOptions{Note: note}); err != nil {
+		return opError("unpause", id, err)
+	}
+	return nil
+}
+
+// Backfill fires the schedule for every time it would have fired in
+// [from, to]; each fire's Launch starts what was due then, unless it ran.
+func Backfill(ctx context.Context, c client.Client, id string, from, to time.Time) error {
+	if !to.After(from) {
+		return fmt.Errorf("backfill %s: end %s is not after start %s", id, to.Format(time.RFC3339), from.Format(time.RFC3339))
+	}
+	err := c.ScheduleClient().GetHandle(ctx, id).Backfill(ctx, client.ScheduleBackfillOptions{
+		Backfill: []client.ScheduleBackfill{{Start: from, End: to, Overlap: overlapPolicy}},
+	})
+	if err != nil {
+		return opError("backfill", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"helhed/config"
+	"helhed/plan"
+	"helhed/schedules"
+	// governance registers the meeting-round and absence-follow-up cycles
+	// with package schedules; a capability whose cycles `schedules sync`
+	// should cover must be imported here too.
+	"helhed/schedules/governance"
+	"helhed/tclient"
+)
+
+// temporalConfig is the light configuration the schedule verbs need: they
+// talk to Temporal directly, so only TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE
+// and the payload key(s) matter. PAYLOAD_KEY may be left unset on a dev
+// machine: the key `workers -dev` keeps in $DATA_DIR/payload.key is used.
+func temporalConfig(e *env) (*config.Config, error) {
+	cfg := &config.Config{
+		TemporalAddress:   orDefault(e.getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
+		TemporalNamespace: orDefault(e.getenv("TEMPORAL_NAMESPACE"), "default"),
+		PayloadKey:        e.getenv("PAYLOAD_KEY"),
+		DataDir:           orDefault(e.getenv("DATA_DIR"), "./data"),
+	}
+	if old := e.getenv("PAYLOAD_KEYS_OLD"); old != "" {
+		cfg.PayloadKeysOld = strings.Split(old, ",")
+	}
+	if cfg.PayloadKey == "" {
+		b, err := os.ReadFile(filepath.Join(cfg.DataDir, "payload.key"))
+		if err != nil {
+			return nil, usageError("PAYLOAD_KEY is not set and %s/payload.key cannot be read (set PAYLOAD_KEY, or DATA_DIR to where workers -dev runs)", cfg.DataDir)
+		}
+		cfg.PayloadKey = strings.TrimSpace(string(b))
+	}
+	if _, err := cfg.PayloadKeys(); err != nil {
+		return nil, usageError("PAYLOAD_KEY: %v", err)
+	}
+	return cfg, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// dialTemporal connects with helhed's codec; the SDK's logging is off so
+// that the CLI prints only its own lines.
+func dialTemporal(ctx context.Context, e *env) (client.Client, *config.Config, error) {
+	cfg, err := temporalConfig(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	c, err := tclient.Dial(ctx, cfg, cfg.TemporalAddress, nil, quiet)
+	return c, cfg, err
+}
+
+func schedulesSync(ctx context.Context, e *env, args []string) error {
+	if len(args) > 1 {
+		return usageError("schedules sync takes at most one plan FILE or ID")
+	}
+	var arg string
+	if len(args) == 1 {
+		arg = args[0]
+	}
+	p, err := resolvePlan(e, arg)
+	if err != nil {
+		return err
+	}
+	c, cfg, err := dialTemporal(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	s, err := governance.NewSyncer(cfg, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	changes, err := s.Sync(ctx, p)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCHEDULE\tOUTCOME\tDIFFERED")
+	for _, ch := range changes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", ch.ID, ch.Outcome, strings.Join(ch.Differs, ","))
+	}
+	tw.Flush()
+	return err
+}
+
+func schedulesList(ctx context.Context, e *env, args []string) error {
+	if len(args) != 0 {
+		return usageError("schedules list takes no arguments")
+	}
+	c, _, err := dialTemporal(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ls, err := schedules.List(ctx, c)
+	if err != nil {
+		return err
+	}
+	loc := (&plan.Plan{}).Location() // the default zone, Europe/Copenhagen
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCHEDULE\tSTATE\tNEXT\tLAST\tNOTE")
+	for _, l := range ls {
+		state, next, last := "active", "–", "–"
+		if l.Paused {
+			state = "paused"
+		}
+		if len(l.Next) > 0 {
+			next = l.Next[0].In(loc).Format("2006-01-02 15:04")
+		}
+		if n := len(l.Recent); n > 0 {
+			last = l.Recent[n-1].In(loc).Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.ID, state, next, last, l.Note)
+	}
+	return tw.Flush()
+}
+
+// scheduleID resolves a full ID or a cycle name against the plan.
+func scheduleID(e *env, arg string) (string, error) {
+	if strings.HasPrefix(arg, schedules.Prefix) {
+		return arg, nil
+	}
+	p, err := resolvePlan(e, "")
+	if err != nil {
+		return "", err
+	}
+	return schedules.Resolve(p.ID, arg), nil
+}
+
+// scheduleVerb runs op on one schedule named by the first argument.
+func scheduleVerb(name string, op func(ctx context.Context, c client.Client, id string, rest []string) error, minArgs, maxArgs int) func(context.Context, *env, []string) error {
+	return func(ctx context.Context, e *env, args []string) error {
+		if len(args) < minArgs || len(args) > maxArgs {
+			return usageError("schedules %s: wrong number of arguments (`starter help`)", name)
+		}
+		id, err := scheduleID(e, args[0])
+		if err != nil {
+			return err
+		}
+		c, _, err := dialTemporal(ctx, e)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if err := op(ctx, c, id, args[1:]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: %s\n", id, name)
+		return nil
+	}
+}
+
+func schedulesTrigger() func(context.Context, *env, []string) error {
+	return scheduleVerb("triggered", func(ctx context.Context, c client.Client, id string, _ []string) error {
+		return schedules.Trigger(ctx, c, id)
+	}, 1, 1)
+}
+
+func schedulesPause(pause bool) func(context.Context, *env, []string) error {
+	name := "paused"
+	if !pause {
+		name = "unpaused"
+	}
+	return scheduleVerb(name, func(ctx context.Context, c client.Client, id string, rest []string) error {
+		note := "sat på pause med starter"
+		if !pause {
+			note = "genoptaget med starter"
+		}
+		if len(rest) == 2 && rest[0] == "--note" {
+			note = rest[1]
+		} else if len(rest) != 0 {
+			return usageError("schedules pause|unpause ID [--note TEXT]")
+		}
+		if pause {
+			return schedules.Pause(ctx, c, id, note)
+		}
+		return schedules.Unpause(ctx, c, id, note)
+	}, 1, 3)
+}
+
+func schedulesBackfill() func(context.Context, *env, []string) error {
+	return scheduleVerb("backfilled", func(ctx context.Context, c client.Client, id string, rest []string) error {
+		from, err := parseWhen(rest[0])
+		if err != nil {
+			return usageError("FROM: %v", err)
+		}
+		to, err := parseWhen(rest[1])
+		if err != nil {
+			return usageError("TO: %v", err)
+		}
+		return schedules.Backfill(ctx, c, id, from, to)
+	}, 3, 3)
+}
+
+// parseWhen reads yyyy-mm-dd (midnight, Europe/Copenhagen) or RFC 3339.
+func parseWhen(s string) (time.Time, error) {
+	if d, err := plan.ParseDate(s); err == nil {
+		return d.In((&plan.Plan{}).Location()), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q: want yyyy-mm-dd or an RFC 3339 time", s)
+	}
+	return t, nil
+}

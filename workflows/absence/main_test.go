@@ -1,0 +1,65 @@
+package absence_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/testsuite"
+
+	"helhed/activities"
+	"helhed/plan"
+	"helhed/schedules/cycle"
+	"helhed/schedules/cycle/cycletest"
+	"helhed/workflows/absence"
+	"helhed/workflows/datarequest"
+)
+
+var rdb *redis.Client
+
+func TestMain(m *testing.M) {
+	os.Exit(cycletest.RunWithRedis(m, func(c *redis.Client) { rdb = c }))
+}
+
+type harness struct {
+	env    *testsuite.TestWorkflowEnvironment
+	double *cycletest.Double
+	mail   *cycletest.Recorder
+	plan   *plan.Plan
+	dir    string
+}
+
+func newHarness(t testing.TB, start time.Time, prev *absence.ResultsMap, answer func(datarequest.Input) *cycletest.Answer) *harness {
+	t.Helper()
+	env := cycletest.NewEnv(start)
+	p, err := plan.LoadEmbedded("randers-2021-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{env: env, plan: p, dir: t.TempDir(), double: &cycletest.Double{Answer: answer}}
+	h.double.Register(env)
+	h.mail = &cycletest.Recorder{Clock: env.Now}
+	env.RegisterActivity(&activities.Mail{Sender: h.mail})
+	env.RegisterActivity(&cycle.Requests{Control: cycletest.EnvControl{Env: env}})
+	if prev == nil {
+		prev = &absence.ResultsMap{}
+	}
+	absence.Register(env, &absence.Activities{Plan: p, DataDir: h.dir, Redis: rdb, Results: prev})
+	cycletest.RegisterDriver(env)
+	return h
+}
+
+func local(t testing.TB, s string) time.Time { return cycletest.Local(t, s) }
+
+// table turns "id;area;days;absent;unlawful" lines into rows as the data
+// request returns them.
+func table(lines ...string) []map[string]string {
+	var rows []map[string]string
+	for _, l := range lines {
+		f := strings.Split(l, ";")
+		rows = append(rows, map[string]string{absence.ColPupil: f[0], absence.ColArea: f[1], absence.ColSchoolDays: f[2], absence.ColAbsent: f[3], absence.ColUnlawful: f[4]})
+	}
+	return rows
+}

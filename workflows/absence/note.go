@@ -1,0 +1,130 @@
+package absence
+
+import (
+	"embed"
+	"strconv"
+	"strings"
+	"time"
+
+	"helhed/schedules/cycle"
+	"helhed/suppress"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+var templates = cycle.MustParse(templateFS, "templates")
+
+type noteView struct {
+	PlanName, Quarter, Year, CompiledAt string
+	Schools                             []schoolView
+	Missing                             []string
+	Areas                               []areaView
+	Kommune, BaselineFor                string
+	Suppression                         string
+	Warn, Notify                        string
+	Flags                               []flagView
+	NewCourses, CoursesYTD, Target      string
+	NoPrevious                          bool
+}
+
+type schoolView struct {
+	Name, Status string
+	Errors       []string
+}
+
+type areaView struct {
+	Name, Pupils, Percent, Baseline, Diff, Flags10, Flags15 string
+}
+
+type flagView struct {
+	School, Pupil, Area, Percent, Action, New string
+}
+
+func pct(f float64) string { return strings.ReplaceAll(strconv.FormatFloat(f, 'f', 1, 64), ".", ",") }
+
+// noteData lays the quarter out for the note. The statistics are
+// suppressed below the discretion threshold; the per-pupil action list,
+// which the absence team works from, carries pseudonymous ids only.
+func noteData(in NoteInput) noteView {
+	s, o := in.Setup, in.Outcome
+	rule := suppress.Rule{Threshold: s.Threshold}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	v := noteView{PlanName: s.PlanName, Quarter: s.Quarter, Year: s.Year, CompiledAt: in.CompiledAt.In(loc).Format("02-01-2006 15.04"),
+		Kommune: "–", BaselineFor: s.BaselineFor, Suppression: rule.Note(), NoPrevious: !o.Previous,
+		NewCourses: strconv.Itoa(o.NewCourses), CoursesYTD: strconv.Itoa(o.CoursesYTD), Target: s.CoursesTargetTxt}
+	if s.HasKommune {
+		v.Kommune = pct(s.Kommune)
+	}
+	names := map[string]string{}
+	for _, sc := range s.Schools {
+		names[sc.ID] = sc.Name
+	}
+	for _, sc := range in.Schools {
+		sv := schoolView{Name: sc.Name}
+		switch sc.Status {
+		case SchoolAccepted:
+			sv.Status = "modtaget"
+		case SchoolRejected:
+			sv.Status, sv.Errors = "afvist – intet registreret", sc.Errors
+			v.Missing = append(v.Missing, sc.Name+" (data afvist)")
+		default:
+			sv.Status = "ikke modtaget inden fristen"
+			v.Missing = append(v.Missing, sc.Name)
+		}
+		v.Schools = append(v.Schools, sv)
+	}
+	count := func(n int) string {
+		if c := rule.Count(float64(n)); c.Suppressed {
+			return rule.Label()
+		}
+		return strconv.Itoa(n)
+	}
+	for _, st := range append(append([]AreaStat(nil), o.Areas...), o.Total) {
+		av := areaView{Name: st.Name, Pupils: count(st.Pupils), Percent: "–", Baseline: "–", Diff: "–",
+			Flags10: count(st.Flags10), Flags15: count(st.Flags15)}
+		if st.HasBaseline {
+			av.Baseline = pct(st.Baseline)
+		}
+		switch {
+		case st.Pupils == 0:
+		case rule.Hide(float64(st.Pupils)):
+			av.Percent = rule.Label() + " elever"
+		default:
+			av.Percent = pct(st.Percent)
+			if st.HasBaseline {
+				d := st.Percent - st.Baseline
+				av.Diff = pct(d)
+				if d > 0 {
+					av.Diff = "+" + av.Diff
+				}
+			}
+		}
+		v.Areas = append(v.Areas, av)
+	}
+	v.Warn, v.Notify = strconv.Itoa(o.Total.Flags10), strconv.Itoa(o.Total.Flags15)
+	for _, f := range o.Flags {
+		fv := flagView{School: names[f.School], Pupil: f.Pupil, Area: areaName(s.Areas, f.Area), Percent: pct(f.Percent),
+			Action: "Forældre advares", New: "nej"}
+		if f.Level == 15 {
+			fv.Action = "Forældre advares; kommunen underrettes"
+		}
+		if f.New {
+			fv.New = "ja"
+		}
+		v.Flags = append(v.Flags, fv)
+	}
+	return v
+}
+
+func areaName(areas []Area, id string) string {
+	for _, a := range areas {
+		if a.ID == id {
+			return a.Name
+		}
+	}
+	return id
+}

@@ -1,0 +1,114 @@
+package absence
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Pupil is one accepted line of a school's table.
+type Pupil struct {
+	ID         string  `json:"id"` // pseudonymous
+	School     string  `json:"school"`
+	Area       string  `json:"area"`
+	SchoolDays float64 `json:"schoolDays"`
+	Absent     float64 `json:"absent"`
+	Unlawful   float64 `json:"unlawful"`
+}
+
+// cprLike matches what looks like a CPR number (ddmmyy-xxxx or ten
+// digits): such a value must never be stored.
+var cprLike = regexp.MustCompile(`^\d{6}-?\d{4}$`)
+
+// maxProblems caps the problems listed back to a school.
+const maxProblems = 20
+
+// Check validates a school's rows on top of the data request's own table
+// validation: a pseudonymous, unique pupil id, a known area, and days that
+// add up. Line numbers count the header as line 1. Any problem rejects
+// the whole submission: nothing of it is recorded.
+func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []string) {
+	var pupils []Pupil
+	var problems []string
+	add := func(line int, format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("linje %d: ", line)+fmt.Sprintf(format, args...))
+	}
+	seen := map[string]int{}
+	for i, row := range rows {
+		line := i + 2
+		id := strings.TrimSpace(row[ColPupil])
+		switch {
+		case id == "":
+			add(line, "elev-id mangler")
+		case cprLike.MatchString(id):
+			add(line, "elev-id ligner et CPR-nummer; brug skolens pseudonyme elev-id")
+		case seen[id] > 0:
+			add(line, "elev-id %s står også på linje %d", id, seen[id])
+		}
+		if id != "" && seen[id] == 0 {
+			seen[id] = line
+		}
+		area, ok := resolveArea(row[ColArea], areas)
+		if !ok {
+			add(line, "ukendt boligområde »%s«; brug et af: %s", row[ColArea], areaList(areas))
+		}
+		days, errD := number(row[ColSchoolDays])
+		absent, errA := number(row[ColAbsent])
+		unlawful, errU := number(row[ColUnlawful])
+		switch {
+		case errD != nil || errA != nil || errU != nil:
+			add(line, "skoledage, fraværsdage og ulovligt fravær skal være tal")
+		case days <= 0:
+			add(line, "skoledage skal være større end 0")
+		case absent < 0 || unlawful < 0:
+			add(line, "fravær kan ikke være negativt")
+		case absent > days:
+			add(line, "fraværsdage (%s) er flere end skoledage (%s)", num(absent), num(days))
+		case unlawful > absent:
+			add(line, "ulovligt fravær (%s) er mere end fraværet i alt (%s)", num(unlawful), num(absent))
+		}
+		pupils = append(pupils, Pupil{ID: id, School: school, Area: area, SchoolDays: days, Absent: absent, Unlawful: unlawful})
+	}
+	if len(rows) == 0 {
+		problems = append(problems, "filen har ingen elever")
+	}
+	if len(problems) > 0 {
+		if len(problems) > maxProblems {
+			problems = append(problems[:maxProblems], fmt.Sprintf("… og %d fejl mere", len(problems)-maxProblems))
+		}
+		return nil, problems
+	}
+	return pupils, nil
+}
+
+func resolveArea(s string, areas []Area) (string, bool) {
+	key := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	for _, a := range areas {
+		for _, n := range a.Names {
+			if n == key {
+				return a.ID, true
+			}
+		}
+	}
+	return "", false
+}
+
+func areaList(areas []Area) string {
+	names := make([]string, len(areas))
+	for i, a := range areas {
+		names[i] = a.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// number reads a value as the data request normalised it (a decimal
+// point), or as a school wrote it (a decimal comma).
+func number(s string) (float64, error) {
+	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
+}
+
+// num formats a number the Danish way.
+func num(f float64) string {
+	return strings.ReplaceAll(strconv.FormatFloat(f, 'f', -1, 64), ".", ",")
+}

@@ -1,0 +1,337 @@
+package meeting
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"helhed/plan"
+	"helhed/workflows/datarequest"
+)
+
+// Member is a body's member as the round addresses it: a partner's role
+// address, never a person.
+type Member struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// Body is the board or the steering group as the round needs it.
+type Body struct {
+	Name            string   `json:"name"`
+	Members         []Member `json:"members"`
+	FixedAgenda     []string `json:"fixedAgenda"`
+	StartTime       string   `json:"startTime"` // hh:mm
+	DurationMinutes int      `json:"durationMinutes"`
+	Organizer       string   `json:"organizer"` // the secretariat's address
+}
+
+// TargetRef is one milestone target of the round's plan year and the form
+// field that asks for its actual.
+type TargetRef struct {
+	Key          string   `json:"key"` // field key in the member requests
+	Activity     string   `json:"activity"`
+	ActivityName string   `json:"activityName"`
+	Metric       string   `json:"metric"`
+	Description  string   `json:"description,omitempty"`
+	Area         string   `json:"area,omitempty"` // "" = the activity's areas together
+	Unit         string   `json:"unit"`
+	Per          string   `json:"per"`
+	Target       string   `json:"target"` // Danish, e.g. "mindst 12 youths pr. år"
+	Bound        string   `json:"bound"`
+	Min          float64  `json:"min"`
+	Max          float64  `json:"max"`
+	Responsible  []string `json:"responsible"` // member ids asked for it
+}
+
+// IndicatorRef is one indicator the monitoring unit is asked for.
+type IndicatorRef struct {
+	Key       string      `json:"key"`
+	ID        string      `json:"id"`
+	Name      string      `json:"name"`
+	Unit      string      `json:"unit"`
+	PerArea   bool        `json:"perArea"`
+	Baselines []AreaValue `json:"baselines,omitempty"`
+}
+
+// AreaValue is a value for one area.
+type AreaValue struct {
+	Area  string  `json:"area"`
+	Value float64 `json:"value"`
+}
+
+// Area is an area id and name.
+type Area struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Request is one data request the round sends, without its due date
+// (the workflow sets it from the timeline).
+type Request struct {
+	Kind  string            `json:"kind"` // RequestProgress or RequestIndicators
+	Input datarequest.Input `json:"input"`
+}
+
+// Request kinds.
+const (
+	RequestProgress   = "progress"
+	RequestIndicators = "indicators"
+)
+
+// Setup is the plan as this round reads it, snapshotted by the Prepare
+// activity so that the workflow never reads the plan itself (a plan file
+// edited later must not change a running round's replay).
+type Setup struct {
+	PlanID     string         `json:"planId"`
+	PlanName   string         `json:"planName"`
+	TimeZone   string         `json:"timeZone"`
+	Period     plan.Period    `json:"period"`
+	OffsetDays int            `json:"offsetDays"`
+	Meeting    string         `json:"meeting"` // autumn, spring, summer
+	Year       string         `json:"year"`
+	Steering   Body           `json:"steering"`
+	Board      Body           `json:"board"`
+	Areas      []Area         `json:"areas"`
+	Targets    []TargetRef    `json:"targets"`
+	Indicators []IndicatorRef `json:"indicators"`
+	Requests   []Request      `json:"requests"`
+}
+
+// BuildSetup reads what the round needs from the plan.
+func BuildSetup(p *plan.Plan, in Input) (Setup, error) {
+	if fe := in.Check(p, plan.Date{}, false); fe != nil {
+		return Setup{}, fe
+	}
+	s := Setup{PlanID: p.ID, PlanName: p.Name, TimeZone: p.Location().String(), Period: p.Period,
+		OffsetDays: p.Governance.SteeringGroup.OffsetDays}
+	var tl Timeline
+	if in.Summer() {
+		d, _ := plan.ParseDate(in.SummerDate)
+		s.Meeting, tl = plan.MeetingSummer, DeriveSummer(d)
+	} else {
+		d, _ := plan.ParseDate(in.BoardDate)
+		s.Meeting, tl = boardMeetingKind(p, d), Derive(d, s.OffsetDays)
+	}
+	y, ok := p.YearOf(tl.Steering)
+	if !ok {
+		return Setup{}, fmt.Errorf("steering-group date %s is outside the plan period %s", tl.Steering, p.Period)
+	}
+	s.Year = y.Label
+	var err error
+	if s.Steering, err = body(p, p.Governance.SteeringGroup.Body); err != nil {
+		return Setup{}, err
+	}
+	if s.Board, err = body(p, p.Governance.Board.Body); err != nil {
+		return Setup{}, err
+	}
+	for _, a := range p.Areas {
+		s.Areas = append(s.Areas, Area{ID: a.ID, Name: a.Name})
+	}
+	s.Targets = targets(p, s.Year, s.Steering.Members)
+	s.Indicators = indicators(p)
+	s.Requests = requests(p, in, s)
+	return s, nil
+}
+
+// boardMeetingKind names a board date after the plan's meeting on it, or
+// by half-year for a date the plan does not list.
+func boardMeetingKind(p *plan.Plan, d plan.Date) string {
+	for _, m := range p.BoardMeetings() {
+		if m.Date == d && (m.Kind == plan.MeetingAutumn || m.Kind == plan.MeetingSpring) {
+			return m.Kind
+		}
+	}
+	if d.Month >= time.July {
+		return plan.MeetingAutumn
+	}
+	return plan.MeetingSpring
+}
+
+func body(p *plan.Plan, b plan.Body) (Body, error) {
+	out := Body{Name: b.Name, FixedAgenda: b.FixedAgenda, StartTime: b.StartTime, DurationMinutes: b.DurationMinutes}
+	if sec, ok := p.Partner(b.Secretariat); ok {
+		out.Organizer = sec.Email
+	}
+	for _, id := range b.Members {
+		pt, ok := p.Partner(id)
+		if !ok {
+			return Body{}, fmt.Errorf("%s: member %q is not a plan partner", b.Name, id)
+		}
+		out.Members = append(out.Members, Member{ID: pt.ID, Name: pt.Name, Email: pt.Email})
+	}
+	return out, nil
+}
+
+// targets lists the year's activity targets that a steering-group member
+// is responsible for, each with a field key.
+func targets(p *plan.Plan, year string, members []Member) []TargetRef {
+	isMember := map[string]bool{}
+	for _, m := range members {
+		isMember[m.ID] = true
+	}
+	var out []TargetRef
+	for _, a := range p.Activities {
+		var resp []string
+		for _, r := range a.Responsible {
+			if isMember[r] {
+				resp = append(resp, r)
+			}
+		}
+		if len(resp) == 0 {
+			continue
+		}
+		for _, t := range a.Targets {
+			if t.Year != year {
+				continue
+			}
+			ft := plan.FlatTarget{}
+			for _, f := range p.Targets() {
+				if f.Activity == a.ID && f.Year == t.Year && f.Metric == t.Metric && f.Area == t.Area {
+					ft = f
+					break
+				}
+			}
+			out = append(out, TargetRef{
+				Key: fmt.Sprintf("t%02d", len(out)+1), Activity: a.ID, ActivityName: a.Name,
+				Metric: t.Metric, Description: t.Description, Area: t.Area, Unit: t.Unit, Per: ft.Per,
+				Target: TargetText(ft), Bound: ft.Bound, Min: ft.Min, Max: ft.Max, Responsible: resp,
+			})
+		}
+	}
+	return out
+}
+
+// TargetText describes a target in Danish: "mindst 12 youths pr. år".
+func TargetText(t plan.FlatTarget) string {
+	num := func(f float64) string { return strings.ReplaceAll(fmt.Sprintf("%g", f), ".", ",") }
+	var s string
+	switch t.Bound {
+	case plan.BoundAbout:
+		s = "ca. " + num(t.Value)
+	case plan.BoundAtLeast:
+		s = "mindst " + num(t.Min)
+	case plan.BoundAtMost:
+		s = "højst " + num(t.Max)
+	case plan.BoundBetween:
+		s = num(t.Min) + "–" + num(t.Max)
+	default:
+		s = num(t.Value)
+	}
+	per := map[string]string{plan.PerYear: "pr. år", plan.PerMonth: "pr. måned", plan.PerAtATime: "ad gangen"}[t.Per]
+	return strings.TrimSpace(s + " " + t.Unit + " " + per)
+}
+
+// Reached says whether actual meets the target (see plan.Target.Reached).
+func (t TargetRef) Reached(actual float64) bool {
+	switch t.Bound {
+	case plan.BoundBetween:
+		return actual >= t.Min && actual <= t.Max
+	case plan.BoundAtMost:
+		return actual <= t.Max
+	}
+	return actual >= t.Min
+}
+
+func indicators(p *plan.Plan) []IndicatorRef {
+	var out []IndicatorRef
+	for i, ind := range p.Indicators {
+		ref := IndicatorRef{Key: fmt.Sprintf("i%02d", i+1), ID: ind.ID, Name: ind.Name, Unit: ind.Unit}
+		for _, b := range ind.Baselines {
+			if b.Area != "" {
+				ref.PerArea = true
+				ref.Baselines = append(ref.Baselines, AreaValue{Area: b.Area, Value: b.Value})
+			}
+		}
+		out = append(out, ref)
+	}
+	return out
+}
+
+var meetingNames = map[string]string{
+	plan.MeetingAutumn: "efterårsmøde",
+	plan.MeetingSpring: "forårsmøde",
+	plan.MeetingSummer: "sommermøde",
+}
+
+// requests builds the data requests: one per steering-group member (its
+// activities' progress and its news) and one to the monitoring unit.
+func requests(p *plan.Plan, in Input, s Setup) []Request {
+	base := "meeting/" + p.ID + "/" + in.Key() + "/"
+	what := fmt.Sprintf("%s %s %s", strings.ToLower(s.Steering.Name), meetingNames[s.Meeting], s.Year)
+	origin := WorkflowID(in)
+	var out []Request
+	for _, m := range s.Steering.Members {
+		var fields []datarequest.Field
+		for _, t := range s.Targets {
+			for _, r := range t.Responsible {
+				if r != m.ID {
+					continue
+				}
+				label := t.ActivityName + ": " + firstNonEmpty(t.Description, t.Metric)
+				if t.Area != "" {
+					label += " (" + areaName(s.Areas, t.Area) + ")"
+				}
+				fields = append(fields, datarequest.Field{
+					Key: t.Key, Label: label, Type: datarequest.Decimal, Unit: t.Unit,
+					Help: fmt.Sprintf("Jeres bidrag i planåret %s indtil nu. Mål for året: %s.", s.Year, t.Target),
+				})
+			}
+		}
+		fields = append(fields, datarequest.Field{Key: "status", Label: "Status og nyt fra jer", Type: datarequest.Text,
+			Help: "Kort status til punktet »Nyt fra deltagerne«: hvad går godt, hvad driller, hvad skal styregruppen vide?"})
+		out = append(out, Request{Kind: RequestProgress, Input: datarequest.Input{
+			RequestID: base + m.ID, Partner: m.ID, Period: s.Year, Origin: origin,
+			Title: "Fremdriftsdata til " + what,
+			Instructions: fmt.Sprintf("Styregruppen følger op på milepælsplanen for planåret %s. Udfyld jeres tal for de aktiviteter, I har ansvaret for, "+
+				"og giv en kort status. Tallene indgår i fremdriftsrapporten til mødet og i bestyrelsens mødemateriale.", s.Year),
+			Fields: fields, Reminders: reminderPolicy(),
+		}})
+	}
+	if mu := p.Governance.MonitoringUnit; mu != "" {
+		var fields []datarequest.Field
+		var areas []string
+		for _, a := range s.Areas {
+			areas = append(areas, a.ID)
+		}
+		for _, ind := range s.Indicators {
+			fields = append(fields, datarequest.Field{Key: ind.Key, Label: ind.Name, Type: datarequest.Decimal, Unit: ind.Unit, PerArea: ind.PerArea,
+				Help: "Seneste opgjorte værdi; lad feltet stå tomt, hvis der ikke er nye tal."})
+		}
+		fields = append(fields, datarequest.Field{Key: "kilde", Label: "Datagrundlag og opgørelsesperiode", Type: datarequest.Text})
+		out = append(out, Request{Kind: RequestIndicators, Input: datarequest.Input{
+			RequestID: base + "indikatorer/" + mu, Partner: mu, Period: s.Year, Origin: origin, Areas: areas,
+			Title:        "Indikatordata til " + what,
+			Instructions: "Indberet de seneste værdier for planens indikatorer pr. boligområde. De sammenholdes med baseline i fremdriftsrapporten.",
+			Fields:       fields, Reminders: reminderPolicy(),
+		}})
+	}
+	return out
+}
+
+// reminderPolicy: a reminder 3 weekdays before and on the due date, one 2
+// weekdays after, and the escalation 3 weekdays after, so the secretariat
+// hears of a missing answer before the report closes (ReportWeekdays
+// after the due date).
+func reminderPolicy() *datarequest.ReminderPolicy {
+	return &datarequest.ReminderPolicy{BeforeDue: []int{3}, OnDue: true, AfterDue: []int{2}, EscalateAfter: 3}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func areaName(areas []Area, id string) string {
+	for _, a := range areas {
+		if a.ID == id {
+			return a.Name
+		}
+	}
+	return id
+}

@@ -1,0 +1,191 @@
+// Package meeting is the meeting round (kind "meeting-round"): one per board
+// meeting, plus the steering group's summer meeting. From the board date it
+// derives the steering-group meeting and every deadline, asks the
+// steering-group members and the monitoring unit for data (child data
+// requests), compiles the progress report and agenda, sends .ics
+// invitations, records the steering group's recommendations into the board
+// pack and the board's decisions, and feeds milestone actuals to the read
+// model. Moving the board date (Update move-board) shifts what is ahead.
+package meeting
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"helhed/plan"
+	"helhed/runs"
+)
+
+// Names of the kind, workflow, Updates and query.
+const (
+	Kind                        = "meeting-round"
+	WorkflowName                = "MeetingRound"
+	UpdateMoveBoard             = "move-board"
+	UpdateRecordRecommendations = "record-recommendations"
+	UpdateRecordDecisions       = "record-decisions"
+	QueryState                  = "state"
+)
+
+// Input starts a round: either BoardDate (the autumn or spring board
+// meeting; the steering group meets before it) or SummerDate (the steering
+// group's summer meeting, no board pack).
+type Input struct {
+	Plan       string `json:"plan" label:"Plan" help:"Planens id, fx randers-2021-25"`
+	BoardDate  string `json:"boardDate,omitempty" label:"Bestyrelsesmøde" help:"Datoen for bestyrelsens møde (åååå-mm-dd); styregruppens møde og alle frister regnes ud fra den"`
+	SummerDate string `json:"summerDate,omitempty" label:"Styregruppens sommermøde" help:"Kun for sommermødet: datoen for styregruppens møde (åååå-mm-dd)"`
+}
+
+// Summer reports whether this is the steering group's summer round.
+func (in Input) Summer() bool { return in.SummerDate != "" }
+
+// Key is the round's business key: the board date, or "summer-<date>".
+// It stays the same when the board date moves.
+func (in Input) Key() string {
+	if in.Summer() {
+		return "summer-" + in.SummerDate
+	}
+	return in.BoardDate
+}
+
+// WorkflowID is "meeting-round/<plan>/<key>".
+func WorkflowID(in Input) string { return Kind + "/" + in.Plan + "/" + in.Key() }
+
+// Check validates the input against the plan; today is the operator's
+// date (the API checks that a new round is not in the past; a schedule's
+// backfill is not held to that).
+func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *runs.FieldError {
+	bad := func(field, format string, args ...any) *runs.FieldError {
+		return &runs.FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case in.Plan == "":
+		return bad("plan", "required (the plan id, %s)", p.ID)
+	case in.Plan != p.ID:
+		return bad("plan", "this process runs plan %s, not %q", p.ID, in.Plan)
+	case (in.BoardDate == "") == (in.SummerDate == ""):
+		return bad("boardDate", "give either boardDate or summerDate (exactly one)")
+	}
+	field, raw := "boardDate", in.BoardDate
+	if in.Summer() {
+		field, raw = "summerDate", in.SummerDate
+	}
+	d, err := plan.ParseDate(raw)
+	if err != nil {
+		return bad(field, "%v", err)
+	}
+	if !p.Period.Contains(d) {
+		return bad(field, "%s is outside the plan period %s", d, p.Period)
+	}
+	if !checkPast {
+		return nil
+	}
+	if d.Before(today) {
+		return bad(field, "%s is in the past", d)
+	}
+	if !in.Summer() {
+		if sg := Derive(d, p.Governance.SteeringGroup.OffsetDays).Steering; sg.Before(today) {
+			return bad(field, "the steering group would meet on %s, before today (%s)", sg, today)
+		}
+	}
+	return nil
+}
+
+// MoveBoard is the move-board Update's argument.
+type MoveBoard struct {
+	BoardDate string `json:"boardDate" label:"Ny dato for bestyrelsesmødet" help:"åååå-mm-dd"`
+	Reason    string `json:"reason,omitempty" label:"Begrundelse"`
+}
+
+// Record is the argument of record-recommendations and record-decisions:
+// one item per line.
+type Record struct {
+	Text string `json:"text" label:"Tekst" help:"Ét punkt pr. linje" form:"textarea"`
+}
+
+// Items splits the text into its non-empty lines.
+func (r Record) Items() []string {
+	var out []string
+	for _, l := range strings.Split(r.Text, "\n") {
+		if l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "-*•")); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Stages (HelhedStage).
+const (
+	StageWaiting         = "waiting"         // before the round opens
+	StageCollecting      = "collecting"      // data requests open
+	StageReported        = "reported"        // report and agenda sent
+	StageRecommendations = "recommendations" // steering group met; awaiting its recommendations
+	StageBoardPack       = "board-pack"      // pack sent; awaiting the board meeting
+	StageDecisions       = "decisions"       // board met; awaiting its decisions
+	StageClosed          = "closed"
+)
+
+// StageTitles are the Danish stage names.
+var StageTitles = map[string]string{
+	StageWaiting:         "Venter på at runden åbner",
+	StageCollecting:      "Indsamler data",
+	StageReported:        "Fremdriftsrapport og dagsorden udsendt",
+	StageRecommendations: "Afventer styregruppens indstillinger",
+	StageBoardPack:       "Bestyrelsens mødemateriale udsendt",
+	StageDecisions:       "Afventer bestyrelsens beslutninger",
+	StageClosed:          "Afsluttet",
+}
+
+// RequestStatus is one data request of the round.
+type RequestStatus struct {
+	RequestID string    `json:"requestId"`
+	Partner   string    `json:"partner"`
+	Kind      string    `json:"kind"` // "progress" or "indicators"
+	Due       string    `json:"due"`
+	Status    string    `json:"status"` // open, answered, cancelled, failed
+	OnTime    bool      `json:"onTime,omitempty"`
+	Answered  time.Time `json:"answeredAt,omitzero"`
+}
+
+// Move is a recorded move of the board date.
+type Move struct {
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// StepDone records when a step ran.
+type StepDone struct {
+	Step string    `json:"step"`
+	At   time.Time `json:"at"`
+}
+
+// Task is an open operator task (runs.Task shape).
+type Task = runs.Task
+
+// State is the query result and, at the end, the workflow's result.
+type State struct {
+	Input           Input           `json:"input"`
+	Meeting         string          `json:"meeting"` // autumn, spring, summer
+	Year            string          `json:"year"`    // plan year label
+	Stage           string          `json:"stage"`
+	Timeline        Timeline        `json:"timeline"`
+	Done            []StepDone      `json:"done"`
+	Requests        []RequestStatus `json:"requests"`
+	Recommendations []string        `json:"recommendations,omitempty"`
+	Decisions       []string        `json:"decisions,omitempty"`
+	Moves           []Move          `json:"moves,omitempty"`
+	Documents       []string        `json:"documents,omitempty"`
+	// SteeringSeq and BoardSeq are the invitations' iCalendar SEQUENCE.
+	SteeringSeq int `json:"steeringSeq"`
+	BoardSeq    int `json:"boardSeq"`
+	// OpenTasks and Accepts are read by the run layer's pages.
+	OpenTasks []Task   `json:"openTasks"`
+	Accepts   []string `json:"accepts"`
+	// Record is the round's read-model entry as last written, and Figures
+	// the members' milestone figures written so far: the reconcile
+	// (Reconciler) rebuilds the read model from them.
+	Record  *RoundRecord `json:"record,omitempty"`
+	Figures []Figure     `json:"figures,omitempty"`
+}
