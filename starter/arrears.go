@@ -1,0 +1,277 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+)
+
+// maxArrearsBytes mirrors the API's limit (eviction.MaxListBytes), so a
+// file too large is refused before it is uploaded.
+const maxArrearsBytes = 10 << 20
+
+// importResult is the answer of POST /api/v1/arrears.
+type importResult struct {
+	Accepted   int `json:"accepted"`
+	Duplicates int `json:"duplicates"`
+	Rejected   []struct {
+		Line  int    `json:"line"`
+		Error string `json:"error"`
+	} `json:"rejected"`
+	DuplicateLines []struct {
+		Line      int `json:"line"`
+		FirstLine int `json:"firstLine"`
+	} `json:"duplicateLines"`
+	Lines    int    `json:"lines"`
+	Encoding string `json:"encoding"`
+	ListID   string `json:"listId"`
+	ListDate string `json:"listDate"`
+}
+
+// import arrears FILE.csv [--date yyyy-mm-dd] [--json]
+func importArrears(ctx context.Context, e *env, args []string) error {
+	const usage = "import arrears FILE.csv [--date yyyy-mm-dd] [--json]"
+	fs := flag.NewFlagSet("import arrears", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	date := fs.String("date", "", "the list's date (default today)")
+	asJSON := fs.Bool("json", false, "print the API's JSON")
+	// FILE may come before or after the flags.
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError(usage)
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	} else if fs.NArg() > 0 || file == "" {
+		return usageError(usage)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("restancelisten kan ikke åbnes: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("restancelisten kan ikke læses: %w", err)
+	}
+	if info.Size() > maxArrearsBytes {
+		return fmt.Errorf("%s fylder %s MiB; API'et tager højst %d MiB (en restanceliste er langt mindre: tjek eksporten, eller del filen op)",
+			file, danishMiB(info.Size()), maxArrearsBytes>>20)
+	}
+	q := url.Values{}
+	if *date != "" {
+		q.Set("listDate", *date)
+	}
+	body := &progressReader{r: f, total: info.Size(), w: e.stderr, show: info.Size() > 256<<10}
+	stop := waiting(e.stderr, body, 5*time.Second)
+	var raw json.RawMessage
+	err = apiCall(ctx, e, "POST", "/api/v1/arrears?"+q.Encode(), "text/csv", body, &raw)
+	stop()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		printIndented(e.stdout, raw)
+	}
+	var res importResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return fmt.Errorf("decode API answer: %w", err)
+	}
+	if !*asJSON {
+		printImport(e.stdout, file, res)
+	}
+	if len(res.Rejected) > 0 {
+		return fmt.Errorf("%d linje(r) afvist; ret dem, og importér filen igen for samme dato (linjer, der allerede er importeret, genkendes)", len(res.Rejected))
+	}
+	return nil
+}
+
+func printImport(w io.Writer, file string, res importResult) {
+	fmt.Fprintf(w, "%s (%s, liste %s af %s): %d linje(r): %d modtaget, %d gentaget, %d afvist\n",
+		file, res.Encoding, res.ListID, res.ListDate, res.Lines, res.Accepted, res.Duplicates, len(res.Rejected))
+	if len(res.Rejected) == 0 && len(res.DuplicateLines) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LINJE\tRESULTAT")
+	type row struct {
+		line int
+		text string
+	}
+	var rows []row
+	for _, r := range res.Rejected {
+		rows = append(rows, row{r.Line, "afvist: " + r.Error})
+	}
+	for _, d := range res.DuplicateLines {
+		rows = append(rows, row{d.Line, fmt.Sprintf("gentager linje %d (ikke importeret)", d.FirstLine)})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].line < rows[j].line })
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%d\t%s\n", r.line, r.text)
+	}
+	tw.Flush()
+}
+
+// progressReader reports upload progress in steps of 10 %.
+type progressReader struct {
+	r     io.Reader
+	total int64
+	w     io.Writer
+	show  bool
+
+	mu       sync.Mutex
+	read     int64
+	reported int64
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.read += int64(n)
+	if p.show && p.total > 0 {
+		if step := p.read * 10 / p.total; step > p.reported {
+			p.reported = step
+			fmt.Fprintf(p.w, "sender: %d %% (%s af %s MiB)\n", step*10, danishMiB(p.read), danishMiB(p.total))
+		}
+	}
+	return n, err
+}
+
+func (p *progressReader) done() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.read >= p.total
+}
+
+// waiting tells the user, every interval once the upload is done, that
+// the server is still opening and updating cases; stop ends it.
+func waiting(w io.Writer, body *progressReader, every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		start := time.Now()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if body.done() {
+					fmt.Fprintf(w, "serveren kontrollerer linjerne og opretter eller opdaterer sager (%s) …\n", time.Since(start).Round(time.Second))
+				}
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// caseRow is what the starter shows of GET /api/v1/cases.
+type caseRow struct {
+	WorkflowID   string      `json:"workflowId"`
+	Stage        string      `json:"stage"`
+	Area         string      `json:"area"`
+	Organisation string      `json:"organisation"`
+	Department   string      `json:"department"`
+	Arrears      json.Number `json:"arrears"`
+	NextDue      string      `json:"nextDue"`
+	Overdue      bool        `json:"overdue"`
+	Lists        int         `json:"lists"`
+	Outcome      string      `json:"outcome"`
+}
+
+// cases [--stage S] [--area A] [--json]
+func casesList(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("cases", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	stage := fs.String("stage", "", "arrears, outreach, counselling, payment_plan, resolved or escalated")
+	area := fs.String("area", "", "plan area id")
+	asJSON := fs.Bool("json", false, "print the API's JSON")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return usageError("cases [--stage S] [--area A] [--json]")
+	}
+	q := url.Values{}
+	if *stage != "" {
+		q.Set("stage", *stage)
+	}
+	if *area != "" {
+		q.Set("area", *area)
+	}
+	var raw json.RawMessage
+	if err := apiCall(ctx, e, "GET", "/api/v1/cases?"+q.Encode(), "", nil, &raw); err != nil {
+		return err
+	}
+	if *asJSON {
+		printIndented(e.stdout, raw)
+		return nil
+	}
+	var got struct {
+		Cases  []caseRow `json:"cases"`
+		Counts []struct {
+			Stage      string `json:"stage"`
+			Area       string `json:"area"`
+			Count      *int   `json:"count"`
+			Suppressed bool   `json:"suppressed"`
+		} `json:"counts"`
+		Note      string `json:"note"`
+		Threshold int    `json:"discretionThreshold"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		return fmt.Errorf("decode API answer: %w", err)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CASE\tSTAGE\tAREA\tORG/AFD\tARREARS\tLISTS\tNEXT DUE")
+	for _, c := range got.Cases {
+		due := c.NextDue
+		if c.Overdue {
+			due += " (overskredet)"
+		}
+		stage := c.Stage
+		if c.Outcome != "" {
+			stage += ": " + c.Outcome
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s/%s\t%s\t%d\t%s\n", c.WorkflowID, stage, c.Area, c.Organisation, c.Department, c.Arrears, c.Lists, due)
+	}
+	tw.Flush()
+	fmt.Fprintln(e.stdout)
+	tw = tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STAGE\tAREA\tCASES")
+	for _, c := range got.Counts {
+		n := fmt.Sprintf("<%d (diskretioneret)", got.Threshold)
+		if c.Count != nil {
+			n = fmt.Sprint(*c.Count)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Stage, c.Area, n)
+	}
+	tw.Flush()
+	fmt.Fprintln(e.stdout, got.Note)
+	return nil
+}
+
+// danishMiB is n bytes in MiB with one decimal and a decimal comma.
+func danishMiB(n int64) string {
+	return strings.Replace(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".", ",", 1)
+}
+
+// printIndented prints an API answer as indented JSON.
+func printIndented(w io.Writer, raw json.RawMessage) {
+	var buf bytes.Buffer
+	_ = json.Indent(&buf, raw, "", "  ")
+	fmt.Fprintln(w, buf.String())
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sethvargo/go-envconfig"
+
+	"helhed/app"
+	"helhed/config"
+	"helhed/internal/testredis"
+)
+
+// TestArrearsVerbs imports a list and lists the cases through the
+// operator API of a whole dev stack, as an operator's shell would.
+func TestArrearsVerbs(t *testing.T) {
+	rs, err := testredis.Start()
+	if err != nil {
+		if testredis.Required() {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	defer rs.Stop()
+	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
+		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
+		"TEMPORAL_UI_ADDR": "", "DATA_DIR": t.TempDir(), "REDIS_URL": rs.URL(),
+	}), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Stop(context.Background())
+	vars := map[string]string{"HELHED_URL": "http://" + a.HTTPAddr(), "OPERATOR_TOKEN": cfg.OperatorToken}
+
+	code, out, errOut := runStarterIn(vars, "", "import", "arrears", "../arrears/testdata/month1.csv", "--date", "2026-10-01")
+	if code != 0 || !strings.Contains(out, "11 linje(r): 11 modtaget, 0 gentaget, 0 afvist") {
+		t.Fatalf("import: %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runStarterIn(vars, "", "import", "arrears", "--date", "2026-10-01", "../arrears/testdata/bad-lines.csv")
+	rows := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 1 {
+			rows[f[0]] = strings.Join(f[1:], " ")
+		}
+	}
+	if code != 1 || rows["6"] != "afvist: forfaldsdato: datoen 31-02-2026 findes ikke" ||
+		rows["7"] != "gentager linje 2 (ikke importeret)" || !strings.Contains(errOut, "12 linje(r) afvist") ||
+		strings.Contains(out+errOut, "010190") {
+		t.Fatalf("bad lines: %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = runStarterIn(vars, "", "import", "arrears", "../arrears/testdata/comma.csv")
+	if code != 1 || !strings.Contains(errOut, "adskilt af ',' (komma)") {
+		t.Fatalf("comma: %d %s", code, errOut)
+	}
+	big := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(big, make([]byte, 11<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runStarterIn(vars, "", "import", "arrears", big); code != 1 || !strings.Contains(errOut, "fylder 11,0 MiB; API'et tager højst 10 MiB") {
+		t.Fatalf("big: %d %s", code, errOut)
+	}
+	if code, _, _ := runStarterIn(vars, "", "import", "arrears"); code != 2 {
+		t.Fatalf("no file: exit %d", code)
+	}
+
+	var resp struct {
+		Cases  []json.RawMessage `json:"cases"`
+		Counts []struct {
+			Count      *int `json:"count"`
+			Suppressed bool `json:"suppressed"`
+		} `json:"counts"`
+	}
+	var out2 string
+	for range 600 { // the cases open just after the import returns
+		code, out2, errOut = runStarterIn(vars, "", "cases", "--stage", "outreach", "--json")
+		if code != 0 {
+			t.Fatalf("cases: %d %s", code, errOut)
+		}
+		if err := json.Unmarshal([]byte(out2), &resp); err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Cases) == 13 {
+			break
+		}
+	}
+	if len(resp.Cases) != 13 || len(resp.Counts) != 5 {
+		t.Fatalf("cases --json: %s", out2)
+	}
+	// Glarbjergvej has 3 cases in outreach: a published count would be
+	// below the threshold, so it is suppressed.
+	code, out, _ = runStarterIn(vars, "", "cases", "--area", "glarbjergvej-omraadet")
+	suppressed := false
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[0] == "outreach" && f[1] == "glarbjergvej-omraadet" && strings.Join(f[2:], " ") == "<5 (diskretioneret)" {
+			suppressed = true
+		}
+	}
+	if code != 0 || strings.Count(out, "eviction-case/") != 3 || !suppressed {
+		t.Fatalf("cases table:\n%s", out)
+	}
+	if code, _, errOut := runStarterIn(vars, "", "cases", "--stage", "nope"); code != 1 || !strings.Contains(errOut, "ukendt fase") {
+		t.Fatalf("bad stage: %d %s", code, errOut)
+	}
+}

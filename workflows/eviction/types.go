@@ -1,0 +1,325 @@
+// Package eviction is eviction prevention (kind "eviction-case"): each
+// tenancy on a housing organisation's arrears list becomes one durable
+// EvictionCase, keyed by the tenancy's pseudonymous id, that moves from
+// arrears through outreach, budget counselling and a monitored payment
+// plan to resolved — or, when an instalment is missed or an operator
+// escalates, through the legal clock (påkrav, 14 days to pay, termination,
+// bailiff court with the kommune notified under almenlejeloven § 92) to an
+// outcome, averted or evicted.
+//
+// Contact details travel only inside the (encrypted) workflow payloads:
+// never in workflow IDs, search attributes, logs, Redis or metrics.
+package eviction
+
+import (
+	"time"
+
+	"helhed/arrears"
+	"helhed/plan"
+	"helhed/runs"
+)
+
+// Kind is the run kind and the HelhedKind search attribute.
+const Kind = "eviction-case"
+
+// Registered names. Activities are registered with the prefix "eviction."
+// so they cannot collide with other capabilities' methods.
+const (
+	WorkflowName      = "EvictionCase"
+	InboxWorkflowName = "EvictionInboxScan"
+
+	activityPrefix   = "eviction."
+	actResolve       = activityPrefix + "Resolve"
+	actPublish       = activityPrefix + "Publish"
+	actKommuneNotice = activityPrefix + "KommuneNotice"
+	actScanInbox     = activityPrefix + "ScanInbox"
+	// actSendMail is the shared activities.Mail.SendMail.
+	actSendMail = "SendMail"
+)
+
+// Signal, query and update names.
+const (
+	SignalList = "arrears-list" // ListEntry: the tenancy is on a list
+	QueryState = "state"        // → State
+
+	UpdateOutreach    = "outreach"     // OutreachArg
+	UpdatePaymentPlan = "payment-plan" // PaymentPlanArg
+	UpdatePayment     = "payment"      // PaymentArg
+	UpdateEscalate    = "escalate"     // EscalateArg
+	UpdateDemand      = "demand"       // DateArg: påkrav sent
+	UpdateTerminate   = "terminate"    // DateArg: ophævelse
+	UpdateCourt       = "court"        // DateArg: begæring til fogedretten
+	UpdateOutcome     = "outcome"      // OutcomeArg
+	UpdateResolve     = "resolve"      // ResolveArg: arrears cleared
+)
+
+// WorkflowID is the case's workflow ID: the kind and the tenancy's
+// pseudonymous id, never a tenancy number or a name.
+func WorkflowID(tenancyID string) string { return Kind + "/" + tenancyID }
+
+// Stage is where a case stands.
+type Stage string
+
+// Stages, in the order a case moves through them.
+const (
+	StageArrears     Stage = "arrears"
+	StageOutreach    Stage = "outreach"
+	StageCounselling Stage = "counselling"
+	StagePaymentPlan Stage = "payment_plan"
+	StageResolved    Stage = "resolved"
+	StageEscalated   Stage = "escalated"
+)
+
+// Stages lists every stage.
+var Stages = []Stage{StageArrears, StageOutreach, StageCounselling, StagePaymentPlan, StageResolved, StageEscalated}
+
+// Outreach outcomes and case outcomes.
+const (
+	ContactMade = "contact_made"
+	NotReached  = "not_reached"
+
+	OutcomeAverted = "averted"
+	OutcomeEvicted = "evicted"
+)
+
+// Instalment statuses.
+const (
+	InstalmentPending = "pending"
+	InstalmentKept    = "kept"
+	InstalmentMissed  = "missed"
+)
+
+// Legal-clock rules, in Danish weekdays (package workdays).
+const (
+	// DemandAfterWeekdays: the påkrav may be sent this many weekdays after
+	// the due date at the earliest.
+	DemandAfterWeekdays = 3
+	// DemandDays is the time to pay after a påkrav, in calendar days; a
+	// deadline on a weekend or holiday moves to the next weekday.
+	DemandDays = 14
+	// OutreachWeekdays is the housing-social worker's time to reach the
+	// tenant, from the list (or from a failed attempt).
+	OutreachWeekdays = 5
+)
+
+// Money and Contact are the arrears list's.
+type (
+	Money   = arrears.Money
+	Contact = arrears.Contact
+)
+
+// CaseInput is what an operator gives to open a case (the run kind's
+// input).
+type CaseInput struct {
+	Organisation  string    `json:"organisation" label:"Boligorganisation"` // plan id, name or alias
+	Department    string    `json:"department" label:"Afdeling"`
+	TenancyNumber string    `json:"tenancyNumber" label:"Lejemålsnummer"`
+	Contact       Contact   `json:"contact" label:"Kontakt (navn, adresse, telefon)"`
+	Arrears       Money     `json:"arrears" label:"Restance (kr.)"`
+	DueDate       plan.Date `json:"dueDate" label:"Ældste ubetalte forfaldsdato" help:"yyyy-mm-dd"`
+	Reminders     int       `json:"reminders,omitempty" label:"Rykkere sendt"`
+}
+
+// Input starts the workflow: a CaseInput (its fields at the top level of
+// the JSON, so an operator's CaseInput decodes as an Input), plus List when
+// the importer opens the case or State when a run continues as new.
+type Input struct {
+	CaseInput
+	List  *ListEntry `json:"list,omitempty"`
+	State *State     `json:"state,omitempty"`
+}
+
+// ListEntry is one tenancy's line on one arrears list, signalled to its
+// case. ListID identifies the list, so a list imported twice changes
+// nothing.
+type ListEntry struct {
+	ListID        string    `json:"listId"`
+	ListDate      plan.Date `json:"listDate"`
+	PlanID        string    `json:"planId"`
+	Organisation  string    `json:"organisation"` // plan id
+	Owner         string    `json:"owner"`        // the organisation's administrator (plan partner id)
+	Department    string    `json:"department"`
+	Area          string    `json:"area"`
+	TenancyNumber string    `json:"tenancyNumber"`
+	Contact       Contact   `json:"contact"`
+	Arrears       Money     `json:"arrears"`
+	DueDate       plan.Date `json:"dueDate"`
+	Reminders     int       `json:"reminders"`
+}
+
+// State is the whole case, as the state query returns it. It holds the
+// contact, so it only ever travels encrypted.
+type State struct {
+	CaseID        string    `json:"caseId"` // the first run's ID: stable across continue-as-new
+	TenancyID     string    `json:"tenancyId"`
+	Stage         Stage     `json:"stage"`
+	PlanID        string    `json:"planId"`
+	Organisation  string    `json:"organisation"`
+	Owner         string    `json:"owner"` // partner id of the housing-social worker's organisation
+	Department    string    `json:"department"`
+	Area          string    `json:"area"`
+	TenancyNumber string    `json:"tenancyNumber"`
+	Contact       Contact   `json:"contact"`
+	Arrears       Money     `json:"arrears"` // latest known
+	DueDate       plan.Date `json:"dueDate"` // latest list's oldest unpaid due date
+	Reminders     int       `json:"reminders"`
+	OpenedAt      time.Time `json:"openedAt"`
+	// FirstList is the date the case starts from: its first list, or the
+	// day an operator opened it.
+	FirstList   plan.Date    `json:"firstList"`
+	Lists       []ListRecord `json:"lists,omitempty"`
+	Outreach    Outreach     `json:"outreach"`
+	Counselling *Counselling `json:"counselling,omitempty"`
+	Plan        *PaymentPlan `json:"paymentPlan,omitempty"`
+	Payments    []Payment    `json:"payments,omitempty"`
+	Legal       *Legal       `json:"legal,omitempty"`
+	Outcome     string       `json:"outcome,omitempty"`
+	ClosedOn    plan.Date    `json:"closedOn,omitempty"`
+	Transitions []Transition `json:"transitions"`
+	Steps       []Step       `json:"steps"`
+	Seq         int          `json:"seq"` // bumps on every change; orders read-model writes
+	Origin      string       `json:"origin"`
+	Runs        int          `json:"runs"` // runs so far (continue-as-new)
+
+	// Filled by the state query for the operator layer (runs.Kind
+	// conventions): the open tasks and the Updates the stage accepts.
+	OpenTasks []runs.Task `json:"openTasks,omitempty"`
+	Accepts   []string    `json:"accepts,omitempty"`
+}
+
+// ListRecord is one list the tenancy was on.
+type ListRecord struct {
+	ListID     string    `json:"listId"`
+	ListDate   plan.Date `json:"listDate"`
+	Arrears    Money     `json:"arrears"`
+	DueDate    plan.Date `json:"dueDate"`
+	Reminders  int       `json:"reminders"`
+	ReceivedAt time.Time `json:"receivedAt"`
+}
+
+// Outreach is the housing-social worker's task.
+type Outreach struct {
+	Due       plan.Date `json:"due"`
+	Attempts  []Attempt `json:"attempts,omitempty"`
+	ContactOn plan.Date `json:"contactOn,omitempty"` // first contact
+}
+
+// Attempt is one recorded outreach.
+type Attempt struct {
+	Outcome string    `json:"outcome"`
+	On      plan.Date `json:"on"`
+	At      time.Time `json:"at"`
+	Note    string    `json:"note,omitempty"`
+}
+
+// Counselling is the budget counselling course (rådgivningsforløb).
+type Counselling struct {
+	StartedOn plan.Date `json:"startedOn"`
+}
+
+// PaymentPlan is the afdragsordning.
+type PaymentPlan struct {
+	AgreedOn    plan.Date    `json:"agreedOn"`
+	AgreedAt    time.Time    `json:"agreedAt"`
+	Base        Money        `json:"base"` // the arrears the plan pays off
+	Instalments []Instalment `json:"instalments"`
+}
+
+// Instalment is one agreed payment. CheckOn is when it is judged: the
+// day a påkrav could be sent for it.
+type Instalment struct {
+	Due     plan.Date `json:"due"`
+	Amount  Money     `json:"amount"`
+	CheckOn plan.Date `json:"checkOn"`
+	Status  string    `json:"status"`
+}
+
+// Payment is a payment an operator recorded.
+type Payment struct {
+	On     plan.Date `json:"on"`
+	Amount Money     `json:"amount"`
+	At     time.Time `json:"at"`
+}
+
+// Legal is the legal clock of an escalated case.
+type Legal struct {
+	Reason            string    `json:"reason,omitempty"` // free text: state only, never the read model
+	StartedAt         time.Time `json:"startedAt"`
+	StartedOn         plan.Date `json:"startedOn"`
+	Amount            Money     `json:"amount"`  // what must be paid to avert it
+	DueDate           plan.Date `json:"dueDate"` // the unpaid due date the clock runs from
+	DemandEarliest    plan.Date `json:"demandEarliest"`
+	DemandSentOn      plan.Date `json:"demandSentOn,omitempty"`
+	Deadline          plan.Date `json:"deadline,omitempty"` // last day to pay after the påkrav
+	DeadlinePassed    bool      `json:"deadlinePassed,omitempty"`
+	TerminatedOn      plan.Date `json:"terminatedOn,omitempty"`
+	KommuneNotifiedOn plan.Date `json:"kommuneNotifiedOn,omitempty"`
+	CourtRequestedOn  plan.Date `json:"courtRequestedOn,omitempty"`
+}
+
+// Transition is one change of stage.
+type Transition struct {
+	From  Stage     `json:"from"` // "" for the opening
+	To    Stage     `json:"to"`
+	At    time.Time `json:"at"`
+	Cause string    `json:"cause,omitempty"` // free text: state only, never the read model
+}
+
+// Step is one thing that happened, timestamped: list received, operator
+// step, timer, notification.
+type Step struct {
+	At   time.Time `json:"at"`
+	Step string    `json:"step"`
+	On   plan.Date `json:"on,omitempty"`
+}
+
+// Update arguments. A zero date means today (Europe/Copenhagen).
+
+// OutreachArg records an outreach attempt.
+type OutreachArg struct {
+	Outcome string    `json:"outcome" label:"Resultat"` // contact_made | not_reached
+	On      plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
+	Note    string    `json:"note,omitempty" label:"Note" form:"textarea"`
+}
+
+// PaymentPlanArg records an agreed payment plan.
+type PaymentPlanArg struct {
+	AgreedOn    plan.Date        `json:"agreedOn,omitempty" label:"Aftalt den" help:"tom = i dag"`
+	Instalments []InstalmentSpec `json:"instalments" label:"Rater"`
+}
+
+// InstalmentSpec is one instalment as agreed.
+type InstalmentSpec struct {
+	Due    plan.Date `json:"due" label:"Forfalder"`
+	Amount Money     `json:"amount" label:"Beløb (kr.)"`
+}
+
+// PaymentArg records a payment.
+type PaymentArg struct {
+	On     plan.Date `json:"on,omitempty" label:"Betalt den" help:"tom = i dag"`
+	Amount Money     `json:"amount" label:"Beløb (kr.)"`
+}
+
+// EscalateArg starts the legal clock by an operator's decision. DueDate
+// defaults to the case's oldest unpaid due date.
+type EscalateArg struct {
+	Reason  string    `json:"reason" label:"Begrundelse" form:"textarea"`
+	DueDate plan.Date `json:"dueDate,omitempty" label:"Ubetalt forfaldsdato" help:"tom = sagens ældste forfaldsdato"`
+}
+
+// DateArg records a dated legal step.
+type DateArg struct {
+	On plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
+}
+
+// OutcomeArg closes an escalated case.
+type OutcomeArg struct {
+	Outcome string    `json:"outcome" label:"Udfald"` // averted | evicted
+	On      plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
+}
+
+// ResolveArg closes a case whose arrears are cleared.
+type ResolveArg struct {
+	On     plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
+	Reason string    `json:"reason,omitempty" label:"Bemærkning" form:"textarea"`
+}

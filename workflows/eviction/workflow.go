@@ -1,0 +1,419 @@
+package eviction
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"helhed/plan"
+	"helhed/searchattr"
+)
+
+// continueAsNewAfter is the history length at which a case that is not
+// busy continues as new, carrying its state: a case that sits on monthly
+// lists for years keeps a short history. The server's own suggestion is
+// honoured too. A variable so tests can lower it.
+var continueAsNewAfter = 2000
+
+// caseWF is one run of EvictionCase: its state and the bookkeeping that
+// orders read-model writes.
+type caseWF struct {
+	ctx       workflow.Context
+	st        State
+	ready     bool // state initialised; updates are refused before
+	dirty     bool // changed since the last publish
+	published int  // the Seq the read model holds
+	lists     workflow.ReceiveChannel
+	lastSA    string // stage|dueAt last upserted
+}
+
+// EvictionCase is the workflow. See the package comment for the stages.
+// It returns the final public View (no contact details).
+func EvictionCase(ctx workflow.Context, in Input) (View, error) {
+	c := &caseWF{ctx: ctx, lists: workflow.GetSignalChannel(ctx, SignalList)}
+	if err := c.register(); err != nil {
+		return View{}, err
+	}
+	if err := c.init(in); err != nil {
+		return View{}, err
+	}
+	return c.run()
+}
+
+// init sets up the state: carried over from continue-as-new, or a new
+// case opened from a list or by an operator.
+func (c *caseWF) init(in Input) error {
+	if in.State != nil {
+		c.st = *in.State
+		c.st.Runs++
+		c.published = c.st.Seq
+		c.ready = true
+		return nil
+	}
+	info := workflow.GetInfo(c.ctx)
+	now := workflow.Now(c.ctx)
+	caseID := info.FirstRunID
+	if caseID == "" {
+		caseID = info.WorkflowExecution.RunID // the test environment sets no first run
+	}
+	c.st = State{
+		CaseID:        caseID,
+		TenancyID:     strings.TrimPrefix(info.WorkflowExecution.ID, Kind+"/"),
+		Stage:         "",
+		Department:    strings.TrimSpace(in.Department),
+		TenancyNumber: in.TenancyNumber,
+		Contact:       in.Contact,
+		Arrears:       in.Arrears,
+		DueDate:       in.DueDate,
+		Reminders:     in.Reminders,
+		OpenedAt:      now,
+		Runs:          1,
+	}
+	if l := in.List; l != nil {
+		c.st.Origin = "list"
+		c.st.PlanID, c.st.Organisation, c.st.Owner, c.st.Area = l.PlanID, l.Organisation, l.Owner, l.Area
+		c.st.FirstList = l.ListDate
+		c.st.Lists = []ListRecord{{ListID: l.ListID, ListDate: l.ListDate, Arrears: l.Arrears, DueDate: l.DueDate, Reminders: l.Reminders, ReceivedAt: now}}
+	} else {
+		c.st.Origin = "operator"
+		c.st.FirstList = dateOf(now)
+		var r Resolved
+		actx := workflow.WithActivityOptions(c.ctx, shortActivity)
+		if err := workflow.ExecuteActivity(actx, actResolve, ResolveInput{Organisation: in.Organisation, Department: in.Department}).Get(c.ctx, &r); err != nil {
+			return fmt.Errorf("resolve the tenancy's area: %w", err)
+		}
+		c.st.PlanID, c.st.Organisation, c.st.Owner, c.st.Area = r.PlanID, r.Organisation, r.Owner, r.Area
+	}
+	c.ready = true
+	c.transition(StageArrears, "opened from "+c.st.Origin)
+	c.st.Outreach.Due = OutreachDue(c.st.FirstList)
+	c.transition(StageOutreach, "outreach task created")
+	return workflow.UpsertTypedSearchAttributes(c.ctx,
+		searchattr.Kind.ValueSet(Kind), searchattr.Area.ValueSet(c.st.Area), searchattr.PlanID.ValueSet(c.st.PlanID))
+}
+
+// run is the main loop: take lists, publish changes, wake for deadlines,
+// until the case closes or continues as new.
+func (c *caseWF) run() (View, error) {
+	for {
+		c.drainLists()
+		if err := c.publishIfDirty(); err != nil {
+			return View{}, err
+		}
+		if c.closed() {
+			break
+		}
+		if c.continueAsNewDue() {
+			return View{}, c.continueAsNew()
+		}
+		wake := func() bool { return c.dirty || c.lists.Len() > 0 }
+		next, ok := c.nextWake()
+		if !ok {
+			if err := workflow.Await(c.ctx, wake); err != nil {
+				return View{}, err
+			}
+			continue
+		}
+		d := next.Sub(workflow.Now(c.ctx))
+		if d > 0 {
+			woken, err := workflow.AwaitWithTimeout(c.ctx, d, wake)
+			if err != nil {
+				return View{}, err
+			}
+			if woken {
+				continue
+			}
+		}
+		c.onTimer()
+	}
+	// Let running update handlers finish; take lists that raced the close.
+	if err := workflow.Await(c.ctx, func() bool { return workflow.AllHandlersFinished(c.ctx) }); err != nil {
+		return View{}, err
+	}
+	c.drainLists()
+	if err := c.publishIfDirty(); err != nil {
+		return View{}, err
+	}
+	return NewView(c.st, workflow.GetInfo(c.ctx).WorkflowExecution.ID), nil
+}
+
+func (c *caseWF) continueAsNewDue() bool {
+	info := workflow.GetInfo(c.ctx)
+	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= continueAsNewAfter
+}
+
+// continueAsNew waits for running handlers, takes pending lists, and hands
+// the state to a new run.
+func (c *caseWF) continueAsNew() error {
+	if err := workflow.Await(c.ctx, func() bool { return workflow.AllHandlersFinished(c.ctx) }); err != nil {
+		return err
+	}
+	c.drainLists()
+	if err := c.publishIfDirty(); err != nil {
+		return err
+	}
+	st := c.st
+	return workflow.NewContinueAsNewError(c.ctx, WorkflowName, Input{State: &st})
+}
+
+func (c *caseWF) closed() bool {
+	return c.st.Stage == StageResolved || (c.st.Stage == StageEscalated && c.st.Outcome != "")
+}
+
+func (c *caseWF) today() plan.Date { return dateOf(workflow.Now(c.ctx)) }
+
+// change marks the state changed and logs the step.
+func (c *caseWF) change(step string, on plan.Date) {
+	c.st.Seq++
+	c.dirty = true
+	c.st.Steps = append(c.st.Steps, Step{At: workflow.Now(c.ctx), Step: step, On: on})
+}
+
+// transition moves the case to another stage.
+func (c *caseWF) transition(to Stage, cause string) {
+	from := c.st.Stage
+	c.st.Stage = to
+	c.st.Transitions = append(c.st.Transitions, Transition{From: from, To: to, At: workflow.Now(c.ctx), Cause: cause})
+	c.change(fmt.Sprintf("stage %s → %s: %s", orNone(from), to, cause), c.today())
+	if to == StageResolved {
+		c.st.ClosedOn = c.today()
+	}
+}
+
+func orNone(s Stage) string {
+	if s == "" {
+		return "(new)"
+	}
+	return string(s)
+}
+
+// drainLists applies every list entry waiting in the channel.
+func (c *caseWF) drainLists() {
+	for {
+		var e ListEntry
+		if !c.lists.ReceiveAsync(&e) {
+			return
+		}
+		c.onList(e)
+	}
+}
+
+// onList records the tenancy's line on a list. A list already recorded
+// (the same list imported again, or the signal that came with the start)
+// changes nothing; a corrected list of the same date replaces the earlier
+// import's line, so fixing rejected lines and importing the file again
+// does not count as another month.
+func (c *caseWF) onList(e ListEntry) {
+	rec := ListRecord{ListID: e.ListID, ListDate: e.ListDate, Arrears: e.Arrears, DueDate: e.DueDate, Reminders: e.Reminders, ReceivedAt: workflow.Now(c.ctx)}
+	replaced := false
+	for i, l := range c.st.Lists {
+		if l.ListID == e.ListID {
+			return
+		}
+		if l.ListDate == e.ListDate {
+			c.st.Lists[i], replaced = rec, true
+		}
+	}
+	if !replaced {
+		c.st.Lists = append(c.st.Lists, rec)
+	}
+	if c.closed() {
+		c.change("list "+e.ListID+" received after the case closed", e.ListDate)
+		return
+	}
+	if e.ListDate.Compare(c.latestListDate()) >= 0 {
+		c.st.Arrears, c.st.DueDate, c.st.Reminders = e.Arrears, e.DueDate, e.Reminders
+		if e.Contact.Name != "" {
+			c.st.Contact = e.Contact
+		}
+		if e.Department != "" {
+			c.st.Department, c.st.Area = e.Department, e.Area
+		}
+	}
+	c.change("on list "+e.ListID, e.ListDate)
+	c.settle()
+}
+
+func (c *caseWF) latestListDate() plan.Date {
+	var d plan.Date
+	for _, l := range c.st.Lists {
+		if l.ListDate.After(d) {
+			d = l.ListDate
+		}
+	}
+	return d
+}
+
+// nextWake is the next time the case must look at the clock: an
+// instalment's check day, or the day after the payment deadline.
+func (c *caseWF) nextWake() (time.Time, bool) {
+	switch c.st.Stage {
+	case StagePaymentPlan:
+		for _, in := range c.st.Plan.Instalments {
+			if in.Status == InstalmentPending {
+				return startOf(in.CheckOn), true
+			}
+		}
+	case StageEscalated:
+		if l := c.st.Legal; l != nil && !l.DemandSentOn.IsZero() && !l.DeadlinePassed {
+			return startOf(l.Deadline.AddDays(1)), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// onTimer handles a deadline reached.
+func (c *caseWF) onTimer() {
+	today := c.today()
+	switch c.st.Stage {
+	case StagePaymentPlan:
+		c.settle()
+	case StageEscalated:
+		if l := c.st.Legal; l != nil && !l.DemandSentOn.IsZero() && !l.DeadlinePassed && today.After(l.Deadline) {
+			l.DeadlinePassed = true
+			c.change("payment deadline "+l.Deadline.String()+" passed; termination possible", today)
+		}
+	}
+}
+
+// settle judges what payments and lists show: instalments whose check day
+// has come are kept or missed (a miss escalates), and cleared arrears
+// resolve the case or avert the eviction.
+func (c *caseWF) settle() {
+	today := c.today()
+	switch c.st.Stage {
+	case StageArrears, StageOutreach, StageCounselling:
+		if c.paidSince(c.latestListDate()) >= c.st.Arrears && c.st.Arrears > 0 {
+			c.transition(StageResolved, "arrears paid")
+		}
+	case StagePaymentPlan:
+		pl := c.st.Plan
+		paid := c.paidTowardPlan()
+		if paid >= pl.Base {
+			for i := range pl.Instalments {
+				if pl.Instalments[i].Status == InstalmentPending {
+					pl.Instalments[i].Status = InstalmentKept
+				}
+			}
+			c.transition(StageResolved, "payment plan paid in full")
+			return
+		}
+		var due Money
+		for i := range pl.Instalments {
+			in := &pl.Instalments[i]
+			due += in.Amount
+			if in.Status != InstalmentPending || in.CheckOn.After(today) {
+				continue
+			}
+			if paid >= due {
+				in.Status = InstalmentKept
+				c.change("instalment due "+in.Due.String()+" kept", today)
+				continue
+			}
+			in.Status = InstalmentMissed
+			c.change("instalment due "+in.Due.String()+" missed", today)
+			c.escalate("missed instalment due "+in.Due.String(), in.Due, pl.Base-paid)
+			return
+		}
+	case StageEscalated:
+		if l := c.st.Legal; l != nil && c.st.Outcome == "" && c.paidSince(l.StartedOn) >= l.Amount {
+			c.setOutcome(OutcomeAverted, today, "arrears paid")
+		}
+	}
+}
+
+// paidSince sums the payments recorded on or after d.
+func (c *caseWF) paidSince(d plan.Date) Money {
+	var sum Money
+	for _, p := range c.st.Payments {
+		if !p.On.Before(d) {
+			sum += p.Amount
+		}
+	}
+	return sum
+}
+
+// paidTowardPlan is what the tenant has paid off the plan's base: the
+// recorded payments since the agreement, or what the latest list after the
+// agreement shows the arrears fell by, whichever is more.
+func (c *caseWF) paidTowardPlan() Money {
+	pl := c.st.Plan
+	paid := c.paidSince(pl.AgreedOn)
+	var latest *ListRecord
+	for i := range c.st.Lists {
+		l := &c.st.Lists[i]
+		if l.ListDate.After(pl.AgreedOn) && (latest == nil || !l.ListDate.Before(latest.ListDate)) {
+			latest = l
+		}
+	}
+	if latest != nil && pl.Base-latest.Arrears > paid {
+		paid = pl.Base - latest.Arrears
+	}
+	return paid
+}
+
+// escalate starts the legal clock from the unpaid due date.
+func (c *caseWF) escalate(reason string, due plan.Date, amount Money) {
+	today := c.today()
+	if amount <= 0 {
+		amount = c.st.Arrears
+	}
+	c.st.Legal = &Legal{
+		Reason: reason, StartedAt: workflow.Now(c.ctx), StartedOn: today, Amount: amount,
+		DueDate: due, DemandEarliest: DemandEarliest(due),
+	}
+	c.transition(StageEscalated, reason)
+}
+
+func (c *caseWF) setOutcome(outcome string, on plan.Date, cause string) {
+	c.st.Outcome = outcome
+	c.st.ClosedOn = on
+	c.change("outcome "+outcome+": "+cause, on)
+}
+
+// publishIfDirty upserts the stage search attributes and writes the
+// read model, then lets update handlers waiting for it return.
+func (c *caseWF) publishIfDirty() error {
+	if !c.dirty {
+		return nil
+	}
+	due := nextDue(c.st)
+	if sa := string(c.st.Stage) + "|" + due.String(); sa != c.lastSA {
+		dueAttr := searchattr.DueAt.ValueUnset()
+		if !due.IsZero() {
+			dueAttr = searchattr.DueAt.ValueSet(startOf(due.AddDays(1)))
+		}
+		if err := workflow.UpsertTypedSearchAttributes(c.ctx, searchattr.Stage.ValueSet(string(c.st.Stage)), dueAttr); err != nil {
+			return fmt.Errorf("upsert search attributes: %w", err)
+		}
+		c.lastSA = sa
+	}
+	view := NewView(c.st, workflow.GetInfo(c.ctx).WorkflowExecution.ID)
+	// Clear the flag before the activity: an update handler that changes
+	// the state while it runs sets it again, and the loop publishes again.
+	c.dirty = false
+	actx := workflow.WithActivityOptions(c.ctx, shortActivity)
+	if err := workflow.ExecuteActivity(actx, actPublish, view).Get(c.ctx, nil); err != nil {
+		return fmt.Errorf("publish read model: %w", err)
+	}
+	c.published = view.Seq
+	return nil
+}
+
+// awaitPublished blocks an update handler until the read model holds its
+// change, so a caller reading the API right after sees it.
+// ctx is the handler's own: each update handler runs in its coroutine.
+func (c *caseWF) awaitPublished(ctx workflow.Context) error {
+	seq := c.st.Seq
+	return workflow.Await(ctx, func() bool { return c.published >= seq })
+}
+
+// shortActivity is for the read model and look-ups: retried with backoff
+// until Redis or the plan answers, never given up on.
+var shortActivity = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+}

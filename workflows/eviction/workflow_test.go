@@ -1,0 +1,345 @@
+package eviction
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"helhed/arrears"
+	"helhed/mail"
+	"helhed/plan"
+)
+
+func stages(ts []Transition) []Stage {
+	var out []Stage
+	for _, t := range ts {
+		out = append(out, t.To)
+	}
+	return out
+}
+
+// TestCaseResolvedThroughPaymentPlan walks a case from the February list
+// through a failed and a successful outreach, counselling and a two-part
+// payment plan (one instalment shown paid by a payment, the second by a
+// payment after a list) to resolved.
+func TestCaseResolvedThroughPaymentPlan(t *testing.T) {
+	h := newHarness(t, cph(2026, 2, 2, 9, 0)) // Monday
+	h.snapshot(cph(2026, 2, 2, 9, 30), "opened")
+	h.update(cph(2026, 2, 4, 10, 0), "not-reached", UpdateOutreach, OutreachArg{Outcome: NotReached})
+	h.update(cph(2026, 2, 5, 10, 0), "contact", UpdateOutreach, OutreachArg{Outcome: ContactMade, Note: "Aftalt møde om budget"})
+	h.update(cph(2026, 2, 6, 10, 0), "plan-short", UpdatePaymentPlan, PaymentPlanArg{
+		Instalments: []InstalmentSpec{{Due: day(2026, 3, 2), Amount: arrears.Kroner(2500)}, {Due: day(2026, 4, 1), Amount: arrears.Kroner(2500)}}})
+	h.update(cph(2026, 2, 6, 11, 0), "plan", UpdatePaymentPlan, PaymentPlanArg{AgreedOn: day(2026, 2, 6),
+		Instalments: []InstalmentSpec{{Due: day(2026, 3, 2), Amount: arrears.Kroner(3000)}, {Due: day(2026, 4, 1), Amount: arrears.Kroner(3000)}}})
+	h.update(cph(2026, 2, 6, 12, 0), "outreach-late", UpdateOutreach, OutreachArg{Outcome: ContactMade})
+	h.update(cph(2026, 3, 2, 15, 0), "pay-1", UpdatePayment, PaymentArg{Amount: arrears.Kroner(3000)})
+	h.snapshot(cph(2026, 3, 6, 10, 0), "after-check-1")
+	h.signalList(cph(2026, 3, 10, 10, 0), ListEntry{ListID: "2026-03-10-x", ListDate: day(2026, 3, 10), Organisation: "ms",
+		Department: "27", Area: "gl-jennumparken", Arrears: arrears.Kroner(3000), DueDate: day(2026, 3, 1)})
+	h.snapshot(cph(2026, 3, 10, 11, 0), "after-list")
+	h.update(cph(2026, 4, 1, 10, 0), "pay-2", UpdatePayment, PaymentArg{Amount: arrears.Kroner(3000)})
+
+	h.env.ExecuteWorkflow(WorkflowName, listInput(day(2026, 2, 2), arrears.Kroner(6000), day(2026, 1, 1)))
+	final := h.result()
+
+	opened := h.state("opened")
+	if opened.Stage != StageOutreach || opened.Outreach.Due != day(2026, 2, 9) || opened.Owner != "randersbolig" {
+		t.Fatalf("opened: stage %s, outreach due %s, owner %s", opened.Stage, opened.Outreach.Due, opened.Owner)
+	}
+	if !slices.Contains(opened.Accepts, UpdateOutreach) || slices.Contains(opened.Accepts, UpdateDemand) || len(opened.OpenTasks) != 1 {
+		t.Fatalf("opened accepts %v, tasks %+v", opened.Accepts, opened.OpenTasks)
+	}
+	if v := h.accepted("not-reached"); v.OutreachDue != day(2026, 2, 11) || v.Stage != StageOutreach {
+		t.Fatalf("after not reached: due %s, stage %s", v.OutreachDue, v.Stage)
+	}
+	if v := h.accepted("contact"); v.Stage != StageCounselling || v.FirstContact != day(2026, 2, 5) {
+		t.Fatalf("after contact: %+v", v)
+	}
+	h.rejected("plan-short", "raterne giver tilsammen 5.000,00 kr., mindre end restancen på 6.000,00 kr.")
+	h.rejected("outreach-late", "opsøgende kontakt kan ikke registreres nu (fase: Afdragsordning)")
+	plan := h.accepted("plan")
+	if plan.Stage != StagePaymentPlan || plan.Instalments != 2 {
+		t.Fatalf("plan: %+v", plan)
+	}
+	st := h.state("after-check-1")
+	if got := st.Plan.Instalments; got[0].Status != InstalmentKept || got[1].Status != InstalmentPending ||
+		got[0].CheckOn != day(2026, 3, 5) || got[1].CheckOn != day(2026, 4, 9) {
+		// 1 April 2026 + 3 weekdays skips Maundy Thursday, Good Friday,
+		// the weekend and Easter Monday: 7, 8, 9 April.
+		t.Fatalf("instalments after the first check: %+v", got)
+	}
+	if l := h.state("after-list"); len(l.Lists) != 2 || l.Arrears != arrears.Kroner(3000) {
+		t.Fatalf("after list: %d lists, arrears %s", len(l.Lists), l.Arrears)
+	}
+
+	want := []Stage{StageArrears, StageOutreach, StageCounselling, StagePaymentPlan, StageResolved}
+	if !slices.Equal(stages(final.Transitions), want) || final.Stage != StageResolved || final.InstalmentsKept != 2 {
+		t.Fatalf("final: stages %v, %+v", stages(final.Transitions), final)
+	}
+	for _, tr := range final.Transitions {
+		if tr.At.IsZero() || tr.Cause != "" {
+			t.Fatalf("view transition %+v: want a time and no free text", tr)
+		}
+	}
+
+	stored, agg := h.stored(final.CaseID)
+	if stored.Stage != StageResolved || stored.Seq != final.Seq {
+		t.Fatalf("read model: %+v", stored)
+	}
+	for k, n := range map[string]int64{
+		"cases|resolved|gl-jennumparken": 1, "trans|new|arrears": 1, "trans|outreach|counselling": 1,
+		"trans|payment_plan|resolved": 1, "courses|2025-26": 1, factContactCount: 1, factContactSum: 3 * daySeconds,
+		factContactLE + "259200": 1, factContactLE + "172800": 0, "cases|outreach|gl-jennumparken": 0,
+	} {
+		if agg[k] != n {
+			t.Errorf("aggregate %s = %d, want %d", k, agg[k], n)
+		}
+	}
+}
+
+// TestMissedInstalmentEscalatesThroughLegalClock: an instalment due on
+// Thursday 12 March 2026 is not paid; it is judged missed on Tuesday 17
+// March (three weekdays later, across the weekend), which escalates. The
+// påkrav sent on Friday 20 March gives a deadline that would be Good
+// Friday 3 April; Easter moves it to Tuesday 7 April. Termination, the
+// kommune notice, the court request and the eviction follow.
+func TestMissedInstalmentEscalatesThroughLegalClock(t *testing.T) {
+	h := newHarness(t, cph(2026, 2, 2, 9, 0))
+	h.update(cph(2026, 2, 3, 10, 0), "contact", UpdateOutreach, OutreachArg{Outcome: ContactMade})
+	h.update(cph(2026, 2, 5, 10, 0), "plan", UpdatePaymentPlan, PaymentPlanArg{
+		Instalments: []InstalmentSpec{{Due: day(2026, 3, 12), Amount: arrears.Kroner(4000)}, {Due: day(2026, 4, 13), Amount: arrears.Kroner(4000)}}})
+	h.snapshot(cph(2026, 3, 16, 23, 0), "before-check")
+	h.snapshot(cph(2026, 3, 17, 9, 0), "escalated")
+	h.update(cph(2026, 3, 17, 10, 0), "demand-early", UpdateDemand, DateArg{On: day(2026, 3, 16)})
+	h.update(cph(2026, 3, 20, 10, 0), "demand", UpdateDemand, DateArg{})
+	h.update(cph(2026, 4, 7, 12, 0), "terminate-early", UpdateTerminate, DateArg{})
+	h.update(cph(2026, 4, 7, 13, 0), "court-early", UpdateCourt, DateArg{})
+	h.snapshot(cph(2026, 4, 8, 9, 0), "deadline-passed")
+	h.update(cph(2026, 4, 8, 10, 0), "terminate", UpdateTerminate, DateArg{})
+	h.update(cph(2026, 4, 8, 11, 0), "evict-early", UpdateOutcome, OutcomeArg{Outcome: OutcomeEvicted})
+	h.update(cph(2026, 4, 9, 10, 0), "court", UpdateCourt, DateArg{On: day(2026, 4, 9)})
+	h.update(cph(2026, 4, 30, 10, 0), "evicted", UpdateOutcome, OutcomeArg{Outcome: OutcomeEvicted})
+
+	h.env.ExecuteWorkflow(WorkflowName, listInput(day(2026, 2, 2), arrears.Kroner(8000), day(2026, 2, 1)))
+	final := h.result()
+
+	h.accepted("contact")
+	h.accepted("plan")
+	if st := h.state("before-check"); st.Stage != StagePaymentPlan {
+		t.Fatalf("before the check day: %s", st.Stage)
+	}
+	esc := h.state("escalated")
+	if esc.Stage != StageEscalated || esc.Plan.Instalments[0].Status != InstalmentMissed || esc.Legal == nil ||
+		esc.Legal.DueDate != day(2026, 3, 12) || esc.Legal.DemandEarliest != day(2026, 3, 17) || esc.Legal.Amount != arrears.Kroner(8000) {
+		t.Fatalf("escalated: stage %s, legal %+v", esc.Stage, esc.Legal)
+	}
+	if !slices.Equal(esc.Accepts, []string{UpdatePayment, UpdateDemand, UpdateOutcome}) {
+		t.Fatalf("escalated accepts %v", esc.Accepts)
+	}
+	h.rejected("demand-early", "påkrav kan tidligst sendes den 2026-03-17, 3 hverdage efter forfaldsdatoen 2026-03-12")
+	if v := h.accepted("demand"); v.Legal.DemandSentOn != day(2026, 3, 20) || v.Legal.Deadline != day(2026, 4, 7) {
+		t.Fatalf("demand: %+v", v.Legal)
+	}
+	h.rejected("terminate-early", "betalingsfristen løber til og med 2026-04-07; ophævelsen kan")
+	h.rejected("court-early", "registrér ophævelsen først")
+	if st := h.state("deadline-passed"); !st.Legal.DeadlinePassed || !slices.Contains(st.Accepts, UpdateTerminate) {
+		t.Fatalf("on 8 April: %+v, accepts %v", st.Legal, st.Accepts)
+	}
+	term := h.accepted("terminate")
+	if term.Legal.TerminatedOn != day(2026, 4, 8) || term.Legal.KommuneNotifiedOn != day(2026, 4, 8) {
+		t.Fatalf("terminate: %+v", term.Legal)
+	}
+	h.rejected("evict-early", "en udsættelse forudsætter en begæring til fogedretten")
+	if v := h.accepted("court"); v.Legal.CourtRequestedOn != day(2026, 4, 9) {
+		t.Fatalf("court: %+v", v.Legal)
+	}
+	if final.Stage != StageEscalated || final.Outcome != OutcomeEvicted || final.Closed != day(2026, 4, 30) {
+		t.Fatalf("final %+v", final)
+	}
+	want := []Stage{StageArrears, StageOutreach, StageCounselling, StagePaymentPlan, StageEscalated}
+	if !slices.Equal(stages(final.Transitions), want) {
+		t.Fatalf("stages %v", stages(final.Transitions))
+	}
+
+	// The § 92 notice went to the plan's kommune contact, keyed by the
+	// pseudonym, before the court request.
+	msg, err := os.ReadFile(filepath.Join(h.outbox, mail.FileName(NoticeKey(final.Tenancy, final.CaseID))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"leder@boligsocial-enhed-eksempel.randers.dk", "almenlejelovens =C2=A7 92", "27-101-1"} {
+		if !strings.Contains(string(msg), want) {
+			t.Errorf("notice lacks %q:\n%s", want, msg)
+		}
+	}
+	_, agg := h.stored(final.CaseID)
+	for k, n := range map[string]int64{"evict|gl-jennumparken|2025-26|total": 1, "evict|gl-jennumparken|2025-26|effective": 1,
+		"trans|payment_plan|escalated": 1, "cases|escalated|gl-jennumparken": 1} {
+		if agg[k] != n {
+			t.Errorf("aggregate %s = %d, want %d", k, agg[k], n)
+		}
+	}
+}
+
+// TestListsDedupeAndPaymentAverts: the same list twice is one record; a
+// later list updates arrears and contact; an operator escalation is
+// averted by a payment of the amount due.
+func TestListsDedupeAndPaymentAverts(t *testing.T) {
+	h := newHarness(t, cph(2026, 3, 2, 9, 0))
+	in := listInput(day(2026, 3, 2), arrears.Kroner(4000), day(2026, 2, 1))
+	h.signalList(cph(2026, 3, 2, 9, 5), *in.List) // the signal that comes with SignalWithStart
+	h.snapshot(cph(2026, 3, 2, 9, 10), "one-list")
+	next := *in.List
+	next.ListID, next.ListDate, next.Arrears = "2026-04-01-y", day(2026, 4, 1), arrears.Kroner(8000)
+	next.Contact = Contact{Name: "Anna Jensen", Address: "Ny adresse 3", Phone: "20112244"}
+	h.signalList(cph(2026, 4, 1, 9, 0), next)
+	h.signalList(cph(2026, 4, 1, 9, 1), next)
+	corrected := next // the same date's list, fixed and imported again
+	corrected.ListID, corrected.Arrears = "2026-04-01-z", arrears.Kroner(9000)
+	h.signalList(cph(2026, 4, 1, 9, 2), corrected)
+	h.snapshot(cph(2026, 4, 1, 9, 3), "corrected")
+	h.update(cph(2026, 4, 2, 10, 0), "escalate-empty", UpdateEscalate, EscalateArg{})
+	h.update(cph(2026, 4, 2, 10, 5), "escalate", UpdateEscalate, EscalateArg{Reason: "Lejer afviser rådgivning"})
+	h.update(cph(2026, 4, 14, 10, 0), "part", UpdatePayment, PaymentArg{Amount: arrears.Kroner(5000)})
+	h.update(cph(2026, 4, 15, 10, 0), "rest", UpdatePayment, PaymentArg{Amount: arrears.Kroner(4000)})
+
+	h.env.ExecuteWorkflow(WorkflowName, in)
+	final := h.result()
+
+	if st := h.state("one-list"); len(st.Lists) != 1 {
+		t.Fatalf("the start's own list counted %d times", len(st.Lists))
+	}
+	if st := h.state("corrected"); len(st.Lists) != 2 || st.Lists[1].ListID != "2026-04-01-z" || st.Arrears != arrears.Kroner(9000) || st.Contact.Address != "Ny adresse 3" {
+		t.Fatalf("after the corrected list: %d lists %+v, arrears %s", len(st.Lists), st.Lists, st.Arrears)
+	}
+	h.rejected("escalate-empty", "angiv en begrundelse for eskaleringen")
+	if v := h.accepted("escalate"); v.Stage != StageEscalated || v.Legal.DueDate != day(2026, 2, 1) ||
+		v.Legal.DemandEarliest != day(2026, 2, 4) || v.Legal.Amount != arrears.Kroner(9000) || v.Lists != 2 {
+		t.Fatalf("escalate: %+v", v)
+	}
+	if v := h.accepted("part"); v.Outcome != "" {
+		t.Fatalf("a part payment averted: %+v", v)
+	}
+	if final.Outcome != OutcomeAverted || final.Closed != day(2026, 4, 15) || final.Arrears != arrears.Kroner(9000) {
+		t.Fatalf("final %+v", final)
+	}
+}
+
+// TestOperatorCaseResolvesArea opens a case without a list: the area
+// comes from the plan (an alias and a zero-padded department).
+func TestOperatorCaseResolvesArea(t *testing.T) {
+	h := newHarness(t, cph(2026, 5, 4, 9, 0))
+	h.snapshot(cph(2026, 5, 4, 10, 0), "opened")
+	h.update(cph(2026, 5, 4, 11, 0), "resolve", UpdateResolve, ResolveArg{Reason: "Betalt"})
+	// An operator's CaseInput, as the run layer sends it.
+	h.env.ExecuteWorkflow(WorkflowName, CaseInput{Organisation: "Møllevenget & Storgaarden", Department: "007",
+		TenancyNumber: "7-112-9", Contact: Contact{Name: "Ida", Address: "Hermann Stillingsvej 22"},
+		Arrears: arrears.Kroner(1200), DueDate: day(2026, 4, 1)})
+	final := h.result()
+	st := h.state("opened")
+	if st.Area != "hermann-stillingsvej-omraadet" || st.Organisation != "ms" || st.Origin != "operator" ||
+		st.FirstList != day(2026, 5, 4) || st.Owner != "randersbolig" || st.PlanID != "eksempel-2025-29" {
+		t.Fatalf("opened %+v", st)
+	}
+	if final.Stage != StageResolved || final.Closed != day(2026, 5, 4) {
+		t.Fatalf("final %+v", final)
+	}
+}
+
+// TestContinueAsNewCarriesState: when the history grows long (the test
+// environment reports the length it is told), a case on many lists
+// continues as new with every list so far, and the new run resumes it.
+func TestContinueAsNewCarriesState(t *testing.T) {
+	h := newHarness(t, cph(2026, 1, 5, 9, 0))
+	in := listInput(day(2026, 1, 5), arrears.Kroner(1000), day(2026, 1, 1))
+	for i := 1; i <= 40; i++ {
+		e := *in.List
+		d := day(2026, 1, 5).AddDays(i)
+		e.ListID, e.ListDate, e.Arrears = d.String(), d, arrears.Kroner(int64(1000+i))
+		h.signalList(cph(d.Year, d.Month, d.Day, 12, 0), e)
+	}
+	h.at(cph(2026, 1, 26, 11, 0), func() { h.env.SetCurrentHistoryLength(continueAsNewAfter) })
+	h.env.ExecuteWorkflow(WorkflowName, in)
+	err := h.env.GetWorkflowError()
+	var can *workflow.ContinueAsNewError
+	if !errors.As(err, &can) {
+		t.Fatalf("want continue-as-new, got %v", err)
+	}
+	var next Input
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	carried := next.State
+	// The opening list and those of 6–26 January: the 26th's arrives after
+	// the history grew, and is carried before the run continues.
+	if carried == nil || len(carried.Lists) != 22 || carried.Stage != StageOutreach || carried.Contact.Name != "Anna Jensen" {
+		t.Fatalf("carried %+v", carried)
+	}
+
+	// The next run picks up where the last stopped, under the same case id.
+	h2 := newHarness(t, cph(2026, 3, 1, 9, 0))
+	h2.snapshot(cph(2026, 3, 1, 9, 30), "resumed")
+	h2.update(cph(2026, 3, 1, 10, 0), "resolve", UpdateResolve, ResolveArg{})
+	h2.env.ExecuteWorkflow(WorkflowName, next)
+	final := h2.result()
+	st := h2.state("resumed")
+	if st.CaseID != carried.CaseID || st.Runs != carried.Runs+1 || len(st.Lists) != len(carried.Lists) || st.Seq != carried.Seq {
+		t.Fatalf("resumed %+v", st)
+	}
+	if final.Stage != StageResolved || final.Seq <= carried.Seq {
+		t.Fatalf("final %+v", final)
+	}
+}
+
+func TestLegalDates(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		got, want plan.Date
+	}{
+		{"påkrav across a weekend", DemandEarliest(day(2026, 3, 5)), day(2026, 3, 10)},
+		{"påkrav across Easter", DemandEarliest(day(2026, 3, 31)), day(2026, 4, 8)},
+		{"deadline on Good Friday", PaymentDeadline(day(2026, 3, 20)), day(2026, 4, 7)},
+		{"deadline on a Saturday", PaymentDeadline(day(2026, 3, 7)), day(2026, 3, 23)},
+		{"deadline on Ascension Day", PaymentDeadline(day(2026, 4, 30)), day(2026, 5, 15)},
+		{"deadline on a weekday", PaymentDeadline(day(2026, 2, 27)), day(2026, 3, 13)},
+		{"outreach across a weekend", OutreachDue(day(2026, 2, 4)), day(2026, 2, 11)},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestValidatorRejectionIsFieldError: argument errors reach the run layer
+// as field errors (400), stage refusals as plain errors (409).
+func TestValidatorRejectionIsFieldError(t *testing.T) {
+	h := newHarness(t, cph(2026, 2, 2, 9, 0))
+	h.update(cph(2026, 2, 2, 10, 0), "bad-outcome", UpdateOutreach, OutreachArg{Outcome: "maybe"})
+	h.update(cph(2026, 2, 2, 10, 1), "future", UpdateOutreach, OutreachArg{Outcome: ContactMade, On: day(2026, 2, 9)})
+	h.update(cph(2026, 2, 2, 10, 2), "stage", UpdateDemand, DateArg{})
+	h.update(cph(2026, 2, 2, 11, 0), "resolve", UpdateResolve, ResolveArg{})
+	h.env.ExecuteWorkflow(WorkflowName, listInput(day(2026, 2, 2), arrears.Kroner(100), day(2026, 1, 1)))
+	h.result()
+	for label, field := range map[string]string{"bad-outcome": "outcome", "future": "on"} {
+		var app *temporal.ApplicationError
+		if err := h.rejected(label, ""); !errors.As(err, &app) || app.Type() != "FieldError" {
+			t.Errorf("%s: %v is not a field error", label, err)
+		} else {
+			var got string
+			if err := app.Details(&got); err != nil || got != field {
+				t.Errorf("%s: field %q, want %q", label, got, field)
+			}
+		}
+	}
+	var app *temporal.ApplicationError
+	if err := h.rejected("stage", "et påkrav kan ikke registreres nu (fase: Opsøgende kontakt)"); errors.As(err, &app) && app.Type() == "FieldError" {
+		t.Error("a stage refusal reported as a field error")
+	}
+}
