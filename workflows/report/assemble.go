@@ -1,0 +1,487 @@
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"helhed/plan"
+	"helhed/suppress"
+	"helhed/workflows/datarequest"
+	"helhed/workflows/meeting"
+	"helhed/workflows/statistics"
+)
+
+// Keys of other capabilities' read models that the report reads. A key
+// that is not there makes the report say the figures are missing; it never
+// guesses.
+func keyEvictions(year string) string  { return "helhed:eviction:summary:" + year }
+func keyAbsence(year string) string    { return "helhed:absence:summary:" + year }
+func keyMeetings(year string) string   { return "helhed:meeting:summary:" + year }
+func keyMilestones(year string) string { return "helhed:meeting:milestones:" + year }
+
+// EvictionSummary is helhed:eviction:summary:<plan-year>: evictions per
+// area in the plan year.
+type EvictionSummary struct {
+	Areas map[string]struct {
+		Evictions int `json:"evictions"`
+		Effective int `json:"effective"`
+	} `json:"areas"`
+}
+
+// AbsenceSummary is helhed:absence:summary:<plan-year>: absence percent
+// per quarter and area.
+type AbsenceSummary struct {
+	Quarters []struct {
+		Quarter string             `json:"quarter"`
+		Areas   map[string]float64 `json:"areas"`
+	} `json:"quarters"`
+}
+
+// MeetingSummary is helhed:meeting:summary:<plan-year>: meetings held.
+type MeetingSummary struct {
+	Held []struct {
+		Body string `json:"body"`
+		Kind string `json:"kind"`
+		Date string `json:"date"`
+	} `json:"held"`
+}
+
+// Report is everything the template shows; texts are Danish.
+type Report struct {
+	PlanName, PlanYear, Municipality string
+	Period                           string
+	Version                          int
+	Generated                        string
+	Suppression                      string
+	Comments                         []Comment
+
+	StatsMissing   string // why there are no statistics at all
+	PulledAt       string
+	Indicators     []IndicatorRow
+	Criteria       []CriterionGroup
+	Baselines      []BaselineRow
+	StatsProblems  []string // what the pull could not use, and why
+	KeyFiguresNote string
+
+	Milestones        []MilestoneRow
+	MilestonesMissing string
+	Evictions         []EvictionRow
+	EvictionsMissing  string
+	Absence           []AbsenceRow
+	AbsenceQuarters   []string
+	AbsenceMissing    string
+	Meetings          []MeetingRow
+	MeetingsMissing   string
+	Requests          []RequestRow
+	RequestsMissing   string
+}
+
+// IndicatorRow is one indicator in one area.
+type IndicatorRow struct {
+	Name, Area, Unit       string
+	Value, Baseline        string
+	Kommune, Target        string
+	Status, Trend, Missing string
+	Better                 string
+	Chart                  Bar
+}
+
+// Bar is the data of one indicator's chart.
+type Bar struct {
+	Value, Baseline, Max float64
+	HasValue, HasBase    bool
+}
+
+// CriterionGroup is one § 61 a criterion across the areas.
+type CriterionGroup struct {
+	ID, Title, Rule string
+	Threshold       float64
+	Rows            []CriterionRow
+}
+
+// CriterionRow is a criterion in one area.
+type CriterionRow struct {
+	Area, Value, Margin, Missing string
+	Crossed                      bool
+	V                            float64
+	HasValue                     bool
+}
+
+// BaselineRow is one Statbank figure.
+type BaselineRow struct{ Name, Area, Value, Period, Table string }
+
+// MilestoneRow is one activity target in the plan year.
+type MilestoneRow struct {
+	Activity, Metric, Area, Target, Actual, Status string
+}
+
+// EvictionRow is one area's evictions against the plan's baseline.
+type EvictionRow struct{ Area, Evictions, Effective, BaseEvictions, BaseEffective string }
+
+// AbsenceRow is one area's absence by quarter.
+type AbsenceRow struct {
+	Area     string
+	Quarters []string
+	Baseline string
+}
+
+// MeetingRow is one planned meeting and whether it was held.
+type MeetingRow struct{ Body, Kind, Date, Held string }
+
+// RequestRow is one partner's data requests in the plan year.
+type RequestRow struct {
+	Partner                             string
+	Total, Answered, OnTime, Late, Open int
+	Share                               string
+}
+
+// assembler reads the sources.
+type assembler struct {
+	p    *plan.Plan
+	rdb  redis.Cmdable
+	rule suppress.Rule
+}
+
+// Assemble builds the report for a plan year.
+func Assemble(ctx context.Context, p *plan.Plan, rdb redis.Cmdable, planYear string, version int, now time.Time, comments []Comment) (*Report, error) {
+	py, ok := p.PlanYear(planYear)
+	if !ok {
+		return nil, fmt.Errorf("planYear %q is not a plan year of %s", planYear, p.ID)
+	}
+	a := &assembler{p: p, rdb: rdb, rule: suppress.Rule{Threshold: p.DiscretionThreshold}}
+	r := &Report{PlanName: p.Name, PlanYear: planYear, Municipality: p.Municipality, Version: version,
+		Period:    danishDate(py.Period.Start) + " – " + danishDate(py.Period.End),
+		Generated: now.In(p.Location()).Format("02-01-2006 15:04"), Suppression: a.rule.Note(), Comments: comments}
+	if err := a.statistics(ctx, r, py); err != nil {
+		return nil, err
+	}
+	steps := []func(context.Context, *Report, plan.PlanYear) error{a.milestones, a.evictions, a.absence, a.meetings}
+	for _, f := range steps {
+		if err := f(ctx, r, py); err != nil {
+			return nil, err
+		}
+	}
+	if err := a.requests(ctx, r, py, now); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+const missingSource = "Tallene mangler: kilden (%s) har ikke leveret data for planåret endnu."
+
+// readJSON reads a JSON key; ok is false when it does not exist.
+func (a *assembler) readJSON(ctx context.Context, key string, v any) (bool, error) {
+	b, err := a.rdb.Get(ctx, key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", key, err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return true, nil
+}
+
+func (a *assembler) statistics(ctx context.Context, r *Report, py plan.PlanYear) error {
+	res, err := statistics.Load(ctx, a.rdb, py.Label)
+	if err != nil {
+		return err
+	}
+	if res == nil {
+		r.StatsMissing = "Tallene mangler: årets statistikudtræk (statistics-pull) for " + py.Label + " er ikke gennemført."
+		return nil
+	}
+	r.PulledAt = res.PulledAt.In(a.p.Location()).Format("02-01-2006")
+	// Earlier pulls give the trend.
+	trend := map[string][]string{}
+	for _, y := range a.p.PlanYears() {
+		if y.Index >= py.Index {
+			break
+		}
+		old, err := statistics.Load(ctx, a.rdb, y.Label)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			continue
+		}
+		for _, iv := range old.Indicators {
+			trend[iv.Indicator+"@"+iv.Area] = append(trend[iv.Indicator+"@"+iv.Area], strconv.Itoa(old.DataYear)+": "+a.cell(iv.Value, iv.HasValue, iv.Unit))
+		}
+	}
+	for _, iv := range res.Indicators {
+		ind, _ := a.p.Indicator(iv.Indicator)
+		row := IndicatorRow{Name: ind.Name, Area: a.areaName(iv.Area), Unit: unitLabel(iv.Unit), Status: iv.Status, Missing: iv.Missing,
+			Value: a.cell(iv.Value, iv.HasValue, iv.Unit), Better: betterLabel(iv.Better)}
+		row.Baseline, row.Kommune, row.Target = optNum(iv.Baseline), optNum(iv.Kommune), optNum(iv.Target)
+		t := append(trend[iv.Indicator+"@"+iv.Area], strconv.Itoa(res.DataYear)+": "+row.Value)
+		row.Trend = strings.Join(t, " → ")
+		row.Chart = Bar{HasValue: iv.HasValue && !iv.Value.Suppressed, Value: iv.Value.Value, HasBase: iv.Baseline != nil}
+		if iv.Baseline != nil {
+			row.Chart.Baseline = *iv.Baseline
+		}
+		row.Chart.Max = max(row.Chart.Value, row.Chart.Baseline)
+		r.Indicators = append(r.Indicators, row)
+	}
+	groups := map[string]*CriterionGroup{}
+	var order []string
+	for _, c := range res.Criteria {
+		g, ok := groups[c.Criterion]
+		if !ok {
+			g = &CriterionGroup{ID: c.Criterion, Title: critTitle[c.Criterion][0], Rule: critTitle[c.Criterion][1], Threshold: c.Threshold}
+			groups[c.Criterion] = g
+			order = append(order, c.Criterion)
+		}
+		g.Threshold = max(g.Threshold, c.Threshold)
+		row := CriterionRow{Area: a.areaName(c.Area), Crossed: c.Crossed, Missing: c.Missing, HasValue: c.HasValue && !c.Value.Suppressed, V: c.Value.Value}
+		switch {
+		case c.Value.Suppressed:
+			row.Value = "diskretioneret"
+		case c.HasValue:
+			row.Value = num(c.Value.Value, 1) + " %"
+			row.Margin = signed(c.Margin) + " procentpoint"
+		default:
+			row.Value = "mangler"
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	for _, id := range order {
+		r.Criteria = append(r.Criteria, *groups[id])
+	}
+	for _, b := range res.Baselines.Figures {
+		if b.Key == statistics.BConvicted {
+			continue // a count behind the share; the share is shown
+		}
+		r.Baselines = append(r.Baselines, BaselineRow{Name: baselineTitle[b.Key], Area: dstArea(b.Area, a.p), Period: b.Period, Table: b.Table,
+			Value: num(b.Value, decimals(b.Unit)) + " " + b.Unit})
+	}
+	for _, m := range res.Baselines.Missing {
+		r.StatsProblems = append(r.StatsProblems, "Danmarks Statistik, "+m.What+": "+m.Reason)
+	}
+	for _, is := range res.Issues {
+		r.StatsProblems = append(r.StatsProblems, "Monitoreringsenhedens nøgletal: "+is.Message)
+	}
+	switch {
+	case res.KeyFigures == datarequest.StatusAnswered && res.KeyFiguresOnTime:
+		r.KeyFiguresNote = "Monitoreringsenheden leverede områdernes nøgletal til tiden."
+	case res.KeyFigures == datarequest.StatusAnswered:
+		r.KeyFiguresNote = "Monitoreringsenheden leverede områdernes nøgletal efter fristen."
+	default:
+		r.KeyFiguresNote = "Monitoreringsenheden leverede ingen nøgletal; områdernes tal mangler."
+	}
+	return nil
+}
+
+var critTitle = map[string][2]string{
+	statistics.CritOutsideWork: {"Uden for arbejdsmarked og uddannelse", "Andelen af beboere 18-64 år uden tilknytning til arbejdsmarked eller uddannelse overstiger 40 % (gennemsnit af to år)."},
+	statistics.CritConvictions: {"Dømte for kriminalitet", "Andelen af beboere dømt for overtrædelse af straffeloven, våbenloven eller lov om euforiserende stoffer er mindst tre gange landsgennemsnittet (gennemsnit af to år)."},
+	statistics.CritEducation:   {"Alene grundskole", "Andelen af beboere 30-59 år med alene grundskole overstiger 60 %."},
+	statistics.CritIncome:      {"Indkomst", "Den gennemsnitlige bruttoindkomst for skattepligtige 15-64 år (ekskl. uddannelsessøgende) er under 55 % af regionens gennemsnit (værdien er områdets indkomst i procent af regionens)."},
+}
+
+var baselineTitle = map[string]string{
+	statistics.BPopulation:     "Befolkning",
+	statistics.BPopulation15:   "Befolkning 15 år og derover",
+	statistics.BPrimaryOnly:    "Andel 30-59 år med alene grundskole",
+	statistics.BOutsideWork:    "Andel 20-64 år uden for arbejde og uddannelse",
+	statistics.BIncome:         "Gennemsnitlig indkomst før skat",
+	statistics.BConvictedShare: "Andel skyldige (15 år og derover)",
+}
+
+func (a *assembler) milestones(ctx context.Context, r *Report, py plan.PlanYear) error {
+	actuals, err := a.rdb.HGetAll(ctx, keyMilestones(py.Label)).Result()
+	if err != nil {
+		return fmt.Errorf("read %s: %w", keyMilestones(py.Label), err)
+	}
+	if len(actuals) == 0 {
+		r.MilestonesMissing = fmt.Sprintf(missingSource, "fremdriftsrapporteringen fra mødeforløbene")
+	}
+	for _, t := range a.p.Targets() {
+		if t.Activity == "" || t.Year != py.Label {
+			continue
+		}
+		act, _ := a.p.Activity(t.Activity)
+		row := MilestoneRow{Activity: act.Name, Metric: t.Description, Area: a.areaName(orAll(t.Area)), Target: meeting.TargetText(t), Status: "mangler"}
+		key := t.Activity + "/" + t.Metric
+		if t.Area != "" {
+			key += "/" + t.Area
+		}
+		if v, ok := actuals[key]; ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err == nil {
+				row.Actual = num(f, 0)
+				row.Status = "ikke nået"
+				if reached(t, f) {
+					row.Status = "nået"
+				}
+			}
+		}
+		if row.Actual == "" {
+			row.Actual = "mangler"
+		}
+		r.Milestones = append(r.Milestones, row)
+	}
+	return nil
+}
+
+func (a *assembler) evictions(ctx context.Context, r *Report, py plan.PlanYear) error {
+	var s EvictionSummary
+	ok, err := a.readJSON(ctx, keyEvictions(py.Label), &s)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		r.EvictionsMissing = fmt.Sprintf(missingSource, "udsættelsessagerne")
+	}
+	base := func(ind, area string) string {
+		i, _ := a.p.Indicator(ind)
+		for _, b := range i.Baselines {
+			if b.Area == area {
+				return a.count(b.Value)
+			}
+		}
+		return "–"
+	}
+	for _, ar := range a.p.Areas {
+		row := EvictionRow{Area: ar.Name, Evictions: "mangler", Effective: "mangler",
+			BaseEvictions: base("udsaettelser", ar.ID), BaseEffective: base("effektive-udsaettelser", ar.ID)}
+		if v, found := s.Areas[ar.ID]; ok && found {
+			row.Evictions, row.Effective = a.count(float64(v.Evictions)), a.count(float64(v.Effective))
+		} else if ok {
+			row.Evictions, row.Effective = "0", "0"
+		}
+		r.Evictions = append(r.Evictions, row)
+	}
+	return nil
+}
+
+func (a *assembler) absence(ctx context.Context, r *Report, py plan.PlanYear) error {
+	var s AbsenceSummary
+	ok, err := a.readJSON(ctx, keyAbsence(py.Label), &s)
+	if err != nil {
+		return err
+	}
+	if !ok || len(s.Quarters) == 0 {
+		r.AbsenceMissing = fmt.Sprintf(missingSource, "den kvartalsvise fraværsopfølgning")
+		return nil
+	}
+	sort.Slice(s.Quarters, func(i, j int) bool { return s.Quarters[i].Quarter < s.Quarters[j].Quarter })
+	for _, q := range s.Quarters {
+		r.AbsenceQuarters = append(r.AbsenceQuarters, q.Quarter)
+	}
+	ind, _ := a.p.Indicator("fravaer-skole")
+	for _, ar := range a.p.Areas {
+		row := AbsenceRow{Area: ar.Name, Baseline: "–"}
+		for _, b := range ind.Baselines {
+			if b.Area == ar.ID {
+				row.Baseline = num(b.Value, 1) + " %"
+			}
+		}
+		for _, q := range s.Quarters {
+			if v, ok := q.Areas[ar.ID]; ok {
+				row.Quarters = append(row.Quarters, num(v, 1)+" %")
+			} else {
+				row.Quarters = append(row.Quarters, "mangler")
+			}
+		}
+		r.Absence = append(r.Absence, row)
+	}
+	return nil
+}
+
+func (a *assembler) meetings(ctx context.Context, r *Report, py plan.PlanYear) error {
+	var s MeetingSummary
+	ok, err := a.readJSON(ctx, keyMeetings(py.Label), &s)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		r.MeetingsMissing = fmt.Sprintf(missingSource, "mødeforløbene") + " Listen viser de planlagte møder."
+	}
+	held := map[string]bool{}
+	for _, h := range s.Held {
+		held[h.Body+"/"+h.Date] = true
+	}
+	ms := append(a.p.BoardMeetings(), a.p.SteeringGroupMeetings()...)
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Date.Before(ms[j].Date) })
+	for _, m := range ms {
+		if m.Year != py.Label {
+			continue
+		}
+		row := MeetingRow{Body: bodyName[m.Body], Kind: kindName[m.Kind], Date: danishDate(m.Date), Held: "mangler"}
+		if ok {
+			row.Held = "nej"
+			if held[m.Body+"/"+m.Date.String()] {
+				row.Held = "ja"
+			}
+		}
+		r.Meetings = append(r.Meetings, row)
+	}
+	return nil
+}
+
+var bodyName = map[string]string{plan.BodyBoard: "Bestyrelsen", plan.BodySteeringGroup: "Styregruppen"}
+var kindName = map[string]string{plan.MeetingAutumn: "efterår", plan.MeetingSpring: "forår", plan.MeetingStrategic: "strategisk", plan.MeetingSummer: "sommer"}
+
+func (a *assembler) requests(ctx context.Context, r *Report, py plan.PlanYear, now time.Time) error {
+	store := &datarequest.Store{R: a.rdb, Loc: a.p.Location()}
+	tasks, err := store.List(ctx, datarequest.Filter{}, now)
+	if err != nil {
+		return fmt.Errorf("read data requests: %w", err)
+	}
+	by := map[string]*RequestRow{}
+	var order []string
+	for _, t := range tasks {
+		// A request belongs to the plan year it covers (Period), else to
+		// the one its due date falls in.
+		due, err := plan.ParseDate(t.Due)
+		inYear := t.Period == py.Label || (t.Period == "" && err == nil && py.Period.Contains(due))
+		if !inYear {
+			continue
+		}
+		row, ok := by[t.Partner]
+		if !ok {
+			name := t.Partner
+			if p, ok := a.p.Partner(t.Partner); ok {
+				name = p.Name
+			}
+			row = &RequestRow{Partner: name}
+			by[t.Partner] = row
+			order = append(order, t.Partner)
+		}
+		row.Total++
+		switch {
+		case t.Status == datarequest.StatusAnswered && t.OnTime:
+			row.Answered++
+			row.OnTime++
+		case t.Status == datarequest.StatusAnswered:
+			row.Answered++
+			row.Late++
+		case t.Status == datarequest.StatusOpen:
+			row.Open++
+		}
+	}
+	if len(order) == 0 {
+		r.RequestsMissing = fmt.Sprintf(missingSource, "dataanmodningerne")
+		return nil
+	}
+	sort.Strings(order)
+	for _, id := range order {
+		row := by[id]
+		if row.Total > 0 {
+			row.Share = num(100*float64(row.OnTime)/float64(row.Total), 0) + " %"
+		}
+		r.Requests = append(r.Requests, *row)
+	}
+	return nil
+}

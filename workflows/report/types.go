@@ -1,0 +1,102 @@
+// Package report is the annual report (kind "annual-report", DESIGN.md
+// §5.4): it assembles the plan year from the read model and the plan
+// (indicators against baselines with their trend, the § 61 a early
+// warning, milestones against targets, evictions, absence by quarter,
+// meetings held, data requests answered on time), renders it in Danish as
+// HTML with inline SVG charts and as PDF (headless Chromium), asks the
+// board to approve it or send it back with comments (a new version), and on
+// approval e-mails it to the committees. Every version is kept under
+// $DATA_DIR/reports/<plan-year>/v<N>.{html,pdf} and served by the operator
+// API.
+package report
+
+import "time"
+
+// Kind is the run kind and HelhedKind search attribute.
+const Kind = "annual-report"
+
+// WorkflowName is the registered workflow type.
+const WorkflowName = "AnnualReport"
+
+// Update and query names.
+const (
+	UpdateApprove  = "approve"   // Approval
+	UpdateSendBack = "send-back" // SendBack
+	QueryState     = "state"     // State
+)
+
+// Input starts a report.
+type Input struct {
+	// PlanYear is the plan year reported on; empty (the yearly schedule)
+	// means the plan year that ended last.
+	PlanYear string `json:"planYear,omitempty" label:"Planår" help:"fx 2024-25"`
+	// Recipients are the committees' e-mail addresses; empty means the
+	// board chair's address (the chair presents the report to the
+	// committees, per the plan).
+	Recipients []string `json:"recipients,omitempty" label:"Modtagere" help:"fagudvalgenes e-mailadresser; tom: bestyrelsesformanden"`
+}
+
+// WorkflowID derives the ID from the plan year.
+func WorkflowID(in Input) string { return Kind + "/" + in.PlanYear }
+
+// Approval approves a version.
+type Approval struct {
+	Version int    `json:"version" label:"Version"`
+	Comment string `json:"comment,omitempty" label:"Bemærkning" form:"textarea"`
+}
+
+// SendBack sends a version back with the board's comments.
+type SendBack struct {
+	Version  int    `json:"version" label:"Version"`
+	Comments string `json:"comments" label:"Bestyrelsens bemærkninger" form:"textarea"`
+}
+
+// Comment is the board's comment on a version.
+type Comment struct {
+	Version int       `json:"version"`
+	Text    string    `json:"text"`
+	At      time.Time `json:"at"`
+}
+
+// Version is one rendered version.
+type Version struct {
+	Version    int       `json:"version"`
+	HTML       string    `json:"html"` // path under DATA_DIR
+	PDF        string    `json:"pdf"`
+	RenderedAt time.Time `json:"renderedAt"`
+}
+
+// Stages.
+const (
+	StageRendering = "rendering"
+	StageAwaiting  = "awaiting-approval"
+	StageApproved  = "approved"
+	StageSent      = "sent"
+)
+
+// State is the query answer and what the read model holds.
+type State struct {
+	PlanYear  string    `json:"planYear"`
+	Stage     string    `json:"stage"`
+	Version   int       `json:"version"`
+	Versions  []Version `json:"versions"`
+	Comments  []Comment `json:"comments,omitempty"`
+	Approved  int       `json:"approved,omitempty"`
+	Accepts   []string  `json:"accepts"`
+	OpenTasks []Task    `json:"openTasks,omitempty"`
+}
+
+// Task is an open task for the run layer's pages (runs.Task's shape).
+type Task struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Owner string `json:"owner,omitempty"`
+}
+
+// Result is the finished report.
+type Result struct {
+	PlanYear   string    `json:"planYear"`
+	Version    int       `json:"version"`
+	ApprovedAt time.Time `json:"approvedAt"`
+	PDF        string    `json:"pdf"`
+}

@@ -1,0 +1,199 @@
+// Package statistics is the annual statistics pull (kind "statistics-pull",
+// DESIGN.md §5.3): kommune baselines from Danmarks Statistik's Statbank,
+// the monitoring unit's ordered area key figures through a child data
+// request (CSV), validation, diskretionering, every plan indicator per area
+// against its baseline and direction of better, and the almenboligloven
+// § 61 a criteria per area as an early warning with the margin to each
+// threshold. The result goes to the Redis read model (helhed:stats:*),
+// which the annual report and the metrics read.
+package statistics
+
+import (
+	"time"
+
+	"helhed/suppress"
+)
+
+// Kind is the run kind and HelhedKind search attribute.
+const Kind = "statistics-pull"
+
+// WorkflowName is the registered workflow type.
+const WorkflowName = "StatisticsPull"
+
+// QueryState returns the pull's State.
+const QueryState = "state"
+
+// DefaultDueWeekdays is how many weekdays the monitoring unit gets.
+const DefaultDueWeekdays = 15
+
+// Input starts a pull.
+type Input struct {
+	// PlanYear is the plan year the pull covers ("2024-25"). Empty (the
+	// yearly schedule) means the plan year that ended last.
+	PlanYear string `json:"planYear,omitempty"`
+	// DueWeekdays is the monitoring unit's deadline in weekdays from the
+	// start (default 15).
+	DueWeekdays int `json:"dueWeekdays,omitempty"`
+}
+
+// WorkflowID derives the ID from the plan year.
+func WorkflowID(in Input) string { return Kind + "/" + in.PlanYear }
+
+// Prepared is what the pull works with once the plan year is resolved.
+type Prepared struct {
+	PlanID   string `json:"planId"`
+	PlanYear string `json:"planYear"`
+	// DataYear is the register year the key figures describe (the
+	// calendar year the plan year starts in); Years are the two years the
+	// § 61 a averages use: DataYear-1 and DataYear.
+	DataYear  int      `json:"dataYear"`
+	Years     []int    `json:"years"`
+	Areas     []string `json:"areas"`
+	Threshold int      `json:"threshold"`
+	// RequestID is the child data request's business key.
+	RequestID string `json:"requestId"`
+	Due       string `json:"due"`
+}
+
+// BaselineFigure is one value from a public Statbank table.
+type BaselineFigure struct {
+	Key    string  `json:"key"`  // e.g. "andel-kun-grundskole-30-59"
+	Area   string  `json:"area"` // DST area code: "730", "000", "082"
+	Value  float64 `json:"value"`
+	Unit   string  `json:"unit"` // "personer", "pct", "kr"
+	Period string  `json:"period"`
+	Table  string  `json:"table"`
+}
+
+// Missing is a figure that could not be used, and why (Danish).
+type Missing struct {
+	What   string `json:"what"`           // figure or table
+	Area   string `json:"area,omitempty"` // plan area id or DST area code
+	Code   string `json:"code,omitempty"` // dst.Kind of the error, if any
+	Reason string `json:"reason"`
+}
+
+// Baselines are the Statbank figures and what could not be fetched.
+type Baselines struct {
+	Figures []BaselineFigure `json:"figures"`
+	Missing []Missing        `json:"missing,omitempty"`
+}
+
+// Find returns the figure for key and area.
+func (b Baselines) Find(key, area string) (BaselineFigure, bool) {
+	for _, f := range b.Figures {
+		if f.Key == key && f.Area == area {
+			return f, true
+		}
+	}
+	return BaselineFigure{}, false
+}
+
+// Issue is one problem in the monitoring unit's CSV.
+type Issue struct {
+	Line      int    `json:"line,omitempty"`
+	Area      string `json:"area,omitempty"`
+	KeyFigure string `json:"keyFigure,omitempty"`
+	Year      int    `json:"year,omitempty"`
+	Kind      string `json:"kind"`    // see Issue kinds
+	Message   string `json:"message"` // Danish
+}
+
+// Issue kinds.
+const (
+	IssueMissingArea  = "missing-area"
+	IssueSuppressed   = "suppressed"
+	IssueOver100      = "percent-out-of-range"
+	IssueOverPop      = "count-over-population"
+	IssueBadNumber    = "bad-number"
+	IssueDuplicate    = "duplicate"
+	IssueOutsideYears = "outside-years"
+	IssueNoAnswer     = "no-answer"
+)
+
+// Comparison with the baseline.
+const (
+	StatusBetter     = "bedre"
+	StatusWorse      = "dårligere"
+	StatusSame       = "uændret"
+	StatusNoBaseline = "ingen baseline"
+	StatusMissing    = "mangler"
+	StatusSuppressed = "diskretioneret"
+)
+
+// AllAreas is the area of a figure for the plan's areas together.
+const AllAreas = "alle"
+
+// IndicatorValue is one plan indicator in one area for the data year.
+type IndicatorValue struct {
+	Indicator string        `json:"indicator"`
+	Area      string        `json:"area"` // plan area id or AllAreas
+	Unit      string        `json:"unit"`
+	Better    string        `json:"better"`
+	Value     suppress.Cell `json:"value"`
+	HasValue  bool          `json:"hasValue"`
+	Baseline  *float64      `json:"baseline,omitempty"`
+	// Kommune is the plan's comparison baseline (kommune or what the plan
+	// names instead).
+	Kommune *float64 `json:"kommune,omitempty"`
+	Target  *float64 `json:"target,omitempty"`
+	Status  string   `json:"status"`
+	Missing string   `json:"missing,omitempty"` // Danish reason when no value
+}
+
+// Criterion ids (almenboligloven § 61 a, stk. 1).
+const (
+	CritOutsideWork = "uden-for-arbejde-uddannelse" // > 40 % of 18-64, two-year average
+	CritConvictions = "domfaeldte"                  // ≥ 3× the national share, two-year average
+	CritEducation   = "kun-grundskole"              // > 60 % of 30-59 with only primary school
+	CritIncome      = "indkomst"                    // < 55 % of the region's average gross income
+)
+
+// CriterionValue is one § 61 a criterion in one area.
+type CriterionValue struct {
+	Criterion string        `json:"criterion"`
+	Area      string        `json:"area"`
+	Value     suppress.Cell `json:"value"` // percent (income: percent of the region)
+	HasValue  bool          `json:"hasValue"`
+	Threshold float64       `json:"threshold"`
+	// Crossed is true when the area meets the criterion.
+	Crossed bool `json:"crossed"`
+	// Margin is the distance to the threshold in percentage points:
+	// positive is room left, negative how far past it the area is.
+	Margin  float64 `json:"margin"`
+	Years   []int   `json:"years,omitempty"`
+	Missing string  `json:"missing,omitempty"`
+}
+
+// Result is a finished pull, and what the read model holds.
+type Result struct {
+	PlanID     string           `json:"planId"`
+	PlanYear   string           `json:"planYear"`
+	DataYear   int              `json:"dataYear"`
+	Years      []int            `json:"years"`
+	PulledAt   time.Time        `json:"pulledAt"`
+	Threshold  int              `json:"threshold"`
+	Baselines  Baselines        `json:"baselines"`
+	Issues     []Issue          `json:"issues,omitempty"`
+	Indicators []IndicatorValue `json:"indicators"`
+	Criteria   []CriterionValue `json:"criteria"`
+	// KeyFigures is the data request's status: "answered" or "cancelled".
+	KeyFigures       string `json:"keyFigures"`
+	KeyFiguresOnTime bool   `json:"keyFiguresOnTime"`
+}
+
+// State is the query answer.
+type State struct {
+	PlanYear  string `json:"planYear"`
+	Stage     string `json:"stage"`
+	RequestID string `json:"requestId,omitempty"`
+	Due       string `json:"due,omitempty"`
+}
+
+// Stages of a pull.
+const (
+	StagePreparing  = "preparing"
+	StageWaiting    = "waiting-for-key-figures"
+	StageEvaluating = "evaluating"
+	StageDone       = "done"
+)
