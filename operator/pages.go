@@ -1,0 +1,404 @@
+package operator
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"helhed/runs"
+	"helhed/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pages serves the Danish operator pages.
+type pages struct {
+	runner   *runs.Runner
+	sessions *sessions
+	token    string
+	logins   *web.RateLimit
+	tmpl     *template.Template
+	log      *slog.Logger
+}
+
+// view is what every page template gets.
+type view struct {
+	Title    string
+	CSRF     string // the session's token; empty when logged out
+	Flash    string
+	Error    string
+	LoggedIn bool
+	Data     any
+}
+
+func (p *pages) render(w http.ResponseWriter, status int, name string, v view) {
+	var buf bytes.Buffer
+	if err := p.tmpl.ExecuteTemplate(&buf, name, v); err != nil {
+		p.log.Error("render operator page", "page", name, "error", err)
+		http.Error(w, "Siden kunne ikke vises.", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func (p *pages) renderError(w http.ResponseWriter, status int, msg string) {
+	p.render(w, status, "error.html", view{Title: "Fejl", Error: msg})
+}
+
+// authed runs h with the request's session. Without one it sends the
+// browser to the login page (saying so when the session expired), before
+// anything is read or changed; a POST must also carry the session's CSRF
+// token, or it is refused with 403.
+func (p *pages) authed(h func(http.ResponseWriter, *http.Request, *session)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sess, err := p.sessions.get(r)
+		switch {
+		case errors.Is(err, errNoSession):
+			http.Redirect(w, r, "/operator/login", http.StatusSeeOther)
+			return
+		case errors.Is(err, errExpired):
+			http.SetCookie(w, p.sessions.cookie(sessionCookie, "", -1))
+			http.Redirect(w, r, "/operator/login?udloebet=1", http.StatusSeeOther)
+			return
+		case err != nil:
+			p.log.Error("operator session", "error", err)
+			p.renderError(w, http.StatusServiceUnavailable, "Sessionen kunne ikke læses (Redis svarer ikke). Prøv igen om lidt.")
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+			if err := r.ParseForm(); err != nil {
+				p.renderError(w, http.StatusRequestEntityTooLarge, "Formularen er for stor eller ugyldig.")
+				return
+			}
+			if !validCSRF(sess.CSRF, r.PostForm.Get("csrf")) {
+				p.renderError(w, http.StatusForbidden, "Formularen er ugyldig eller forældet (CSRF). Intet er ændret. Genindlæs siden og prøv igen.")
+				return
+			}
+		}
+		h(w, r, sess)
+	})
+}
+
+func (p *pages) loginPage(w http.ResponseWriter, r *http.Request) {
+	if _, err := p.sessions.get(r); err == nil {
+		http.Redirect(w, r, "/operator/", http.StatusSeeOther)
+		return
+	}
+	v := view{Title: "Log ind"}
+	switch {
+	case r.URL.Query().Has("udloebet"):
+		v.Flash = "Din session er udløbet. Log ind igen."
+	case r.URL.Query().Has("ud"):
+		v.Flash = "Du er logget ud."
+	}
+	p.renderLogin(w, http.StatusOK, v)
+}
+
+// renderLogin shows the login form with a fresh double-submit token.
+func (p *pages) renderLogin(w http.ResponseWriter, status int, v view) {
+	tok, err := randomToken()
+	if err != nil {
+		p.renderError(w, http.StatusInternalServerError, "Der opstod en fejl.")
+		return
+	}
+	http.SetCookie(w, p.sessions.cookie(loginCookie, tok, 900))
+	v.Data = tok
+	p.render(w, status, "login.html", v)
+}
+
+func (p *pages) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		p.renderError(w, http.StatusRequestEntityTooLarge, "Formularen er for stor eller ugyldig.")
+		return
+	}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !validCSRF(c.Value, r.PostForm.Get("csrf")) {
+		p.renderError(w, http.StatusForbidden, "Login-formularen er ugyldig eller forældet (CSRF). Åbn login-siden igen.")
+		return
+	}
+	ok, retry, err := p.logins.Allow(r.Context(), web.ClientIP(r))
+	if err != nil {
+		p.log.Error("operator login rate limit", "error", err)
+		p.renderError(w, http.StatusServiceUnavailable, "Login er ikke muligt lige nu (Redis svarer ikke).")
+		return
+	}
+	if !ok {
+		w.Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))
+		p.renderError(w, http.StatusTooManyRequests, "For mange loginforsøg. Vent et kvarter og prøv igen.")
+		return
+	}
+	if !validCSRF(p.token, strings.TrimSpace(r.PostForm.Get("token"))) {
+		p.log.Warn("operator login refused: wrong token")
+		p.renderLogin(w, http.StatusUnauthorized, view{Title: "Log ind", Error: "Forkert operatørnøgle."})
+		return
+	}
+	if _, err := p.sessions.create(r.Context(), w); err != nil {
+		p.log.Error("operator login", "error", err)
+		p.renderError(w, http.StatusServiceUnavailable, "Login er ikke muligt lige nu.")
+		return
+	}
+	http.SetCookie(w, p.sessions.cookie(loginCookie, "", -1))
+	http.Redirect(w, r, "/operator/", http.StatusSeeOther)
+}
+
+func (p *pages) logout(w http.ResponseWriter, r *http.Request, sess *session) {
+	if err := p.sessions.destroy(r.Context(), w, sess); err != nil {
+		p.log.Warn("operator logout", "error", err)
+	}
+	http.Redirect(w, r, "/operator/login?ud=1", http.StatusSeeOther)
+}
+
+// overviewData is the list of running work.
+type overviewData struct {
+	Kinds []runs.Kind
+	Kind  string
+	Runs  []runRow
+}
+
+type runRow struct {
+	runs.Summary
+	KindTitle string
+}
+
+func (p *pages) overview(w http.ResponseWriter, r *http.Request, sess *session) {
+	kind := r.URL.Query().Get("kind")
+	v := view{Title: "Igangværende arbejde", CSRF: sess.CSRF, LoggedIn: true}
+	list, err := p.runner.List(r.Context(), runs.Filter{Kind: kind, Status: runs.StatusRunning})
+	if err != nil {
+		v.Error = p.message(err)
+	}
+	d := overviewData{Kinds: p.runner.Kinds.Kinds(), Kind: kind}
+	for _, s := range list {
+		row := runRow{Summary: s, KindTitle: s.Kind}
+		if k, ok := p.runner.Kinds.Lookup(s.Kind); ok {
+			row.KindTitle = k.Title
+		}
+		d.Runs = append(d.Runs, row)
+	}
+	v.Data = d
+	p.render(w, http.StatusOK, "overview.html", v)
+}
+
+// startData is a kind's start form.
+type startData struct {
+	Kind     runs.Kind
+	Fields   []formField
+	Existing string // the open run a duplicate start ran into
+}
+
+func (p *pages) startPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	k, ok := p.runner.Kinds.Lookup(r.PathValue("kind"))
+	if !ok {
+		p.renderError(w, http.StatusNotFound, fmt.Sprintf("Ukendt type %q.", r.PathValue("kind")))
+		return
+	}
+	p.render(w, http.StatusOK, "start.html", view{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true,
+		Data: startData{Kind: k, Fields: formFields(k.InputFields(p.runner.Plan), nil, nil)}})
+}
+
+func (p *pages) start(w http.ResponseWriter, r *http.Request, sess *session) {
+	k, ok := p.runner.Kinds.Lookup(r.PathValue("kind"))
+	if !ok {
+		p.renderError(w, http.StatusNotFound, fmt.Sprintf("Ukendt type %q.", r.PathValue("kind")))
+		return
+	}
+	specs := k.InputFields(p.runner.Plan)
+	body, err := formJSON(specs, r.PostForm, p.runner.Plan.Location())
+	var started runs.Started
+	if err == nil {
+		started, err = p.runner.Start(r.Context(), k.Name, body)
+	}
+	if err == nil {
+		http.Redirect(w, r, "/operator/runs/"+url.PathEscape(started.WorkflowID)+"?startet=1", http.StatusSeeOther)
+		return
+	}
+	status, msg, errs := p.formErrors(err, "input.")
+	d := startData{Kind: k, Fields: formFields(specs, r.PostForm, errs)}
+	var re *runs.Error
+	if errors.As(err, &re) && re.Code == runs.CodeAlreadyRunning {
+		d.Existing = re.WorkflowID
+		msg = "Der kører allerede en sag med samme nøgle. Intet nyt er startet."
+	}
+	p.render(w, status, "start.html", view{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true, Error: msg, Data: d})
+}
+
+// formErrors splits an error into a status, a page message and messages
+// beside fields (field paths under prefix).
+func (p *pages) formErrors(err error, prefix string) (int, string, map[string]string) {
+	var fe *runs.FieldError
+	if errors.As(err, &fe) {
+		// From the form conversion, before the run layer.
+		return http.StatusBadRequest, "Ret de markerede felter.", map[string]string{fe.Field: fe.Message}
+	}
+	var re *runs.Error
+	if errors.As(err, &re) && re.Code == runs.CodeInvalid && re.Field != "" {
+		field := strings.TrimPrefix(re.Field, prefix)
+		// A nested path ("fields[2].type") belongs to its top-level field.
+		top, _, _ := strings.Cut(field, ".")
+		top, _, _ = strings.Cut(top, "[")
+		msg := re.Message
+		if top != field {
+			msg = field + ": " + msg
+		}
+		return http.StatusBadRequest, "Ret de markerede felter.", map[string]string{top: msg}
+	}
+	return runs.HTTPStatus(err), p.message(err), nil
+}
+
+// message is an error as a Danish sentence for the page.
+func (p *pages) message(err error) string {
+	var re *runs.Error
+	if !errors.As(err, &re) {
+		p.log.Error("operator page", "error", err)
+		return "Der opstod en intern fejl; se workerens log."
+	}
+	switch re.Code {
+	case runs.CodeNotFound:
+		return "Kørslen findes ikke."
+	case runs.CodeClosed:
+		return "Kørslen er afsluttet og tager ikke imod flere handlinger."
+	case runs.CodeRejected:
+		return "Handlingen blev afvist: " + re.Message
+	case runs.CodeUnavailable:
+		return "Temporal svarer ikke lige nu. Intet er ændret; prøv igen om lidt."
+	case runs.CodeUnknownUpdate, runs.CodeUnknownKind:
+		return "Ukendt handling eller type: " + re.Message
+	case runs.CodeAlreadyRunning:
+		return "Der kører allerede en sag med samme nøgle."
+	}
+	if re.Field != "" {
+		return re.Field + ": " + re.Message
+	}
+	return re.Message
+}
+
+// runData is a run's page.
+type runData struct {
+	runs.Description
+	KindTitle  string
+	StateJSON  string
+	Actions    []action
+	OwnCancel  bool // the kind cancels through its own Update
+	CanCancel  bool
+	CancelErr  string
+	CancelText string
+}
+
+// action is one Update offered as a form.
+type action struct {
+	runs.Update
+	Fields []formField
+	Error  string
+}
+
+func (p *pages) runPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	v := view{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
+	q := r.URL.Query()
+	switch {
+	case q.Has("startet"):
+		v.Flash = "Kørslen er startet."
+	case q.Has("annulleret"):
+		v.Flash = "Annulleringen er sendt."
+	case q.Get("udfoert") != "":
+		v.Flash = "Handlingen er udført: " + q.Get("udfoert") + "."
+	}
+	p.showRun(w, r, v, http.StatusOK, "", nil, "")
+}
+
+// showRun renders a run's page; failed names the Update whose form gets
+// errs and the page message msg.
+func (p *pages) showRun(w http.ResponseWriter, r *http.Request, v view, status int, failed string, errs map[string]string, msg string) {
+	id := r.PathValue("id")
+	d, err := p.runner.Describe(r.Context(), id)
+	if err != nil {
+		p.render(w, runs.HTTPStatus(err), "error.html", view{Title: "Kørsel", LoggedIn: true, CSRF: v.CSRF, Error: p.message(err)})
+		return
+	}
+	k, _ := p.runner.Kinds.Lookup(d.Kind)
+	data := runData{Description: d, KindTitle: k.Title}
+	if len(d.State) > 0 {
+		var pretty bytes.Buffer
+		if json.Indent(&pretty, d.State, "", "  ") == nil {
+			data.StateJSON = pretty.String()
+		}
+	}
+	accepts := map[string]bool{}
+	for _, a := range d.Accepts {
+		accepts[a] = true
+	}
+	_, data.OwnCancel = k.FindUpdate("cancel")
+	data.CanCancel = d.Status == runs.StatusRunning && !data.OwnCancel
+	for _, u := range k.Updates {
+		if !accepts[u.Name] {
+			continue
+		}
+		a := action{Update: u, Fields: formFields(u.ArgFields(p.runner.Plan), nil, nil)}
+		if u.Name == failed {
+			a.Fields = formFields(u.ArgFields(p.runner.Plan), r.PostForm, errs)
+			a.Error = msg
+		}
+		data.Actions = append(data.Actions, a)
+	}
+	if failed == "cancel" && !data.OwnCancel {
+		data.CancelErr, data.CancelText = msg, r.PostForm.Get("reason")
+	}
+	if failed != "" && v.Error == "" {
+		v.Error = msg
+	}
+	v.Data = data
+	v.Title = k.Title
+	p.render(w, status, "run.html", v)
+}
+
+func (p *pages) update(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, name := r.PathValue("id"), r.PathValue("name")
+	v := view{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
+	d, err := p.runner.Describe(r.Context(), id)
+	if err != nil {
+		p.render(w, runs.HTTPStatus(err), "error.html", view{Title: "Kørsel", LoggedIn: true, CSRF: sess.CSRF, Error: p.message(err)})
+		return
+	}
+	k, _ := p.runner.Kinds.Lookup(d.Kind)
+	u, ok := k.FindUpdate(name)
+	if !ok {
+		p.showRun(w, r, v, http.StatusBadRequest, "", nil, fmt.Sprintf("Ukendt handling %q.", name))
+		return
+	}
+	body, err := formJSON(u.ArgFields(p.runner.Plan), r.PostForm, p.runner.Plan.Location())
+	if err == nil {
+		_, err = p.runner.Update(r.Context(), id, name, body)
+	}
+	if err != nil {
+		status, msg, errs := p.formErrors(err, "")
+		p.showRun(w, r, v, status, name, errs, msg)
+		return
+	}
+	http.Redirect(w, r, "/operator/runs/"+url.PathEscape(id)+"?udfoert="+url.QueryEscape(u.Title), http.StatusSeeOther)
+}
+
+func (p *pages) cancel(w http.ResponseWriter, r *http.Request, sess *session) {
+	id := r.PathValue("id")
+	if _, err := p.runner.Cancel(r.Context(), id, r.PostForm.Get("reason")); err != nil {
+		status, msg, _ := p.formErrors(err, "")
+		p.showRun(w, r, view{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}, status, "cancel", nil, msg)
+		return
+	}
+	http.Redirect(w, r, "/operator/runs/"+url.PathEscape(id)+"?annulleret=1", http.StatusSeeOther)
+}

@@ -1,0 +1,112 @@
+package operator
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Cookie names. The session cookie carries a random id; Redis keeps only
+// its hash, so a Redis dump cannot be replayed as a login.
+const (
+	sessionCookie = "helhed_operator"
+	loginCookie   = "helhed_login" // double-submit CSRF token of the login form
+	sessionPrefix = "helhed:session:"
+)
+
+// session is one logged-in operator browser.
+type session struct {
+	id   string // the cookie value
+	CSRF string
+}
+
+// sessions stores sessions in Redis with a fixed lifetime: a session
+// expires TTL after login, however active, so a forgotten browser does not
+// stay logged in.
+type sessions struct {
+	r      redis.Cmdable
+	ttl    time.Duration
+	secure bool
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func sessionKey(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return sessionPrefix + hex.EncodeToString(sum[:])
+}
+
+// create makes a session and sets its cookie.
+func (s *sessions) create(ctx context.Context, w http.ResponseWriter) (*session, error) {
+	id, err := randomToken()
+	if err != nil {
+		return nil, err
+	}
+	csrf, err := randomToken()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.r.HSet(ctx, sessionKey(id), "csrf", csrf, "created", time.Now().UTC().Format(time.RFC3339)).Err(); err != nil {
+		return nil, fmt.Errorf("store session: %w", err)
+	}
+	if err := s.r.Expire(ctx, sessionKey(id), s.ttl).Err(); err != nil {
+		return nil, fmt.Errorf("store session: %w", err)
+	}
+	http.SetCookie(w, s.cookie(sessionCookie, id, int(s.ttl.Seconds())))
+	return &session{id: id, CSRF: csrf}, nil
+}
+
+// errNoSession means no cookie; errExpired a cookie whose session is gone.
+var (
+	errNoSession = errors.New("no session")
+	errExpired   = errors.New("session expired")
+)
+
+// get reads the request's session.
+func (s *sessions) get(r *http.Request) (*session, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, errNoSession
+	}
+	csrf, err := s.r.HGet(r.Context(), sessionKey(c.Value), "csrf").Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, errExpired
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read session: %w", err)
+	}
+	return &session{id: c.Value, CSRF: csrf}, nil
+}
+
+// destroy ends a session and clears its cookie.
+func (s *sessions) destroy(ctx context.Context, w http.ResponseWriter, sess *session) error {
+	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+	return s.r.Del(ctx, sessionKey(sess.id)).Err()
+}
+
+// cookie is an HttpOnly, SameSite=Strict cookie on /operator/, Secure when
+// the public URL is https.
+func (s *sessions) cookie(name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/operator/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode}
+}
+
+// validCSRF compares a form's token with the expected one in constant time.
+func validCSRF(want, got string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}

@@ -1,0 +1,59 @@
+package catalog
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"helhed/plan"
+	"helhed/runs"
+)
+
+// TestKindsKeepTheContract checks what the run layer relies on in every
+// kind, without Temporal: the registry accepts them, a "cancel" Update
+// takes {"reason"}, the Example (when there is one) decodes strictly and
+// validates against today's plan, and every input and argument type can be
+// described for the forms.
+func TestKindsKeepTheContract(t *testing.T) {
+	reg, err := Registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.ForDate(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range reg.Kinds() {
+		if len(k.InputFields(p)) == 0 {
+			t.Errorf("%s: input %T has no JSON fields", k.Name, k.NewInput())
+		}
+		for _, u := range k.Updates {
+			if len(u.ArgFields(p)) == 0 {
+				t.Errorf("%s: update %s argument %T has no JSON fields", k.Name, u.Name, u.NewArg())
+			}
+			if u.Name == "cancel" {
+				if err := runs.Decode([]byte(`{"reason":"test"}`), u.NewArg()); err != nil {
+					t.Errorf("%s: cancel does not take {\"reason\"}: %v", k.Name, err)
+				}
+			}
+		}
+		if k.Example == nil {
+			t.Logf("%s: no Example", k.Name)
+			continue
+		}
+		raw, err := json.Marshal(k.Example(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := k.NewInput()
+		if err := runs.Decode(raw, in); err != nil {
+			t.Errorf("%s: example does not decode: %v", k.Name, err)
+			continue
+		}
+		if k.Validate != nil {
+			if err := k.Validate(p, in); err != nil {
+				t.Errorf("%s: example invalid: %v", k.Name, err)
+			}
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package runs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"helhed/plan"
+	"helhed/searchattr"
+	"helhed/workflows"
+)
+
+// Runner is the run layer over one Temporal client: what the operator API,
+// the operator pages and the starter all call, so input checks, workflow
+// IDs, duplicate handling and error meanings are the same everywhere.
+type Runner struct {
+	Client client.Client
+	Plan   *plan.Plan
+	Kinds  *Registry
+	// TaskQueue defaults to workflows.TaskQueue.
+	TaskQueue string
+}
+
+// Started is the answer to a start.
+type Started struct {
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId"`
+}
+
+// SignalCancelReason is the signal that records an operator's reason before
+// a kind without a "cancel" Update is cancelled through Temporal.
+const SignalCancelReason = "helhed-cancel-reason"
+
+// CancelReason is the SignalCancelReason payload.
+type CancelReason struct {
+	Reason string `json:"reason"`
+	By     string `json:"by"` // "operator"; never a person's name
+}
+
+// MaxReason bounds a cancellation reason.
+const MaxReason = 1000
+
+// Prepare decodes and validates input for kind and derives the workflow
+// ID, without starting anything (the start form's preview uses it too).
+func (r *Runner) Prepare(kind string, raw []byte) (Kind, any, string, error) {
+	k, ok := r.Kinds.Lookup(kind)
+	if !ok {
+		msg := fmt.Sprintf("unknown kind %q; known kinds: %s", kind, strings.Join(r.Kinds.Names(), ", "))
+		if kind == "" {
+			msg = "kind is required; known kinds: " + strings.Join(r.Kinds.Names(), ", ")
+		}
+		return Kind{}, nil, "", &Error{Code: CodeUnknownKind, Message: msg, Field: "kind"}
+	}
+	in := k.NewInput()
+	if err := Decode(raw, in); err != nil {
+		return k, nil, "", inputError(err)
+	}
+	if k.Validate != nil {
+		if err := k.Validate(r.Plan, in); err != nil {
+			return k, nil, "", inputError(err)
+		}
+	}
+	id := k.WorkflowID(in)
+	if id == "" || len(id) > 250 || strings.IndexFunc(id, unicode.IsSpace) >= 0 {
+		return k, nil, "", fmt.Errorf("kind %s derived an unusable workflow ID %q", k.Name, id)
+	}
+	return k, in, id, nil
+}
+
+// inputError prefixes the field path of an input error with "input", as
+// the API's body nests the input under that key.
+func inputError(err error) *Error {
+	e := AsInvalid(err)
+	if e.Field == "" {
+		e.Field = "input"
+	} else {
+		e.Field = "input." + e.Field
+	}
+	return e
+}
+
+// Start starts a run of kind with the JSON input. A run with the same
+// business key still open is refused with CodeAlreadyRunning naming it; a
+// closed one does not block a new run (a rerun).
+func (r *Runner) Start(ctx context.Context, kind string, raw []byte) (Started, error) {
+	k, in, id, err := r.Prepare(kind, raw)
+	if err != nil {
+		return Started{}, err
+	}
+	opts := client.StartWorkflowOptions{
+		ID:                                       id,
+		TaskQueue:                                r.taskQueue(),
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			searchattr.Kind.ValueSet(k.Name), searchattr.PlanID.ValueSet(r.Plan.ID)),
+	}
+	run, err := r.Client.ExecuteWorkflow(ctx, opts, k.Workflow, in)
+	if err != nil {
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if errors.As(err, &started) {
+			return Started{}, &Error{Code: CodeAlreadyRunning, WorkflowID: id, RunID: started.RunId, Err: err,
+				Message: "a run with this ID is already open"}
+		}
+		return Started{}, temporalError(err, id)
+	}
+	return Started{WorkflowID: run.GetID(), RunID: run.GetRunID()}, nil
+}
+
+func (r *Runner) taskQueue() string {
+	if r.TaskQueue != "" {
+		return r.TaskQueue
+	}
+	return workflows.TaskQueue
+}
+
+// Update sends the kind's Update name with the JSON argument and waits for
+// its result. The argument is decoded strictly first; the workflow's
+// validator may still reject it (CodeInvalid naming the field, or
+// CodeRejected when the run's stage does not take it).
+func (r *Runner) Update(ctx context.Context, id, name string, raw []byte) (json.RawMessage, error) {
+	sum, k, err := r.lookup(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u, ok := k.FindUpdate(name)
+	if !ok {
+		return nil, &Error{Code: CodeUnknownUpdate, Field: "update", WorkflowID: id,
+			Message: fmt.Sprintf("kind %q has no update %q; it has: %s", k.Name, name, strings.Join(k.UpdateNames(), ", "))}
+	}
+	if sum.Status != StatusRunning {
+		return nil, &Error{Code: CodeClosed, WorkflowID: id, Message: "the run has ended (" + sum.Status + ")"}
+	}
+	arg := u.NewArg()
+	if err := Decode(raw, arg); err != nil {
+		return nil, AsInvalid(err)
+	}
+	h, err := r.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: id, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		var out json.RawMessage
+		if err = h.Get(ctx, &out); err == nil {
+			return out, nil
+		}
+	}
+	if rej := rejection(err); rej != nil {
+		rej.WorkflowID = id
+		return nil, rej
+	}
+	return nil, temporalError(err, id)
+}
+
+// Cancelled says how a run was cancelled.
+type Cancelled struct {
+	WorkflowID string `json:"workflowId"`
+	// Via is "update" (the kind's own cancel Update ran) or
+	// "cancel-request" (Temporal cancellation was requested).
+	Via    string          `json:"via"`
+	Result json.RawMessage `json:"result,omitempty"`
+}
+
+// Cancel ends a run with a reason: through the kind's "cancel" Update when
+// it has one (the workflow records the reason and winds down its own way),
+// otherwise by recording the reason as the SignalCancelReason signal (kept,
+// encrypted, in the history) and requesting cancellation.
+func (r *Runner) Cancel(ctx context.Context, id, reason string) (Cancelled, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return Cancelled{}, &Error{Code: CodeInvalid, Field: "reason", Message: "angiv en begrundelse"}
+	case len(reason) > MaxReason:
+		return Cancelled{}, &Error{Code: CodeInvalid, Field: "reason", Message: fmt.Sprintf("højst %d tegn", MaxReason)}
+	}
+	sum, k, err := r.lookup(ctx, id)
+	if err != nil {
+		return Cancelled{}, err
+	}
+	if sum.Status != StatusRunning {
+		return Cancelled{}, &Error{Code: CodeClosed, WorkflowID: id, Message: "the run has ended (" + sum.Status + ")"}
+	}
+	if _, ok := k.FindUpdate("cancel"); ok {
+		arg, _ := json.Marshal(map[string]string{"reason": reason})
+		out, err := r.Update(ctx, id, "cancel", arg)
+		if err != nil {
+			return Cancelled{}, err
+		}
+		return Cancelled{WorkflowID: id, Via: "update", Result: out}, nil
+	}
+	if err := r.Client.SignalWorkflow(ctx, id, "", SignalCancelReason, CancelReason{Reason: reason, By: "operator"}); err != nil {
+		return Cancelled{}, temporalError(err, id)
+	}
+	if err := r.Client.CancelWorkflow(ctx, id, ""); err != nil {
+		return Cancelled{}, temporalError(err, id)
+	}
+	return Cancelled{WorkflowID: id, Via: "cancel-request"}, nil
+}
+
+// temporalError gives a Temporal client error its meaning.
+func temporalError(err error, id string) error {
+	var nf *serviceerror.NotFound
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	switch {
+	case errors.As(err, &nf):
+		if strings.Contains(nf.Error(), "already completed") {
+			return &Error{Code: CodeClosed, WorkflowID: id, Message: "the run has ended", Err: err}
+		}
+		return &Error{Code: CodeNotFound, WorkflowID: id, Message: fmt.Sprintf("no run with ID %q", id), Err: err}
+	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
+		return &Error{Code: CodeUnavailable, WorkflowID: id, Message: "Temporal does not answer: " + err.Error(), Err: err}
+	}
+	return fmt.Errorf("run %s: %w", id, err)
+}

@@ -1,0 +1,158 @@
+package runs
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"helhed/plan"
+)
+
+type inner struct {
+	Key  string `json:"key"`
+	Size int8   `json:"size,omitempty"`
+}
+
+type embedded struct {
+	Note string `json:"note,omitempty"`
+}
+
+type sample struct {
+	embedded
+	Name   string            `json:"name" label:"Navn"`
+	Count  int               `json:"count"`
+	Ratio  float64           `json:"ratio,omitempty"`
+	On     bool              `json:"on"`
+	At     time.Time         `json:"at"`
+	Day    plan.Date         `json:"day,omitempty"`
+	Tags   []string          `json:"tags,omitempty"`
+	Items  []inner           `json:"items,omitempty"`
+	Values map[string]uint16 `json:"values,omitempty"`
+	Ptr    *inner            `json:"ptr,omitempty"`
+	Free   any               `json:"free,omitempty"`
+	Text   string            `json:"text,omitempty" form:"textarea"`
+	hidden string
+}
+
+func TestDecodeNamesTheField(t *testing.T) {
+	cases := []struct {
+		raw, field, msg string
+	}{
+		{`{"bogus":1}`, "bogus", "ukendt felt"},
+		{`{"items":[{"key":"a"},{"key":"b","colour":"red"}]}`, "items[1].colour", "ukendt felt"},
+		{`{"ptr":{"nope":true}}`, "ptr.nope", "ukendt felt"},
+		{`{"name":5}`, "name", "forventer tekst"},
+		{`{"count":"5"}`, "count", "heltal"},
+		{`{"count":1.5}`, "count", "heltal"},
+		{`{"items":[{"size":300}]}`, "items[0].size", "interval"},
+		{`{"values":{"a":1,"b":-1}}`, "values.b", "ikke-negativt"},
+		{`{"ratio":"x"}`, "ratio", "forventer et tal"},
+		{`{"on":"yes"}`, "on", "true eller false"},
+		{`{"at":"tomorrow"}`, "at", "tidspunkt"},
+		{`{"at":12}`, "at", "tidspunkt"},
+		{`{"day":"31-02-2026"}`, "day", ""},
+		{`{"tags":"a,b"}`, "tags", "forventer en liste"},
+		{`{"items":{"key":"a"}}`, "items", "forventer en liste"},
+		{`{"ptr":[1]}`, "ptr", "forventer et objekt"},
+		{`{"name":"a"} {"name":"b"}`, "", "ugyldig JSON"},
+		{`[]`, "", "forventer et objekt"},
+		{``, "", "tom indtastning"},
+		{`{"name":`, "", "ugyldig JSON"},
+	}
+	for _, c := range cases {
+		var s sample
+		err := Decode([]byte(c.raw), &s)
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field || !strings.Contains(fe.Message, c.msg) {
+			t.Errorf("%s: got %#v, want field %q message with %q", c.raw, err, c.field, c.msg)
+		}
+		if s.Name != "" || s.Items != nil {
+			t.Errorf("%s: target half-written: %+v", c.raw, s)
+		}
+	}
+}
+
+func TestDecodeAcceptsWhatJSONAccepts(t *testing.T) {
+	var s sample
+	raw := `{"Name":"x","count":-3,"on":false,"at":"2026-05-06T14:00:00+02:00","day":"2026-05-06","tags":["a"],
+		"items":[{"key":"k","size":-128}],"values":{"v":65535},"ptr":null,"free":{"any":[1,"x"]},"note":"promoted","ratio":1e3}`
+	if err := Decode([]byte(raw), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "x" || s.Count != -3 || s.Note != "promoted" || s.Values["v"] != 65535 || s.Ratio != 1000 || s.Day.String() != "2026-05-06" {
+		t.Errorf("decoded %+v", s)
+	}
+}
+
+func TestFields(t *testing.T) {
+	specs := Fields(&sample{}, map[string][]Choice{"name": {{Value: "a", Label: "A"}}})
+	got := map[string]FieldSpec{}
+	var order []string
+	for _, f := range specs {
+		got[f.Name] = f
+		order = append(order, f.Name)
+	}
+	if strings.Join(order, ",") != "note,name,count,ratio,on,at,day,tags,items,values,ptr,free,text" {
+		t.Errorf("order %v", order)
+	}
+	want := map[string]string{"name": FieldText, "count": FieldInteger, "ratio": FieldNumber, "on": FieldBool, "at": FieldDateTime,
+		"day": FieldDate, "tags": FieldList, "items": FieldJSON, "values": FieldJSON, "ptr": FieldJSON, "text": FieldTextarea}
+	for name, typ := range want {
+		if got[name].Type != typ {
+			t.Errorf("%s: type %s, want %s", name, got[name].Type, typ)
+		}
+	}
+	if got["name"].Label != "Navn" || !got["name"].Required || got["ratio"].Required || len(got["name"].Choices) != 1 || got["count"].Label != "count" {
+		t.Errorf("name %+v ratio %+v", got["name"], got["ratio"])
+	}
+}
+
+func TestRejectionMeaning(t *testing.T) {
+	cases := []struct {
+		err          error
+		code         Code
+		field, msg   string
+		status       int
+		isRejection  bool
+		wrappedInApp bool
+	}{
+		{Invalid("at", "passeret"), CodeInvalid, "at", "passeret", 400, true, true},
+		{temporal.NewApplicationError("place: skal udfyldes", "FieldError"), CodeInvalid, "place", "skal udfyldes", 400, true, true},
+		{temporal.NewApplicationError("a: b (og flere fejl)", "ValidationError"), CodeInvalid, "", "a: b", 400, true, true},
+		{temporal.NewApplicationError("mødet er allerede indkaldt", ""), CodeRejected, "", "allerede indkaldt", 409, true, true},
+		{errors.New("network"), "", "", "", 0, false, false},
+	}
+	for _, c := range cases {
+		got := rejection(c.err)
+		if !c.isRejection {
+			if got != nil {
+				t.Errorf("%v classified as %+v", c.err, got)
+			}
+			continue
+		}
+		if got == nil || got.Code != c.code || got.Field != c.field || !strings.Contains(got.Message, c.msg) || HTTPStatus(got) != c.status {
+			t.Errorf("%v: got %+v", c.err, got)
+		}
+	}
+	if HTTPStatus(errors.New("x")) != 500 || HTTPStatus(&Error{Code: CodeNotFound}) != 404 || HTTPStatus(&Error{Code: CodeUnavailable}) != 503 {
+		t.Error("status mapping")
+	}
+}
+
+func TestRegistryChecks(t *testing.T) {
+	ok := Kind{Name: "a", Workflow: "A", NewInput: func() any { return new(sample) }, WorkflowID: func(any) string { return "a/1" }}
+	if _, err := NewRegistry([]Kind{ok, {Name: "b", Workflow: "B", NewInput: ok.NewInput, WorkflowID: ok.WorkflowID}}); err != nil {
+		t.Fatal(err)
+	}
+	bad := []Kind{ok, ok, {Name: "c", Workflow: "C"}, {Name: "d", Workflow: "D", NewInput: ok.NewInput, WorkflowID: ok.WorkflowID,
+		Updates: []Update{{Name: "u", NewArg: ok.NewInput}, {Name: "u", NewArg: ok.NewInput}}}}
+	_, err := NewRegistry(bad)
+	for _, want := range []string{`"a"): registered twice`, `"c"): no NewInput`, `update "u" twice`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %s", err, want)
+		}
+	}
+}

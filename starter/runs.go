@@ -1,0 +1,354 @@
+package main
+
+// The run verbs: start, runs, describe, update, cancel, kinds. They call
+// Temporal directly through the run layer (package runs) with the same
+// kinds, checks and error meanings as the operator API, so a script gets
+// the same answers either way. The starter stays light: it imports
+// runs/catalog for the kinds, never the app or the embedded server.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"helhed/config"
+	"helhed/runs"
+	"helhed/runs/catalog"
+	"helhed/tclient"
+)
+
+// exitAlreadyRunning is the exit code of a start refused because a run
+// with the same business key is open.
+const exitAlreadyRunning = 3
+
+// runFlags are the flags of the run verbs.
+type runFlags struct {
+	json                        bool
+	input, kind, status, reason string
+	limit                       int
+	inputSet, reasonSet         bool
+	args                        []string
+}
+
+// parseRunFlags reads --json, --input, --kind, --status, --reason and
+// --limit (as "--x v" or "--x=v") and keeps the rest as positional
+// arguments; allowed lists the flags the verb takes.
+func parseRunFlags(verb string, args []string, allowed ...string) (runFlags, error) {
+	var f runFlags
+	ok := map[string]bool{"json": true}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "-" || !strings.HasPrefix(a, "-") {
+			f.args = append(f.args, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !ok[name] {
+			return f, usageError("%s: unknown flag %s", verb, a)
+		}
+		if name == "json" {
+			f.json = true
+			continue
+		}
+		if !hasValue {
+			if i+1 >= len(args) {
+				return f, usageError("%s: %s needs a value", verb, a)
+			}
+			i++
+			value = args[i]
+		}
+		switch name {
+		case "input":
+			f.input, f.inputSet = value, true
+		case "kind":
+			f.kind = value
+		case "status":
+			f.status = value
+		case "reason":
+			f.reason, f.reasonSet = value, true
+		case "limit":
+			if _, err := fmt.Sscan(value, &f.limit); err != nil || f.limit < 1 {
+				return f, usageError("%s: --limit must be a positive number", verb)
+			}
+		}
+	}
+	return f, nil
+}
+
+// runner dials Temporal with the environment's settings: TEMPORAL_ADDRESS,
+// TEMPORAL_NAMESPACE, PAYLOAD_KEY (or, on a dev machine, the key
+// `workers -dev` keeps in $DATA_DIR/payload.key), PAYLOAD_KEYS_OLD and the
+// plan (PLAN_FILE, or the embedded plan for today).
+func runner(ctx context.Context, e *env) (*runs.Runner, func(), error) {
+	get := func(k, def string) string {
+		if v := e.getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := &config.Config{
+		TemporalAddress:   get("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace: get("TEMPORAL_NAMESPACE", "default"),
+		PayloadKey:        e.getenv("PAYLOAD_KEY"),
+	}
+	if old := e.getenv("PAYLOAD_KEYS_OLD"); old != "" {
+		cfg.PayloadKeysOld = strings.Split(old, ",")
+	}
+	if cfg.PayloadKey == "" {
+		b, err := os.ReadFile(filepath.Join(get("DATA_DIR", "./data"), "payload.key"))
+		if err != nil {
+			return nil, nil, usageError("PAYLOAD_KEY is not set and $DATA_DIR/payload.key (kept by workers -dev) is not readable: %v", err)
+		}
+		cfg.PayloadKey = strings.TrimSpace(string(b))
+	}
+	if _, err := config.DecodeKey(cfg.PayloadKey); err != nil {
+		return nil, nil, usageError("PAYLOAD_KEY: %v", err)
+	}
+	p, err := resolvePlan(e, "")
+	if err != nil {
+		return nil, nil, fmt.Errorf("plan: %w", err)
+	}
+	reg, err := catalog.Registry()
+	if err != nil {
+		return nil, nil, err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	c, err := tclient.Dial(ctx, cfg, cfg.TemporalAddress, nil, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &runs.Runner{Client: c, Plan: p, Kinds: reg}, c.Close, nil
+}
+
+// withRunner dials, runs f and maps its error to an exit code; with --json
+// the error is also printed as JSON on stdout, as the API would answer.
+func withRunner(ctx context.Context, e *env, asJSON bool, f func(*runs.Runner) (any, func(io.Writer) error, error)) error {
+	rn, closeFn, err := runner(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	out, human, err := f(rn)
+	if err != nil {
+		var re *runs.Error
+		if asJSON && errors.As(err, &re) {
+			writeJSON(e.stdout, map[string]any{"error": re.Message, "field": re.Field, "code": re.Code,
+				"workflowId": re.WorkflowID, "runId": re.RunID, "status": runs.HTTPStatus(err)})
+		}
+		if errors.As(err, &re) && re.Code == runs.CodeAlreadyRunning {
+			return &exitError{code: exitAlreadyRunning, err: fmt.Errorf("already running: %s (run %s)", re.WorkflowID, re.RunID)}
+		}
+		return err
+	}
+	if asJSON {
+		return writeJSON(e.stdout, out)
+	}
+	return human(e.stdout)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func runStart(ctx context.Context, e *env, args []string) error {
+	f, err := parseRunFlags("start", args, "input")
+	if err != nil {
+		return err
+	}
+	if len(f.args) != 1 || !f.inputSet {
+		return usageError("usage: start KIND --input FILE|- [--json]")
+	}
+	input, err := readInput(e, f.input)
+	if err != nil {
+		return err
+	}
+	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		s, err := rn.Start(ctx, f.args[0], input)
+		return s, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "started %s (run %s)\n", s.WorkflowID, s.RunID)
+			return err
+		}, err
+	})
+}
+
+func runList(ctx context.Context, e *env, args []string) error {
+	f, err := parseRunFlags("runs", args, "kind", "status", "limit")
+	if err != nil {
+		return err
+	}
+	if len(f.args) != 0 {
+		return usageError("usage: runs [--kind K] [--status S] [--limit N] [--json]")
+	}
+	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		list, err := rn.List(ctx, runs.Filter{Kind: f.kind, Status: f.status, Limit: f.limit})
+		if list == nil {
+			list = []runs.Summary{}
+		}
+		return map[string]any{"runs": list}, func(w io.Writer) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "KIND\tWORKFLOW ID\tSTATUS\tSTAGE\tNEXT DEADLINE\tSTARTED")
+			for _, s := range list {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Kind, s.WorkflowID, s.Status, dash(s.Stage),
+					localTime(rn, s.DueAt), localTime(rn, &s.StartedAt))
+			}
+			return tw.Flush()
+		}, err
+	})
+}
+
+func runDescribe(ctx context.Context, e *env, args []string) error {
+	f, err := parseRunFlags("describe", args)
+	if err != nil {
+		return err
+	}
+	if len(f.args) != 1 {
+		return usageError("usage: describe ID [--json]")
+	}
+	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		d, err := rn.Describe(ctx, f.args[0])
+		return d, func(w io.Writer) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintf(tw, "workflow\t%s (run %s)\nkind\t%s\nstatus\t%s\nstage\t%s\nnext deadline\t%s\nstarted\t%s\n",
+				d.WorkflowID, d.RunID, d.Kind, d.Status, dash(strings.TrimSpace(d.Stage+" "+paren(d.StageTitle))),
+				localTime(rn, d.DueAt), localTime(rn, &d.StartedAt))
+			fmt.Fprintf(tw, "accepts\t%s\n", dash(strings.Join(d.Accepts, ", ")))
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintln(w, "open tasks:")
+			if len(d.OpenTasks) == 0 {
+				fmt.Fprintln(w, "  none")
+			}
+			for _, t := range d.OpenTasks {
+				fmt.Fprintf(w, "  - %s: %s%s\n", t.Name, t.Title, paren(t.Owner))
+			}
+			if d.StateError != "" {
+				fmt.Fprintf(w, "state: unreadable: %s\n", d.StateError)
+			}
+			return nil
+		}, err
+	})
+}
+
+func runUpdate(ctx context.Context, e *env, args []string) error {
+	f, err := parseRunFlags("update", args, "input")
+	if err != nil {
+		return err
+	}
+	if len(f.args) != 2 || !f.inputSet {
+		return usageError("usage: update ID NAME --input FILE|- [--json]")
+	}
+	arg, err := readInput(e, f.input)
+	if err != nil {
+		return err
+	}
+	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		res, err := rn.Update(ctx, f.args[0], f.args[1], arg)
+		out := map[string]any{"workflowId": f.args[0], "update": f.args[1], "result": res}
+		return out, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "%s: %s done %s\n", f.args[0], f.args[1], strings.TrimSpace(string(res)))
+			return err
+		}, err
+	})
+}
+
+func runCancel(ctx context.Context, e *env, args []string) error {
+	f, err := parseRunFlags("cancel", args, "reason")
+	if err != nil {
+		return err
+	}
+	if len(f.args) != 1 || !f.reasonSet {
+		return usageError("usage: cancel ID --reason R [--json]")
+	}
+	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		c, err := rn.Cancel(ctx, f.args[0], f.reason)
+		return c, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "%s: cancellation sent (%s)\n", c.WorkflowID, c.Via)
+			return err
+		}, err
+	})
+}
+
+// runKinds lists the kinds without dialing Temporal: it needs only the
+// plan, for the choices and examples.
+func runKinds(_ context.Context, e *env, args []string) error {
+	f, err := parseRunFlags("kinds", args)
+	if err != nil {
+		return err
+	}
+	if len(f.args) != 0 {
+		return usageError("usage: kinds [--json]")
+	}
+	p, err := resolvePlan(e, "")
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	reg, err := catalog.Registry()
+	if err != nil {
+		return err
+	}
+	info := reg.Info(p)
+	if f.json {
+		return writeJSON(e.stdout, map[string]any{"kinds": info})
+	}
+	for _, k := range info {
+		fmt.Fprintf(e.stdout, "%s — %s\n  input:\n", k.Name, k.Title)
+		for _, s := range k.Input {
+			fmt.Fprintf(e.stdout, "    %-22s %-9s %s\n", s.Name, s.Type, optional(s.Required))
+		}
+		if len(k.Updates) > 0 {
+			fmt.Fprintln(e.stdout, "  updates:")
+		}
+		for _, u := range k.Updates {
+			var names []string
+			for _, a := range u.Arg {
+				names = append(names, a.Name)
+			}
+			fmt.Fprintf(e.stdout, "    %-30s {%s}\n", u.Name, strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+func optional(required bool) string {
+	if required {
+		return "required"
+	}
+	return "optional"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+func localTime(rn *runs.Runner, t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "-"
+	}
+	return t.In(rn.Plan.Location()).Format("2006-01-02 15:04")
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sethvargo/go-envconfig"
+
+	"helhed/app"
+	"helhed/config"
+	"helhed/internal/testredis"
+	"helhed/workflows/crisis"
+)
+
+func runStarterIn(vars map[string]string, stdin string, args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut,
+		getenv: func(k string) string { return vars[k] }}, args)
+	return code, out.String(), errOut.String()
+}
+
+// TestRunVerbs runs the run verbs against a whole dev stack (embedded
+// Temporal, worker, real redis-server), as an operator's shell would: the
+// exit codes and --json output are what scripts rely on.
+func TestRunVerbs(t *testing.T) {
+	rs, err := testredis.Start()
+	if err != nil {
+		if testredis.Required() {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	defer rs.Stop()
+	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
+		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
+		"TEMPORAL_UI_ADDR": "", "DATA_DIR": t.TempDir(), "REDIS_URL": rs.URL(),
+	}), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Stop(context.Background())
+	vars := map[string]string{"TEMPORAL_ADDRESS": a.TemporalAddr(), "PAYLOAD_KEY": cfg.PayloadKey}
+
+	in := crisis.Example(a.Plan, time.Now())
+	in.Reference = "starter"
+	inputFile := filepath.Join(t.TempDir(), "crisis.json")
+	raw, _ := json.Marshal(in)
+	if err := os.WriteFile(inputFile, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id := crisis.WorkflowID(in)
+
+	t.Run("kinds", func(t *testing.T) {
+		code, out, _ := runStarterIn(vars, "", "kinds", "--json")
+		if code != 0 || !strings.Contains(out, `"name": "crisis"`) || !strings.Contains(out, `"confirm-meeting"`) {
+			t.Fatalf("%d %.300s", code, out)
+		}
+	})
+	t.Run("usage", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"start", "crisis"}, {"start", "--input", inputFile}, {"start", "crisis", "--input", inputFile, "--frob"},
+			{"start", "crisis", "--input", "/no/such/file.json"}, {"describe"}, {"update", id, "--input", "-"},
+			{"cancel", id}, {"runs", "extra"},
+		} {
+			if code, _, errOut := runStarterIn(vars, "", args...); code != 2 {
+				t.Errorf("%v: exit %d (%s), want 2", args, code, errOut)
+			}
+		}
+	})
+	t.Run("start", func(t *testing.T) {
+		code, out, errOut := runStarterIn(vars, "", "start", "crisis", "--input", inputFile)
+		if code != 0 || !strings.Contains(out, "started "+id) {
+			t.Fatalf("%d %s %s", code, out, errOut)
+		}
+		code, out, errOut = runStarterIn(vars, "", "start", "crisis", "--input", inputFile, "--json")
+		var dup map[string]any
+		_ = json.Unmarshal([]byte(out), &dup)
+		if code != exitAlreadyRunning || dup["workflowId"] != id || dup["code"] != "already-running" || !strings.Contains(errOut, "already running") {
+			t.Errorf("duplicate: %d %s %s", code, out, errOut)
+		}
+		bad := strings.Replace(string(raw), `"incident":"arson"`, `"incident":7`, 1)
+		code, out, errOut = runStarterIn(vars, bad, "start", "crisis", "--input", "-", "--json")
+		if code != 1 || !strings.Contains(out, `"field": "input.incident"`) || !strings.Contains(errOut, "input.incident") {
+			t.Errorf("wrong type: %d %s %s", code, out, errOut)
+		}
+		if code, _, errOut := runStarterIn(vars, string(raw), "start", "brandalarm", "--input", "-"); code != 1 || !strings.Contains(errOut, "unknown kind") {
+			t.Errorf("unknown kind: %d %s", code, errOut)
+		}
+	})
+	t.Run("runs and describe", func(t *testing.T) {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			code, out, errOut := runStarterIn(vars, "", "runs", "--kind", "crisis", "--status", "running")
+			if code != 0 {
+				t.Fatalf("runs: %d %s", code, errOut)
+			}
+			if strings.Contains(out, id) && strings.Contains(out, crisis.StageConvening) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("run not listed:\n%s", out)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if code, _, errOut := runStarterIn(vars, "", "runs", "--status", "sleeping"); code != 1 || !strings.Contains(errOut, "status") {
+			t.Errorf("bad status: %d %s", code, errOut)
+		}
+		code, out, _ := runStarterIn(vars, "", "describe", id)
+		if code != 0 || !strings.Contains(out, crisis.StageConvening) || !strings.Contains(out, "confirm-meeting, cancel") {
+			t.Errorf("describe: %d\n%s", code, out)
+		}
+		if code, _, _ := runStarterIn(vars, "", "describe", "crisis/none/2026-01-01/arson"); code != 1 {
+			t.Errorf("describe unknown: %d", code)
+		}
+	})
+	t.Run("update and cancel", func(t *testing.T) {
+		meeting := `{"at":"` + time.Now().Add(2*time.Hour).Format(time.RFC3339) + `","place":"Rådhuset"}`
+		code, out, errOut := runStarterIn(vars, meeting, "update", id, "confirm-meeting", "--input", "-", "--json")
+		if code != 0 || !strings.Contains(out, `"update": "confirm-meeting"`) {
+			t.Fatalf("update: %d %s %s", code, out, errOut)
+		}
+		code, _, errOut = runStarterIn(vars, `{"evaluate":true}`, "update", id, "close", "--input", "-")
+		if code != 1 || !strings.Contains(errOut, "kan først afsluttes") {
+			t.Errorf("refused update: %d %s", code, errOut)
+		}
+		code, out, errOut = runStarterIn(vars, "", "cancel", id, "--reason", "Falsk alarm", "--json")
+		if code != 0 || !strings.Contains(out, `"via": "update"`) {
+			t.Errorf("cancel: %d %s %s", code, out, errOut)
+		}
+	})
+	t.Run("temporal down", func(t *testing.T) {
+		l, _ := net.Listen("tcp", "127.0.0.1:0")
+		addr := l.Addr().String()
+		l.Close()
+		down := map[string]string{"TEMPORAL_ADDRESS": addr, "PAYLOAD_KEY": cfg.PayloadKey}
+		if code, _, errOut := runStarterIn(down, "", "runs"); code != 1 || !strings.Contains(errOut, "TEMPORAL_ADDRESS") {
+			t.Errorf("%d %s", code, errOut)
+		}
+	})
+}
