@@ -739,3 +739,175 @@ func TestPromtool(t *testing.T) {
 		run(t, root, pt, "test", "rules", f)
 	})
 }
+
+// rulesTestGlob matches the promtool test files of the alerts.
+const rulesTestGlob = "deploy/prometheus/tests/*_test.yml"
+
+// TestPromtoolRulesFile runs the rule unit tests and checks that every alert
+// of every rules file has a case in which it fires.
+func TestPromtoolRulesFile(t *testing.T) {
+	root := repoRoot(t)
+	pt := promtool(t)
+	testFiles, _ := filepath.Glob(filepath.Join(root, rulesTestGlob))
+	if len(testFiles) == 0 {
+		t.Fatalf("no promtool test files match %s", rulesTestGlob)
+	}
+	fires := map[string]bool{}
+	for _, f := range testFiles {
+		run(t, filepath.Dir(f), pt, "test", "rules", filepath.Base(f))
+		var cases struct {
+			Tests []struct {
+				AlertRuleTest []struct {
+					Alertname string `yaml:"alertname"`
+					ExpAlerts []any  `yaml:"exp_alerts"`
+				} `yaml:"alert_rule_test"`
+			} `yaml:"tests"`
+		}
+		rel, _ := filepath.Rel(root, f)
+		readYAML(t, rel, &cases)
+		for _, tc := range cases.Tests {
+			for _, a := range tc.AlertRuleTest {
+				if len(a.ExpAlerts) > 0 {
+					fires[a.Alertname] = true
+				}
+			}
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(root, rulesGlob))
+	n := 0
+	for _, f := range files {
+		rel, _ := filepath.Rel(root, f)
+		var rg ruleGroups
+		readYAML(t, rel, &rg)
+		for _, g := range rg.Groups {
+			for _, r := range g.Rules {
+				if r.Alert == "" {
+					continue
+				}
+				n++
+				// HelhedWorkerDown's case is generated in TestPromtool.
+				if !fires[r.Alert] && r.Alert != "HelhedWorkerDown" {
+					t.Errorf("%s: alert %s has no promtool case in which it fires (%s)", rel, r.Alert, rulesTestGlob)
+				}
+				if r.Labels["severity"] == "" || r.Annotations["summary"] == "" || r.Annotations["description"] == "" {
+					t.Errorf("%s: alert %s needs a severity label and Danish summary and description", rel, r.Alert)
+				}
+			}
+		}
+	}
+	for _, want := range []string{"HelhedCycleNotRunWhenDue", "HelhedPartnerTaskEscalated", "HelhedStatisticsPullFailed"} {
+		if !fires[want] {
+			t.Errorf("alert %s (issue 8: worker down, cycle not run, task overdue beyond escalation, pull failed) is not tested", want)
+		}
+	}
+	if n < 4 {
+		t.Errorf("only %d alerts", n)
+	}
+}
+
+// dashboardSpec is the part of a dashboard the structural checks read.
+type dashboardSpec struct {
+	ID            any    `json:"id"`
+	UID           string `json:"uid"`
+	Title         string `json:"title"`
+	Description   string `json:"description"`
+	SchemaVersion int    `json:"schemaVersion"`
+	Templating    struct {
+		List []struct {
+			Name, Type, Definition string
+			Datasource             struct{ UID string }
+		}
+	}
+	Panels []struct {
+		ID          int
+		Type        string
+		Title       string
+		Description string
+		GridPos     struct{ H, W, X, Y int }
+		Datasource  *struct{ UID string }
+		Targets     []struct {
+			RefID      string `json:"refId"`
+			Expr       string
+			Datasource struct{ UID string }
+		}
+	}
+}
+
+// TestDashboardSet pins the six dashboards of issue 8 and checks what
+// Grafana's file provisioning needs: a null id (Grafana assigns it), a
+// unique uid, panel ids unique within the dashboard, a 24-column grid,
+// every target with a unique refId and an expression on the provisioned
+// datasource, Danish titles and descriptions, and area and plan-year
+// variables.
+func TestDashboardSet(t *testing.T) {
+	want := map[string]string{
+		"overblik.json":     "helhed-overblik",
+		"indikatorer.json":  "helhed-indikatorer",
+		"partnere.json":     "helhed-partnere",
+		"udsaettelser.json": "helhed-udsaettelser",
+		"fravaer.json":      "helhed-fravaer",
+		"drift.json":        "helhed-drift",
+	}
+	knownTypes := map[string]bool{"stat": true, "table": true, "timeseries": true, "bargauge": true, "row": true, "gauge": true, "text": true}
+	for file, uid := range want {
+		var d dashboardSpec
+		if err := json.Unmarshal(readFile(t, filepath.Join(dashboardsDir, file)), &d); err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		if d.UID != uid || !strings.HasPrefix(d.Title, "Helhedsplan – ") || d.Description == "" || d.ID != nil || d.SchemaVersion < 36 {
+			t.Errorf("%s: uid %q title %q id %v schemaVersion %d description %q", file, d.UID, d.Title, d.ID, d.SchemaVersion, d.Description)
+		}
+		vars := map[string]bool{}
+		for _, v := range d.Templating.List {
+			vars[v.Name] = true
+			if v.Type == "query" && (v.Datasource.UID != datasourceUID || !strings.HasPrefix(v.Definition, "label_values(")) {
+				t.Errorf("%s: variable %s: datasource %q definition %q", file, v.Name, v.Datasource.UID, v.Definition)
+			}
+		}
+		if !vars["area"] || !vars["year"] {
+			t.Errorf("%s: needs the variables area and year, has %v", file, vars)
+		}
+		ids := map[int]bool{}
+		queries := 0
+		for _, p := range d.Panels {
+			where := fmt.Sprintf("%s panel %d %q", file, p.ID, p.Title)
+			if ids[p.ID] || p.ID <= 0 {
+				t.Errorf("%s: id not unique and positive", where)
+			}
+			ids[p.ID] = true
+			if !knownTypes[p.Type] {
+				t.Errorf("%s: unknown panel type %q", where, p.Type)
+			}
+			if p.GridPos.W <= 0 || p.GridPos.H <= 0 || p.GridPos.X < 0 || p.GridPos.X+p.GridPos.W > 24 {
+				t.Errorf("%s: gridPos %+v outside the 24-column grid", where, p.GridPos)
+			}
+			if p.Type == "row" {
+				continue
+			}
+			if p.Title == "" || p.Description == "" {
+				t.Errorf("%s: needs a title and a description", where)
+			}
+			if p.Datasource == nil || p.Datasource.UID != datasourceUID {
+				t.Errorf("%s: panel datasource is not %q", where, datasourceUID)
+			}
+			refs := map[string]bool{}
+			for _, tg := range p.Targets {
+				queries++
+				if tg.RefID == "" || refs[tg.RefID] {
+					t.Errorf("%s: refId %q missing or repeated", where, tg.RefID)
+				}
+				refs[tg.RefID] = true
+				if strings.TrimSpace(tg.Expr) == "" || tg.Datasource.UID != datasourceUID {
+					t.Errorf("%s: target %s has no expression or another datasource", where, tg.RefID)
+				}
+			}
+			if len(p.Targets) == 0 {
+				t.Errorf("%s: no query", where)
+			}
+		}
+		if queries == 0 {
+			t.Errorf("%s: no queries", file)
+		}
+	}
+}

@@ -1,0 +1,264 @@
+package readmodel
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Drift is how a kind's live read model differed from the rebuilt one.
+type Drift struct {
+	Missing int `json:"missing"` // wanted keys Redis did not have
+	Extra   int `json:"extra"`   // owned keys no run accounts for
+	Changed int `json:"changed"` // keys whose content differed
+}
+
+// Total is the number of keys that were wrong.
+func (d Drift) Total() int { return d.Missing + d.Extra + d.Changed }
+
+// batch is how many keys one Redis round trip reads or rewrites.
+const batch = 500
+
+// syncModel compares the model with the live keys matching its patterns and
+// rewrites the keys that differ, each in its own MULTI/EXEC so a scrape
+// never sees a half-written key. Keys that match are left alone: a live
+// write racing the reconcile is overwritten only where the reconcile had
+// already seen a difference, and the next reconcile repairs that.
+func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model) (Drift, error) {
+	var d Drift
+	m.prune()
+	live, err := scanKeys(ctx, rdb, m.patterns)
+	if err != nil {
+		return d, err
+	}
+	var fix []string // keys to rewrite from the model (or delete)
+	for i := 0; i < len(live); i += batch {
+		chunk := live[i:min(i+batch, len(live))]
+		got, err := readKeys(ctx, rdb, chunk)
+		if err != nil {
+			return d, err
+		}
+		for j, key := range chunk {
+			want, ok := m.keys[key]
+			switch {
+			case got[j] == nil: // vanished since the scan
+				if ok {
+					d.Missing++
+					fix = append(fix, key)
+				}
+			case !ok:
+				d.Extra++
+				fix = append(fix, key)
+			case !equal(want, got[j]):
+				d.Changed++
+				fix = append(fix, key)
+			}
+		}
+	}
+	seen := make(map[string]bool, len(live))
+	for _, k := range live {
+		seen[k] = true
+	}
+	for key := range m.keys {
+		if !seen[key] {
+			d.Missing++
+			fix = append(fix, key)
+		}
+	}
+	sort.Strings(fix)
+	for i := 0; i < len(fix); i += batch {
+		if err := rewrite(ctx, rdb, m, fix[i:min(i+batch, len(fix))]); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// rewrite replaces keys with their model content (deleting those the model
+// lacks) in one MULTI/EXEC.
+func rewrite(ctx context.Context, rdb redis.UniversalClient, m *Model, keys []string) error {
+	_, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for _, key := range keys {
+			p.Del(ctx, key)
+			e, ok := m.keys[key]
+			if !ok {
+				continue
+			}
+			switch e.typ {
+			case typeString:
+				p.Set(ctx, key, e.str, 0)
+			case typeHash:
+				if len(e.hash) > 0 {
+					p.HSet(ctx, key, e.hash)
+				}
+			case typeSet:
+				if len(e.set) > 0 {
+					members := make([]any, 0, len(e.set))
+					for x := range e.set {
+						members = append(members, x)
+					}
+					p.SAdd(ctx, key, members...)
+				}
+			case typeZSet:
+				if len(e.zset) > 0 {
+					zs := make([]redis.Z, 0, len(e.zset))
+					for x, s := range e.zset {
+						zs = append(zs, redis.Z{Member: x, Score: s})
+					}
+					p.ZAdd(ctx, key, zs...)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rewrite %d read-model keys: %w", len(keys), err)
+	}
+	return nil
+}
+
+// scanKeys lists the live keys matching any of patterns, sorted, without
+// blocking Redis (SCAN, not KEYS).
+func scanKeys(ctx context.Context, rdb redis.UniversalClient, patterns []string) ([]string, error) {
+	set := map[string]bool{}
+	for _, p := range patterns {
+		iter := rdb.Scan(ctx, 0, p, 1000).Iterator()
+		for iter.Next(ctx) {
+			set[iter.Val()] = true
+		}
+		if err := iter.Err(); err != nil {
+			return nil, fmt.Errorf("scan %s: %w", p, err)
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// readKeys reads keys' types and contents in two round trips; a key that
+// vanished in between reads as nil.
+func readKeys(ctx context.Context, rdb redis.UniversalClient, keys []string) ([]*entry, error) {
+	types := make([]*redis.StatusCmd, len(keys))
+	if _, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			types[i] = p.Type(ctx, k)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read-model key types: %w", err)
+	}
+	cmds := make([]redis.Cmder, len(keys))
+	if _, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			switch types[i].Val() {
+			case typeString:
+				cmds[i] = p.Get(ctx, k)
+			case typeHash:
+				cmds[i] = p.HGetAll(ctx, k)
+			case typeSet:
+				cmds[i] = p.SMembers(ctx, k)
+			case typeZSet:
+				cmds[i] = p.ZRangeWithScores(ctx, k, 0, -1)
+			}
+		}
+		return nil
+	}); err != nil && err != redis.Nil {
+		return nil, fmt.Errorf("read-model keys: %w", err)
+	}
+	out := make([]*entry, len(keys))
+	for i := range keys {
+		switch c := cmds[i].(type) {
+		case *redis.StringCmd:
+			if c.Err() == nil {
+				out[i] = &entry{typ: typeString, str: c.Val()}
+			}
+		case *redis.MapStringStringCmd:
+			if len(c.Val()) > 0 {
+				out[i] = &entry{typ: typeHash, hash: c.Val()}
+			}
+		case *redis.StringSliceCmd:
+			if len(c.Val()) > 0 {
+				e := &entry{typ: typeSet, set: map[string]struct{}{}}
+				for _, x := range c.Val() {
+					e.set[x] = struct{}{}
+				}
+				out[i] = e
+			}
+		case *redis.ZSliceCmd:
+			if len(c.Val()) > 0 {
+				e := &entry{typ: typeZSet, zset: map[string]float64{}}
+				for _, z := range c.Val() {
+					e.zset[fmt.Sprint(z.Member)] = z.Score
+				}
+				out[i] = e
+			}
+		case nil:
+			if t := types[i].Val(); t != "none" {
+				// A list or stream under an owned pattern: never what a
+				// model writes, so it counts as wrong and is replaced.
+				out[i] = &entry{typ: t}
+			}
+		}
+	}
+	return out, nil
+}
+
+// equal compares two entries; string values that both parse as numbers
+// compare as numbers ("5.70" equals "5.7").
+func equal(a, b *entry) bool {
+	if a.typ != b.typ {
+		return false
+	}
+	switch a.typ {
+	case typeString:
+		return sameValue(a.str, b.str)
+	case typeHash:
+		if len(a.hash) != len(b.hash) {
+			return false
+		}
+		for f, v := range a.hash {
+			w, ok := b.hash[f]
+			if !ok || !sameValue(v, w) {
+				return false
+			}
+		}
+		return true
+	case typeSet:
+		if len(a.set) != len(b.set) {
+			return false
+		}
+		for x := range a.set {
+			if _, ok := b.set[x]; !ok {
+				return false
+			}
+		}
+		return true
+	case typeZSet:
+		if len(a.zset) != len(b.zset) {
+			return false
+		}
+		for x, s := range a.zset {
+			t, ok := b.zset[x]
+			if !ok || s != t {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func sameValue(a, b string) bool {
+	if a == b {
+		return true
+	}
+	x, err1 := strconv.ParseFloat(a, 64)
+	y, err2 := strconv.ParseFloat(b, 64)
+	return err1 == nil && err2 == nil && x == y
+}

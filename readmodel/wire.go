@@ -1,0 +1,142 @@
+package readmodel
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"helhed/metrics"
+	"helhed/plan"
+	"helhed/web"
+)
+
+// Wire registers the reconcile workflow and activity on w, and the
+// read-model and plan-catalogue collectors on reg (app: the module's Worker
+// hook).
+func (s *Service) Wire(w worker.Registry, reg prometheus.Registerer, p *plan.Plan) error {
+	w.RegisterWorkflowWithOptions(Workflow, workflow.RegisterOptions{Name: WorkflowName})
+	w.RegisterActivityWithOptions(&Activities{Service: s}, activity.RegisterOptions{})
+	if err := reg.Register(NewCollector(s.Redis, s.Log)); err != nil {
+		return fmt.Errorf("register read-model metrics: %w", err)
+	}
+	if err := reg.Register(metrics.NewCatalogCollector(p)); err != nil {
+		return fmt.Errorf("register plan catalogue metrics: %w", err)
+	}
+	return nil
+}
+
+// OnStart makes sure the periodic reconcile is scheduled and, when this
+// Redis holds no reconcile record (new, flushed, or the in-process one of
+// -dev), starts a reconcile at once so the read model is rebuilt without
+// waiting for the schedule (app: the module's Start hook).
+func (s *Service) OnStart() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.EnsureSchedule(ctx); err != nil {
+		return err
+	}
+	recorded, err := s.Recorded(ctx)
+	if err != nil {
+		return fmt.Errorf("read model: %w", err)
+	}
+	if !recorded {
+		if _, err := s.Start(ctx, Options{}); err != nil {
+			return err
+		}
+		s.Log.Info("read model has no reconcile record; reconcile started", "workflowId", ManualWorkflowID)
+	}
+	return nil
+}
+
+// Routes adds the operator route POST /api/v1/reconcile (app: the module's
+// Routes hook).
+//
+// Body (optional): {"kinds": ["data-request", …]}; empty reconciles every
+// kind and refreshes the schedule snapshot. It waits for the reconcile and
+// answers 200 with the Report; with ?wait=false it answers 202
+// {"workflowId","runId"} at once. A request while a reconcile runs joins it.
+func (s *Service) Routes(mux *http.ServeMux, operator func(http.Handler) http.Handler) {
+	mux.Handle("POST /api/v1/reconcile", operator(http.HandlerFunc(s.handleReconcile)))
+}
+
+func (s *Service) handleReconcile(w http.ResponseWriter, r *http.Request) {
+	var opts Options
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+	if err != nil {
+		web.WriteError(w, http.StatusBadRequest, "cannot read body: "+err.Error(), "")
+		return
+	}
+	if len(strings.TrimSpace(string(body))) > 0 {
+		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&opts); err != nil {
+			web.WriteError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error(), jsonField(err))
+			return
+		}
+	}
+	for i, k := range opts.Kinds {
+		if field, msg := s.checkKind(r.Context(), k); msg != "" {
+			web.WriteError(w, http.StatusBadRequest, msg, fmt.Sprintf("kinds[%d]%s", i, field))
+			return
+		}
+	}
+	wait := true
+	if v := r.URL.Query().Get("wait"); v != "" {
+		if wait, err = strconv.ParseBool(v); err != nil {
+			web.WriteError(w, http.StatusBadRequest, "wait must be true or false", "wait")
+			return
+		}
+	}
+	run, err := s.Start(r.Context(), opts)
+	if err != nil {
+		web.WriteError(w, http.StatusServiceUnavailable, err.Error(), "")
+		return
+	}
+	if !wait {
+		web.WriteJSON(w, http.StatusAccepted, map[string]string{"workflowId": run.GetID(), "runId": run.GetRunID()})
+		return
+	}
+	var rep Report
+	if err := run.Get(r.Context(), &rep); err != nil {
+		web.WriteError(w, http.StatusInternalServerError, "reconcile failed: "+err.Error(), "")
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, rep)
+}
+
+// checkKind refuses a kind with neither a reconciler nor any run.
+func (s *Service) checkKind(ctx context.Context, kind string) (field, msg string) {
+	if _, ok := s.Registry.Get(kind); ok {
+		return "", ""
+	}
+	n, err := s.Temporal.CountWorkflow(ctx, countRequest(kind))
+	if err == nil && n.GetCount() > 0 {
+		return "", ""
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return "", fmt.Sprintf("cannot check kind %q: %v", kind, err)
+	}
+	return "", fmt.Sprintf("unknown kind %q: no read model is registered for it and no run has it", kind)
+}
+
+func jsonField(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return te.Field
+	}
+	if msg := err.Error(); strings.Contains(msg, "unknown field") {
+		return strings.Trim(msg[strings.LastIndex(msg, " ")+1:], `"`)
+	}
+	return ""
+}

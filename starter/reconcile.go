@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// reconcileReport is the part of readmodel.Report the CLI prints (the CLI
+// stays light: it talks to the operator API, not to Temporal).
+type reconcileReport struct {
+	DurationSeconds float64 `json:"durationSeconds"`
+	Drift           int     `json:"drift"`
+	Errors          []string
+	Kinds           []struct {
+		Kind       string         `json:"kind"`
+		Reconciled bool           `json:"reconciled"`
+		Runs       map[string]int `json:"runs"`
+		Keys       int            `json:"keys"`
+		Drift      struct {
+			Missing, Extra, Changed int
+		} `json:"drift"`
+		Error string `json:"error"`
+	} `json:"kinds"`
+	Schedules []json.RawMessage `json:"schedules"`
+}
+
+// reconcile: POST /api/v1/reconcile and print what it found.
+func reconcile(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var kinds multiFlag
+	fs.Var(&kinds, "kind", "reconcile only this kind (repeatable)")
+	noWait := fs.Bool("no-wait", false, "start it and return")
+	asJSON := fs.Bool("json", false, "print the API's JSON report")
+	if err := fs.Parse(args); err != nil {
+		return usageError("reconcile: %v (usage: reconcile [--kind K]... [--no-wait] [--json])", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("reconcile: unexpected argument %q", fs.Arg(0))
+	}
+	body, _ := json.Marshal(map[string][]string{"kinds": kinds})
+	path := "/api/v1/reconcile"
+	if *noWait {
+		var started struct{ WorkflowID, RunID string }
+		if err := apiCall(ctx, e, "POST", path+"?wait=false", "application/json", bytes.NewReader(body), &started); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "reconcile started: workflow %s run %s\n", started.WorkflowID, started.RunID)
+		return nil
+	}
+	var raw json.RawMessage
+	if err := apiCall(ctx, e, "POST", path, "application/json", bytes.NewReader(body), &raw); err != nil {
+		return err
+	}
+	if *asJSON {
+		fmt.Fprintln(e.stdout, string(raw))
+	}
+	var rep reconcileReport
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return fmt.Errorf("decode reconcile report: %w", err)
+	}
+	if !*asJSON {
+		printReconcile(e.stdout, rep)
+	}
+	if len(rep.Errors) > 0 {
+		return fmt.Errorf("reconcile finished with %d error(s): %s", len(rep.Errors), strings.Join(rep.Errors, "; "))
+	}
+	return nil
+}
+
+func printReconcile(w io.Writer, rep reconcileReport) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tRUNNING\tCLOSED\tKEYS\tMISSING\tEXTRA\tCHANGED\tNOTE")
+	for _, k := range rep.Kinds {
+		closed := 0
+		for st, n := range k.Runs {
+			if st != "running" {
+				closed += n
+			}
+		}
+		keys, miss, extra, changed := "-", "-", "-", "-"
+		if k.Reconciled {
+			keys, miss, extra, changed = fmt.Sprint(k.Keys), fmt.Sprint(k.Drift.Missing), fmt.Sprint(k.Drift.Extra), fmt.Sprint(k.Drift.Changed)
+		}
+		note := k.Error
+		if note == "" && !k.Reconciled {
+			note = "runs counted; no read model registered"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", k.Kind, k.Runs["running"], closed, keys, miss, extra, changed, note)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "drift repaired: %d key(s); %d schedule(s) snapshotted; %.1f s\n", rep.Drift, len(rep.Schedules), rep.DurationSeconds)
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
