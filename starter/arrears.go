@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -40,23 +37,15 @@ type importResult struct {
 
 // import arrears FILE.csv [--date yyyy-mm-dd] [--json]
 func importArrears(ctx context.Context, e *env, args []string) error {
-	const usage = "import arrears FILE.csv [--date yyyy-mm-dd] [--json]"
-	fs := flag.NewFlagSet("import arrears", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	date := fs.String("date", "", "the list's date (default today)")
-	asJSON := fs.Bool("json", false, "print the API's JSON")
-	// FILE may come before or after the flags.
-	var file string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
+	fl := newFlags("import arrears", "import arrears FILE.csv [--date yyyy-mm-dd] [--json]").withJSON()
+	date := fl.String("date", "", "the list's date (default today)")
+	pos, err := fl.parse(args, 1) // FILE may come before or after the flags
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError(usage)
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
-	} else if fs.NArg() > 0 || file == "" {
-		return usageError(usage)
+	file := pos[0]
+	if file == "" {
+		return fl.usageErr()
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -71,26 +60,15 @@ func importArrears(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%s fylder %s MiB; API'et tager højst %d MiB (en restanceliste er langt mindre: tjek eksporten, eller del filen op)",
 			file, danishMiB(info.Size()), maxArrearsBytes>>20)
 	}
-	q := url.Values{}
-	if *date != "" {
-		q.Set("listDate", *date)
-	}
 	body := &progressReader{r: f, total: info.Size(), w: e.stderr, show: info.Size() > 256<<10}
 	stop := waiting(e.stderr, body, 5*time.Second)
-	var raw json.RawMessage
-	err = apiCall(ctx, e, "POST", "/api/v1/arrears?"+q.Encode(), "text/csv", body, &raw)
+	var res importResult
+	err = fl.callAPI(ctx, e, "POST", "/api/v1/arrears?"+query("listDate", *date), "text/csv", body, &res)
 	stop()
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		printIndented(e.stdout, raw)
-	}
-	var res importResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		return fmt.Errorf("decode API answer: %w", err)
-	}
-	if !*asJSON {
+	if !fl.asJSON {
 		printImport(e.stdout, file, res)
 	}
 	if len(res.Rejected) > 0 {
@@ -198,28 +176,11 @@ type caseRow struct {
 
 // cases [--stage S] [--area A] [--json]
 func casesList(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("cases", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	stage := fs.String("stage", "", "arrears, outreach, counselling, payment_plan, resolved or escalated")
-	area := fs.String("area", "", "plan area id")
-	asJSON := fs.Bool("json", false, "print the API's JSON")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return usageError("cases [--stage S] [--area A] [--json]")
-	}
-	q := url.Values{}
-	if *stage != "" {
-		q.Set("stage", *stage)
-	}
-	if *area != "" {
-		q.Set("area", *area)
-	}
-	var raw json.RawMessage
-	if err := apiCall(ctx, e, "GET", "/api/v1/cases?"+q.Encode(), "", nil, &raw); err != nil {
+	f := newFlags("cases", "cases [--stage S] [--area A] [--json]").withJSON()
+	stage := f.String("stage", "", "arrears, outreach, counselling, payment_plan, resolved or escalated")
+	area := f.String("area", "", "plan area id")
+	if _, err := f.parse(args, 0); err != nil {
 		return err
-	}
-	if *asJSON {
-		printIndented(e.stdout, raw)
-		return nil
 	}
 	var got struct {
 		Cases  []caseRow `json:"cases"`
@@ -232,8 +193,8 @@ func casesList(ctx context.Context, e *env, args []string) error {
 		Note      string `json:"note"`
 		Threshold int    `json:"discretionThreshold"`
 	}
-	if err := json.Unmarshal(raw, &got); err != nil {
-		return fmt.Errorf("decode API answer: %w", err)
+	if err := f.callAPI(ctx, e, "GET", "/api/v1/cases?"+query("stage", *stage, "area", *area), "", nil, &got); err != nil || f.asJSON {
+		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tSTAGE\tAREA\tORG/AFD\tARREARS\tLISTS\tNEXT DUE")
@@ -267,11 +228,4 @@ func casesList(ctx context.Context, e *env, args []string) error {
 // danishMiB is n bytes in MiB with one decimal and a decimal comma.
 func danishMiB(n int64) string {
 	return strings.Replace(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".", ",", 1)
-}
-
-// printIndented prints an API answer as indented JSON.
-func printIndented(w io.Writer, raw json.RawMessage) {
-	var buf bytes.Buffer
-	_ = json.Indent(&buf, raw, "", "  ")
-	fmt.Fprintln(w, buf.String())
 }

@@ -1,45 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/sethvargo/go-envconfig"
-
-	"helhed/app"
-	"helhed/config"
-	"helhed/internal/testredis"
 )
 
 // TestArrearsVerbs imports a list and lists the cases through the
 // operator API of a whole dev stack, as an operator's shell would.
 func TestArrearsVerbs(t *testing.T) {
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer rs.Stop()
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
-		"TEMPORAL_UI_ADDR": "", "DATA_DIR": t.TempDir(), "REDIS_URL": rs.URL(),
-	}), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Stop(context.Background())
+	a, cfg := startStack(t)
 	vars := map[string]string{"HELHED_URL": "http://" + a.HTTPAddr(), "OPERATOR_TOKEN": cfg.OperatorToken}
 
 	code, out, errOut := runStarterIn(vars, "", "import", "arrears", "../arrears/testdata/month1.csv", "--date", "2026-10-01")

@@ -9,26 +9,27 @@ import (
 	"testing"
 )
 
-func runStarter(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
-	t.Helper()
+// runStarterIn runs the CLI in process with the environment vars and
+// stdin, and returns its exit code, stdout and stderr.
+func runStarterIn(vars map[string]string, stdin string, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
+	code := run(context.Background(), &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut,
 		getenv: func(k string) string { return vars[k] }}, args)
 	return code, out.String(), errOut.String()
 }
 
 func TestHelpListsVerbs(t *testing.T) {
-	code, out, _ := runStarter(t, nil, "help")
+	code, out, _ := runStarterIn(nil, "", "help")
 	if code != 0 || !strings.Contains(out, "plan validate") {
 		t.Fatalf("help: %d %s", code, out)
 	}
-	if code, _, errOut := runStarter(t, nil, "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+	if code, _, errOut := runStarterIn(nil, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
 		t.Fatalf("unknown verb: %d %s", code, errOut)
 	}
 }
 
 func TestPlanValidate(t *testing.T) {
-	code, out, _ := runStarter(t, nil, "plan", "validate", "../plan/plans/randers-2021-25.yaml")
+	code, out, _ := runStarterIn(nil, "", "plan", "validate", "../plan/plans/randers-2021-25.yaml")
 	if code != 0 || !strings.Contains(out, "ok (randers-2021-25") {
 		t.Fatalf("valid plan: %d %s", code, out)
 	}
@@ -43,7 +44,7 @@ func TestPlanValidate(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(broken), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runStarter(t, nil, "plan", "validate", bad)
+	code, out, errOut := runStarterIn(nil, "", "plan", "validate", bad)
 	if code != 1 {
 		t.Fatalf("bad plan exit %d", code)
 	}
@@ -55,13 +56,13 @@ func TestPlanValidate(t *testing.T) {
 	if !strings.Contains(errOut, "problem(s)") {
 		t.Errorf("stderr %q", errOut)
 	}
-	if code, _, _ := runStarter(t, nil, "plan", "validate"); code != 2 {
+	if code, _, _ := runStarterIn(nil, "", "plan", "validate"); code != 2 {
 		t.Errorf("missing FILE exit %d, want 2", code)
 	}
 }
 
 func TestPlanShow(t *testing.T) {
-	code, out, _ := runStarter(t, nil, "plan", "show", "randers-2021-25")
+	code, out, _ := runStarterIn(nil, "", "plan", "show", "randers-2021-25")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -70,7 +71,7 @@ func TestPlanShow(t *testing.T) {
 			t.Errorf("plan show lacks %q", want)
 		}
 	}
-	code, out, _ = runStarter(t, nil, "plan", "show", "--json", "eksempel-2025-29")
+	code, out, _ = runStarterIn(nil, "", "plan", "show", "--json", "eksempel-2025-29")
 	if code != 0 || !strings.Contains(out, `"ID": "eksempel-2025-29"`) {
 		t.Fatalf("json: %d %.200s", code, out)
 	}

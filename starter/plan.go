@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -88,9 +87,7 @@ func planShow(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(p)
+		return printJSON(e.stdout, p)
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "%s — %s\n", p.ID, p.Name)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -32,17 +31,16 @@ type reconcileReport struct {
 
 // reconcile: POST /api/v1/reconcile and print what it found.
 func reconcile(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	f := newFlags("reconcile", "reconcile [--kind K]... [--no-wait] [--json]").withJSON()
 	var kinds multiFlag
-	fs.Var(&kinds, "kind", "reconcile only this kind (repeatable)")
-	noWait := fs.Bool("no-wait", false, "start it and return")
-	asJSON := fs.Bool("json", false, "print the API's JSON report")
-	if err := fs.Parse(args); err != nil {
-		return usageError("reconcile: %v (usage: reconcile [--kind K]... [--no-wait] [--json])", err)
+	f.Var(&kinds, "kind", "reconcile only this kind (repeatable)")
+	noWait := f.Bool("no-wait", false, "start it and return")
+	pos, err := f.parse(args, -1)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("reconcile: unexpected argument %q", fs.Arg(0))
+	if len(pos) > 0 {
+		return usageError("reconcile: unexpected argument %q", pos[0])
 	}
 	body, _ := json.Marshal(map[string][]string{"kinds": kinds})
 	path := "/api/v1/reconcile"
@@ -58,14 +56,16 @@ func reconcile(ctx context.Context, e *env, args []string) error {
 	if err := apiCall(ctx, e, "POST", path, "application/json", bytes.NewReader(body), &raw); err != nil {
 		return err
 	}
-	if *asJSON {
+	if f.asJSON {
+		// The report as the API wrote it: one line, unlike the other
+		// verbs' indented --json (kept so scripts see no change).
 		fmt.Fprintln(e.stdout, string(raw))
 	}
 	var rep reconcileReport
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		return fmt.Errorf("decode reconcile report: %w", err)
 	}
-	if !*asJSON {
+	if !f.asJSON {
 		printReconcile(e.stdout, rep)
 	}
 	if len(rep.Errors) > 0 {

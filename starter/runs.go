@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,63 +27,6 @@ import (
 // exitAlreadyRunning is the exit code of a start refused because a run
 // with the same business key is open.
 const exitAlreadyRunning = 3
-
-// runFlags are the flags of the run verbs.
-type runFlags struct {
-	json                        bool
-	input, kind, status, reason string
-	limit                       int
-	inputSet, reasonSet         bool
-	args                        []string
-}
-
-// parseRunFlags reads --json, --input, --kind, --status, --reason and
-// --limit (as "--x v" or "--x=v") and keeps the rest as positional
-// arguments; allowed lists the flags the verb takes.
-func parseRunFlags(verb string, args []string, allowed ...string) (runFlags, error) {
-	var f runFlags
-	ok := map[string]bool{"json": true}
-	for _, a := range allowed {
-		ok[a] = true
-	}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "-" || !strings.HasPrefix(a, "-") {
-			f.args = append(f.args, a)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !ok[name] {
-			return f, usageError("%s: unknown flag %s", verb, a)
-		}
-		if name == "json" {
-			f.json = true
-			continue
-		}
-		if !hasValue {
-			if i+1 >= len(args) {
-				return f, usageError("%s: %s needs a value", verb, a)
-			}
-			i++
-			value = args[i]
-		}
-		switch name {
-		case "input":
-			f.input, f.inputSet = value, true
-		case "kind":
-			f.kind = value
-		case "status":
-			f.status = value
-		case "reason":
-			f.reason, f.reasonSet = value, true
-		case "limit":
-			if _, err := fmt.Sscan(value, &f.limit); err != nil || f.limit < 1 {
-				return f, usageError("%s: --limit must be a positive number", verb)
-			}
-		}
-	}
-	return f, nil
-}
 
 // runner dials Temporal with the environment's settings: TEMPORAL_ADDRESS,
 // TEMPORAL_NAMESPACE, PAYLOAD_KEY (or, on a dev machine, the key
@@ -145,7 +87,7 @@ func withRunner(ctx context.Context, e *env, asJSON bool, f func(*runs.Runner) (
 	if err != nil {
 		var re *runs.Error
 		if asJSON && errors.As(err, &re) {
-			writeJSON(e.stdout, map[string]any{"error": re.Message, "field": re.Field, "code": re.Code,
+			printJSON(e.stdout, map[string]any{"error": re.Message, "field": re.Field, "code": re.Code,
 				"workflowId": re.WorkflowID, "runId": re.RunID, "status": runs.HTTPStatus(err)})
 		}
 		if errors.As(err, &re) && re.Code == runs.CodeAlreadyRunning {
@@ -154,31 +96,27 @@ func withRunner(ctx context.Context, e *env, asJSON bool, f func(*runs.Runner) (
 		return err
 	}
 	if asJSON {
-		return writeJSON(e.stdout, out)
+		return printJSON(e.stdout, out)
 	}
 	return human(e.stdout)
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 func runStart(ctx context.Context, e *env, args []string) error {
-	f, err := parseRunFlags("start", args, "input")
+	f := newFlags("start", "start KIND --input FILE|- [--json]").withJSON()
+	inputFile := f.String("input", "", "the JSON input; - reads stdin")
+	pos, err := f.parse(args, 1)
 	if err != nil {
 		return err
 	}
-	if len(f.args) != 1 || !f.inputSet {
-		return usageError("usage: start KIND --input FILE|- [--json]")
+	if !f.given("input") {
+		return f.usageErr()
 	}
-	input, err := readInput(e, f.input)
+	input, err := readInput(e, *inputFile)
 	if err != nil {
 		return err
 	}
-	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		s, err := rn.Start(ctx, f.args[0], input)
+	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		s, err := rn.Start(ctx, pos[0], input)
 		return s, func(w io.Writer) error {
 			_, err := fmt.Fprintf(w, "started %s (run %s)\n", s.WorkflowID, s.RunID)
 			return err
@@ -187,15 +125,18 @@ func runStart(ctx context.Context, e *env, args []string) error {
 }
 
 func runList(ctx context.Context, e *env, args []string) error {
-	f, err := parseRunFlags("runs", args, "kind", "status", "limit")
-	if err != nil {
+	f := newFlags("runs", "runs [--kind K] [--status S] [--limit N] [--json]").withJSON()
+	kind := f.String("kind", "", "only runs of this kind")
+	status := f.String("status", "", "running, completed, failed, canceled, ...")
+	limit := f.Int("limit", 0, "at most this many runs")
+	if _, err := f.parse(args, 0); err != nil {
 		return err
 	}
-	if len(f.args) != 0 {
-		return usageError("usage: runs [--kind K] [--status S] [--limit N] [--json]")
+	if f.given("limit") && *limit < 1 {
+		return usageError("runs: --limit must be a positive number")
 	}
-	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		list, err := rn.List(ctx, runs.Filter{Kind: f.kind, Status: f.status, Limit: f.limit})
+	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		list, err := rn.List(ctx, runs.Filter{Kind: *kind, Status: *status, Limit: *limit})
 		if list == nil {
 			list = []runs.Summary{}
 		}
@@ -212,15 +153,13 @@ func runList(ctx context.Context, e *env, args []string) error {
 }
 
 func runDescribe(ctx context.Context, e *env, args []string) error {
-	f, err := parseRunFlags("describe", args)
+	f := newFlags("describe", "describe ID [--json]").withJSON()
+	pos, err := f.parse(args, 1)
 	if err != nil {
 		return err
 	}
-	if len(f.args) != 1 {
-		return usageError("usage: describe ID [--json]")
-	}
-	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		d, err := rn.Describe(ctx, f.args[0])
+	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		d, err := rn.Describe(ctx, pos[0])
 		return d, func(w io.Writer) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "workflow\t%s (run %s)\nkind\t%s\nstatus\t%s\nstage\t%s\nnext deadline\t%s\nstarted\t%s\n",
@@ -246,37 +185,42 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 }
 
 func runUpdate(ctx context.Context, e *env, args []string) error {
-	f, err := parseRunFlags("update", args, "input")
+	f := newFlags("update", "update ID NAME --input FILE|- [--json]").withJSON()
+	inputFile := f.String("input", "", "the Update's JSON argument; - reads stdin")
+	pos, err := f.parse(args, 2)
 	if err != nil {
 		return err
 	}
-	if len(f.args) != 2 || !f.inputSet {
-		return usageError("usage: update ID NAME --input FILE|- [--json]")
+	if !f.given("input") {
+		return f.usageErr()
 	}
-	arg, err := readInput(e, f.input)
+	arg, err := readInput(e, *inputFile)
 	if err != nil {
 		return err
 	}
-	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		res, err := rn.Update(ctx, f.args[0], f.args[1], arg)
-		out := map[string]any{"workflowId": f.args[0], "update": f.args[1], "result": res}
+	id, name := pos[0], pos[1]
+	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		res, err := rn.Update(ctx, id, name, arg)
+		out := map[string]any{"workflowId": id, "update": name, "result": res}
 		return out, func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "%s: %s done %s\n", f.args[0], f.args[1], strings.TrimSpace(string(res)))
+			_, err := fmt.Fprintf(w, "%s: %s done %s\n", id, name, strings.TrimSpace(string(res)))
 			return err
 		}, err
 	})
 }
 
 func runCancel(ctx context.Context, e *env, args []string) error {
-	f, err := parseRunFlags("cancel", args, "reason")
+	f := newFlags("cancel", "cancel ID --reason R [--json]").withJSON()
+	reason := f.String("reason", "", "why, for the record")
+	pos, err := f.parse(args, 1)
 	if err != nil {
 		return err
 	}
-	if len(f.args) != 1 || !f.reasonSet {
-		return usageError("usage: cancel ID --reason R [--json]")
+	if !f.given("reason") {
+		return f.usageErr()
 	}
-	return withRunner(ctx, e, f.json, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		c, err := rn.Cancel(ctx, f.args[0], f.reason)
+	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
+		c, err := rn.Cancel(ctx, pos[0], *reason)
 		return c, func(w io.Writer) error {
 			_, err := fmt.Fprintf(w, "%s: cancellation sent (%s)\n", c.WorkflowID, c.Via)
 			return err
@@ -287,12 +231,9 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 // runKinds lists the kinds without dialing Temporal: it needs only the
 // plan, for the choices and examples.
 func runKinds(_ context.Context, e *env, args []string) error {
-	f, err := parseRunFlags("kinds", args)
-	if err != nil {
+	f := newFlags("kinds", "kinds [--json]").withJSON()
+	if _, err := f.parse(args, 0); err != nil {
 		return err
-	}
-	if len(f.args) != 0 {
-		return usageError("usage: kinds [--json]")
 	}
 	p, err := resolvePlan(e, "")
 	if err != nil {
@@ -303,8 +244,8 @@ func runKinds(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	info := reg.Info(p)
-	if f.json {
-		return writeJSON(e.stdout, map[string]any{"kinds": info})
+	if f.asJSON {
+		return printJSON(e.stdout, map[string]any{"kinds": info})
 	}
 	for _, k := range info {
 		fmt.Fprintf(e.stdout, "%s — %s\n  input:\n", k.Name, k.Title)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -21,37 +20,11 @@ import (
 	"helhed/workflows/crisis"
 )
 
-func runStarterIn(vars map[string]string, stdin string, args ...string) (int, string, string) {
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string { return vars[k] }}, args)
-	return code, out.String(), errOut.String()
-}
-
 // TestRunVerbs runs the run verbs against a whole dev stack (embedded
 // Temporal, worker, real redis-server), as an operator's shell would: the
 // exit codes and --json output are what scripts rely on.
 func TestRunVerbs(t *testing.T) {
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer rs.Stop()
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
-		"TEMPORAL_UI_ADDR": "", "DATA_DIR": t.TempDir(), "REDIS_URL": rs.URL(),
-	}), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Stop(context.Background())
+	a, cfg := startStack(t)
 	vars := map[string]string{"TEMPORAL_ADDRESS": a.TemporalAddr(), "PAYLOAD_KEY": cfg.PayloadKey}
 
 	in := crisis.Example(a.Plan, time.Now())
@@ -150,4 +123,31 @@ func TestRunVerbs(t *testing.T) {
 			t.Errorf("%d %s", code, errOut)
 		}
 	})
+}
+
+// startStack starts a whole dev stack (embedded Temporal, worker, operator
+// API, a real redis-server) for one test and stops it when the test ends.
+func startStack(t *testing.T) (*app.App, *config.Config) {
+	t.Helper()
+	rs, err := testredis.Start()
+	if err != nil {
+		if testredis.Required() {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	t.Cleanup(rs.Stop)
+	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
+		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
+		"TEMPORAL_UI_ADDR": "", "DATA_DIR": t.TempDir(), "REDIS_URL": rs.URL(),
+	}), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Stop(context.Background()) })
+	return a, cfg
 }

@@ -183,10 +183,10 @@ func schedulesPause(pause bool) func(context.Context, *env, []string) error {
 		if !pause {
 			note = "genoptaget med starter"
 		}
-		if len(rest) == 2 && rest[0] == "--note" {
-			note = rest[1]
-		} else if len(rest) != 0 {
-			return usageError("schedules pause|unpause ID [--note TEXT]")
+		f := newFlags("schedules", "schedules pause|unpause ID [--note TEXT]")
+		f.StringVar(&note, "note", note, "why, shown with the schedule")
+		if _, err := f.parse(rest, 0); err != nil {
+			return err
 		}
 		if pause {
 			return schedules.Pause(ctx, c, id, note)

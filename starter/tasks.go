@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -29,14 +28,12 @@ type task struct {
 
 // tasks [--partner P] [--status S] [--overdue] [--json]
 func tasksList(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("tasks", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	partner := fs.String("partner", "", "plan partner id")
-	status := fs.String("status", "", "open, overdue, done or cancelled")
-	overdue := fs.Bool("overdue", false, "only overdue tasks (same as --status overdue)")
-	asJSON := fs.Bool("json", false, "print the API's JSON")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return usageError("tasks [--partner P] [--status open|overdue|done|cancelled] [--overdue] [--json]")
+	f := newFlags("tasks", "tasks [--partner P] [--status open|overdue|done|cancelled] [--overdue] [--json]").withJSON()
+	partner := f.String("partner", "", "plan partner id")
+	status := f.String("status", "", "open, overdue, done or cancelled")
+	overdue := f.Bool("overdue", false, "only overdue tasks (same as --status overdue)")
+	if _, err := f.parse(args, 0); err != nil {
+		return err
 	}
 	if *overdue {
 		if *status != "" && *status != "overdue" {
@@ -44,28 +41,11 @@ func tasksList(ctx context.Context, e *env, args []string) error {
 		}
 		*status = "overdue"
 	}
-	q := url.Values{}
-	if *partner != "" {
-		q.Set("partner", *partner)
-	}
-	if *status != "" {
-		q.Set("status", *status)
-	}
-	var raw json.RawMessage
-	if err := apiCall(ctx, e, "GET", "/api/v1/tasks?"+q.Encode(), "", nil, &raw); err != nil {
-		return err
-	}
-	if *asJSON {
-		var buf bytes.Buffer
-		_ = json.Indent(&buf, raw, "", "  ")
-		fmt.Fprintln(e.stdout, buf.String())
-		return nil
-	}
 	var got struct {
 		Tasks []task `json:"tasks"`
 	}
-	if err := json.Unmarshal(raw, &got); err != nil {
-		return fmt.Errorf("decode API answer: %w", err)
+	if err := f.callAPI(ctx, e, "GET", "/api/v1/tasks?"+query("partner", *partner, "status", *status), "", nil, &got); err != nil || f.asJSON {
+		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "REQUEST\tPARTNER\tDUE\tSTATUS\tREMINDERS\tANSWERED\tTITLE")
@@ -95,17 +75,17 @@ func tasksList(ctx context.Context, e *env, args []string) error {
 
 // task submit REQUEST-ID (--values FILE | --csv FILE)
 func taskSubmit(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("task submit", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	values := fs.String("values", "", "JSON object of field key → value")
-	csvFile := fs.String("csv", "", "CSV table")
-	var id string
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		id, args = args[0], args[1:]
+	f := newFlags("task submit", "task submit REQUEST-ID (--values FILE.json | --csv FILE.csv)")
+	values := f.String("values", "", "JSON object of field key → value")
+	csvFile := f.String("csv", "", "CSV table")
+	pos, err := f.parse(args, 1)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil || id == "" || fs.NArg() > 0 || (*values == "") == (*csvFile == "") {
-		return usageError("task submit REQUEST-ID (--values FILE.json | --csv FILE.csv)")
+	if pos[0] == "" || (*values == "") == (*csvFile == "") {
+		return f.usageErr()
 	}
+	id := pos[0]
 	sub := map[string]any{"submittedBy": "operator"}
 	if *values != "" {
 		raw, err := readInput(e, *values)

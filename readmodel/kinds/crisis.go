@@ -1,26 +1,19 @@
 package kinds
 
 import (
-	"time"
-
 	"helhed/readmodel"
 	"helhed/workflows/crisis"
-)
-
-// Crisis read-model keys (crisis.Activities.CrisisRecord's layout).
-const (
-	crisisRuns   = "helhed:crisis:runs"
-	crisisRunKey = "helhed:crisis:run:"
 )
 
 // Crisis rebuilds helhed:crisis:runs and helhed:crisis:run:<workflow id>
 // (the helhed_crisis_* metrics) from every activation's state query, closed
 // ones included: activations and times to first meeting count for good.
-// The record is the one the workflow's record step writes.
+// The keys and the record are the crisis package's own (crisis.RecordOf,
+// the one the workflow's record step writes), so the two cannot drift.
 func Crisis() readmodel.Reconciler {
 	return readmodel.Spec{
 		KindName:    crisis.Kind,
-		KeyPatterns: []string{crisisRuns, crisisRunKey + "*"},
+		KeyPatterns: []string{crisis.KeyRuns, crisis.KeyRunPrefix + "*"},
 		Filter:      `WorkflowType = "` + crisis.WorkflowName + `"`,
 		StateQuery:  crisis.QueryState,
 		NewState:    func() any { return new(crisis.State) },
@@ -30,13 +23,10 @@ func Crisis() readmodel.Reconciler {
 			if !ok || st == nil {
 				return nil
 			}
-			key := crisisRunKey + run.WorkflowID
-			m.SAdd(crisisRuns, run.WorkflowID)
-			m.HSet(key, "incident", st.Input.Incident)
-			m.HSet(key, "stage", st.Stage)
-			m.HSet(key, "activatedAt", st.ActivatedAt.UTC().Format(time.RFC3339))
-			if st.MeetingHeld && st.Meeting != nil {
-				m.HSet(key, "firstMeetingAt", st.Meeting.At.UTC().Format(time.RFC3339))
+			m.SAdd(crisis.KeyRuns, run.WorkflowID)
+			key := crisis.KeyRunPrefix + run.WorkflowID
+			for field, v := range crisis.RecordOf(run.WorkflowID, *st).Hash() {
+				m.HSet(key, field, v) // the model is a set of fields: order does not matter
 			}
 			return nil
 		},

@@ -8,7 +8,6 @@ package kinds
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,18 +17,14 @@ import (
 	"helhed/readmodel"
 )
 
-// Wire adds every reconciler of this package to readmodel.Default and
-// registers its collectors on reg.
+// Wire adds every reconciler of this package to readmodel.Default. Its
+// metrics are published by each capability's own collector (the escalated
+// data requests by datarequest.Collector), so it registers none on reg; the
+// parameters stay so the module wiring need not change.
 func Wire(reg prometheus.Registerer, r redis.Cmdable, p *plan.Plan, log *slog.Logger) error {
-	if err := errors.Join(
+	return errors.Join(
 		readmodel.Register(DataRequest()),
 		readmodel.Register(Crisis()),
 		readmodel.Register(Statistics()),
-	); err != nil {
-		return err
-	}
-	if err := reg.Register(NewEscalatedCollector(r, p, log)); err != nil {
-		return fmt.Errorf("register escalated data-request metrics: %w", err)
-	}
-	return nil
+	)
 }

@@ -22,6 +22,9 @@ var (
 		"Data requests not yet answered or cancelled (overdue ones included), by partner.", []string{"partner"}, nil)
 	overdueDesc = prometheus.NewDesc("helhed_data_requests_overdue",
 		"Open data requests past their due date, by partner.", []string{"partner"}, nil)
+	escalatedDesc = prometheus.NewDesc("helhed_data_requests_escalated",
+		"Open data requests that were escalated to the secretariat (overdue beyond the reminder policy's escalation), by partner.",
+		[]string{"partner"}, nil)
 	answeredDesc = prometheus.NewDesc("helhed_data_requests_answered_total",
 		"Data requests answered, by partner and whether by the due date (on_time) or after it (late).", []string{"partner", "timeliness"}, nil)
 	cancelledDesc = prometheus.NewDesc("helhed_data_requests_cancelled_total",
@@ -53,16 +56,16 @@ type Collector struct {
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{openDesc, overdueDesc, answeredDesc, cancelledDesc, responseDesc} {
+	for _, d := range []*prometheus.Desc{openDesc, overdueDesc, escalatedDesc, answeredDesc, cancelledDesc, responseDesc} {
 		ch <- d
 	}
 }
 
 type partnerStats struct {
-	open, overdue, onTime, late, cancelled int
-	buckets                                map[float64]uint64
-	sum                                    float64
-	count                                  uint64
+	open, overdue, escalated, onTime, late, cancelled int
+	buckets                                           map[float64]uint64
+	sum                                               float64
+	count                                             uint64
 }
 
 // Collect implements prometheus.Collector.
@@ -102,6 +105,10 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			if t.Overdue {
 				s.overdue++
 			}
+			// The signal of the HelhedPartnerTaskEscalated alert.
+			if t.Escalated {
+				s.escalated++
+			}
 		case StatusCancelled:
 			s.cancelled++
 		case StatusAnswered:
@@ -129,6 +136,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		s := stats[p]
 		ch <- prometheus.MustNewConstMetric(openDesc, prometheus.GaugeValue, float64(s.open), p)
 		ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(s.overdue), p)
+		ch <- prometheus.MustNewConstMetric(escalatedDesc, prometheus.GaugeValue, float64(s.escalated), p)
 		ch <- prometheus.MustNewConstMetric(answeredDesc, prometheus.CounterValue, float64(s.onTime), p, OnTime)
 		ch <- prometheus.MustNewConstMetric(answeredDesc, prometheus.CounterValue, float64(s.late), p, Late)
 		ch <- prometheus.MustNewConstMetric(cancelledDesc, prometheus.CounterValue, float64(s.cancelled), p)

@@ -45,16 +45,16 @@ func Schedule(due plan.Date, p ReminderPolicy, loc *time.Location) []Event {
 		out = append(out, Event{At: at(d), Kind: kind, AfterDue: after})
 	}
 	for _, n := range p.BeforeDue {
-		add(workdays.Add(due, -n), EventReminder, false) //workflowcheck:ignore workdays is pure (its calendar's cache eviction ranges over a map)
+		add(workdays.Add(due, -n), EventReminder, false)
 	}
 	if p.OnDue {
-		add(workdays.OnOrBefore(due), EventReminder, false) //workflowcheck:ignore workdays is pure
+		add(workdays.OnOrBefore(due), EventReminder, false)
 	}
 	for _, n := range p.AfterDue {
-		add(workdays.Add(due, n), EventReminder, true) //workflowcheck:ignore workdays is pure
+		add(workdays.Add(due, n), EventReminder, true)
 	}
 	if p.EscalateAfter > 0 {
-		add(workdays.Add(due, p.EscalateAfter), EventEscalation, true) //workflowcheck:ignore workdays is pure
+		add(workdays.Add(due, p.EscalateAfter), EventEscalation, true)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out

@@ -45,8 +45,6 @@ var (
 	descSuppressed = prometheus.NewDesc("helhed_eviction_suppressed_cells",
 		"Series of a helhed_eviction* family left out because their count is above 0 and below the plan's discretion threshold.",
 		[]string{"metric"}, nil)
-	descThreshold = prometheus.NewDesc("helhed_eviction_discretion_threshold",
-		"The plan's discretion threshold: published counts below it are suppressed.", nil, nil)
 	descUp = prometheus.NewDesc("helhed_eviction_read_model_up",
 		"1 when the eviction read model in Redis answered this scrape, else 0.", nil, nil)
 )
@@ -70,15 +68,16 @@ type Collector struct {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descCases, descTransitions, descEvictions, descBaseline, descCourses,
-		descCoursesTarget, descFirstContact, descSuppressed, descThreshold, descUp} {
+		descCoursesTarget, descFirstContact, descSuppressed, descUp} {
 		ch <- d
 	}
 }
 
 // Collect implements prometheus.Collector.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	// The threshold itself is published once, for every capability, as
+	// helhed_plan_discretion_threshold (metrics.CatalogCollector).
 	threshold := float64(c.Plan.DiscretionThreshold)
-	ch <- prometheus.MustNewConstMetric(descThreshold, prometheus.GaugeValue, threshold)
 	c.collectPlan(ch)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
