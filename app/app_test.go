@@ -1,13 +1,10 @@
-package app
+package app_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -15,70 +12,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sethvargo/go-envconfig"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"helhed/config"
-	"helhed/internal/testredis"
+	"helhed/app"
+	"helhed/internal/teststack"
 	"helhed/workflows"
 )
 
 // shared is one dev App (embedded Temporal, real redis-server) for the
 // tests that do not restart or break anything.
-var shared *App
+var shared *teststack.Stack
 
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	rs, err := testredis.Start()
-	if err != nil {
-		if !testredis.Required() {
-			fmt.Println("skipping app integration tests:", err)
-			return 0
-		}
-		fmt.Println(err)
-		return 1
-	}
-	defer rs.Stop()
-	dir, err := os.MkdirTemp("", "helhed-app")
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	cfg := mustConfig(map[string]string{"DATA_DIR": dir, "REDIS_URL": rs.URL()}, true)
-	shared, err = Start(context.Background(), Options{Config: cfg, Logger: quietLogger(), Register: registerProbes})
-	if err != nil {
-		fmt.Println("start shared app:", err)
-		return 1
-	}
-	defer shared.Stop(context.Background())
-	return m.Run()
-}
-
-// mustConfig builds a config on free loopback ports, UI off.
-func mustConfig(env map[string]string, dev bool) *config.Config {
-	base := map[string]string{
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
-		"TEMPORAL_UI_ADDR": "", "PLAN_FILE": "",
-	}
-	for k, v := range env {
-		base[k] = v
-	}
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(base), dev)
-	if err != nil {
-		panic(err)
-	}
-	return cfg
-}
-
-func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
+	os.Exit(teststack.Main(m, teststack.Options{Name: "app", Register: registerProbes},
+		func(s *teststack.Stack) error { shared = s; return nil }))
 }
 
 // Probe workflows exercise the stack; helhed's own workflows are tested in
@@ -101,19 +51,8 @@ func registerProbes(r worker.Registry) {
 	r.RegisterWorkflowWithOptions(probeEcho, workflow.RegisterOptions{Name: "probe-echo"})
 }
 
-func get(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
-}
-
 func TestHealthzOK(t *testing.T) {
-	code, body := get(t, "http://"+shared.HTTPAddr()+"/healthz")
+	code, body := teststack.Get(t, "http://"+shared.HTTPAddr()+"/healthz", "")
 	if code != http.StatusOK {
 		t.Fatalf("healthz %d: %s", code, body)
 	}
@@ -131,11 +70,8 @@ func TestHealthzOK(t *testing.T) {
 
 func TestMetricsHasSDKAndPlanFamilies(t *testing.T) {
 	// Run one workflow so the SDK has reported client and worker metrics.
-	runProbe(t, shared, "metrics-probe", probeInput{Phone: "-"})
-	code, body := get(t, "http://"+shared.MetricsAddr()+"/metrics")
-	if code != http.StatusOK {
-		t.Fatalf("metrics %d", code)
-	}
+	runProbe(t, shared.App, "metrics-probe", probeInput{Phone: "-"})
+	body := shared.Scrape(t)
 	for _, want := range []string{
 		"temporal_request_total",
 		"temporal_workflow_completed_total",
@@ -148,7 +84,7 @@ func TestMetricsHasSDKAndPlanFamilies(t *testing.T) {
 	}
 }
 
-func runProbe(t *testing.T, a *App, id string, in probeInput) string {
+func runProbe(t *testing.T, a *app.App, id string, in probeInput) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -167,7 +103,7 @@ func runProbe(t *testing.T, a *App, id string, in probeInput) string {
 // no codec and finds neither the sensitive input nor the result.
 func TestHistoryHoldsNoPlaintext(t *testing.T) {
 	const phone = "+45 87 65 43 21"
-	out := runProbe(t, shared, "encryption-probe", probeInput{Phone: phone})
+	out := runProbe(t, shared.App, "encryption-probe", probeInput{Phone: phone})
 	if out != "kontakt: "+phone {
 		t.Fatalf("result %q", out)
 	}
@@ -214,25 +150,14 @@ func TestHistoryHoldsNoPlaintext(t *testing.T) {
 // shared Temporal (as `go run ./workers` would) with its own Redis, then
 // stops that Redis.
 func TestHealthzNamesRedisWhenDown(t *testing.T) {
-	rs, err := testredis.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Stop()
-	cfg := mustConfig(map[string]string{
-		"TEMPORAL_ADDRESS": shared.TemporalAddr(), "REDIS_URL": rs.URL(),
-		"OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
-	}, false)
-	a, err := Start(context.Background(), Options{Config: cfg, Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Stop(context.Background())
-	if code, body := get(t, "http://"+a.HTTPAddr()+"/healthz"); code != http.StatusOK {
+	a := teststack.StartT(t, teststack.Options{Name: "app-nondev", NonDev: true, Env: map[string]string{
+		"TEMPORAL_ADDRESS": shared.TemporalAddr(), "OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+	}})
+	if code, body := teststack.Get(t, "http://"+a.HTTPAddr()+"/healthz", ""); code != http.StatusOK {
 		t.Fatalf("before: %d %s", code, body)
 	}
-	rs.Stop()
-	code, body := get(t, "http://"+a.HTTPAddr()+"/healthz")
+	a.RedisServer.Stop()
+	code, body := teststack.Get(t, "http://"+a.HTTPAddr()+"/healthz", "")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "redis") || !strings.Contains(body, `"temporal":"ok"`) {
 		t.Fatalf("after redis stopped: %d %s", code, body)
 	}
@@ -271,9 +196,9 @@ func TestStartErrorsNameTheSetting(t *testing.T) {
 			for k, v := range c.env {
 				env[k] = v
 			}
-			a, err := Start(context.Background(), Options{Config: mustConfig(env, false), Logger: quietLogger()})
+			a, err := teststack.Start(context.Background(), teststack.Options{Name: "app-bad", NonDev: true, Env: env})
 			if err == nil {
-				a.Stop(context.Background())
+				a.Close()
 				t.Fatal("started")
 			}
 			if !strings.Contains(err.Error(), c.want) {
@@ -286,38 +211,22 @@ func TestStartErrorsNameTheSetting(t *testing.T) {
 // TestRestartResumesTimer stops a dev process while a workflow waits on a
 // timer and starts a new one on the same DATA_DIR: the workflow completes.
 func TestRestartResumesTimer(t *testing.T) {
-	rs, err := testredis.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Stop()
-	dir := t.TempDir()
-	env := map[string]string{"DATA_DIR": dir, "REDIS_URL": rs.URL()}
-	first, err := Start(context.Background(), Options{Config: mustConfig(env, true), Logger: quietLogger(), Register: registerProbes})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := teststack.StartT(t, teststack.Options{Name: "app-restart", Register: registerProbes})
 	ctx := context.Background()
-	_, err = first.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "restart-probe", TaskQueue: workflows.TaskQueue},
+	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "restart-probe", TaskQueue: workflows.TaskQueue},
 		"probe-echo", probeInput{Phone: "x", Wait: 4 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitForTimer(t, first, "restart-probe")
-	if err := first.Stop(ctx); err != nil {
+	waitForTimer(t, s.App, "restart-probe")
+	if err := s.Restart(ctx); err != nil {
 		t.Fatal(err)
 	}
 
-	second, err := Start(ctx, Options{Config: mustConfig(env, true), Logger: quietLogger(), Register: registerProbes})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	defer second.Stop(ctx)
 	waitCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	var out string
-	if err := second.Temporal.GetWorkflow(waitCtx, "restart-probe", "").Get(waitCtx, &out); err != nil {
+	if err := s.Temporal.GetWorkflow(waitCtx, "restart-probe", "").Get(waitCtx, &out); err != nil {
 		t.Fatal(err)
 	}
 	if out != "kontakt: x" {
@@ -325,7 +234,7 @@ func TestRestartResumesTimer(t *testing.T) {
 	}
 }
 
-func waitForTimer(t *testing.T, a *App, id string) {
+func waitForTimer(t *testing.T, a *app.App, id string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {

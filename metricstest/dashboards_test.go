@@ -20,7 +20,7 @@ import (
 var owners = []struct{ prefix, owner string }{
 	{"helhed_indicator_kommune_baseline", "readmodel (metrics/catalog.go)"},
 	{"helhed_indicator_info", "readmodel (metrics/catalog.go)"},
-	{"helhed_data_requests_escalated", "readmodel/kinds (escalated data requests)"},
+	{"helhed_data_requests_escalated", "workflows/datarequest"},
 	{"helhed_data_requests_", "issue 3: workflows/datarequest (module not wired, or no data)"},
 	{"helhed_milestone_actual", "issue 4: meeting round milestone actuals"},
 	{"helhed_absence_", "issue 4: workflows/absence (quarterly absence follow-up)"},

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"helhed/internal/teststack"
 )
 
 // prom is a Prometheus server process scraping the stack.
@@ -22,16 +23,6 @@ type prom struct {
 	cmd  *exec.Cmd
 	dir  string
 	log  *os.File
-}
-
-// freeAddr returns a loopback address with a port free right now.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }
 
 // startPrometheus runs /usr/bin/prometheus (or the one on PATH) with a
@@ -66,7 +57,7 @@ scrape_configs:
 	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
-	addr, err := freeAddr()
+	addr, err := teststack.FreeAddr()
 	if err != nil {
 		return nil, err
 	}

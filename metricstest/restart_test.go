@@ -173,14 +173,10 @@ func TestRestartKeepsMetrics(t *testing.T) {
 	if n := fromRedis(before); n < 20 {
 		t.Fatalf("only %d read-model samples before the restart: the comparison would prove little", n)
 	}
-	if err := stack.Stop(context.Background()); err != nil {
+	if err := stack.Restart(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	var err error
-	if stack, err = startStack(); err != nil {
-		t.Fatal(err)
-	}
-	if d := untilSame(t, before, nil); len(d) > 0 {
+	if d := untilSame(t, before, movesWithTheClock); len(d) > 0 {
 		t.Errorf("%d samples differ after the restart:\n%s", len(d), strings.Join(d, "\n"))
 	}
 	t.Logf("%d helhed_* samples (%d from the read model) equal before and after the restart", len(before), fromRedis(before))
@@ -243,7 +239,14 @@ func TestFlushReconcileRestoresMetrics(t *testing.T) {
 // drift, and the runs and schedule of the reconcile kind.
 func ownBookkeeping(k string) bool {
 	return strings.HasPrefix(k, "helhed_readmodel_reconcile_") || strings.HasPrefix(k, "helhed_readmodel_drift") ||
-		strings.Contains(k, `kind="readmodel-reconcile"`)
+		strings.Contains(k, `kind="readmodel-reconcile"`) || movesWithTheClock(k)
+}
+
+// movesWithTheClock: the arrears inbox scan's schedule fires every minute,
+// so its samples change with time, not with Redis; a fire between two
+// scrapes is not a difference.
+func movesWithTheClock(k string) bool {
+	return strings.Contains(k, `schedule="helhed/eviction-inbox"`)
 }
 
 // runStarter builds the operators' CLI and runs it against the stack.

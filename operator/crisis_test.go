@@ -1,8 +1,6 @@
 package operator_test
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,10 +10,7 @@ import (
 	"testing"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
-	"google.golang.org/protobuf/encoding/protojson"
-
+	"helhed/internal/replaytest"
 	"helhed/mail"
 	"helhed/runs"
 	"helhed/workflows/crisis"
@@ -82,30 +77,14 @@ func TestCrisisThroughAPI(t *testing.T) {
 			t.Errorf("mail %s: %v", key, err)
 		}
 	}
-	metrics := scrape(t)
+	metrics := shared.Scrape(t)
 	if v := metricValue(metrics, `helhed_crisis_activations_total{type="shooting"}`); v < 1 {
 		t.Errorf("activations{shooting} = %v", v)
 	}
 	if v := metricValue(metrics, `helhed_crisis_time_to_first_meeting_seconds_count`); v < 1 {
 		t.Errorf("time to first meeting count = %v", v)
 	}
-	if os.Getenv("HELHED_RECORD_HISTORY") != "" {
-		recordHistory(t, id, "../workflows/crisis/testdata/activation-history.json")
-	}
-}
-
-func scrape(t *testing.T) string {
-	t.Helper()
-	resp, err := http.Get("http://" + shared.MetricsAddr() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	replaytest.Record(t, shared.Temporal, id, "../workflows/crisis/testdata/activation-history.json")
 }
 
 // metricValue is the value of the series named exactly so (-1 if absent).
@@ -116,27 +95,4 @@ func metricValue(body, series string) float64 {
 	}
 	v, _ := strconv.ParseFloat(m[1], 64)
 	return v
-}
-
-// recordHistory writes a run's history as JSON (the format
-// worker.WorkflowReplayer reads; payloads stay encrypted with the test key).
-func recordHistory(t *testing.T, id, path string) {
-	t.Helper()
-	iter := shared.Temporal.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	var h historypb.History
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, ev)
-	}
-	b, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(&h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("recorded %d events of %s into %s", len(h.Events), id, path)
 }

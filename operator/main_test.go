@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,11 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sethvargo/go-envconfig"
-
-	"helhed/app"
-	"helhed/config"
-	"helhed/internal/testredis"
+	"helhed/internal/replaytest"
+	"helhed/internal/teststack"
 	"helhed/runs"
 	"helhed/runs/catalog"
 )
@@ -26,66 +21,28 @@ import (
 // shared is one dev App (embedded Temporal, real redis-server) for every
 // test here; runner is the run layer over its client.
 var (
-	shared *app.App
+	shared *teststack.Stack
 	runner *runs.Runner
 	base   string
 	token  string
 )
 
-// testKeyFile is the payload key of this test process, shared with the
-// crisis package's replay test, which reads the recorded history.
-const testKeyFile = "../workflows/crisis/testdata/payload-test.key"
-
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
-}
-
-func runMain(m *testing.M) int {
-	rs, err := testredis.Start()
-	if err != nil {
-		if !testredis.Required() {
-			fmt.Println("skipping operator integration tests:", err)
-			return 0
+	os.Exit(teststack.Main(m, teststack.Options{
+		Name: "operator",
+		// The payload key is shared with the crisis package's replay test,
+		// which reads the recorded history.
+		PayloadKeyFile: "../workflows/crisis/" + replaytest.KeyFile,
+		Env:            map[string]string{"STATBANK_URL": "http://127.0.0.1:9/unreachable"},
+	}, func(s *teststack.Stack) error {
+		shared, base, token = s, "http://"+s.HTTPAddr(), s.Config.OperatorToken
+		reg, err := catalog.Registry()
+		if err != nil {
+			return err
 		}
-		fmt.Println(err)
-		return 1
-	}
-	defer rs.Stop()
-	dir, err := os.MkdirTemp("", "helhed-operator")
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	key, err := os.ReadFile(testKeyFile)
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
-		"TEMPORAL_UI_ADDR": "", "DATA_DIR": dir, "REDIS_URL": rs.URL(),
-		"PAYLOAD_KEY": strings.TrimSpace(string(key)), "STATBANK_URL": "http://127.0.0.1:9/unreachable",
-	}), true)
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	shared, err = app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		fmt.Println("start app:", err)
-		return 1
-	}
-	defer shared.Stop(context.Background())
-	base = "http://" + shared.HTTPAddr()
-	token = cfg.OperatorToken
-	reg, err := catalog.Registry()
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	runner = &runs.Runner{Client: shared.Temporal, Plan: shared.Plan, Kinds: reg}
-	return m.Run()
+		runner = &runs.Runner{Client: s.Temporal, Plan: s.Plan, Kinds: reg}
+		return nil
+	}))
 }
 
 // apiResult is an API answer.

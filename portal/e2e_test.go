@@ -2,19 +2,15 @@ package portal_test
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
-	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
 
+	"helhed/internal/replaytest"
 	"helhed/internal/testredis"
 	"helhed/workflows/datarequest"
 )
@@ -143,33 +139,7 @@ func TestBrowserAnswersRequest(t *testing.T) {
 	if !strings.Contains(receipt, "Vi har modtaget jeres svar") {
 		t.Fatalf("receipt:\n%s", receipt)
 	}
-	if os.Getenv("HELHED_RECORD_HISTORY") != "" {
-		recordHistory(t, run.GetID())
-	}
-}
-
-// recordHistory writes the run's history for workflows/datarequest's replay
-// test: HELHED_RECORD_HISTORY=1 go test -run TestBrowserAnswersRequest ./portal
-func recordHistory(t *testing.T, workflowID string) {
-	iter := stack.app.Temporal.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	hist := &historypb.History{}
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist.Events = append(hist.Events, ev)
-	}
-	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join("..", "workflows", "datarequest", "testdata", "history.json")
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("recorded %d events to %s", len(hist.Events), out)
+	// The history for workflows/datarequest's replay test:
+	// HELHED_RECORD_HISTORY=1 go test -run TestBrowserAnswersRequest ./portal
+	replaytest.Record(t, stack.app.Temporal, run.GetID(), "../workflows/datarequest/testdata/history.json")
 }

@@ -3,12 +3,9 @@ package portal_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"mime/quotedprintable"
-	"net"
 	"net/http"
 	"net/mail"
 	"os"
@@ -19,81 +16,38 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/sethvargo/go-envconfig"
 	"go.temporal.io/sdk/client"
 
-	"helhed/app"
-	"helhed/config"
-	"helhed/internal/testredis"
+	"helhed/internal/replaytest"
+	"helhed/internal/teststack"
 	helhedmail "helhed/mail"
 	"helhed/plan"
 	"helhed/workflows/datarequest"
 )
 
-// testPayloadKey is the payload key of the test stack. It is fixed (and
-// only ever used in tests) so that a history recorded here can be replayed
-// by workflows/datarequest's replay test.
-const testPayloadKey = "aGVsaGVkLXRlc3QtcGF5bG9hZC1rZXktMzJieXRlcyE="
-
 // stack is one dev App (embedded Temporal, real redis-server) shared by
-// this package's tests and benchmarks.
+// this package's tests and benchmarks. Its payload key is the test key of
+// workflows/datarequest, so a history recorded here can be replayed by
+// that package's replay test.
 var stack struct {
-	app   *app.App
+	app   *teststack.Stack
 	base  string // http://host:port
 	rdb   *redis.Client
 	store *datarequest.Store
 	dir   string
 }
 
-func TestMain(m *testing.M) { os.Exit(runMain(m)) }
-
-func runMain(m *testing.M) int {
-	rs, err := testredis.Start()
-	if err != nil {
-		fmt.Println(err)
-		if testredis.Required() {
-			return 1
-		}
-		return 0
-	}
-	defer rs.Stop()
-	dir, err := os.MkdirTemp("", "helhed-portal")
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	httpAddr := freeAddr()
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": httpAddr, "METRICS_ADDR": "127.0.0.1:0",
-		"TEMPORAL_UI_ADDR": "", "PLAN_FILE": "", "DATA_DIR": dir, "REDIS_URL": rs.URL(),
-		"PUBLIC_URL": "http://" + httpAddr, "PAYLOAD_KEY": testPayloadKey,
-		"OPERATOR_TOKEN": "test-operator-token-0123456789",
-	}), true)
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Register: registerBaseline})
-	if err != nil {
-		fmt.Println("start app:", err)
-		return 1
-	}
-	defer a.Stop(context.Background())
-	stack.app, stack.base, stack.dir = a, "http://"+a.HTTPAddr(), dir
-	stack.rdb = redis.NewClient(&redis.Options{Addr: rs.Addr})
-	defer stack.rdb.Close()
-	stack.store = &datarequest.Store{R: stack.rdb, Loc: a.Plan.Location()}
-	return m.Run()
-}
-
-func freeAddr() string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+func TestMain(m *testing.M) {
+	os.Exit(teststack.Main(m, teststack.Options{
+		Name: "portal", FixedPorts: true, Register: registerBaseline,
+		PayloadKeyFile: "../workflows/datarequest/" + replaytest.KeyFile,
+		Env:            map[string]string{"OPERATOR_TOKEN": "test-operator-token-0123456789"},
+	}, func(s *teststack.Stack) error {
+		stack.app, stack.base, stack.dir = s, "http://"+s.HTTPAddr(), s.Dir
+		stack.rdb = s.Redis.Client
+		stack.store = &datarequest.Store{R: stack.rdb, Loc: s.Plan.Location()}
+		return nil
+	}))
 }
 
 // formRequest is a form request for partner, due in two weeks.

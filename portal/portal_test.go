@@ -20,22 +20,14 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"helhed/internal/teststack"
 	"helhed/portal/tokens"
 	"helhed/workflows/datarequest"
 )
 
 var csrfPattern = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-func get(t testing.TB, u string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
+func get(t testing.TB, u string) (int, string) { return teststack.Get(t, u, "") }
 
 // csrfOf reads the form token from a task page.
 func csrfOf(t testing.TB, taskURL string) string {
@@ -323,10 +315,7 @@ func TestTasksAPIAndMetrics(t *testing.T) {
 		t.Fatalf("without operator token: %d", code)
 	}
 
-	code, body := get(t, "http://"+stack.app.MetricsAddr()+"/metrics")
-	if code != http.StatusOK {
-		t.Fatal(code)
-	}
+	body := stack.app.Scrape(t)
 	for _, want := range []string{
 		`helhed_data_requests_open{partner="bibliotek"} 2`,
 		`helhed_data_requests_overdue{partner="bibliotek"} 1`,

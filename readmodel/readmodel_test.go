@@ -3,81 +3,45 @@ package readmodel_test
 import (
 	"context"
 	"fmt"
-	"go.temporal.io/api/workflowservice/v1"
-	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sethvargo/go-envconfig"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"helhed/app"
-	"helhed/config"
-	"helhed/internal/testredis"
+	"helhed/internal/teststack"
 	"helhed/readmodel"
 	"helhed/searchattr"
 	"helhed/workflows"
 )
 
-var shared *app.App
+var shared *teststack.Stack
 
-func TestMain(m *testing.M) { os.Exit(runMain(m)) }
-
-func runMain(m *testing.M) int {
-	rs, err := testredis.Start()
-	if err != nil {
-		fmt.Println(err)
-		if testredis.Required() {
-			return 1
-		}
-		fmt.Println("skipping readmodel integration tests")
-		return 0
-	}
-	defer rs.Stop()
-	dir, err := os.MkdirTemp("", "helhed-readmodel")
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
-		"TEMPORAL_UI_ADDR": "", "DATA_DIR": dir, "REDIS_URL": rs.URL(),
-	}), true)
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
+func TestMain(m *testing.M) {
 	if err := readmodel.Register(probeReconciler()); err != nil {
 		fmt.Println(err)
-		return 1
+		os.Exit(1)
 	}
-	shared, err = app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Register: func(r worker.Registry) {
-			r.RegisterWorkflowWithOptions(probeWorkflow, workflow.RegisterOptions{Name: "probe-readmodel"})
-			r.RegisterActivity(&probeActivities{})
-		}})
-	if err != nil {
-		fmt.Println("start app:", err)
-		return 1
-	}
-	defer shared.Stop(context.Background())
-	// A new Redis has no reconcile record, so start-up reconciles once:
-	// let it finish before the tests count drift.
-	wctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := shared.Temporal.GetWorkflow(wctx, readmodel.ManualWorkflowID, "").Get(wctx, nil); err != nil {
-		fmt.Println("start-up reconcile:", err)
-		return 1
-	}
-	return m.Run()
+	os.Exit(teststack.Main(m, teststack.Options{Name: "readmodel", Register: func(r worker.Registry) {
+		r.RegisterWorkflowWithOptions(probeWorkflow, workflow.RegisterOptions{Name: "probe-readmodel"})
+		r.RegisterActivity(&probeActivities{})
+	}}, func(s *teststack.Stack) error {
+		shared = s
+		// A new Redis has no reconcile record, so start-up reconciles once:
+		// let it finish before the tests count drift.
+		wctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.Temporal.GetWorkflow(wctx, readmodel.ManualWorkflowID, "").Get(wctx, nil); err != nil {
+			return fmt.Errorf("start-up reconcile: %w", err)
+		}
+		return nil
+	}))
 }
 
 // The probe kind: a workflow that records an item in the read model live
@@ -238,7 +202,7 @@ func TestReconcileRepairsDrift(t *testing.T) {
 		t.Error("reconcile touched a key outside its patterns")
 	}
 
-	body := scrape(t)
+	body := shared.Scrape(t)
 	for _, want := range []string{
 		`helhed_readmodel_drift{kind="probe-readmodel"} 0`, // the last reconcile found none
 		`helhed_readmodel_keys{kind="probe-readmodel"} 4`,
@@ -258,7 +222,7 @@ func TestDriftMetric(t *testing.T) {
 	reconcile(t, probeKind)
 	shared.Redis.Del(context.Background(), "helhed:probe:item:d")
 	reconcile(t, probeKind)
-	if body := scrape(t); !strings.Contains(body, `helhed_readmodel_drift{kind="probe-readmodel"} 1`) {
+	if body := shared.Scrape(t); !strings.Contains(body, `helhed_readmodel_drift{kind="probe-readmodel"} 1`) {
 		t.Errorf("drift metric not 1 after one deleted key:\n%s", grep(body, "helhed_readmodel"))
 	}
 }
@@ -293,17 +257,7 @@ func TestLoadErrorLeavesReadModel(t *testing.T) {
 func TestReconcileRoute(t *testing.T) {
 	url := "http://" + shared.HTTPAddr() + "/api/v1/reconcile"
 	post := func(token, body, query string) (int, string) {
-		req, _ := http.NewRequest(http.MethodPost, url+query, strings.NewReader(body))
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return teststack.Call(t, http.MethodPost, url+query, token, body)
 	}
 	tok := shared.Config.OperatorToken
 	if code, _ := post("", "", ""); code != http.StatusUnauthorized {
@@ -324,24 +278,13 @@ func TestReconcileRoute(t *testing.T) {
 	}
 	// A full reconcile records the last success and snapshots the schedules
 	// (its own at least).
-	m := scrape(t)
+	m := shared.Scrape(t)
 	if strings.Contains(m, "helhed_readmodel_reconcile_last_success_timestamp_seconds 0\n") {
 		t.Error("last success still 0 after a successful full reconcile")
 	}
 	if !strings.Contains(m, `helhed_schedule_next_action_timestamp_seconds{kind="readmodel-reconcile",schedule="helhed-readmodel-reconcile"}`) {
 		t.Errorf("no schedule snapshot:\n%s", grep(m, "helhed_schedule"))
 	}
-}
-
-func scrape(t *testing.T) string {
-	t.Helper()
-	resp, err := http.Get("http://" + shared.MetricsAddr() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
 }
 
 func grep(s, sub string) string {

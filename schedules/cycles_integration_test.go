@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net/http"
 	netmail "net/mail"
 	"os"
 	"path/filepath"
@@ -18,9 +17,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"helhed/internal/replaytest"
 	"helhed/mail"
 	"helhed/schedules"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows"
 	"helhed/workflows/absence"
 	"helhed/workflows/datarequest"
@@ -103,9 +102,7 @@ func TestMeetingRoundMovesOnTheServer(t *testing.T) {
 		}
 	}
 	answerOneMember(ctx, t, st, state)
-	if err := cycletest.RecordHistory(ctx, shared.Temporal, id, "../workflows/meeting/testdata/meeting-round-history.json"); err != nil {
-		t.Fatal(err)
-	}
+	replaytest.Record(t, shared.Temporal, id, "../workflows/meeting/testdata/meeting-round-history.json")
 	reconcileRebuilds(t, meeting.Kind, meeting.KeyPatterns)
 }
 
@@ -154,18 +151,13 @@ func answerOneMember(ctx context.Context, t *testing.T, st meeting.State, state 
 	if len(st.Figures) == 0 || st.Figures[0].Partner != req.Input.Partner || st.Stage != meeting.StageCollecting {
 		t.Fatalf("figures %+v at stage %s", st.Figures, st.Stage)
 	}
-	resp, err := http.Get("http://" + shared.MetricsAddr() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := shared.Scrape(t)
 	f := st.Figures[0]
 	for _, w := range []string{
 		fmt.Sprintf(`helhed_milestone_actual{activity=%q,area=%q,metric=%q,year=%q} 3`, f.Activity, f.Area, f.Metric, st.Year),
 		fmt.Sprintf(`helhed_progress_report_completeness_ratio{meeting=%q,year=%q} %g`, st.Meeting, st.Year, 1/float64(len(st.Requests))),
 	} {
-		if !strings.Contains(string(body), w) {
+		if !strings.Contains(body, w) {
 			t.Errorf("/metrics lacks %s", w)
 		}
 	}
@@ -316,12 +308,7 @@ func TestAbsenceScheduleTriggerOnTheServer(t *testing.T) {
 		!strings.Contains(string(note), "| Gl. Jennumparken | 6 | 7,5 | 5,7 | +1,8 | <5 | <5 |") {
 		t.Errorf("note (%v):\n%s", err, note)
 	}
-	resp, err := http.Get("http://" + shared.MetricsAddr() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := shared.Scrape(t)
 	q := strings.TrimPrefix(occ.WorkflowID, absence.WorkflowID(absence.Input{Plan: p.ID})) // the quarter
 	for _, w := range []string{
 		`helhed_absence_percent{area="gl-jennumparken",quarter="` + q + `"} 7.5`,
@@ -329,15 +316,13 @@ func TestAbsenceScheduleTriggerOnTheServer(t *testing.T) {
 		`helhed_absence_flags_suppressed{area="gl-jennumparken",level="10"} 1`,
 		`helhed_meeting_next_timestamp_seconds{body="steering-group"}`,
 	} {
-		if !strings.Contains(string(body), w) {
+		if !strings.Contains(body, w) {
 			t.Errorf("/metrics lacks %s", w)
 		}
 	}
-	if strings.Contains(string(body), `helhed_absence_percent{area="hermann-stillingsvej-omraadet"`) {
+	if strings.Contains(body, `helhed_absence_percent{area="hermann-stillingsvej-omraadet"`) {
 		t.Error("an area with one pupil was published")
 	}
-	if err := cycletest.RecordHistory(ctx, shared.Temporal, occ.WorkflowID, "../workflows/absence/testdata/absence-follow-up-history.json"); err != nil {
-		t.Fatal(err)
-	}
+	replaytest.Record(t, shared.Temporal, occ.WorkflowID, "../workflows/absence/testdata/absence-follow-up-history.json")
 	reconcileRebuilds(t, absence.Kind, absence.KeyPatterns)
 }

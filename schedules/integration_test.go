@@ -13,11 +13,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/sethvargo/go-envconfig"
 	"go.temporal.io/sdk/client"
 
-	"helhed/app"
-	"helhed/config"
+	"helhed/internal/teststack"
 	"helhed/plan"
 	"helhed/schedules"
 	"helhed/schedules/cycle/cycletest"
@@ -29,46 +27,25 @@ import (
 // module wired) on a copy of the plan for today in which one board
 // meeting lies six weeks ahead, so a meeting round is open right now.
 var (
-	shared    *app.App
+	shared    *teststack.Stack
 	soonBoard plan.Date
 	rdb       *redis.Client // the same redis-server, for the benchmark's activities
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(cycletest.WithRedis(func(url string, c *redis.Client) int {
-		rdb = c
-		return runMain(m, url)
+	os.Exit(teststack.Main(m, teststack.Options{
+		Name: "schedules",
+		// The recorded meeting and absence histories are sealed with it.
+		Env: map[string]string{"PAYLOAD_KEY": cycletest.PayloadKey},
+		Prepare: func(dir string, env map[string]string) error {
+			planFile, board, err := planWithSoonBoardMeeting(dir, time.Now())
+			soonBoard, env["PLAN_FILE"] = board, planFile
+			return err
+		},
+	}, func(s *teststack.Stack) error {
+		shared, rdb = s, s.Redis.Client
+		return nil
 	}))
-}
-
-func runMain(m *testing.M, redisURL string) int {
-	dir, err := os.MkdirTemp("", "helhed-schedules")
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	planFile, board, err := planWithSoonBoardMeeting(dir, time.Now())
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	soonBoard = board
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"DATA_DIR": dir, "REDIS_URL": redisURL, "PLAN_FILE": planFile, "PAYLOAD_KEY": cycletest.PayloadKey,
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0", "TEMPORAL_UI_ADDR": "",
-	}), true)
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	shared, err = app.Start(context.Background(), app.Options{Config: cfg, Logger: quiet()})
-	if err != nil {
-		fmt.Println("start app:", err)
-		return 1
-	}
-	defer shared.Stop(context.Background())
-	return m.Run()
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

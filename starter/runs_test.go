@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,11 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sethvargo/go-envconfig"
-
 	"helhed/app"
 	"helhed/config"
-	"helhed/internal/testredis"
+	"helhed/internal/teststack"
 	"helhed/workflows/crisis"
 )
 
@@ -129,25 +124,6 @@ func TestRunVerbs(t *testing.T) {
 // API, a real redis-server) for one test and stops it when the test ends.
 func startStack(t *testing.T) (*app.App, *config.Config) {
 	t.Helper()
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	t.Cleanup(rs.Stop)
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
-		"TEMPORAL_UI_ADDR": "", "DATA_DIR": t.TempDir(), "REDIS_URL": rs.URL(),
-	}), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Stop(context.Background()) })
-	return a, cfg
+	s := teststack.StartT(t, teststack.Options{Name: "starter"})
+	return s.App, s.Config
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -80,3 +81,24 @@ func (s *Server) Stop() {
 // Required reports whether a missing redis-server should fail the test run
 // rather than skip: on CI it must be there.
 func Required() bool { return os.Getenv("CI") != "" }
+
+// Main runs a package's tests against a fresh redis-server, for a
+// TestMain: set receives the server and a client on it before m.Run, and
+// both are stopped after. Without redis-server the package is skipped
+// (exit 0), except on CI (Required), where that is a failure.
+func Main(m *testing.M, set func(s *Server, c *redis.Client)) int {
+	s, err := Start()
+	if err != nil {
+		fmt.Println(err)
+		if Required() {
+			return 1
+		}
+		fmt.Println("skipping the tests that need redis-server")
+		return 0
+	}
+	defer s.Stop()
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	defer c.Close()
+	set(s, c)
+	return m.Run()
+}

@@ -3,7 +3,6 @@ package tokens
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -17,19 +16,7 @@ import (
 var rdb *redis.Client
 
 func TestMain(m *testing.M) {
-	rs, err := testredis.Start()
-	if err != nil {
-		fmt.Println(err)
-		if testredis.Required() {
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	rdb = redis.NewClient(&redis.Options{Addr: rs.Addr})
-	code := m.Run()
-	rdb.Close()
-	rs.Stop()
-	os.Exit(code)
+	os.Exit(testredis.Main(m, func(_ *testredis.Server, c *redis.Client) { rdb = c }))
 }
 
 func newTokens(t *testing.T) *Tokens {

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"helhed/activities"
+	"helhed/internal/testredis"
 	"helhed/plan"
 	"helhed/schedules/cycle"
 	"helhed/schedules/cycle/cycletest"
@@ -20,7 +21,7 @@ import (
 var rdb *redis.Client
 
 func TestMain(m *testing.M) {
-	os.Exit(cycletest.RunWithRedis(m, func(c *redis.Client) { rdb = c }))
+	os.Exit(testredis.Main(m, func(_ *testredis.Server, c *redis.Client) { rdb = c }))
 }
 
 type harness struct {

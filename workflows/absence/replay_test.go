@@ -3,8 +3,7 @@ package absence_test
 import (
 	"testing"
 
-	"go.temporal.io/sdk/workflow"
-
+	"helhed/internal/replaytest"
 	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/absence"
 )
@@ -14,12 +13,6 @@ import (
 // HELHED_RECORD_HISTORY=1): four table requests, a rejected file asked for
 // again, three accepted, an operator's close, the note and read model.
 func TestReplayRecordedHistory(t *testing.T) {
-	r, err := cycletest.Replayer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.RegisterWorkflowWithOptions(absence.FollowUp, workflow.RegisterOptions{Name: absence.WorkflowName})
-	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, "testdata/absence-follow-up-history.json"); err != nil {
-		t.Fatal(err)
-	}
+	replaytest.Replay(t, cycletest.PayloadKey, []string{"testdata/absence-follow-up-history.json"},
+		replaytest.Workflow{Fn: absence.FollowUp, Name: absence.WorkflowName})
 }

@@ -1,15 +1,9 @@
 package crisis
 
 import (
-	"os"
-	"strings"
 	"testing"
 
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
-
-	"helhed/codec"
-	"helhed/config"
+	"helhed/internal/replaytest"
 )
 
 // TestReplay replays a recorded history of a full activation (meeting,
@@ -19,27 +13,6 @@ import (
 // `HELHED_RECORD_HISTORY=1 go test -run TestCrisisThroughAPI ./operator`,
 // whose payloads are sealed with the test key in testdata.
 func TestReplay(t *testing.T) {
-	raw, err := os.ReadFile("testdata/payload-test.key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := config.DecodeKey(strings.TrimSpace(string(raw)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := codec.New([][]byte{key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dc := codec.DataConverter(c)
-	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
-		DataConverter: dc, FailureConverter: codec.FailureConverter(dc),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.RegisterWorkflowWithOptions(Activation, workflow.RegisterOptions{Name: WorkflowName})
-	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, "testdata/activation-history.json"); err != nil {
-		t.Fatal(err)
-	}
+	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/activation-history.json"},
+		replaytest.Workflow{Fn: Activation, Name: WorkflowName})
 }

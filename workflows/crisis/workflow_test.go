@@ -25,6 +25,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	"helhed/internal/testplan"
 	"helhed/internal/testredis"
 	"helhed/mail"
 	"helhed/plan"
@@ -33,33 +34,10 @@ import (
 var rdb *redis.Client
 
 func TestMain(m *testing.M) {
-	os.Exit(runMain(m))
+	os.Exit(testredis.Main(m, func(_ *testredis.Server, c *redis.Client) { rdb = c }))
 }
 
-func runMain(m *testing.M) int {
-	rs, err := testredis.Start()
-	if err != nil {
-		if !testredis.Required() {
-			fmt.Println("skipping crisis tests:", err)
-			return 0
-		}
-		fmt.Println(err)
-		return 1
-	}
-	defer rs.Stop()
-	rdb = redis.NewClient(&redis.Options{Addr: rs.Addr})
-	defer rdb.Close()
-	return m.Run()
-}
-
-func randers(t testing.TB) *plan.Plan {
-	t.Helper()
-	p, err := plan.LoadEmbedded("randers-2021-25")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+func randers(t testing.TB) *plan.Plan { return testplan.Load(t, "randers-2021-25") }
 
 // harness is one time-skipping workflow environment with the real
 // activities: the plan, a real Redis (flushed) and an outbox directory.

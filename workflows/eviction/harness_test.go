@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	"helhed/internal/testplan"
 	"helhed/mail"
 	"helhed/plan"
 )
@@ -40,14 +41,7 @@ func unitRedis(t testing.TB) *redis.Client {
 	return r
 }
 
-func examplePlan(t testing.TB) *plan.Plan {
-	t.Helper()
-	p, err := plan.LoadEmbedded("eksempel-2025-29")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+func examplePlan(t testing.TB) *plan.Plan { return testplan.Load(t, "eksempel-2025-29") }
 
 // harness is one time-skipping workflow environment with the real
 // activities: the plan, a real Redis and an outbox directory.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -137,7 +136,7 @@ func checkMetricsMatchReadModel(t *testing.T) {
 	for _, c := range cases(t, "").Cases {
 		want[fmt.Sprintf(`helhed_eviction_cases{area="%s",stage="%s"}`, c.Area, c.Stage)]++
 	}
-	body := metricsBody(t)
+	body := stack.Scrape(t)
 	suppressed := 0
 	for series, n := range want {
 		line := fmt.Sprintf("%s %d\n", series, n)
@@ -161,17 +160,6 @@ func checkMetricsMatchReadModel(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-}
-
-func metricsBody(t testing.TB) string {
-	t.Helper()
-	resp, err := http.Get("http://" + stack.MetricsAddr() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return string(raw)
 }
 
 func historyLength(t testing.TB, workflowID string) int {

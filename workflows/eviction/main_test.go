@@ -4,25 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/sethvargo/go-envconfig"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"helhed/app"
 	"helhed/arrears"
-	"helhed/config"
-	"helhed/internal/testredis"
+	"helhed/internal/replaytest"
+	"helhed/internal/teststack"
 	"helhed/plan"
 	"helhed/pseudonym"
 	"helhed/workflows/eviction"
@@ -31,58 +27,30 @@ import (
 // stack is the whole process (embedded Temporal, real redis-server, every
 // module wired) the integration tests and the benchmark run against.
 var (
-	stack  *app.App
+	stack  *teststack.Stack
 	logs   = &logSink{}
 	hasher *pseudonym.Hasher
 )
 
-func TestMain(m *testing.M) { os.Exit(runMain(m)) }
-
-func runMain(m *testing.M) int {
-	rs, err := testredis.Start()
-	if err != nil {
-		if !testredis.Required() {
-			fmt.Println("skipping eviction tests:", err)
-			return 0
-		}
-		fmt.Println(err)
-		return 1
-	}
-	defer rs.Stop()
-	eviction.TestRedisURL = rs.URL()
-	dir, err := os.MkdirTemp("", "helhed-eviction")
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	key, err := os.ReadFile("testdata/payload-test.key")
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"DATA_DIR": dir, "REDIS_URL": rs.URL(), "PAYLOAD_KEY": strings.TrimSpace(string(key)),
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0",
-		"TEMPORAL_UI_ADDR": "", "PLAN_FILE": "",
-	}), true)
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
+func TestMain(m *testing.M) {
 	// Every log line of the process, the SDK's included, goes to the sink
 	// that TestNoContactInPlaintext reads.
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	slog.SetDefault(logger)
-	stack, err = app.Start(context.Background(), app.Options{Config: cfg, Logger: logger, Register: registerBaseline})
-	if err != nil {
-		fmt.Println("start app:", err)
-		return 1
-	}
-	defer stack.Stop(context.Background())
-	keys, _ := cfg.PayloadKeys()
-	hasher = pseudonym.New(pseudonym.DeriveKey(keys[0], "v1"))
-	return m.Run()
+	os.Exit(teststack.Main(m, teststack.Options{
+		Name: "eviction", Logger: logger, Register: registerBaseline,
+		// The replay test decodes the recorded history with this key.
+		PayloadKeyFile: replaytest.KeyFile,
+	}, func(s *teststack.Stack) error {
+		stack = s
+		eviction.TestRedisURL = s.RedisServer.URL()
+		keys, err := s.Config.PayloadKeys()
+		if err != nil {
+			return err
+		}
+		hasher = pseudonym.New(pseudonym.DeriveKey(keys[0], "v1"))
+		return nil
+	}))
 }
 
 // logSink keeps every log line; the benchmark switches it off.

@@ -10,11 +10,11 @@ import (
 	"testing"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"helhed/arrears"
+	"helhed/internal/replaytest"
 	"helhed/mail"
 	"helhed/plan"
 	"helhed/workflows/eviction"
@@ -93,9 +93,7 @@ func TestLegalClockOnTheRealStack(t *testing.T) {
 		t.Fatalf("kommune notice: %v\n%s", err, notice)
 	}
 
-	if os.Getenv("HELHED_RECORD_HISTORY") == "1" {
-		recordHistory(t, id, "testdata/eviction-case-history.json")
-	}
+	replaytest.Record(t, stack.Temporal, id, "testdata/eviction-case-history.json")
 	assertNoPlaintext(t, id, final.CaseID)
 }
 
@@ -170,7 +168,7 @@ func assertNoPlaintext(t *testing.T, workflowID, caseID string) {
 	if !strings.Contains(logs.String(), "arrears list imported") {
 		t.Fatal("the log sink saw no import: is it wired?")
 	}
-	find("/metrics", metricsBody(t))
+	find("/metrics", stack.Scrape(t))
 }
 
 // redisDump renders any key's value.
@@ -204,28 +202,6 @@ func redisDump(t *testing.T, key string) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprint(v)
-}
-
-// recordHistory writes a workflow's history as the JSON the replayer reads.
-func recordHistory(t *testing.T, workflowID, path string) {
-	t.Helper()
-	iter := stack.Temporal.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, ev)
-	}
-	js, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, js, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("recorded %d events in %s", len(h.Events), path)
 }
 
 // describe summarises a workflow for a failure message: its history's

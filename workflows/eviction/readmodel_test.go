@@ -121,7 +121,6 @@ func TestCollectorSuppresses(t *testing.T) {
 		`helhed_eviction_first_contact_seconds_count`:                                      6,
 		`helhed_eviction_first_contact_seconds_sum`:                                        6 * daySeconds,
 		`helhed_eviction_first_contact_seconds_bucket{le="86400"}`:                         6,
-		`helhed_eviction_discretion_threshold`:                                             5,
 		`helhed_eviction_read_model_up`:                                                    1,
 	} {
 		if v, ok := got[series]; !ok || v != want {

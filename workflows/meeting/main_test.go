@@ -7,25 +7,19 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"helhed/internal/testplan"
+	"helhed/internal/testredis"
 	"helhed/plan"
-	"helhed/schedules/cycle/cycletest"
 )
 
 // rdb is a real redis-server for the read-model activities.
 var rdb *redis.Client
 
 func TestMain(m *testing.M) {
-	os.Exit(cycletest.RunWithRedis(m, func(c *redis.Client) { rdb = c }))
+	os.Exit(testredis.Main(m, func(_ *testredis.Server, c *redis.Client) { rdb = c }))
 }
 
-func randers(t testing.TB) *plan.Plan {
-	t.Helper()
-	p, err := plan.LoadEmbedded("randers-2021-25")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+func randers(t testing.TB) *plan.Plan { return testplan.Load(t, "randers-2021-25") }
 
 func flush(t testing.TB) {
 	t.Helper()

@@ -3,8 +3,7 @@ package meeting_test
 import (
 	"testing"
 
-	"go.temporal.io/sdk/workflow"
-
+	"helhed/internal/replaytest"
 	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/meeting"
 )
@@ -18,12 +17,6 @@ import (
 // workflow that is not replay-safe fails here; guard it with
 // workflow.GetVersion.
 func TestReplayRecordedHistory(t *testing.T) {
-	r, err := cycletest.Replayer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.RegisterWorkflowWithOptions(meeting.Round, workflow.RegisterOptions{Name: meeting.WorkflowName})
-	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, "testdata/meeting-round-history.json"); err != nil {
-		t.Fatal(err)
-	}
+	replaytest.Replay(t, cycletest.PayloadKey, []string{"testdata/meeting-round-history.json"},
+		replaytest.Workflow{Fn: meeting.Round, Name: meeting.WorkflowName})
 }

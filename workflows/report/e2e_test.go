@@ -2,37 +2,24 @@ package report_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
-	"io"
-	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sethvargo/go-envconfig"
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
-	"google.golang.org/protobuf/encoding/protojson"
 
-	"helhed/app"
-	"helhed/config"
+	"helhed/internal/replaytest"
 	"helhed/internal/testredis"
+	"helhed/internal/teststack"
 	"helhed/workflows"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/report"
 	"helhed/workflows/statistics"
 	"helhed/workflows/statistics/statstest"
 )
-
-// testKey encrypts the end-to-end test's payloads; the recorded histories
-// in testdata are sealed with it, so the replay test can read them.
-var testKey = base64.StdEncoding.EncodeToString([]byte("helhed-replay-test-key-32-bytes!"))
 
 const token = "e2e-operator-token-123"
 
@@ -49,33 +36,19 @@ func TestPullAndReportEndToEnd(t *testing.T) {
 			t.Skip("chromium or pdftoppm missing")
 		}
 	}
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer rs.Stop()
 	sb := statstest.Statbank()
-	defer sb.Close()
-	dir := t.TempDir()
+	t.Cleanup(sb.Close) // after the stack's own clean-up
 	planFile, _ := filepath.Abs("../../plan/plans/randers-2021-25.yaml")
-	cfg, err := config.Load(context.Background(), envconfig.MapLookuper(map[string]string{
-		"TEMPORAL_ADDRESS": "127.0.0.1:0", "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0", "TEMPORAL_UI_ADDR": "",
-		"DATA_DIR": dir, "REDIS_URL": rs.URL(), "STATBANK_URL": sb.URL, "PLAN_FILE": planFile,
-		"PAYLOAD_KEY": testKey, "OPERATOR_TOKEN": token,
-	}), true)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	a, err := app.Start(ctx, app.Options{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Stop(context.Background())
+	a := teststack.StartT(t, teststack.Options{
+		Name: "report-e2e",
+		// The recorded histories in testdata are sealed with the test key,
+		// so the replay test can read them.
+		PayloadKeyFile: replaytest.KeyFile,
+		Env:            map[string]string{"STATBANK_URL": sb.URL, "PLAN_FILE": planFile, "OPERATOR_TOKEN": token},
+	})
+	dir := a.Dir
 	c := a.Temporal
 
 	// The pull, and the monitoring unit's answer through the real data
@@ -138,29 +111,29 @@ func TestPullAndReportEndToEnd(t *testing.T) {
 
 	// Operator API.
 	base := "http://" + a.HTTPAddr()
-	code, body := get(t, base+"/api/v1/reports", token)
+	code, body := teststack.Get(t, base+"/api/v1/reports", token)
 	if code != 200 || !strings.Contains(body, `"planYear":"2024-25"`) || !strings.Contains(body, `"pdf":"/api/v1/reports/2024-25/2.pdf"`) || !strings.Contains(body, `"stage":"sent"`) {
 		t.Errorf("list %d %s", code, body)
 	}
-	if code, body := get(t, base+"/api/v1/reports/2024-25/2.pdf", token); code != 200 || !strings.HasPrefix(body, "%PDF") {
+	if code, body := teststack.Get(t, base+"/api/v1/reports/2024-25/2.pdf", token); code != 200 || !strings.HasPrefix(body, "%PDF") {
 		t.Errorf("pdf %d %.20q", code, body)
 	}
-	if code, body := get(t, base+"/api/v1/reports/2024-25/1.html", token); code != 200 || !strings.Contains(body, "Årsrapport 2024-25") {
+	if code, body := teststack.Get(t, base+"/api/v1/reports/2024-25/1.html", token); code != 200 || !strings.Contains(body, "Årsrapport 2024-25") {
 		t.Errorf("html %d", code)
 	}
 	for url, want := range map[string]int{
 		"/api/v1/reports/2024-25/9.pdf": 404, "/api/v1/reports/2024-25/x.exe": 400, "/api/v1/reports/..%2f..%2fetc/1.pdf": 400,
 	} {
-		if code, body := get(t, base+url, token); code != want {
+		if code, body := teststack.Get(t, base+url, token); code != want {
 			t.Errorf("%s: %d %s", url, code, body)
 		}
 	}
-	if code, _ := get(t, base+"/api/v1/reports", ""); code != 401 {
+	if code, _ := teststack.Get(t, base+"/api/v1/reports", ""); code != 401 {
 		t.Errorf("without token: %d", code)
 	}
 
 	// Metrics on scrape.
-	_, metrics := get(t, "http://"+a.MetricsAddr()+"/metrics", "")
+	metrics := a.Scrape(t)
 	for _, want := range []string{
 		`helhed_indicator_value{area="alle",indicator="grundskole-30-59-aar"} 623`,
 		`helhed_indicator_target{area="alle",indicator="grundskole-30-59-aar"} 883`,
@@ -179,30 +152,13 @@ func TestPullAndReportEndToEnd(t *testing.T) {
 		t.Errorf("committee mail: %v", err)
 	}
 
-	if os.Getenv("RECORD_HISTORY") == "1" {
-		record(ctx, t, c, statistics.WorkflowID(in), "testdata/statistics-pull.history.json")
-		record(ctx, t, c, run.GetID(), "testdata/annual-report.history.json")
-	}
+	replaytest.Record(t, c, statistics.WorkflowID(in), "testdata/statistics-pull.history.json")
+	replaytest.Record(t, c, run.GetID(), "testdata/annual-report.history.json")
 }
 
 func haveTool(name string) bool {
 	_, err := os.Stat("/usr/bin/" + name)
 	return err == nil
-}
-
-func get(t *testing.T, url, tok string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }
 
 func waitRunning(ctx context.Context, t *testing.T, c client.Client, id string) {
@@ -239,31 +195,5 @@ func update(ctx context.Context, t *testing.T, c client.Client, id, name string,
 	}
 	if err := h.Get(ctx, nil); err != nil {
 		t.Fatalf("%s: %v", name, err)
-	}
-}
-
-// record writes a workflow's history as JSON (sealed payloads) for the
-// replay test.
-func record(ctx context.Context, t *testing.T, c client.Client, id, file string) {
-	t.Helper()
-	iter := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	var hist historypb.History
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist.Events = append(hist.Events, ev)
-	}
-	b, err := protojson.MarshalOptions{Multiline: true}.Marshal(&hist)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var check map[string]any
-	if err := json.Unmarshal(b, &check); err != nil {
-		t.Fatal(errors.Join(errors.New("recorded history is not JSON"), err))
 	}
 }

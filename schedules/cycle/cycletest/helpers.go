@@ -1,7 +1,6 @@
 package cycletest
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -9,46 +8,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
-
-	"helhed/internal/testredis"
 )
-
-// RunWithRedis starts a real redis-server, hands its client to set, runs
-// the tests and stops it. Without redis-server the tests are skipped,
-// except on CI (CI set), where that is a failure.
-func RunWithRedis(m *testing.M, set func(*redis.Client)) int {
-	return WithRedis(func(url string, c *redis.Client) int {
-		set(c)
-		return m.Run()
-	})
-}
-
-// WithRedis starts a real redis-server and runs f with its URL and a
-// client, returning f's exit code; without redis-server it returns 0
-// (skip), or 1 on CI.
-func WithRedis(f func(url string, c *redis.Client) int) int {
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			fmt.Println(err)
-			return 1
-		}
-		fmt.Println("skipping:", err)
-		return 0
-	}
-	defer rs.Stop()
-	opts, err := redis.ParseURL(rs.URL())
-	if err != nil {
-		fmt.Println(err)
-		return 1
-	}
-	c := redis.NewClient(opts)
-	defer c.Close()
-	return f(rs.URL(), c)
-}
 
 // NewEnv is a time-skipping environment starting at start, with the
 // SDK's logging silenced.
