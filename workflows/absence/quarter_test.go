@@ -134,7 +134,7 @@ func TestQuarterNumbersAndMissingSchool(t *testing.T) {
 		`helhed_absence_percent{area="energivej-omraadet",quarter="2022-Q3"}`:            10,
 		`helhed_absence_percent{area="hermann-stillingsvej-omraadet",quarter="2022-Q3"}`: 8,
 		`helhed_absence_baseline_percent{area="energivej-omraadet"}`:                     6.4,
-		`helhed_absence_kommune_percent{}`:                                               4.5,
+		`helhed_absence_kommune_percent`:                                                 4.5,
 		`helhed_absence_flags{area="energivej-omraadet",level="10"}`:                     5,
 		`helhed_absence_flags_suppressed{area="energivej-omraadet",level="15"}`:          1,
 		`helhed_absence_flags_suppressed{area="gl-jennumparken",level="10"}`:             1,

@@ -2,12 +2,13 @@ package datarequest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"helhed/internal/promtest"
 	"helhed/plan"
 )
 
@@ -44,19 +45,11 @@ func TestEscalatedGaugeCountsOpenEscalatedTasks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(&Collector{Store: store, Plan: p, Now: func() time.Time { return created.Add(30 * 24 * time.Hour) }})
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	samples := promtest.Collect(t, &Collector{Store: store, Plan: p, Now: func() time.Time { return created.Add(30 * 24 * time.Hour) }})
 	got := map[string]float64{}
-	for _, f := range families {
-		if f.GetName() != "helhed_data_requests_escalated" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			got[m.GetLabel()[0].GetValue()] = m.GetGauge().GetValue()
+	for k, v := range samples {
+		if partner, ok := strings.CutPrefix(k, `helhed_data_requests_escalated{partner="`); ok {
+			got[strings.TrimSuffix(partner, `"}`)] = v
 		}
 	}
 	want := map[string]float64{a: 2, b: 0, c: 1}

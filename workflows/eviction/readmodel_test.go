@@ -3,6 +3,7 @@ package eviction
 import (
 	"context"
 	"fmt"
+	"helhed/internal/promtest"
 	"io"
 	"log/slog"
 	"strings"
@@ -94,7 +95,7 @@ func TestCollectorSuppresses(t *testing.T) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(&Collector{Plan: p, Model: m, Log: slog.Default()})
-	got := gather(t, reg)
+	got := promtest.Samples(t, reg)
 	cases := 0
 	for k := range got {
 		if strings.HasPrefix(k, "helhed_eviction_cases{") {
@@ -139,7 +140,7 @@ func TestCollectorSuppresses(t *testing.T) {
 	down := &ReadModel{R: redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})}
 	reg2 := prometheus.NewRegistry()
 	reg2.MustRegister(&Collector{Plan: p, Model: down, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	got = gather(t, reg2)
+	got = promtest.Samples(t, reg2)
 	if got["helhed_eviction_read_model_up"] != 0 || got[`helhed_eviction_cases{area="vangdalen",stage="outreach"}`] != 0 {
 		t.Errorf("redis down: %v", got)
 	}
@@ -148,46 +149,6 @@ func TestCollectorSuppresses(t *testing.T) {
 			t.Errorf("redis down, yet %s", k)
 		}
 	}
-}
-
-// gather renders every sample as `name{l="v",...}` → value (histograms as
-// _count, _sum and _bucket{le=...}).
-func gather(t *testing.T, reg *prometheus.Registry) map[string]float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, mf := range mfs {
-		for _, m := range mf.GetMetric() {
-			var ls []string
-			for _, l := range m.GetLabel() {
-				ls = append(ls, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
-			}
-			name := func(suffix string, extra ...string) string {
-				all := append(append([]string{}, ls...), extra...)
-				if len(all) == 0 {
-					return mf.GetName() + suffix
-				}
-				return mf.GetName() + suffix + "{" + strings.Join(all, ",") + "}"
-			}
-			switch {
-			case m.GetHistogram() != nil:
-				h := m.GetHistogram()
-				out[name("_count")] = float64(h.GetSampleCount())
-				out[name("_sum")] = h.GetSampleSum()
-				for _, b := range h.GetBucket() {
-					out[name("_bucket", fmt.Sprintf("le=%q", fmt.Sprint(b.GetUpperBound())))] = float64(b.GetCumulativeCount())
-				}
-			case m.GetCounter() != nil:
-				out[name("")] = m.GetCounter().GetValue()
-			default:
-				out[name("")] = m.GetGauge().GetValue()
-			}
-		}
-	}
-	return out
 }
 
 // TestRunKind checks the operator kind's validation, normalisation and

@@ -1,9 +1,9 @@
 package cycletest
 
 import (
+	"helhed/internal/promtest"
 	"io"
 	"log/slog"
-	"strings"
 	"testing"
 	"time"
 
@@ -37,21 +37,5 @@ func Local(t testing.TB, s string) time.Time {
 // its descriptions) into `name{label="v",...}` → value, labels sorted.
 func Gather(t testing.TB, c prometheus.Collector) map[string]float64 {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(c)
-	fams, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, f := range fams {
-		for _, m := range f.GetMetric() {
-			var ls []string
-			for _, l := range m.GetLabel() {
-				ls = append(ls, l.GetName()+`="`+l.GetValue()+`"`)
-			}
-			out[f.GetName()+"{"+strings.Join(ls, ",")+"}"] = m.GetGauge().GetValue()
-		}
-	}
-	return out
+	return promtest.Collect(t, c)
 }
