@@ -1,16 +1,21 @@
-// Package activities holds side effects shared by every capability: sending
-// e-mail. Capability-specific activities live with their workflows.
+// Package activities holds the side effects shared by capabilities: sending
+// e-mail (SendMail) and steering a data-request child from another
+// workflow (ExtendDataRequest, CancelDataRequest). Workflows call them by
+// name (workflows.ActivitySendMail, datarequest.ActivityExtend/Cancel), so
+// no workflow package imports this one. Capability-specific activities live
+// in adapters/<capability>.
 package activities
 
 import (
 	"context"
 
 	"helhed/mail"
+	"helhed/mailer"
 )
 
-// Mail sends e-mail for workflows. Sends are idempotent by Message.Key.
+// Mail sends e-mail for workflows. Workflows call it by workflows.ActivitySendMail. Sends are idempotent by Message.Key.
 type Mail struct {
-	Sender mail.Sender
+	Sender mailer.Sender
 }
 
 // SendMail is the activity; register with worker.RegisterActivity(&Mail{...}).

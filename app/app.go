@@ -1,7 +1,10 @@
 // Package app wires one helhed process: plan, Redis, Temporal (embedded
-// under -dev), the worker, the HTTP server and the metrics server. The
-// workers command and the integration tests both start it through here, so
-// a test exercises exactly what an operator runs.
+// under -dev through a DevStack), the worker with every capability, the
+// HTTP server and the metrics server. The wiring is explicit: the list of
+// capabilities is in capabilities.go, the platform pieces (read-model
+// reconcile, schedule sync, operator API, shared activities) are wired
+// here. The workers command and the integration tests both start it
+// through here, so a test exercises exactly what an operator runs.
 package app
 
 import (
@@ -15,15 +18,16 @@ import (
 	"path/filepath"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
-	"helhed/activities"
+	"helhed/capability"
 	"helhed/config"
-	"helhed/devserver"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/metrics"
 	"helhed/plan"
+	"helhed/readmodel"
 	"helhed/searchattr"
 	"helhed/store"
 	"helhed/tclient"
@@ -35,9 +39,34 @@ import (
 type Options struct {
 	Config *config.Config
 	Logger *slog.Logger
-	// Register adds workflows or activities beyond helhed's own; tests
-	// use it for probes.
-	Register func(worker.Registry)
+	// Extra are capabilities beyond helhed's own; tests use them for
+	// probes.
+	Extra []capability.Capability
+	// Dev embeds Temporal and (without REDIS_URL) Redis for -dev. The
+	// production build (tag production) has none, so it links no server.
+	Dev DevStack
+}
+
+// DevStack runs in-process what `workers -dev` embeds; package devserver
+// implements it.
+type DevStack interface {
+	// StartRedis starts an in-process Redis and returns its URL.
+	StartRedis() (url string, stop func(), err error)
+	// StartTemporal starts Temporal (and its UI) on the options' addresses.
+	StartTemporal(ctx context.Context, o DevTemporal) (EmbeddedTemporal, error)
+}
+
+// DevTemporal is what the embedded Temporal is started with.
+type DevTemporal struct {
+	DataDir, FrontendAddr, UIAddr, Namespace string
+	SearchAttributes                         map[string]enumspb.IndexedValueType
+}
+
+// EmbeddedTemporal is a running embedded Temporal.
+type EmbeddedTemporal interface {
+	FrontendAddr() string
+	UIAddr() string
+	Stop() error
 }
 
 // App is a running process. Stop it once.
@@ -47,12 +76,17 @@ type App struct {
 	Temporal client.Client
 	Redis    *store.Redis
 	Metrics  *metrics.Metrics
-	Mail     mail.Sender
+	Mail     mailer.Sender
 	// Operator wraps a handler in the operator API's bearer-token check.
 	Operator func(http.Handler) http.Handler
 
+	// Capabilities are the wired capabilities (see capabilities.go).
+	Capabilities []capability.Capability
+	// ReadModel reconciles the Redis read model of every capability.
+	ReadModel *readmodel.Service
+
 	log      *slog.Logger
-	dev      *devserver.Server
+	dev      EmbeddedTemporal
 	worker   worker.Worker
 	http     *http.Server
 	metricsS *http.Server
@@ -98,20 +132,31 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		return nil, fmt.Errorf("register plan metrics: %w", err)
 	}
 
+	if cfg.Dev && opts.Dev == nil {
+		return nil, errors.New("-dev: this build has no embedded Temporal or Redis (built with -tags production); run `go run ./workers -dev` from the source tree, or start without -dev against TEMPORAL_ADDRESS and REDIS_URL")
+	}
 	redisURL := cfg.RedisURL
-	if a.Redis, err = store.Open(ctx, redisURL); err != nil {
+	if redisURL == "" && cfg.Dev {
+		url, stop, err := opts.Dev.StartRedis()
+		if err != nil {
+			return nil, fmt.Errorf("start in-process redis: %w", err)
+		}
+		a.onStop(func(context.Context) error { stop(); return nil })
+		redisURL = url
+	}
+	if a.Redis, err = store.Open(ctx, redisURL, redisURL != cfg.RedisURL); err != nil {
 		return nil, err
 	}
 	a.onStop(func(context.Context) error { return a.Redis.Close() })
 
-	if a.Mail, err = mail.New(cfg.SMTPURL, cfg.MailFrom, filepath.Join(cfg.DataDir, "outbox"), store.MailMarker{R: a.Redis}); err != nil {
+	if a.Mail, err = mailer.New(cfg.SMTPURL, cfg.MailFrom, filepath.Join(cfg.DataDir, "outbox"), store.MailMarker{R: a.Redis}); err != nil {
 		return nil, err
 	}
 	a.Operator = func(h http.Handler) http.Handler { return web.RequireOperator(cfg.OperatorToken, h) }
 
 	temporalAddr := cfg.TemporalAddress
 	if cfg.Dev {
-		a.dev, err = devserver.Start(ctx, devserver.Options{
+		a.dev, err = opts.Dev.StartTemporal(ctx, DevTemporal{
 			DataDir:          cfg.DataDir,
 			FrontendAddr:     cfg.TemporalAddress,
 			UIAddr:           cfg.UIAddr,
@@ -130,18 +175,19 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.onStop(func(context.Context) error { a.Temporal.Close(); return nil })
 
-	a.worker = worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
-	a.worker.RegisterActivity(&activities.Mail{Sender: a.Mail})
-	for _, m := range modules {
-		if m.Worker == nil {
-			continue
-		}
-		if err := m.Worker(a, a.worker); err != nil {
-			return nil, fmt.Errorf("%s: %w", m.Name, err)
-		}
+	deps := capability.Deps{Config: cfg, Plan: a.Plan, Temporal: a.Temporal, Redis: a.Redis, Mail: a.Mail, Log: log}
+	if a.Capabilities, err = Capabilities(deps); err != nil {
+		return nil, err
 	}
-	if opts.Register != nil {
-		opts.Register(a.worker)
+	a.Capabilities = append(a.Capabilities, opts.Extra...)
+	reconcilers, err := Reconcilers(a.Capabilities)
+	if err != nil {
+		return nil, err
+	}
+	a.ReadModel = readmodel.New(a.Temporal, a.Redis, reconcilers, log)
+	a.worker = worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
+	if err := a.register(a.worker); err != nil {
+		return nil, err
 	}
 	if err := a.worker.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
@@ -151,13 +197,8 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if err := a.serve(); err != nil {
 		return nil, err
 	}
-	for _, m := range modules {
-		if m.Start == nil {
-			continue
-		}
-		if err := m.Start(a); err != nil {
-			return nil, fmt.Errorf("%s: %w", m.Name, err)
-		}
+	if err := a.start(ctx); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -174,13 +215,8 @@ func (a *App) serve() error {
 			return a.Redis.Ping(ctx).Err()
 		}},
 	))
-	for _, m := range modules {
-		if m.Routes == nil {
-			continue
-		}
-		if err := m.Routes(a, mux); err != nil {
-			return fmt.Errorf("%s routes: %w", m.Name, err)
-		}
+	if err := a.routes(mux); err != nil {
+		return err
 	}
 	a.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	metricsMux := http.NewServeMux()

@@ -14,10 +14,10 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/app"
+	"helhed/capability"
 	"helhed/internal/teststack"
 	"helhed/workflows"
 )
@@ -27,7 +27,7 @@ import (
 var shared *teststack.Stack
 
 func TestMain(m *testing.M) {
-	os.Exit(teststack.Main(m, teststack.Options{Name: "app", Register: registerProbes},
+	os.Exit(teststack.Main(m, teststack.Options{Name: "app", Extra: []capability.Capability{probes}},
 		func(s *teststack.Stack) error { shared = s; return nil }))
 }
 
@@ -47,9 +47,7 @@ func probeEcho(ctx workflow.Context, in probeInput) (string, error) {
 	return "kontakt: " + in.Phone, nil
 }
 
-func registerProbes(r worker.Registry) {
-	r.RegisterWorkflowWithOptions(probeEcho, workflow.RegisterOptions{Name: "probe-echo"})
-}
+var probes = capability.Capability{Name: "probes", Workflows: []capability.Workflow{{Name: "probe-echo", Func: probeEcho}}}
 
 func TestHealthzOK(t *testing.T) {
 	code, body := teststack.Get(t, "http://"+shared.HTTPAddr()+"/healthz", "")
@@ -211,7 +209,7 @@ func TestStartErrorsNameTheSetting(t *testing.T) {
 // TestRestartResumesTimer stops a dev process while a workflow waits on a
 // timer and starts a new one on the same DATA_DIR: the workflow completes.
 func TestRestartResumesTimer(t *testing.T) {
-	s := teststack.StartT(t, teststack.Options{Name: "app-restart", Register: registerProbes})
+	s := teststack.StartT(t, teststack.Options{Name: "app-restart", Extra: []capability.Capability{probes}})
 	ctx := context.Background()
 	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "restart-probe", TaskQueue: workflows.TaskQueue},
 		"probe-echo", probeInput{Phone: "x", Wait: 4 * time.Second})

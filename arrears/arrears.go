@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/pseudonym"
 )
@@ -92,6 +93,13 @@ type Duplicate struct {
 	Line      int `json:"line"`
 	FirstLine int `json:"firstLine"`
 }
+
+// Encodings Parse reports (danish.Decode's).
+const (
+	EncodingUTF8        = danish.EncodingUTF8
+	EncodingUTF8BOM     = danish.EncodingUTF8BOM
+	EncodingWindows1252 = danish.EncodingWindows1252
+)
 
 // Result is a parsed file.
 type Result struct {

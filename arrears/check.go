@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"helhed/danish"
 	"helhed/plan"
 )
 
@@ -72,7 +73,7 @@ func CheckContact(c Contact) []Problem {
 		problems = append(problems, Problem{ColPhone, fmt.Sprintf("%s er ikke et telefonnummer (kun cifre, mellemrum og + - ( ); højst %d tegn)", ColPhone, maxPhone)})
 	}
 	for _, f := range []struct{ col, v string }{{ColName, c.Name}, {ColAddress, c.Address}, {ColPhone, c.Phone}} {
-		if LooksLikeCPR(f.v) {
+		if danish.LooksLikeCPR(f.v) {
 			problems = append(problems, Problem{f.col, cprMessage(f.col)})
 		}
 	}
@@ -108,9 +109,9 @@ func cprMessage(column string) string {
 }
 
 // Quote quotes a value for a message, with every CPR-like part replaced
-// (RedactCPR), so no message can echo a CPR number whatever its caller
-// checked first.
-func Quote(s string) string { return strconv.Quote(RedactCPR(s)) }
+// (danish.RedactCPR), so no message can echo a CPR number whatever its
+// caller checked first.
+func Quote(s string) string { return strconv.Quote(danish.RedactCPR(s)) }
 
 func organisations(p *plan.Plan) string {
 	var names []string

@@ -1,61 +1,13 @@
 package arrears
 
-// LooksLikeCPR reports whether s contains something that looks like a
-// Danish CPR number: ddmmyy-xxxx (hyphen or space) or ten digits in a row,
-// where ddmmyy is a real date. It errs on the side of caution: a phone
-// number written as ten digits starting with a date is flagged too. CPR
-// numbers must never enter helhed (DESIGN.md §6), so a line holding one is
-// rejected, and the value is neither echoed, stored nor logged.
-func LooksLikeCPR(s string) bool { return len(cprSpans(s)) > 0 }
+import "helhed/danish"
 
-// RedactCPR replaces every CPR-like value in s by "XXXXXX-XXXX", for a copy
-// of a file that must be kept (the inbox's done folder).
-func RedactCPR(s string) string {
-	spans := cprSpans(s)
-	if len(spans) == 0 {
-		return s
-	}
-	out := make([]byte, 0, len(s))
-	prev := 0
-	for _, sp := range spans {
-		out = append(out, s[prev:sp[0]]...)
-		out = append(out, "XXXXXX-XXXX"...)
-		prev = sp[1]
-	}
-	return string(append(out, s[prev:]...))
-}
+// The CPR rule is danish.LooksLikeCPR; these two names stay for callers
+// outside this package (the eviction workflow's input check and inbox).
+// New code calls the danish package.
 
-// cprSpans returns the [start, end) byte ranges of CPR-like values in s.
-func cprSpans(s string) [][2]int {
-	var spans [][2]int
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && isDigit(s[j]) {
-			j++
-		}
-		switch n := j - i; {
-		case n == 10 && cprDate(s[i:i+6]):
-			spans = append(spans, [2]int{i, j})
-		case n == 6 && cprDate(s[i:j]) && j+5 <= len(s) && (s[j] == '-' || s[j] == ' ') &&
-			allDigits(s[j+1:j+5]) && (j+5 == len(s) || !isDigit(s[j+5])):
-			spans = append(spans, [2]int{i, j + 5})
-			j += 5
-		}
-		i = j
-	}
-	return spans
-}
+// LooksLikeCPR is danish.LooksLikeCPR.
+func LooksLikeCPR(s string) bool { return danish.LooksLikeCPR(s) }
 
-// cprDate reports whether ddmmyy is a real date in some century a living
-// person can be born in (a CPR's 7th digit picks 1900s or 2000s, so 29
-// February counts whenever yy is divisible by 4, including 00 = 2000).
-func cprDate(ddmmyy string) bool {
-	d, m, y := atoi(ddmmyy[0:2]), atoi(ddmmyy[2:4]), atoi(ddmmyy[4:6])
-	return realDate(2000+y, m, d) || realDate(1900+y, m, d)
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// RedactCPR is danish.RedactCPR.
+func RedactCPR(s string) string { return danish.RedactCPR(s) }

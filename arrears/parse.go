@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/pseudonym"
 )
@@ -31,63 +32,32 @@ func Parse(r io.Reader, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read arrears list: %w", err)
 	}
-	text, enc, err := decode(raw)
+	cr, err := danish.NewCSVReader(raw, danish.CSVFormat{Separators: ";", LazyQuotes: true})
 	if err != nil {
-		return nil, err
+		return nil, fileError(err)
 	}
-	if strings.TrimSpace(text) == "" {
-		return nil, fileErrorf(ReasonEmpty, "", "filen er tom: en restanceliste skal have en overskriftslinje og mindst én linje med data")
-	}
-	// Excel's "sep=;" hint line comes before the header.
-	lineOffset := 0
-	first, _, _ := strings.Cut(text, "\n")
-	if hint := strings.ToLower(strings.TrimSpace(first)); strings.HasPrefix(hint, "sep=") {
-		if hint != "sep=;" {
-			return nil, separatorError(strings.TrimPrefix(hint, "sep="))
-		}
-		_, text, _ = strings.Cut(text, "\n")
-		lineOffset = 1
-		first, _, _ = strings.Cut(text, "\n")
-	}
-	if !strings.Contains(first, ";") {
-		for _, sep := range []string{",", "\t"} {
-			if strings.Contains(first, sep) {
-				return nil, separatorError(sep)
-			}
-		}
-	}
-
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = ';'
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fileErrorf(ReasonHeader, "", "overskriftslinjen kan ikke læses: %s", csvProblem(err))
-	}
+	header := cr.Header
 	cols, err := columns(header)
 	if err != nil {
 		return nil, err
 	}
 
-	res := &Result{Encoding: enc}
+	res := &Result{Encoding: cr.Encoding}
 	p := parser{opts: opts, cols: cols, header: header, seen: map[string]int{}}
 	for {
-		rec, err := cr.Read()
+		rec, line, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			res.Lines++
-			res.Rejected = append(res.Rejected, Rejection{Line: pe.StartLine + lineOffset, Error: "linjen kan ikke læses som CSV: " + csvProblem(pe.Err)})
+			res.Rejected = append(res.Rejected, Rejection{Line: line, Error: "linjen kan ikke læses som CSV: " + danish.CSVProblem(err)})
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read arrears list: %w", err)
 		}
-		line, _ := cr.FieldPos(0)
-		line += lineOffset
 		if blank(rec) {
 			continue
 		}
@@ -107,28 +77,27 @@ func Parse(r io.Reader, opts Options) (*Result, error) {
 	return res, nil
 }
 
-func separatorError(sep string) *FileError {
-	name := map[string]string{",": "',' (komma)", "\t": "tabulatorer"}[sep]
-	if name == "" {
-		name = Quote(sep)
+// fileError turns the CSV front end's refusal of the whole file into a
+// FileError with the list's own wording.
+func fileError(err error) error {
+	var (
+		te *danish.TextError
+		se *danish.SeparatorError
+		pe *csv.ParseError
+	)
+	switch {
+	case errors.As(err, &te) && te.Problem == danish.UTF16:
+		return fileErrorf(ReasonEncoding, "", "%s", te.Message)
+	case errors.As(err, &te):
+		return fileErrorf(ReasonNotText, "", "%s", te.Message)
+	case errors.Is(err, danish.ErrEmpty):
+		return fileErrorf(ReasonEmpty, "", "filen er tom: en restanceliste skal have en overskriftslinje og mindst én linje med data")
+	case errors.As(err, &se):
+		return fileErrorf(ReasonSeparator, "", "%s, men restancelisten bruger ';' (semikolon): eksportér listen igen med ';' som skilletegn (»CSV (semikolonsepareret)«)", se.Error())
+	case errors.As(err, &pe):
+		return fileErrorf(ReasonHeader, "", "overskriftslinjen kan ikke læses: %s", danish.CSVProblem(err))
 	}
-	return fileErrorf(ReasonSeparator, "", "kolonnerne er adskilt af %s, men restancelisten bruger ';' (semikolon): eksportér listen igen med ';' som skilletegn (»CSV (semikolonsepareret)«)", name)
-}
-
-// csvProblem says in Danish why encoding/csv could not read a line; its
-// own errors are English.
-func csvProblem(err error) string {
-	if errors.Is(err, csv.ErrQuote) || errors.Is(err, csv.ErrBareQuote) {
-		return "et anførselstegn (\") står forkert, eller et felt i anførselstegn er ikke afsluttet"
-	}
-	return "ugyldigt CSV-format"
-}
-
-// NormaliseHeader folds a header name to its column key.
-func NormaliseHeader(s string) string {
-	s = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(s, "\ufeff")))
-	s = strings.NewReplacer("å", "aa", "ø", "oe", "æ", "ae", " ", "", ".", "", "-", "", "_", "").Replace(s)
-	return s
+	return fmt.Errorf("read arrears list: %w", err)
 }
 
 // columns maps column keys to their index and checks the required ones.
@@ -136,13 +105,13 @@ func columns(header []string) (map[string]int, error) {
 	cols := map[string]int{}
 	var dup *FileError
 	for i, h := range header {
-		k := NormaliseHeader(h)
+		k := danish.NormaliseHeader(h)
 		if k == "" {
 			continue
 		}
 		if j, seen := cols[k]; seen {
 			if dup == nil {
-				k = RedactCPR(k)
+				k = danish.RedactCPR(k)
 				dup = fileErrorf(ReasonDuplicateColumn, k, "kolonnen »%s« står to gange i overskriftslinjen (kolonne %d og %d)", k, j+1, i+1)
 			}
 			continue
@@ -217,7 +186,7 @@ func (p *parser) field(rec []string, col string) string {
 // columnName names the column of field i for messages.
 func (p *parser) columnName(i int) string {
 	if i < len(p.header) {
-		if k := NormaliseHeader(p.header[i]); k != "" {
+		if k := danish.NormaliseHeader(p.header[i]); k != "" {
 			return k
 		}
 	}
@@ -230,7 +199,7 @@ func (p *parser) line(rec []string) (Entry, []string) {
 	// CPR first, over every field, known columns or not: such a line is
 	// dropped whole before any other message could quote a value.
 	for i, f := range rec {
-		if LooksLikeCPR(f) {
+		if danish.LooksLikeCPR(f) {
 			return Entry{}, []string{cprMessage(p.columnName(i))}
 		}
 	}
@@ -257,17 +226,17 @@ func (p *parser) line(rec []string) (Entry, []string) {
 
 	if s := p.field(rec, ColArrears); s == "" {
 		add(Problem{ColArrears, ColArrears + " er ikke udfyldt"})
-	} else if m, err := ParseAmount(s); err != nil {
+	} else if ore, err := danish.ParseAmount(s); err != nil {
 		add(Problem{ColArrears, fmt.Sprintf("%s %s er ikke et beløb: %v", ColArrears, Quote(s), err)})
-	} else if pr := CheckArrears(m); pr != nil {
+	} else if pr := CheckArrears(Money(ore)); pr != nil {
 		add(*pr)
 	} else {
-		e.Arrears = m
+		e.Arrears = Money(ore)
 	}
 
 	if s := p.field(rec, ColDueDate); s == "" {
 		add(Problem{ColDueDate, ColDueDate + " er ikke udfyldt"})
-	} else if d, err := ParseDate(s); err != nil {
+	} else if d, err := danish.ParseDate(s); err != nil {
 		add(Problem{ColDueDate, fmt.Sprintf("%s: %v", ColDueDate, err)})
 	} else if pr := CheckDueDate(d, p.opts.ListDate); pr != nil {
 		add(*pr)

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
+
+	"helhed/danish"
 )
 
 // ValueColumn is the header of the value column in CSV and BULK answers.
@@ -96,7 +97,7 @@ func (r *Reader) Next() (*Row, error) {
 			r.row.Suppressed = true
 			return &r.row, nil
 		}
-		v, err := ParseNumber(raw, r.decimalComma)
+		v, err := danish.ParseDecimal(raw, r.decimalComma)
 		if err != nil {
 			return nil, fmt.Errorf("statbank answer line %d: %s %q: %w", r.line, ValueColumn, raw, err)
 		}
@@ -163,24 +164,4 @@ func splitFields(line string, dst []string) []string {
 		}
 	}
 	return append(dst, b.String())
-}
-
-// ParseNumber parses a Statbank number: with decimalComma (lang=da) "1.234,5"
-// is 1234.5; otherwise "1,234.5" is.
-func ParseNumber(s string, decimalComma bool) (float64, error) {
-	if decimalComma {
-		if strings.IndexByte(s, '.') >= 0 {
-			s = strings.ReplaceAll(s, ".", "")
-		}
-		if strings.IndexByte(s, ',') >= 0 {
-			s = strings.Replace(s, ",", ".", 1)
-		}
-	} else if strings.IndexByte(s, ',') >= 0 {
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, errors.New("not a number")
-	}
-	return v, nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -272,19 +273,30 @@ func TestReaderLastLineCut(t *testing.T) {
 	}
 }
 
-func TestParseNumberAndQuotes(t *testing.T) {
-	for in, want := range map[string]float64{"12,5": 12.5, "1.234,5": 1234.5, "-3": -3, "0,001": 0.001} {
-		if v, err := ParseNumber(in, true); err != nil || v != want {
-			t.Errorf("da %q = %v %v", in, v, err)
+// Numbers are danish.ParseDecimal's (tested there); the reader picks the
+// decimal mark by the answer's language.
+func TestNumbersAndQuotes(t *testing.T) {
+	for _, c := range []struct {
+		body         string
+		decimalComma bool
+		want         float64
+	}{{"A;INDHOLD\n1;1.234,5\n", true, 1234.5}, {"A;INDHOLD\n1;0,001\n", true, 0.001}, {"A;INDHOLD\n1;1,234.5\n", false, 1234.5}, {"A;INDHOLD\n1;-3\n", true, -3}} {
+		rd, err := NewReader(stringsReader(c.body), c.decimalComma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := rd.Next(); err != nil || r.Value != c.want {
+			t.Errorf("%q: %+v %v", c.body, r, err)
 		}
 	}
-	if v, err := ParseNumber("1,234.5", false); err != nil || v != 1234.5 {
-		t.Errorf("en = %v %v", v, err)
+	rd, err := NewReader(stringsReader("A;INDHOLD\n1;abc\n"), true)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := ParseNumber("abc", true); err == nil {
-		t.Error("abc parsed")
+	if _, err := rd.Next(); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("abc: %v", err)
 	}
-	rd, err := NewReader(stringsReader("OMRÅDE;INDHOLD\n\"Sum (0-4;5-9)\";7\n"), true)
+	rd, err = NewReader(stringsReader("OMRÅDE;INDHOLD\n\"Sum (0-4;5-9)\";7\n"), true)
 	if err != nil {
 		t.Fatal(err)
 	}

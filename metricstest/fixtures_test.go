@@ -18,10 +18,10 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/app"
+	"helhed/capability"
 	"helhed/readmodel"
 	"helhed/searchattr"
 	"helhed/workdays"
@@ -48,10 +48,9 @@ func (f *fixtureLog) String() string { return "  " + strings.Join(f.lines, "\n  
 
 // Probes: real SDK failures, so the failure panels and the failure alert
 // expressions have series (a healthy fixture fails nothing).
-func registerProbes(r worker.Registry) {
-	r.RegisterWorkflowWithOptions(probeFails, workflow.RegisterOptions{Name: "probe-fails"})
-	r.RegisterActivity(&probeActivities{})
-}
+var probes = capability.Capability{Name: "probes",
+	Workflows:  []capability.Workflow{{Name: "probe-fails", Func: probeFails}},
+	Activities: []capability.Activities{{Impl: &probeActivities{}}}}
 
 func probeFails(ctx workflow.Context) error {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second,
@@ -93,7 +92,7 @@ func runFixtures(ctx context.Context) (*fixtureLog, error) {
 		return nil, fmt.Errorf("start-up reconcile: %w", err)
 	}
 
-	for _, k := range app.Kinds() {
+	for _, k := range app.Kinds(stack.Capabilities) {
 		if k.Example == nil {
 			f.addf("kind %s: no Example input, not started", k.Name)
 			continue
@@ -106,7 +105,7 @@ func runFixtures(ctx context.Context) (*fixtureLog, error) {
 		f.kinds[k.Name] = id
 		f.addf("kind %s: started %s (%s)", k.Name, id, how)
 	}
-	if len(app.Kinds()) == 0 {
+	if len(app.Kinds(stack.Capabilities)) == 0 {
 		f.addf("no capability kinds are wired in app/modules.go: no workflows started")
 	}
 	startOpenMeetingRound(ctx, f)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"helhed/capability"
 	"helhed/internal/teststack"
 	"helhed/workflows/statistics/statstest"
 )
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 	// public tables its tests use.
 	sb := statstest.Statbank()
 	code := teststack.Main(m, teststack.Options{
-		Name: "metricstest", Register: registerProbes,
+		Name: "metricstest", Extra: []capability.Capability{probes},
 		// Fixed HTTP and metrics ports: Prometheus and the CLI keep talking
 		// to them across a restart.
 		FixedPorts: true,

@@ -4,39 +4,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"helhed/app"
 	"helhed/runs"
-	"helhed/runs/catalog"
 	"helhed/workflows/crisis"
 )
-
-// TestCatalogMatchesApp: the operator surface and the starter serve
-// runs/catalog; it must list exactly the kinds the wired modules offer.
-func TestCatalogMatchesApp(t *testing.T) {
-	var want, got []string
-	for _, k := range app.Kinds() {
-		want = append(want, k.Name)
-	}
-	for _, k := range catalog.Kinds() {
-		got = append(got, k.Name)
-	}
-	slices.Sort(want)
-	slices.Sort(got)
-	if !slices.Equal(want, got) {
-		t.Fatalf("runs/catalog lists %v, app.Kinds() %v: add the missing kinds to runs/catalog", got, want)
-	}
-}
 
 // TestAPIEveryKind starts every kind of the build through the API: a valid
 // start (201), an invalid one (400 naming the field), a duplicate (409 with
 // the running ID) and no or a wrong token (401).
 func TestAPIEveryKind(t *testing.T) {
-	for _, k := range app.Kinds() {
+	for _, k := range app.Kinds(shared.Capabilities) {
 		t.Run(k.Name, func(t *testing.T) {
 			body := map[string]any{"kind": k.Name, "input": map[string]any{}}
 			for _, tok := range []string{"", "not-the-operator-token"} {

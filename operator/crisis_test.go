@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"helhed/internal/replaytest"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/runs"
 	"helhed/workflows/crisis"
 )
@@ -73,7 +73,7 @@ func TestCrisisThroughAPI(t *testing.T) {
 
 	outbox := filepath.Join(shared.Config.DataDir, "outbox")
 	for _, key := range []string{"/activated/sekretariatsleder", "/meeting-0", "/task-ssp", "/resident-information", "/task-evaluation", "/evaluation"} {
-		if _, err := os.Stat(filepath.Join(outbox, mail.FileName(id+key))); err != nil {
+		if _, err := os.Stat(filepath.Join(outbox, mailer.FileName(id+key))); err != nil {
 			t.Errorf("mail %s: %v", key, err)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"helhed/danish"
+	"helhed/fielderr"
 	"helhed/runs"
 )
 
@@ -38,7 +40,7 @@ func checked(v string) bool { return v == "on" || v == "true" || v == "1" }
 
 // formJSON turns a posted form into the JSON object the run layer
 // decodes, by the fields' types; a value that cannot be converted is a
-// *runs.FieldError naming the field. Empty optional fields are left out;
+// *fielderr.Error naming the field. Empty optional fields are left out;
 // empty required ones are sent empty, so the kind's validation names them.
 func formJSON(specs []runs.FieldSpec, values url.Values, loc *time.Location) ([]byte, error) {
 	obj := map[string]any{}
@@ -53,7 +55,7 @@ func formJSON(specs []runs.FieldSpec, values url.Values, loc *time.Location) ([]
 			}
 			continue
 		}
-		bad := func(msg string) error { return &runs.FieldError{Field: s.Name, Message: msg} }
+		bad := func(msg string) error { return &fielderr.Error{Field: s.Name, Message: msg} }
 		switch s.Type {
 		case runs.FieldBool:
 			obj[s.Name] = checked(raw)
@@ -64,11 +66,7 @@ func formJSON(specs []runs.FieldSpec, values url.Values, loc *time.Location) ([]
 			}
 			obj[s.Name] = n
 		case runs.FieldNumber:
-			num := raw
-			if strings.Contains(raw, ",") { // Danish: 12.345,50
-				num = strings.ReplaceAll(strings.ReplaceAll(raw, ".", ""), ",", ".")
-			}
-			f, err := strconv.ParseFloat(num, 64)
+			f, err := danish.ParseNumber(raw) // 12.345,50, 1.250 or 12.5
 			if err != nil {
 				return nil, bad("skriv et tal")
 			}

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"helhed/app"
 	"helhed/internal/replaytest"
 	"helhed/internal/teststack"
 	"helhed/runs"
-	"helhed/runs/catalog"
 )
 
 // shared is one dev App (embedded Temporal, real redis-server) for every
@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 		Env:            map[string]string{"STATBANK_URL": "http://127.0.0.1:9/unreachable"},
 	}, func(s *teststack.Stack) error {
 		shared, base, token = s, "http://"+s.HTTPAddr(), s.Config.OperatorToken
-		reg, err := catalog.Registry()
+		reg, err := runs.NewRegistry(app.Kinds(s.Capabilities))
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 
+	"helhed/fielderr"
 	"helhed/runs"
 	"helhed/web"
 )
@@ -242,7 +243,7 @@ func (p *pages) start(w http.ResponseWriter, r *http.Request, sess *session) {
 // formErrors splits an error into a status, a page message and messages
 // beside fields (field paths under prefix).
 func (p *pages) formErrors(err error, prefix string) (int, string, map[string]string) {
-	var fe *runs.FieldError
+	var fe *fielderr.Error
 	if errors.As(err, &fe) {
 		// From the form conversion, before the run layer.
 		return http.StatusBadRequest, "Ret de markerede felter.", map[string]string{fe.Field: fe.Message}

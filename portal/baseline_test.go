@@ -3,8 +3,9 @@ package portal_test
 import (
 	"context"
 
+	"helhed/capability"
+
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"time"
@@ -22,7 +23,6 @@ func baselineTouch(ctx context.Context, id string) error {
 	return stack.rdb.Set(ctx, "helhed:bench:"+id, "1", time.Hour).Err()
 }
 
-func registerBaseline(r worker.Registry) {
-	r.RegisterWorkflowWithOptions(baselineWorkflow, workflow.RegisterOptions{Name: "baseline-one-activity"})
-	r.RegisterActivityWithOptions(baselineTouch, activity.RegisterOptions{Name: "baseline-touch"})
-}
+var baseline = capability.Capability{Name: "baseline",
+	Workflows:  []capability.Workflow{{Name: "baseline-one-activity", Func: baselineWorkflow}},
+	Activities: []capability.Activities{{Impl: baselineTouch, Options: activity.RegisterOptions{Name: "baseline-touch"}}}}

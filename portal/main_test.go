@@ -18,9 +18,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/client"
 
+	"helhed/capability"
 	"helhed/internal/replaytest"
 	"helhed/internal/teststack"
-	helhedmail "helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 	"helhed/workflows/datarequest"
 )
@@ -39,7 +40,7 @@ var stack struct {
 
 func TestMain(m *testing.M) {
 	os.Exit(teststack.Main(m, teststack.Options{
-		Name: "portal", FixedPorts: true, Register: registerBaseline,
+		Name: "portal", FixedPorts: true, Extra: []capability.Capability{baseline},
 		PayloadKeyFile: "../workflows/datarequest/" + replaytest.KeyFile,
 		Env:            map[string]string{"OPERATOR_TOKEN": "test-operator-token-0123456789"},
 	}, func(s *teststack.Stack) error {
@@ -122,7 +123,7 @@ func readMail(t testing.TB, key string) (mail.Header, string) {
 	}
 }
 
-func mailFileName(key string) string { return helhedmail.FileName(key) }
+func mailFileName(key string) string { return mailer.FileName(key) }
 
 var linkPattern = regexp.MustCompile(`http://[^\s]+/portal/t/[A-Za-z0-9_-]{43}/opgave/[^\s]+`)
 

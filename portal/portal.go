@@ -17,10 +17,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 
 	"helhed/config"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 	"helhed/portal/tokens"
 	"helhed/web"
@@ -32,7 +31,7 @@ type Deps struct {
 	Plan     *plan.Plan
 	Temporal client.Client
 	Redis    redis.Cmdable
-	Mail     mail.Sender
+	Mail     mailer.Sender
 	Config   *config.Config
 	Metrics  prometheus.Registerer
 	// Operator wraps operator routes in the bearer-token check.
@@ -67,22 +66,13 @@ func (d Deps) log() *slog.Logger {
 	return slog.Default()
 }
 
-// Worker registers the DataRequest workflow, its activities and the
-// helhed_data_requests_* collector.
-func Worker(w worker.Registry, d Deps) error {
+// Activities are the DataRequest workflow's activities.
+func Activities(d Deps) (*datarequest.Activities, error) {
 	tk, err := d.tokens()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	datarequest.Register(w, &datarequest.Activities{
-		Plan: d.Plan, Store: d.store(), Tokens: tk, Mail: d.Mail, PublicURL: d.Config.PublicURL,
-	})
-	if d.Metrics != nil {
-		if err := d.Metrics.Register(&datarequest.Collector{Store: d.store(), Plan: d.Plan, Log: d.log()}); err != nil {
-			return fmt.Errorf("register data request metrics: %w", err)
-		}
-	}
-	return nil
+	return &datarequest.Activities{Plan: d.Plan, Store: d.store(), Tokens: tk, Mail: d.Mail, PublicURL: d.Config.PublicURL}, nil
 }
 
 // Rate limits, per 10 minutes. Submissions are few (one per task); page

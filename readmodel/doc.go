@@ -6,7 +6,8 @@
 // package rebuilds it from Temporal on a schedule and on demand, and reports
 // how far the live read model had drifted:
 //
-//   - each capability registers a Reconciler for its workflow kind: the
+//   - each capability lists a Reconciler for its workflow kind (app hands
+//     them to NewRegistry): the
 //     visibility query that lists its runs, the Redis key patterns its read
 //     model owns, and a projection from a run's state (a workflow query for
 //     running runs, the result for completed ones) to read-model writes;

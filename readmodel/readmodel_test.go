@@ -12,9 +12,9 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/capability"
 	"helhed/internal/teststack"
 	"helhed/readmodel"
 	"helhed/searchattr"
@@ -24,14 +24,11 @@ import (
 var shared *teststack.Stack
 
 func TestMain(m *testing.M) {
-	if err := readmodel.Register(probeReconciler()); err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	os.Exit(teststack.Main(m, teststack.Options{Name: "readmodel", Register: func(r worker.Registry) {
-		r.RegisterWorkflowWithOptions(probeWorkflow, workflow.RegisterOptions{Name: "probe-readmodel"})
-		r.RegisterActivity(&probeActivities{})
-	}}, func(s *teststack.Stack) error {
+	probes := capability.Capability{Name: "probes",
+		Workflows:   []capability.Workflow{{Name: "probe-readmodel", Func: probeWorkflow}},
+		Activities:  []capability.Activities{{Impl: &probeActivities{}}},
+		Reconcilers: []readmodel.Reconciler{probeReconciler()}}
+	os.Exit(teststack.Main(m, teststack.Options{Name: "readmodel", Extra: []capability.Capability{probes}}, func(s *teststack.Stack) error {
 		shared = s
 		// A new Redis has no reconcile record, so start-up reconciles once:
 		// let it finish before the tests count drift.
@@ -135,7 +132,7 @@ func reconcile(t *testing.T, kinds ...string) readmodel.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	run, err := readmodel.New(shared.Temporal, shared.Redis, nil).Start(ctx, readmodel.Options{Kinds: kinds})
+	run, err := shared.ReadModel.Start(ctx, readmodel.Options{Kinds: kinds})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,8 +236,7 @@ func TestLoadErrorLeavesReadModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	startProbes(t, "e")
-	s := readmodel.New(shared.Temporal, shared.Redis, nil)
-	s.Registry = g
+	s := readmodel.New(shared.Temporal, shared.Redis, g, nil)
 	rep, err := s.Reconcile(ctx, readmodel.Options{Kinds: []string{probeKind}}, nil)
 	if err == nil {
 		t.Fatal("reconcile with an unreadable run succeeded")

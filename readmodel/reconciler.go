@@ -157,13 +157,17 @@ type Registry struct {
 	m  map[string]Reconciler
 }
 
-// Default is the registry capabilities register into and the reconcile
-// job reads. Register is idempotent per kind, so a process that starts the
-// app twice (tests) just replaces the entry.
-var Default = &Registry{}
-
-// Register adds r to Default; see Registry.Register.
-func Register(r Reconciler) error { return Default.Register(r) }
+// NewRegistry holds rs (app: every wired capability's Reconcilers); it
+// refuses what Register refuses.
+func NewRegistry(rs ...Reconciler) (*Registry, error) {
+	g := &Registry{}
+	for _, r := range rs {
+		if err := g.Register(r); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
 
 // Register adds r, replacing an earlier one of the same kind. It refuses a
 // reconciler without kind or keys, keys outside helhed:<capability>:, keys

@@ -39,12 +39,12 @@ type Service struct {
 	Concurrency int
 }
 
-// New returns a Service over the Default registry.
-func New(c client.Client, r redis.UniversalClient, log *slog.Logger) *Service {
+// New returns a Service over the reconcilers in reg.
+func New(c client.Client, r redis.UniversalClient, reg *Registry, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{Temporal: c, Redis: r, Registry: Default, Log: log}
+	return &Service{Temporal: c, Redis: r, Registry: reg, Log: log}
 }
 
 // Options narrow a reconcile.

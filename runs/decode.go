@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"helhed/fielderr"
 )
 
 var (
@@ -19,20 +21,20 @@ var (
 )
 
 // Decode reads raw JSON into target (a pointer) strictly: an unknown field,
-// a value of the wrong type or trailing data is a *FieldError naming the
+// a value of the wrong type or trailing data is a *fielderr.Error naming the
 // field by its JSON path ("fields[2].type"). Nothing is written to target
 // unless the whole document fits.
 func Decode(raw []byte, target any) error {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
-		return &FieldError{Message: "tom indtastning: forventer et JSON-objekt"}
+		return &fielderr.Error{Message: "tom indtastning: forventer et JSON-objekt"}
 	}
 	t := reflect.TypeOf(target)
 	if t == nil || t.Kind() != reflect.Pointer {
 		return fmt.Errorf("runs.Decode: target must be a pointer, got %T", target)
 	}
 	if !json.Valid(raw) {
-		return &FieldError{Message: "ugyldig JSON: " + syntaxError(raw)}
+		return &fielderr.Error{Message: "ugyldig JSON: " + syntaxError(raw)}
 	}
 	if fe := check(raw, t.Elem(), ""); fe != nil {
 		return fe
@@ -42,9 +44,9 @@ func Decode(raw []byte, target any) error {
 	if err := dec.Decode(target); err != nil {
 		// check should have caught it; name what json knows.
 		if te, ok := err.(*json.UnmarshalTypeError); ok {
-			return &FieldError{Field: te.Field, Message: "forkert type: " + err.Error()}
+			return &fielderr.Error{Field: te.Field, Message: "forkert type: " + err.Error()}
 		}
-		return &FieldError{Message: err.Error()}
+		return &fielderr.Error{Message: err.Error()}
 	}
 	return nil
 }
@@ -69,33 +71,33 @@ func join(path, name string) string {
 }
 
 // check walks raw alongside t the way encoding/json would decode it.
-func check(raw []byte, t reflect.Type, path string) *FieldError {
+func check(raw []byte, t reflect.Type, path string) *fielderr.Error {
 	if string(raw) == "null" {
 		return nil // json leaves the value as it is
 	}
 	if t == timeType {
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
-			return &FieldError{Field: path, Message: "forventer et tidspunkt som tekst (RFC 3339, fx 2026-05-06T14:00:00+02:00)"}
+			return &fielderr.Error{Field: path, Message: "forventer et tidspunkt som tekst (RFC 3339, fx 2026-05-06T14:00:00+02:00)"}
 		}
 		if _, err := time.Parse(time.RFC3339, s); err != nil {
-			return &FieldError{Field: path, Message: fmt.Sprintf("%q er ikke et tidspunkt (RFC 3339, fx 2026-05-06T14:00:00+02:00)", s)}
+			return &fielderr.Error{Field: path, Message: fmt.Sprintf("%q er ikke et tidspunkt (RFC 3339, fx 2026-05-06T14:00:00+02:00)", s)}
 		}
 		return nil
 	}
 	if reflect.PointerTo(t).Implements(jsonUnmarshaler) {
 		if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
-			return &FieldError{Field: path, Message: err.Error()}
+			return &fielderr.Error{Field: path, Message: err.Error()}
 		}
 		return nil
 	}
 	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(textUnmarshaler) {
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
-			return &FieldError{Field: path, Message: "forventer tekst"}
+			return &fielderr.Error{Field: path, Message: "forventer tekst"}
 		}
 		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
-			return &FieldError{Field: path, Message: err.Error()}
+			return &fielderr.Error{Field: path, Message: err.Error()}
 		}
 		return nil
 	}
@@ -109,7 +111,7 @@ func check(raw []byte, t reflect.Type, path string) *FieldError {
 	case reflect.Map:
 		var m map[string]json.RawMessage
 		if json.Unmarshal(raw, &m) != nil {
-			return &FieldError{Field: path, Message: "forventer et objekt"}
+			return &fielderr.Error{Field: path, Message: "forventer et objekt"}
 		}
 		for _, k := range sortedKeys(m) {
 			if fe := check(m[k], t.Elem(), join(path, k)); fe != nil {
@@ -121,16 +123,16 @@ func check(raw []byte, t reflect.Type, path string) *FieldError {
 		if t.Elem().Kind() == reflect.Uint8 && t.Kind() == reflect.Slice {
 			var s string
 			if json.Unmarshal(raw, &s) != nil {
-				return &FieldError{Field: path, Message: "forventer base64-tekst"}
+				return &fielderr.Error{Field: path, Message: "forventer base64-tekst"}
 			}
 			return nil
 		}
 		var items []json.RawMessage
 		if json.Unmarshal(raw, &items) != nil {
-			return &FieldError{Field: path, Message: "forventer en liste"}
+			return &fielderr.Error{Field: path, Message: "forventer en liste"}
 		}
 		if t.Kind() == reflect.Array && len(items) > t.Len() {
-			return &FieldError{Field: path, Message: fmt.Sprintf("højst %d elementer", t.Len())}
+			return &fielderr.Error{Field: path, Message: fmt.Sprintf("højst %d elementer", t.Len())}
 		}
 		for i, it := range items {
 			if fe := check(it, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); fe != nil {
@@ -140,12 +142,12 @@ func check(raw []byte, t reflect.Type, path string) *FieldError {
 		return nil
 	case reflect.String:
 		if raw[0] != '"' {
-			return &FieldError{Field: path, Message: "forventer tekst"}
+			return &fielderr.Error{Field: path, Message: "forventer tekst"}
 		}
 		return nil
 	case reflect.Bool:
 		if s := string(raw); s != "true" && s != "false" {
-			return &FieldError{Field: path, Message: "forventer true eller false"}
+			return &fielderr.Error{Field: path, Message: "forventer true eller false"}
 		}
 		return nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -153,37 +155,37 @@ func check(raw []byte, t reflect.Type, path string) *FieldError {
 		return checkInt(raw, t, path)
 	case reflect.Float32, reflect.Float64:
 		if _, err := strconv.ParseFloat(string(raw), 64); err != nil || raw[0] == '"' {
-			return &FieldError{Field: path, Message: "forventer et tal"}
+			return &fielderr.Error{Field: path, Message: "forventer et tal"}
 		}
 		return nil
 	}
-	return &FieldError{Field: path, Message: "feltet kan ikke angives"}
+	return &fielderr.Error{Field: path, Message: "feltet kan ikke angives"}
 }
 
-func checkInt(raw []byte, t reflect.Type, path string) *FieldError {
+func checkInt(raw []byte, t reflect.Type, path string) *fielderr.Error {
 	s := string(raw)
 	if raw[0] == '"' || strings.ContainsAny(s, ".eE") {
-		return &FieldError{Field: path, Message: "forventer et heltal"}
+		return &fielderr.Error{Field: path, Message: "forventer et heltal"}
 	}
 	v := reflect.New(t).Elem()
 	if v.CanInt() {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || v.OverflowInt(n) {
-			return &FieldError{Field: path, Message: "forventer et heltal inden for det tilladte interval"}
+			return &fielderr.Error{Field: path, Message: "forventer et heltal inden for det tilladte interval"}
 		}
 		return nil
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || v.OverflowUint(n) {
-		return &FieldError{Field: path, Message: "forventer et ikke-negativt heltal inden for det tilladte interval"}
+		return &fielderr.Error{Field: path, Message: "forventer et ikke-negativt heltal inden for det tilladte interval"}
 	}
 	return nil
 }
 
-func checkStruct(raw []byte, t reflect.Type, path string) *FieldError {
+func checkStruct(raw []byte, t reflect.Type, path string) *fielderr.Error {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(raw, &m) != nil {
-		return &FieldError{Field: path, Message: "forventer et objekt"}
+		return &fielderr.Error{Field: path, Message: "forventer et objekt"}
 	}
 	fields := jsonFields(t)
 	for _, k := range sortedKeys(m) {
@@ -198,7 +200,7 @@ func checkStruct(raw []byte, t reflect.Type, path string) *FieldError {
 			}
 		}
 		if !ok {
-			return &FieldError{Field: join(path, k), Message: "ukendt felt"}
+			return &fielderr.Error{Field: join(path, k), Message: "ukendt felt"}
 		}
 		if fe := check(m[k], f.Type, join(path, k)); fe != nil {
 			return fe

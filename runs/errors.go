@@ -3,9 +3,10 @@ package runs
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"go.temporal.io/sdk/temporal"
+
+	"helhed/fielderr"
 )
 
 // Code says what kind of failure an Error is; the API maps it to an HTTP
@@ -68,51 +69,27 @@ func HTTPStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
-// invalid wraps a field error as an Error.
-func invalid(fe *FieldError) *Error {
-	return &Error{Code: CodeInvalid, Message: fe.Message, Field: fe.Field, Err: fe}
-}
-
-// AsInvalid turns a validation error (a *FieldError or any other) into an
+// AsInvalid turns a validation error (a *fielderr.Error or any other) into an
 // Error with CodeInvalid naming the field.
 func AsInvalid(err error) *Error {
-	var fe *FieldError
-	if errors.As(err, &fe) {
-		return invalid(fe)
+	if fe, ok := fielderr.From(err); ok {
+		return &Error{Code: CodeInvalid, Message: fe.Message, Field: fe.Field, Err: err}
 	}
 	return &Error{Code: CodeInvalid, Message: err.Error(), Err: err}
 }
 
-// errTypeField is the ApplicationError type of Invalid.
-const errTypeField = "FieldError"
-
-// Invalid is what an Update validator returns for a bad argument: an
-// ApplicationError the layer reports as 400 naming field.
-func Invalid(field, message string) error {
-	return temporal.NewApplicationErrorWithOptions(message, errTypeField,
-		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{field}})
-}
-
 // rejection classifies an Update rejected by the workflow's validator:
-// a field error (Invalid, a *FieldError, or a partner ValidationError)
-// is bad input; anything else is the stage refusing.
+// a field error (fielderr.Invalid, a *fielderr.Error, or a partner
+// ValidationError) is bad input; anything else is the stage refusing.
 func rejection(err error) *Error {
+	if fe, ok := fielderr.From(err); ok {
+		return &Error{Code: CodeInvalid, Message: fe.Message, Field: fe.Field, Err: err}
+	}
 	var app *temporal.ApplicationError
 	if !errors.As(err, &app) {
 		return nil
 	}
-	switch app.Type() {
-	case errTypeField:
-		var field string
-		msg := app.Message()
-		if app.HasDetails() {
-			_ = app.Details(&field)
-		} else if f, m, ok := strings.Cut(msg, ": "); ok {
-			// A *FieldError returned as is: its message is "field: message".
-			field, msg = f, m
-		}
-		return &Error{Code: CodeInvalid, Message: msg, Field: field, Err: err}
-	case "ValidationError":
+	if app.Type() == "ValidationError" {
 		return &Error{Code: CodeInvalid, Message: app.Message(), Err: err}
 	}
 	return &Error{Code: CodeRejected, Message: app.Message(), Err: err}

@@ -26,7 +26,7 @@ import "helhed/plan"
 //     layer's Cancel uses it. Other kinds are cancelled through Temporal,
 //     with the reason recorded first as the SignalCancelReason signal.
 //   - Update validators that reject a bad argument return an error from
-//     Invalid(field, msg) (or a *FieldError); any other rejection means the
+//     fielderr.Invalid(field, msg) (or a *fielderr.Error); any other rejection means the
 //     run's current stage does not accept the Update (HTTP 409).
 
 // Kind describes one workflow kind of DESIGN.md §8.
@@ -41,7 +41,7 @@ type Kind struct {
 	// NewInput returns a pointer to a zero input; JSON is decoded into it
 	// strictly (unknown fields are errors).
 	NewInput func() any
-	// Validate checks a decoded input against the plan; a *FieldError names
+	// Validate checks a decoded input against the plan; a *fielderr.Error names
 	// the JSON field at fault. Nil means valid.
 	Validate func(p *plan.Plan, input any) error
 	// WorkflowID derives the ID from the input's business keys (never
@@ -88,12 +88,3 @@ type Update struct {
 	// Choices lists allowed values of argument fields for the form (optional).
 	Choices func(p *plan.Plan) map[string][]Choice
 }
-
-// FieldError is a bad input, naming the JSON field (dotted path for nested
-// fields, e.g. "fields[2].type").
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"error"`
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }

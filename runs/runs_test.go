@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"helhed/fielderr"
 	"helhed/plan"
 )
 
@@ -65,7 +66,7 @@ func TestDecodeNamesTheField(t *testing.T) {
 	for _, c := range cases {
 		var s sample
 		err := Decode([]byte(c.raw), &s)
-		var fe *FieldError
+		var fe *fielderr.Error
 		if !errors.As(err, &fe) || fe.Field != c.field || !strings.Contains(fe.Message, c.msg) {
 			t.Errorf("%s: got %#v, want field %q message with %q", c.raw, err, c.field, c.msg)
 		}
@@ -119,7 +120,7 @@ func TestRejectionMeaning(t *testing.T) {
 		isRejection  bool
 		wrappedInApp bool
 	}{
-		{Invalid("at", "passeret"), CodeInvalid, "at", "passeret", 400, true, true},
+		{fielderr.Invalid("at", "passeret"), CodeInvalid, "at", "passeret", 400, true, true},
 		{temporal.NewApplicationError("place: skal udfyldes", "FieldError"), CodeInvalid, "place", "skal udfyldes", 400, true, true},
 		{temporal.NewApplicationError("a: b (og flere fejl)", "ValidationError"), CodeInvalid, "", "a: b", 400, true, true},
 		{temporal.NewApplicationError("mødet er allerede indkaldt", ""), CodeRejected, "", "allerede indkaldt", 409, true, true},

@@ -11,7 +11,6 @@ import (
 	"helhed/activities"
 	"helhed/plan"
 	"helhed/schedules"
-	"helhed/schedules/cycle"
 	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/absence"
 	"helhed/workflows/datarequest"
@@ -60,7 +59,7 @@ func simulate(b *testing.B, p *plan.Plan, occs []schedules.Occurrence) {
 	d := &cycletest.Double{Answer: fixtureAnswers}
 	d.Register(env)
 	env.RegisterActivity(&activities.Mail{Sender: &cycletest.Recorder{Clock: env.Now}})
-	env.RegisterActivity(&cycle.Requests{Control: cycletest.EnvControl{Env: env}})
+	env.RegisterActivity(&activities.Requests{Control: cycletest.EnvControl{Env: env}})
 	res := &absence.ResultsMap{}
 	env.SetOnChildWorkflowCompletedListener(func(info *workflow.Info, result converter.EncodedValue, err error) {
 		if err != nil || info.WorkflowType.Name != absence.WorkflowName {

@@ -18,7 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"helhed/internal/replaytest"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/schedules"
 	"helhed/workflows"
 	"helhed/workflows/absence"
@@ -93,7 +93,7 @@ func TestMeetingRoundMovesOnTheServer(t *testing.T) {
 	var ics string
 	waitFor(t, "the updated invitation", func() (bool, error) {
 		var err error
-		ics, err = attachment(filepath.Join(shared.Config.DataDir, "outbox", mail.FileName(key)), "invitation.ics")
+		ics, err = attachment(filepath.Join(shared.Config.DataDir, "outbox", mailer.FileName(key)), "invitation.ics")
 		return err == nil, err
 	})
 	for _, w := range []string{"SEQUENCE:1", "UID:" + meeting.InviteUID(p.ID, in.Key(), "styregruppe")} {

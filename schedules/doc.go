@@ -13,27 +13,23 @@
 //
 // # Contributing a cycle
 //
-// A capability contributes its cycles with Register, usually from an init
-// function of its package:
+// A capability lists its sources in its capability.Capability value
+// (Schedules); a Source derives the cycle's specs from the plan:
 //
-//	func init() {
-//		schedules.Register(schedules.CycleStatisticsPull, func(p *plan.Plan) ([]schedules.Spec, error) {
-//			return []schedules.Spec{{
-//				ID: schedules.ID(p.ID, schedules.CycleStatisticsPull), Cycle: schedules.CycleStatisticsPull,
-//				Title: "Årligt statistikudtræk",
-//				Occurrences: []schedules.Occurrence{{At: ..., Workflow: "StatisticsPull", WorkflowID: ..., Input: ...}},
-//			}}, nil
-//		})
+//	func statusMeetings(p *plan.Plan) ([]schedules.Spec, error) {
+//		return []schedules.Spec{{
+//			ID: schedules.ID(p.ID, schedules.CycleCrisisStatusMeeting), Cycle: schedules.CycleCrisisStatusMeeting,
+//			Title: "Beredskabets årlige statusmøde",
+//			Occurrences: []schedules.Occurrence{{At: ..., Workflow: "CrisisStatusMeeting", WorkflowID: ..., Input: ...}},
+//		}}, nil
 //	}
 //
 // Occurrences suit cycles tied to plan dates (meetings, quarters, plan
 // years). A cycle with a plain recurrence can instead set Calendars (or
 // Intervals) together with Workflow and Args, which the Schedule then starts
-// directly. The reserved cycle names (CycleStatisticsPull, CycleAnnualReport,
-// CycleCrisisStatusMeeting) keep the IDs stable for the engineers adding
-// them. Every process that syncs (workers' start hook, `starter schedules
-// sync`) must import the packages that register, or their schedules are
-// left alone (sync never deletes a schedule it does not know).
+// directly. The reserved cycle names keep the IDs stable. A Syncer syncs
+// the sources it is given (app.Capabilities lists them all), and never
+// deletes a schedule it does not know.
 //
 // # Sync
 //

@@ -15,11 +15,11 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/client"
 
+	"helhed/app"
 	"helhed/internal/teststack"
 	"helhed/plan"
 	"helhed/schedules"
 	"helhed/schedules/cycle/cycletest"
-	"helhed/schedules/governance"
 	"helhed/workdays"
 )
 
@@ -91,7 +91,7 @@ func planWithSoonBoardMeeting(dir string, now time.Time) (string, plan.Date, err
 
 func syncer(t *testing.T) *schedules.Syncer {
 	t.Helper()
-	s, err := governance.NewSyncer(shared.Config, shared.Temporal, quiet())
+	s, err := app.NewSyncer(shared.Config, shared.Temporal, shared.Capabilities, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}

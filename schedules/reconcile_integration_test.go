@@ -16,7 +16,7 @@ import (
 func reconcileRebuilds(t *testing.T, kind string, patterns []string) {
 	t.Helper()
 	ctx := context.Background()
-	svc := readmodel.New(shared.Temporal, shared.Redis, quiet())
+	svc := shared.ReadModel
 	reconcile := func() readmodel.KindReport {
 		t.Helper()
 		rep, err := svc.Reconcile(ctx, readmodel.Options{Kinds: []string{kind}}, nil)

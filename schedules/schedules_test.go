@@ -47,7 +47,7 @@ func TestDesiredFromThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	specs, err := schedules.Desired(p)
+	specs, err := schedules.Desired(p, []schedules.Source{meeting.ScheduleSpecs, absence.ScheduleSpecs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,14 +83,13 @@ func TestDesiredFromThePlan(t *testing.T) {
 
 func TestDesiredRejectsBadSpecs(t *testing.T) {
 	p, _ := plan.LoadEmbedded("randers-2021-25")
-	defer schedules.Register("zz-test", func(*plan.Plan) ([]schedules.Spec, error) { return nil, nil })
 	for _, bad := range []schedules.Spec{
 		{ID: "other/x", Workflow: "W", Calendars: nil},
 		{ID: schedules.ID(p.ID, "x")},
 		{ID: schedules.ID(p.ID, "x"), Occurrences: []schedules.Occurrence{{Workflow: "W", WorkflowID: "a", At: time.Date(2022, 1, 1, 8, 0, 30, 0, time.UTC)}}},
 	} {
-		schedules.Register("zz-test", func(*plan.Plan) ([]schedules.Spec, error) { return []schedules.Spec{bad}, nil })
-		if _, err := schedules.Desired(p); err == nil {
+		src := func(*plan.Plan) ([]schedules.Spec, error) { return []schedules.Spec{bad}, nil }
+		if _, err := schedules.Desired(p, []schedules.Source{src}); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}
 	}

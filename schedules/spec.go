@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -71,43 +70,15 @@ func NewOccurrence(at, notAfter time.Time, workflowName, workflowID, title strin
 // Source derives a capability's specs from the plan.
 type Source func(p *plan.Plan) ([]Spec, error)
 
-var (
-	mu      sync.Mutex
-	sources = map[string]Source{}
-)
-
-// Register adds (or replaces) the source named name. Call it from an init
-// function; see the package doc.
-func Register(name string, s Source) {
-	mu.Lock()
-	defer mu.Unlock()
-	sources[name] = s
-}
-
-// Sources lists the registered source names, sorted.
-func Sources() []string {
-	mu.Lock()
-	defer mu.Unlock()
-	names := make([]string, 0, len(sources))
-	for n := range sources {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// Desired returns every registered source's specs for p, sorted by ID,
-// after checking them: IDs under "helhed/<plan>/", unique, and each spec
-// with exactly one kind of action.
-func Desired(p *plan.Plan) ([]Spec, error) {
+// Desired returns the sources' specs for p, sorted by ID, after checking
+// them: IDs under "helhed/<plan>/", unique, and each spec with exactly one
+// kind of action.
+func Desired(p *plan.Plan, sources []Source) ([]Spec, error) {
 	var all []Spec
-	for _, name := range Sources() {
-		mu.Lock()
-		src := sources[name]
-		mu.Unlock()
+	for _, src := range sources {
 		specs, err := src(p)
 		if err != nil {
-			return nil, fmt.Errorf("schedules from %s: %w", name, err)
+			return nil, fmt.Errorf("schedules: %w", err)
 		}
 		all = append(all, specs...)
 	}

@@ -50,14 +50,16 @@ type Syncer struct {
 	Client        client.Client
 	DataConverter converter.DataConverter
 	TaskQueue     string
-	Log           *slog.Logger
+	// Sources are every wired capability's schedule sources (app.Capabilities).
+	Sources []Source
+	Log     *slog.Logger
 }
 
 // Sync makes Temporal hold exactly the desired specs of p (see Desired),
 // creating missing schedules and updating those whose spec, action or
 // policy differ. It never deletes and never unpauses.
 func (s *Syncer) Sync(ctx context.Context, p *plan.Plan) ([]Change, error) {
-	specs, err := Desired(p)
+	specs, err := Desired(p, s.Sources)
 	if err != nil {
 		return nil, err
 	}

@@ -7,10 +7,11 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	"helhed/danish"
 )
 
 // maxArrearsBytes mirrors the API's limit (eviction.MaxListBytes), so a
@@ -58,7 +59,7 @@ func importArrears(ctx context.Context, e *env, args []string) error {
 	}
 	if info.Size() > maxArrearsBytes {
 		return fmt.Errorf("%s fylder %s MiB; API'et tager højst %d MiB (en restanceliste er langt mindre: tjek eksporten, eller del filen op)",
-			file, danishMiB(info.Size()), maxArrearsBytes>>20)
+			file, mib(info.Size()), maxArrearsBytes>>20)
 	}
 	body := &progressReader{r: f, total: info.Size(), w: e.stderr, show: info.Size() > 256<<10}
 	stop := waiting(e.stderr, body, 5*time.Second)
@@ -123,7 +124,7 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	if p.show && p.total > 0 {
 		if step := p.read * 10 / p.total; step > p.reported {
 			p.reported = step
-			fmt.Fprintf(p.w, "sender: %d %% (%s af %s MiB)\n", step*10, danishMiB(p.read), danishMiB(p.total))
+			fmt.Fprintf(p.w, "sender: %d %% (%s af %s MiB)\n", step*10, mib(p.read), mib(p.total))
 		}
 	}
 	return n, err
@@ -225,7 +226,5 @@ func casesList(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// danishMiB is n bytes in MiB with one decimal and a decimal comma.
-func danishMiB(n int64) string {
-	return strings.Replace(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".", ",", 1)
-}
+// mib is n bytes in MiB, written the Danish way with one decimal ("1,5").
+func mib(n int64) string { return danish.FormatNumber(float64(n)/(1<<20), 1) }

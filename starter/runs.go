@@ -3,8 +3,8 @@ package main
 // The run verbs: start, runs, describe, update, cancel, kinds. They call
 // Temporal directly through the run layer (package runs) with the same
 // kinds, checks and error meanings as the operator API, so a script gets
-// the same answers either way. The starter stays light: it imports
-// runs/catalog for the kinds, never the app or the embedded server.
+// the same answers either way. The kinds come from app.Capabilities, the
+// same list the workers wire; the embedded server is never linked.
 
 import (
 	"context"
@@ -12,15 +12,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"helhed/config"
 	"helhed/runs"
-	"helhed/runs/catalog"
 	"helhed/tclient"
 )
 
@@ -33,35 +30,15 @@ const exitAlreadyRunning = 3
 // `workers -dev` keeps in $DATA_DIR/payload.key), PAYLOAD_KEYS_OLD and the
 // plan (PLAN_FILE, or the embedded plan for today).
 func runner(ctx context.Context, e *env) (*runs.Runner, func(), error) {
-	get := func(k, def string) string {
-		if v := e.getenv(k); v != "" {
-			return v
-		}
-		return def
-	}
-	cfg := &config.Config{
-		TemporalAddress:   get("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-		TemporalNamespace: get("TEMPORAL_NAMESPACE", "default"),
-		PayloadKey:        e.getenv("PAYLOAD_KEY"),
-	}
-	if old := e.getenv("PAYLOAD_KEYS_OLD"); old != "" {
-		cfg.PayloadKeysOld = strings.Split(old, ",")
-	}
-	if cfg.PayloadKey == "" {
-		b, err := os.ReadFile(filepath.Join(get("DATA_DIR", "./data"), "payload.key"))
-		if err != nil {
-			return nil, nil, usageError("PAYLOAD_KEY is not set and $DATA_DIR/payload.key (kept by workers -dev) is not readable: %v", err)
-		}
-		cfg.PayloadKey = strings.TrimSpace(string(b))
-	}
-	if _, err := config.DecodeKey(cfg.PayloadKey); err != nil {
-		return nil, nil, usageError("PAYLOAD_KEY: %v", err)
+	cfg, err := temporalConfig(e)
+	if err != nil {
+		return nil, nil, err
 	}
 	p, err := resolvePlan(e, "")
 	if err != nil {
 		return nil, nil, fmt.Errorf("plan: %w", err)
 	}
-	reg, err := catalog.Registry()
+	reg, err := kindRegistry(cfg, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -239,7 +216,7 @@ func runKinds(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
-	reg, err := catalog.Registry()
+	reg, err := kindRegistry(&config.Config{}, p)
 	if err != nil {
 		return err
 	}

@@ -13,13 +13,11 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"helhed/app"
+	"helhed/capability"
 	"helhed/config"
 	"helhed/plan"
 	"helhed/schedules"
-	// governance registers the meeting-round and absence-follow-up cycles
-	// with package schedules; a capability whose cycles `schedules sync`
-	// should cover must be imported here too.
-	"helhed/schedules/governance"
 	"helhed/tclient"
 )
 
@@ -86,7 +84,11 @@ func schedulesSync(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer c.Close()
-	s, err := governance.NewSyncer(cfg, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	caps, err := app.Capabilities(capability.Deps{Config: cfg, Plan: p})
+	if err != nil {
+		return err
+	}
+	s, err := app.NewSyncer(cfg, c, caps, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return err
 	}

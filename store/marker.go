@@ -6,7 +6,7 @@ import (
 )
 
 // MailMarker remembers sent e-mail keys in Redis for 180 days, so a retried
-// send activity does not mail twice (see mail.Marker).
+// send activity does not mail twice (see mailer.Marker).
 type MailMarker struct{ R *Redis }
 
 func mailKey(key string) string { return "helhed:mail:sent:" + key }

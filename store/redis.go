@@ -10,28 +10,18 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 )
 
-// Redis is a connected client plus, under -dev, the in-process server.
+// Redis is a connected client.
 type Redis struct {
 	*redis.Client
-	embedded *miniredis.Miniredis
+	embedded bool
 }
 
-// Open connects to url and pings it. An empty url starts an in-process
-// Redis (miniredis), which is for `workers -dev` only: it keeps nothing
-// across restarts, which is fine because the read model is derived.
-func Open(ctx context.Context, url string) (*Redis, error) {
-	var embedded *miniredis.Miniredis
-	if url == "" {
-		embedded = miniredis.NewMiniRedis()
-		if err := embedded.StartAddr("127.0.0.1:0"); err != nil {
-			return nil, fmt.Errorf("start in-process redis: %w", err)
-		}
-		url = "redis://" + embedded.Addr()
-	}
+// Open connects to url and pings it. embedded says url is the in-process
+// Redis of `workers -dev` (started by package devserver).
+func Open(ctx context.Context, url string, embedded bool) (*Redis, error) {
 	opts, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
@@ -49,14 +39,11 @@ func Open(ctx context.Context, url string) (*Redis, error) {
 }
 
 // Embedded reports whether this is the in-process dev Redis.
-func (r *Redis) Embedded() bool { return r.embedded != nil }
+func (r *Redis) Embedded() bool { return r.embedded }
 
-// Close closes the client and stops an in-process server.
+// Close closes the client.
 func (r *Redis) Close() error {
 	err := r.Client.Close()
-	if r.embedded != nil {
-		r.embedded.Close()
-	}
 	if errors.Is(err, redis.ErrClosed) {
 		return nil
 	}

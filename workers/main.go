@@ -35,7 +35,7 @@ func run(dev bool) error {
 	}
 	logger := newLogger(cfg.LogLevel)
 	slog.SetDefault(logger)
-	a, err := app.Start(ctx, app.Options{Config: cfg, Logger: logger})
+	a, err := app.Start(ctx, app.Options{Config: cfg, Logger: logger, Dev: devStack()})
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,16 @@
-// Package workflows is the root of helhed's Temporal workflows. Each
+// Package workflows is the root of helhed's deterministic code. Each
 // capability is a package below it (datarequest, meeting, absence,
-// eviction, statistics, report, crisis) holding its workflows, its
-// activities (methods on a struct with their dependencies) and its typed
-// inputs and results, as in Temporal's reference application. Workflows
-// only orchestrate; every side effect is an activity.
+// statistics, report, eviction, crisis) holding only its workflow
+// functions, typed inputs and results, and pure rules; the side effects
+// (activities, HTTP, Redis, collectors, reconcilers) are in
+// adapters/<capability> (see package capability). Workflows only
+// orchestrate; every side effect is an activity.
 package workflows
 
 // TaskQueue is the one queue helhed's workers poll.
 const TaskQueue = "helhed"
+
+// ActivitySendMail is the shared e-mail activity (activities.Mail.SendMail),
+// taking a mail.Message. Workflows call it by name, so no workflow package
+// imports the sender.
+const ActivitySendMail = "SendMail"

@@ -17,10 +17,11 @@ import (
 	"testing"
 
 	"github.com/sethvargo/go-envconfig"
-	"go.temporal.io/sdk/worker"
 
 	"helhed/app"
+	"helhed/capability"
 	"helhed/config"
+	"helhed/devserver"
 	"helhed/internal/replaytest"
 	"helhed/internal/testredis"
 )
@@ -45,8 +46,8 @@ type Options struct {
 	// Prepare runs once the DATA_DIR exists, before the config is loaded:
 	// it may write files there and add their settings to env.
 	Prepare func(dir string, env map[string]string) error
-	// Register adds workflows or activities (probes) to the worker.
-	Register func(worker.Registry)
+	// Extra are capabilities beyond helhed's own (test probes).
+	Extra []capability.Capability
 	// Logger replaces the quiet logger.
 	Logger *slog.Logger
 }
@@ -136,7 +137,7 @@ func (s *Stack) start(ctx context.Context) (*app.App, error) {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return app.Start(ctx, app.Options{Config: cfg, Logger: logger, Register: s.opts.Register})
+	return app.Start(ctx, app.Options{Config: cfg, Logger: logger, Extra: s.opts.Extra, Dev: devserver.Stack{}})
 }
 
 // Restart stops the process and starts it again on the same DATA_DIR,

@@ -12,7 +12,6 @@ import (
 	"helhed/activities"
 	"helhed/internal/testredis"
 	"helhed/plan"
-	"helhed/schedules/cycle"
 	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/absence"
 	"helhed/workflows/datarequest"
@@ -43,7 +42,7 @@ func newHarness(t testing.TB, start time.Time, prev *absence.ResultsMap, answer 
 	h.double.Register(env)
 	h.mail = &cycletest.Recorder{Clock: env.Now}
 	env.RegisterActivity(&activities.Mail{Sender: h.mail})
-	env.RegisterActivity(&cycle.Requests{Control: cycletest.EnvControl{Env: env}})
+	env.RegisterActivity(&activities.Requests{Control: cycletest.EnvControl{Env: env}})
 	if prev == nil {
 		prev = &absence.ResultsMap{}
 	}

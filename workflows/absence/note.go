@@ -3,9 +3,9 @@ package absence
 import (
 	"embed"
 	"strconv"
-	"strings"
 	"time"
 
+	"helhed/danish"
 	"helhed/schedules/cycle"
 	"helhed/suppress"
 )
@@ -41,8 +41,6 @@ type flagView struct {
 	School, Pupil, Area, Percent, Action, New string
 }
 
-func pct(f float64) string { return strings.ReplaceAll(strconv.FormatFloat(f, 'f', 1, 64), ".", ",") }
-
 // noteData lays the quarter out for the note. The statistics are
 // suppressed below the discretion threshold; the per-pupil action list,
 // which the absence team works from, carries pseudonymous ids only.
@@ -57,7 +55,7 @@ func noteData(in NoteInput) noteView {
 		Kommune: "–", BaselineFor: s.BaselineFor, Suppression: rule.Note(), NoPrevious: !o.Previous,
 		NewCourses: strconv.Itoa(o.NewCourses), CoursesYTD: strconv.Itoa(o.CoursesYTD), Target: s.CoursesTargetTxt}
 	if s.HasKommune {
-		v.Kommune = pct(s.Kommune)
+		v.Kommune = danish.FormatNumber(s.Kommune, 1)
 	}
 	names := map[string]string{}
 	for _, sc := range s.Schools {
@@ -87,17 +85,17 @@ func noteData(in NoteInput) noteView {
 		av := areaView{Name: st.Name, Pupils: count(st.Pupils), Percent: "–", Baseline: "–", Diff: "–",
 			Flags10: count(st.Flags10), Flags15: count(st.Flags15)}
 		if st.HasBaseline {
-			av.Baseline = pct(st.Baseline)
+			av.Baseline = danish.FormatNumber(st.Baseline, 1)
 		}
 		switch {
 		case st.Pupils == 0:
 		case rule.Hide(float64(st.Pupils)):
 			av.Percent = rule.Label() + " elever"
 		default:
-			av.Percent = pct(st.Percent)
+			av.Percent = danish.FormatNumber(st.Percent, 1)
 			if st.HasBaseline {
 				d := st.Percent - st.Baseline
-				av.Diff = pct(d)
+				av.Diff = danish.FormatNumber(d, 1)
 				if d > 0 {
 					av.Diff = "+" + av.Diff
 				}
@@ -107,7 +105,7 @@ func noteData(in NoteInput) noteView {
 	}
 	v.Warn, v.Notify = strconv.Itoa(o.Total.Flags10), strconv.Itoa(o.Total.Flags15)
 	for _, f := range o.Flags {
-		fv := flagView{School: names[f.School], Pupil: f.Pupil, Area: areaName(s.Areas, f.Area), Percent: pct(f.Percent),
+		fv := flagView{School: names[f.School], Pupil: f.Pupil, Area: areaName(s.Areas, f.Area), Percent: danish.FormatNumber(f.Percent, 1),
 			Action: "Forældre advares", New: "nej"}
 		if f.Level == 15 {
 			fv.Action = "Forældre advares; kommunen underrettes"

@@ -6,8 +6,6 @@ import (
 	"helhed/workdays"
 )
 
-func init() { schedules.Register(schedules.CycleAbsenceFollowUp, ScheduleSpecs) }
-
 // FireWeekdays: a quarter's round starts this many weekdays after it ends,
 // at FireHour, when the schools have closed their registrations.
 const (

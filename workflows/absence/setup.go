@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/workflows/datarequest"
 )
@@ -148,7 +149,7 @@ func BuildSetup(p *plan.Plan, in Input) (Setup, error) {
 }
 
 func targetText(t plan.Target) string {
-	n := strings.ReplaceAll(fmt.Sprintf("%g", t.Headline()), ".", ",")
+	n := danish.FormatNumber(t.Headline(), -1)
 	if t.Bound() == plan.BoundAbout {
 		n = "ca. " + n
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/runs"
 )
@@ -98,22 +99,22 @@ func (q Quarter) Prev() Quarter {
 
 // Check validates the input against the plan. With checkPast (operators'
 // starts) the quarter must have ended by today.
-func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *runs.FieldError {
+func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *fielderr.Error {
 	switch {
 	case in.Plan == "":
-		return &runs.FieldError{Field: "plan", Message: "required (the plan id, " + p.ID + ")"}
+		return &fielderr.Error{Field: "plan", Message: "required (the plan id, " + p.ID + ")"}
 	case in.Plan != p.ID:
-		return &runs.FieldError{Field: "plan", Message: fmt.Sprintf("this process runs plan %s, not %q", p.ID, in.Plan)}
+		return &fielderr.Error{Field: "plan", Message: fmt.Sprintf("this process runs plan %s, not %q", p.ID, in.Plan)}
 	}
 	q, err := ParseQuarter(in.Quarter)
 	if err != nil {
-		return &runs.FieldError{Field: "quarter", Message: err.Error()}
+		return &fielderr.Error{Field: "quarter", Message: err.Error()}
 	}
 	if q.End().Before(p.Period.Start) || q.Start().After(p.Period.End) {
-		return &runs.FieldError{Field: "quarter", Message: fmt.Sprintf("%s is outside the plan period %s", q, p.Period)}
+		return &fielderr.Error{Field: "quarter", Message: fmt.Sprintf("%s is outside the plan period %s", q, p.Period)}
 	}
 	if checkPast && !q.End().Before(today) {
-		return &runs.FieldError{Field: "quarter", Message: fmt.Sprintf("%s has not ended yet (it ends %s)", q, q.End())}
+		return &fielderr.Error{Field: "quarter", Message: fmt.Sprintf("%s has not ended yet (it ends %s)", q, q.End())}
 	}
 	return nil
 }

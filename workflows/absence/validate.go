@@ -2,9 +2,9 @@ package absence
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
+
+	"helhed/danish"
 )
 
 // Pupil is one accepted line of a school's table.
@@ -16,10 +16,6 @@ type Pupil struct {
 	Absent     float64 `json:"absent"`
 	Unlawful   float64 `json:"unlawful"`
 }
-
-// cprLike matches what looks like a CPR number (ddmmyy-xxxx or ten
-// digits): such a value must never be stored.
-var cprLike = regexp.MustCompile(`^\d{6}-?\d{4}$`)
 
 // maxProblems caps the problems listed back to a school.
 const maxProblems = 20
@@ -34,6 +30,9 @@ func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []st
 	add := func(line int, format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("linje %d: ", line)+fmt.Sprintf(format, args...))
 	}
+	// A value as the data request normalised it has a decimal point; as a
+	// school wrote it, a decimal comma.
+	number := func(s string) (float64, error) { return danish.ParseDecimal(s, strings.Contains(s, ",")) }
 	seen := map[string]int{}
 	for i, row := range rows {
 		line := i + 2
@@ -41,7 +40,7 @@ func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []st
 		switch {
 		case id == "":
 			add(line, "elev-id mangler")
-		case cprLike.MatchString(id):
+		case danish.LooksLikeCPR(id): // such a value must never be stored
 			add(line, "elev-id ligner et CPR-nummer; brug skolens pseudonyme elev-id")
 		case seen[id] > 0:
 			add(line, "elev-id %s står også på linje %d", id, seen[id])
@@ -64,9 +63,9 @@ func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []st
 		case absent < 0 || unlawful < 0:
 			add(line, "fravær kan ikke være negativt")
 		case absent > days:
-			add(line, "fraværsdage (%s) er flere end skoledage (%s)", num(absent), num(days))
+			add(line, "fraværsdage (%s) er flere end skoledage (%s)", danish.FormatNumber(absent, -1), danish.FormatNumber(days, -1))
 		case unlawful > absent:
-			add(line, "ulovligt fravær (%s) er mere end fraværet i alt (%s)", num(unlawful), num(absent))
+			add(line, "ulovligt fravær (%s) er mere end fraværet i alt (%s)", danish.FormatNumber(unlawful, -1), danish.FormatNumber(absent, -1))
 		}
 		pupils = append(pupils, Pupil{ID: id, School: school, Area: area, SchoolDays: days, Absent: absent, Unlawful: unlawful})
 	}
@@ -100,15 +99,4 @@ func areaList(areas []Area) string {
 		names[i] = a.Name
 	}
 	return strings.Join(names, ", ")
-}
-
-// number reads a value as the data request normalised it (a decimal
-// point), or as a school wrote it (a decimal comma).
-func number(s string) (float64, error) {
-	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
-}
-
-// num formats a number the Danish way.
-func num(f float64) string {
-	return strings.ReplaceAll(strconv.FormatFloat(f, 'f', -1, 64), ".", ",")
 }

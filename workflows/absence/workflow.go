@@ -166,15 +166,14 @@ func (r *round) follow(ctx workflow.Context, i int) {
 // records the indicators.
 func (r *round) finish(ctx workflow.Context, carry Carry) (Result, error) {
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	var req *cycle.Requests
 	for i := range r.st.Schools {
 		s := &r.st.Schools[i]
 		if s.Status != SchoolOpen {
 			continue
 		}
-		u := cycle.RequestUpdate{UpdateID: WorkflowID(r.st.Input) + "/cancel/" + s.RequestID, RequestID: s.RequestID,
+		u := datarequest.RequestUpdate{UpdateID: WorkflowID(r.st.Input) + "/cancel/" + s.RequestID, RequestID: s.RequestID,
 			Cancellation: &datarequest.Cancellation{Reason: "Kvartalsopfølgningen er afsluttet uden jeres data."}}
-		if err := workflow.ExecuteActivity(actx, req.CancelDataRequest, u).Get(ctx, nil); err != nil && !cycle.IsClosed(err) {
+		if err := workflow.ExecuteActivity(actx, datarequest.ActivityCancel, u).Get(ctx, nil); err != nil && !datarequest.IsClosed(err) {
 			workflow.GetLogger(ctx).Warn("cancel data request failed", "request", s.RequestID, "err", err)
 		}
 		if s.Status == SchoolOpen {

@@ -10,6 +10,7 @@ import (
 	// the starter on a machine without a zoneinfo database.
 	_ "time/tzdata"
 
+	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/runs"
 )
@@ -75,10 +76,10 @@ func WorkflowID(in Input) string {
 }
 
 // Validate checks an activation against the plan; the first problem is a
-// *runs.FieldError naming the field.
+// *fielderr.Error naming the field.
 func Validate(p *plan.Plan, in *Input, now time.Time) error {
 	bad := func(field, format string, args ...any) error {
-		return &runs.FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+		return &fielderr.Error{Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case in.ActivatedBy == "":

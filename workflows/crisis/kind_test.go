@@ -11,7 +11,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
-	"helhed/mail"
+	"helhed/fielderr"
+	"helhed/mailer"
 	"helhed/runs"
 )
 
@@ -52,7 +53,7 @@ func TestValidate(t *testing.T) {
 		in := base
 		c.edit(&in)
 		err := Validate(p, &in, now)
-		fe, ok := err.(*runs.FieldError)
+		fe, ok := err.(*fielderr.Error)
 		if !ok || fe.Field != c.field || !strings.Contains(fe.Message, c.msg) {
 			t.Errorf("%s: got %v, want %s: …%s…", c.name, err, c.field, c.msg)
 		}
@@ -113,12 +114,12 @@ func TestStatusMeeting(t *testing.T) {
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(StatusMeeting, workflow.RegisterOptions{Name: StatusMeetingWorkflowName})
 	env.RegisterActivity(&Activities{Plan: p, Redis: rdb, PublicURL: "https://helhed.example"})
-	env.RegisterActivity(&activities.Mail{Sender: &mail.Outbox{Dir: outbox, From: "helhedsplan@example.invalid"}})
+	env.RegisterActivity(&activities.Mail{Sender: &mailer.Outbox{Dir: outbox, From: "helhedsplan@example.invalid"}})
 	env.ExecuteWorkflow(StatusMeetingWorkflowName, StatusMeetingInput{Year: "2023-24"})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(outbox, mail.FileName("default-test-workflow-id")))
+	b, err := os.ReadFile(filepath.Join(outbox, mailer.FileName("default-test-workflow-id")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,12 +8,6 @@ import (
 	"helhed/workdays"
 )
 
-// The crisis group's yearly status meeting runs on the plan's schedule
-// (cycle "crisis-status-meeting"), synced with the other cycles.
-func init() {
-	schedules.Register(schedules.CycleCrisisStatusMeeting, StatusMeetingSchedules)
-}
-
 // StatusMeetingSchedules derives the status meetings from the plan: the
 // plan's status_meetings_per_year in each plan year, the first on the
 // first weekday from 1 September (after the summer holidays) at 09:00, the

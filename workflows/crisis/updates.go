@@ -3,13 +3,14 @@ package crisis
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/danish"
+	"helhed/fielderr"
 	"helhed/runs"
 )
 
@@ -115,7 +116,7 @@ func (w *run) handlers(ctx workflow.Context) error {
 				return err
 			}
 			if m.At.Equal(w.s.Meeting.At) && m.Place == w.s.Meeting.Place {
-				return runs.Invalid("at", "mødet ligger allerede der")
+				return fielderr.Invalid("at", "mødet ligger allerede der")
 			}
 			return nil
 		}},
@@ -131,7 +132,7 @@ func (w *run) handlers(ctx workflow.Context) error {
 			}
 			if !i.Needed {
 				if strings.TrimSpace(i.Message) != "" {
-					return runs.Invalid("message", "en tekst giver kun mening, når beboerne skal informeres (needed=true)")
+					return fielderr.Invalid("message", "en tekst giver kun mening, når beboerne skal informeres (needed=true)")
 				}
 				return nil
 			}
@@ -142,7 +143,7 @@ func (w *run) handlers(ctx workflow.Context) error {
 				return err
 			}
 			if a.ApprovedBy != "" && !w.isRole(a.ApprovedBy) {
-				return runs.Invalid("approvedBy", fmt.Sprintf("%q er ikke en rolle i krisegruppen", a.ApprovedBy))
+				return fielderr.Invalid("approvedBy", fmt.Sprintf("%q er ikke en rolle i krisegruppen", a.ApprovedBy))
 			}
 			return nil
 		}},
@@ -163,10 +164,10 @@ func (w *run) handlers(ctx workflow.Context) error {
 				return err
 			}
 			if strings.TrimSpace(c.Reason) == "" {
-				return runs.Invalid("reason", "angiv en begrundelse")
+				return fielderr.Invalid("reason", "angiv en begrundelse")
 			}
 			if len(c.Reason) > runs.MaxReason {
-				return runs.Invalid("reason", fmt.Sprintf("højst %d tegn", runs.MaxReason))
+				return fielderr.Invalid("reason", fmt.Sprintf("højst %d tegn", runs.MaxReason))
 			}
 			return nil
 		}},
@@ -183,32 +184,30 @@ func (w *run) handlers(ctx workflow.Context) error {
 func checkMeeting(now time.Time, m MeetingTime) error {
 	switch {
 	case m.At.IsZero():
-		return runs.Invalid("at", "angiv mødetidspunktet")
+		return fielderr.Invalid("at", "angiv mødetidspunktet")
 	case !m.At.After(now):
-		return runs.Invalid("at", "mødetidspunktet er passeret")
+		return fielderr.Invalid("at", "mødetidspunktet er passeret")
 	case m.At.Sub(now) > MaxMeetingAhead:
-		return runs.Invalid("at", "et krisemøde skal holdes inden for 14 dage")
+		return fielderr.Invalid("at", "et krisemøde skal holdes inden for 14 dage")
 	case strings.TrimSpace(m.Place) == "":
-		return runs.Invalid("place", "angiv mødestedet")
+		return fielderr.Invalid("place", "angiv mødestedet")
 	case len(m.Place) > 200:
-		return runs.Invalid("place", "højst 200 tegn")
+		return fielderr.Invalid("place", "højst 200 tegn")
 	case m.DurationMinutes != 0 && (m.DurationMinutes < 15 || m.DurationMinutes > 480):
-		return runs.Invalid("durationMinutes", "mellem 15 og 480 minutter")
+		return fielderr.Invalid("durationMinutes", "mellem 15 og 480 minutter")
 	}
 	return nil
 }
-
-var cprLike = regexp.MustCompile(`\b\d{6}-?\d{4}\b`)
 
 // checkText bounds a free text and keeps CPR numbers out of it.
 func checkText(field, s string, required bool) error {
 	switch {
 	case required && strings.TrimSpace(s) == "":
-		return runs.Invalid(field, "skal udfyldes")
+		return fielderr.Invalid(field, "skal udfyldes")
 	case len(s) > MaxText:
-		return runs.Invalid(field, fmt.Sprintf("højst %d tegn", MaxText))
-	case cprLike.MatchString(s):
-		return runs.Invalid(field, "må ikke indeholde CPR-numre")
+		return fielderr.Invalid(field, fmt.Sprintf("højst %d tegn", MaxText))
+	case danish.LooksLikeCPR(s):
+		return fielderr.Invalid(field, "må ikke indeholde CPR-numre")
 	}
 	return nil
 }

@@ -27,8 +27,8 @@ type run struct {
 }
 
 var (
-	mailer *activities.Mail
-	acts   *Activities
+	mailActs *activities.Mail
+	acts     *Activities
 )
 
 // Activation is the CrisisActivation workflow.
@@ -60,7 +60,7 @@ func Activation(ctx workflow.Context, in Input) (Result, error) {
 	// Notify the whole group at once, in parallel.
 	var sends []workflow.Future
 	for _, m := range w.group.Members {
-		sends = append(sends, workflow.ExecuteActivity(ctx, mailer.SendMail, activationMail(w.id, in, w.group, m, w.s.ConveneBy, w.loc)))
+		sends = append(sends, workflow.ExecuteActivity(ctx, mailActs.SendMail, activationMail(w.id, in, w.group, m, w.s.ConveneBy, w.loc)))
 	}
 	if err := waitAll(ctx, sends); err != nil {
 		return Result{}, fmt.Errorf("notify crisis group: %w", err)
@@ -156,8 +156,8 @@ func (w *run) awaitMeeting(ctx workflow.Context) error {
 		w.record(ctx)
 		ssp, convenor := w.member(w.sspRole()), w.member(w.group.Convenor)
 		if err := waitAll(ctx, []workflow.Future{
-			workflow.ExecuteActivity(ctx, mailer.SendMail, sspTaskMail(w.id, w.in, w.group, ssp)),
-			workflow.ExecuteActivity(ctx, mailer.SendMail, residentTaskMail(w.id, w.in, w.group, convenor)),
+			workflow.ExecuteActivity(ctx, mailActs.SendMail, sspTaskMail(w.id, w.in, w.group, ssp)),
+			workflow.ExecuteActivity(ctx, mailActs.SendMail, residentTaskMail(w.id, w.in, w.group, convenor)),
 		}); err != nil {
 			return fmt.Errorf("follow-up tasks: %w", err)
 		}
@@ -257,5 +257,5 @@ func evaluationDue(now time.Time, loc *time.Location) time.Time {
 
 // sendMail runs the shared mail activity and waits.
 func sendMail(ctx workflow.Context, m mail.Message) error {
-	return workflow.ExecuteActivity(ctx, mailer.SendMail, m).Get(ctx, nil)
+	return workflow.ExecuteActivity(ctx, mailActs.SendMail, m).Get(ctx, nil)
 }

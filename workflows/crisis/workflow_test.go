@@ -27,7 +27,7 @@ import (
 	"helhed/activities"
 	"helhed/internal/testplan"
 	"helhed/internal/testredis"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 )
 
@@ -60,7 +60,7 @@ func newHarness(t *testing.T) *harness {
 	h := &harness{t: t, env: s.NewTestWorkflowEnvironment(), p: randers(t), outbox: t.TempDir()}
 	h.env.RegisterWorkflowWithOptions(Activation, workflow.RegisterOptions{Name: WorkflowName})
 	h.env.RegisterActivity(&Activities{Plan: h.p, Redis: rdb, PublicURL: "https://helhed.example"})
-	h.env.RegisterActivity(&activities.Mail{Sender: &mail.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}})
+	h.env.RegisterActivity(&activities.Mail{Sender: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}})
 	loc := h.p.Location()
 	h.start = time.Date(2026, 3, 2, 9, 0, 0, 0, loc) // a Monday
 	h.env.SetStartTime(h.start)
@@ -148,7 +148,7 @@ func (h *harness) run() Result {
 // mail returns the outbox message with key, failing when it was not sent.
 func (h *harness) mail(key string) sentMail {
 	h.t.Helper()
-	b, err := os.ReadFile(filepath.Join(h.outbox, mail.FileName(key)))
+	b, err := os.ReadFile(filepath.Join(h.outbox, mailer.FileName(key)))
 	if err != nil {
 		h.t.Fatalf("mail %s not sent: %v", key, err)
 	}
@@ -157,7 +157,7 @@ func (h *harness) mail(key string) sentMail {
 
 func (h *harness) noMail(key string) {
 	h.t.Helper()
-	if _, err := os.Stat(filepath.Join(h.outbox, mail.FileName(key))); err == nil {
+	if _, err := os.Stat(filepath.Join(h.outbox, mailer.FileName(key))); err == nil {
 		h.t.Errorf("mail %s was sent", key)
 	}
 }

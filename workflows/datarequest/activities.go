@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 	"helhed/portal/tokens"
 )
@@ -20,7 +21,7 @@ type Activities struct {
 	Plan      *plan.Plan
 	Store     *Store
 	Tokens    *tokens.Tokens
-	Mail      mail.Sender
+	Mail      mailer.Sender
 	PublicURL string // base of portal links
 }
 

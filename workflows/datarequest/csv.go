@@ -1,16 +1,14 @@
 package datarequest
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
+	"helhed/danish"
 )
 
 // Limits of a table upload. A submission travels as a Temporal Update and
@@ -25,24 +23,29 @@ const (
 )
 
 // parseTable validates a CSV upload against the table's columns and
-// returns its rows keyed by column key. Header names match
-// case-insensitively and in any order; the delimiter is ';' or ','
-// (detected from the header); unknown extra columns are ignored. Every
-// error names its line (1 = header) and, for a cell, its column.
+// returns its rows keyed by column key. Header names match as
+// danish.NormaliseHeader folds them (case, å/ø/æ, spaces and '_') and in
+// any order; the delimiter is ';' or ',' (sniffed from the header, or named
+// by Excel's "sep=" line); unknown extra columns are ignored. Every error
+// names its line (1 = the first line) and, for a cell, its column.
 func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
 	if len(body) > MaxCSVBytes {
 		return nil, []FieldError{{Field: "csv", Message: fmt.Sprintf("Filen er for stor (%s). Den må højst fylde %s.", sizeText(len(body)), sizeText(MaxCSVBytes))}}
 	}
-	text, ok := decodeText(body)
-	if !ok {
-		return nil, []FieldError{{Field: "csv", Message: "Filen er ikke en CSV-tekstfil. Gem regnearket som CSV (semikolonsepareret) og prøv igen."}}
+	r, err := danish.NewCSVReader([]byte(body), danish.CSVFormat{Separators: ";,"})
+	if err != nil {
+		return nil, []FieldError{headerError(t, err)}
 	}
-	if strings.TrimSpace(text) == "" {
-		return nil, []FieldError{{Field: "csv", Message: "Filen er tom. Første linje skal være kolonnenavnene: " + columnList(t.Columns) + "."}}
+	index, matches := matchColumns(t.Columns, r.Header)
+	if matches == 0 {
+		return nil, []FieldError{{Field: "csv", Line: r.HeaderLine, Message: "Første linje skal være kolonnenavnene adskilt af semikolon (;) eller komma (,): " + columnList(t.Columns) + "."}}
 	}
-	header, _, _ := strings.Cut(text, "\n")
-	header = strings.TrimRight(header, "\r")
-	delim, index, errs := detectHeader(t, header)
+	var errs []FieldError
+	for i, c := range t.Columns {
+		if index[i] < 0 && c.Required {
+			errs = append(errs, FieldError{Field: "csv", Line: r.HeaderLine, Column: c.Key, Message: fmt.Sprintf("Kolonnen »%s« mangler i overskriftslinjen.", c.Key)})
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -51,30 +54,17 @@ func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
 		maxRows = DefaultMaxRows
 	}
 
-	r := csv.NewReader(strings.NewReader(text))
-	r.Comma = delim
-	r.FieldsPerRecord = -1
-	headerFields, err := r.Read()
-	if err != nil {
-		return nil, []FieldError{{Field: "csv", Line: 1, Message: "Overskriftslinjen kan ikke læses: " + csvProblem(err)}}
-	}
 	var rows []map[string]string
 	var out errorList
 	for {
-		rec, err := r.Read()
+		rec, line, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			line := 0
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
-			out.add(FieldError{Field: "csv", Line: line, Message: "Linjen kan ikke læses: " + csvProblem(err)})
+			out.add(FieldError{Field: "csv", Line: line, Message: "Linjen kan ikke læses: " + danish.CSVProblem(err) + "."})
 			break // the reader cannot resynchronise after a quoting error
 		}
-		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
@@ -82,9 +72,9 @@ func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
 			out.add(FieldError{Field: "csv", Line: line, Message: fmt.Sprintf("Filen har flere end %d rækker; del den op eller kontakt sekretariatet.", maxRows)})
 			break
 		}
-		if len(rec) != len(headerFields) {
-			msg := fmt.Sprintf("Linjen har %d felter, men overskriften har %d.", len(rec), len(headerFields))
-			if delim == ',' && len(rec) > len(headerFields) {
+		if len(rec) != len(r.Header) {
+			msg := fmt.Sprintf("Linjen har %d felter, men overskriften har %d.", len(rec), len(r.Header))
+			if r.Separator == ',' && len(rec) > len(r.Header) {
 				msg += " Står der tal med decimalkomma? Brug semikolon (;) som skilletegn, eller sæt tallene i anførselstegn."
 			}
 			out.add(FieldError{Field: "csv", Line: line, Message: msg})
@@ -113,7 +103,7 @@ func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
 		rows = append(rows, row)
 	}
 	if len(out.errs) == 0 && len(rows) == 0 {
-		out.add(FieldError{Field: "csv", Line: 2, Message: "Filen har kun overskriftslinjen; der er ingen rækker med data."})
+		out.add(FieldError{Field: "csv", Line: r.HeaderLine + 1, Message: "Filen har kun overskriftslinjen; der er ingen rækker med data."})
 	}
 	if len(out.errs) == 0 {
 		if b, err := json.Marshal(rows); err != nil || len(b) > maxRowsJSON {
@@ -126,48 +116,29 @@ func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
 	return rows, nil
 }
 
-// detectHeader picks the delimiter under which the header names the most
-// expected columns, and maps each column to its position (-1 if absent).
-func detectHeader(t *Table, header string) (rune, []int, []FieldError) {
-	best, bestMatches := ';', -1
-	var bestIndex []int
-	for _, d := range []rune{';', ','} {
-		names := splitHeader(header, d)
-		index, matches := matchColumns(t.Columns, names)
-		if matches > bestMatches {
-			best, bestMatches, bestIndex = d, matches, index
+// headerError says in Danish why the upload has no table to read.
+func headerError(t *Table, err error) FieldError {
+	var (
+		te *danish.TextError
+		se *danish.SeparatorError
+		pe *csv.ParseError
+	)
+	switch {
+	case errors.As(err, &te):
+		return FieldError{Field: "csv", Message: "Filen er ikke en CSV-tekstfil. Gem regnearket som CSV (semikolonsepareret) og prøv igen."}
+	case errors.Is(err, danish.ErrEmpty):
+		return FieldError{Field: "csv", Message: "Filen er tom. Første linje skal være kolonnenavnene: " + columnList(t.Columns) + "."}
+	case errors.As(err, &se):
+		name := map[string]string{"\t": "tabulator", "|": "lodret streg (|)", ":": "kolon (:)"}[se.Sep]
+		if name == "" {
+			name = "»" + clip(danish.RedactCPR(se.Sep)) + "«"
 		}
+		return FieldError{Field: "csv", Line: 1, Message: fmt.Sprintf(
+			"Filen bruger %s som skilletegn. Brug semikolon (;) eller komma (,) – gem fx regnearket som »CSV (semikolonsepareret)«.", name)}
+	case errors.As(err, &pe):
+		return FieldError{Field: "csv", Line: pe.StartLine, Message: "Overskriftslinjen kan ikke læses: " + danish.CSVProblem(err) + "."}
 	}
-	if bestMatches == 0 {
-		for _, other := range []struct {
-			sep  string
-			name string
-		}{{"\t", "tabulator"}, {"|", "lodret streg (|)"}, {":", "kolon (:)"}} {
-			if strings.Contains(header, other.sep) {
-				return 0, nil, []FieldError{{Field: "csv", Line: 1, Message: fmt.Sprintf(
-					"Filen bruger %s som skilletegn. Brug semikolon (;) eller komma (,) – gem fx regnearket som »CSV (semikolonsepareret)«.", other.name)}}
-			}
-		}
-		return 0, nil, []FieldError{{Field: "csv", Line: 1, Message: "Første linje skal være kolonnenavnene adskilt af semikolon (;) eller komma (,): " + columnList(t.Columns) + "."}}
-	}
-	var errs []FieldError
-	for i, c := range t.Columns {
-		if bestIndex[i] < 0 && c.Required {
-			errs = append(errs, FieldError{Field: "csv", Line: 1, Column: c.Key, Message: fmt.Sprintf("Kolonnen »%s« mangler i overskriftslinjen.", c.Key)})
-		}
-	}
-	return best, bestIndex, errs
-}
-
-func splitHeader(header string, d rune) []string {
-	r := csv.NewReader(strings.NewReader(header))
-	r.Comma = d
-	r.LazyQuotes = true
-	rec, err := r.Read()
-	if err != nil {
-		return nil
-	}
-	return rec
+	return FieldError{Field: "csv", Message: "Filen kan ikke læses."}
 }
 
 func matchColumns(cols []Column, names []string) ([]int, int) {
@@ -175,8 +146,9 @@ func matchColumns(cols []Column, names []string) ([]int, int) {
 	matches := 0
 	for i, c := range cols {
 		index[i] = -1
+		key := danish.NormaliseHeader(c.Key)
 		for j, n := range names {
-			if strings.EqualFold(strings.TrimSpace(n), c.Key) {
+			if danish.NormaliseHeader(n) == key {
 				index[i] = j
 				matches++
 				break
@@ -184,39 +156,6 @@ func matchColumns(cols []Column, names []string) ([]int, int) {
 		}
 	}
 	return index, matches
-}
-
-// decodeText strips a UTF-8 byte-order mark and reads Windows-1252 (what
-// Danish Excel exports) when the bytes are not UTF-8. Binary data is
-// refused.
-func decodeText(body string) (string, bool) {
-	b := bytes.TrimPrefix([]byte(body), []byte("\xef\xbb\xbf"))
-	if bytes.IndexByte(b, 0) >= 0 {
-		return "", false
-	}
-	if utf8.Valid(b) {
-		return string(b), true
-	}
-	out, err := charmap.Windows1252.NewDecoder().Bytes(b)
-	if err != nil {
-		return "", false
-	}
-	// Control characters other than tab, CR and LF mean it is not text.
-	for _, c := range out {
-		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' {
-			return "", false
-		}
-	}
-	return string(out), true
-}
-
-func csvProblem(err error) string {
-	switch {
-	case errors.Is(err, csv.ErrQuote), errors.Is(err, csv.ErrBareQuote):
-		return "et anførselstegn (\") står forkert."
-	default:
-		return "ugyldigt CSV-format."
-	}
 }
 
 func columnList(cols []Column) string {
@@ -230,7 +169,7 @@ func columnList(cols []Column) string {
 func sizeText(n int) string {
 	switch {
 	case n >= 1<<20:
-		return strings.ReplaceAll(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",")
+		return danish.FormatNumber(float64(n)/(1<<20), 1) + " MB"
 	case n >= 1<<10:
 		return fmt.Sprintf("%d kB", n>>10)
 	}

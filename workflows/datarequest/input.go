@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"helhed/fielderr"
 	"helhed/plan"
-	"helhed/runs"
 )
 
 var (
@@ -23,9 +23,9 @@ const maxRequestIDLength = 160
 // request. The workflow runs it first (a bad child input fails at once,
 // naming the field); the run layer runs it through Kind.Validate, which
 // adds the plan checks.
-func CheckInput(in *Input) *runs.FieldError {
-	bad := func(field, format string, args ...any) *runs.FieldError {
-		return &runs.FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+func CheckInput(in *Input) *fielderr.Error {
+	bad := func(field, format string, args ...any) *fielderr.Error {
+		return &fielderr.Error{Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case in.RequestID == "":
@@ -78,7 +78,7 @@ func CheckInput(in *Input) *runs.FieldError {
 	return nil
 }
 
-func checkFields(in *Input) *runs.FieldError {
+func checkFields(in *Input) *fielderr.Error {
 	err := checkDefs("fields", len(in.Fields), func(i int) (string, string, FieldType, []string) {
 		f := in.Fields[i]
 		return f.Key, f.Label, f.Type, f.Choices
@@ -88,27 +88,27 @@ func checkFields(in *Input) *runs.FieldError {
 	}
 	perArea := slices.ContainsFunc(in.Fields, func(f Field) bool { return f.PerArea })
 	if perArea && len(in.Areas) == 0 {
-		return &runs.FieldError{Field: "areas", Message: "required when a field is asked per area"}
+		return &fielderr.Error{Field: "areas", Message: "required when a field is asked per area"}
 	}
 	areaSeen := map[string]bool{}
 	for i, a := range in.Areas {
 		if !keyPattern.MatchString(a) || areaSeen[a] {
-			return &runs.FieldError{Field: fmt.Sprintf("areas[%d]", i), Message: "a plan area id, once"}
+			return &fielderr.Error{Field: fmt.Sprintf("areas[%d]", i), Message: "a plan area id, once"}
 		}
 		areaSeen[a] = true
 	}
 	return nil
 }
 
-func checkTable(t *Table) *runs.FieldError {
+func checkTable(t *Table) *fielderr.Error {
 	if t == nil {
 		return nil
 	}
 	if len(t.Columns) == 0 {
-		return &runs.FieldError{Field: "table.columns", Message: "at least one column"}
+		return &fielderr.Error{Field: "table.columns", Message: "at least one column"}
 	}
 	if t.MaxRows < 0 || t.MaxRows > DefaultMaxRows {
-		return &runs.FieldError{Field: "table.maxRows", Message: fmt.Sprintf("0 (default %d) to %d", DefaultMaxRows, DefaultMaxRows)}
+		return &fielderr.Error{Field: "table.maxRows", Message: fmt.Sprintf("0 (default %d) to %d", DefaultMaxRows, DefaultMaxRows)}
 	}
 	return checkDefs("table.columns", len(t.Columns), func(i int) (string, string, FieldType, []string) {
 		c := t.Columns[i]
@@ -118,7 +118,7 @@ func checkTable(t *Table) *runs.FieldError {
 
 // checkDefs checks n field or column definitions: each well formed, keys
 // unique.
-func checkDefs(list string, n int, def func(int) (key, label string, typ FieldType, choices []string)) *runs.FieldError {
+func checkDefs(list string, n int, def func(int) (key, label string, typ FieldType, choices []string)) *fielderr.Error {
 	seen := map[string]bool{}
 	for i := range n {
 		key, label, typ, choices := def(i)
@@ -127,49 +127,49 @@ func checkDefs(list string, n int, def func(int) (key, label string, typ FieldTy
 			return err
 		}
 		if seen[key] {
-			return &runs.FieldError{Field: at + ".key", Message: fmt.Sprintf("%q is used twice", key)}
+			return &fielderr.Error{Field: at + ".key", Message: fmt.Sprintf("%q is used twice", key)}
 		}
 		seen[key] = true
 	}
 	return nil
 }
 
-func checkKind(at, key, label string, typ FieldType, choices []string) *runs.FieldError {
+func checkKind(at, key, label string, typ FieldType, choices []string) *fielderr.Error {
 	switch {
 	case !keyPattern.MatchString(key):
-		return &runs.FieldError{Field: at + ".key", Message: "lowercase ASCII letters, digits, '_' or '-', starting with a letter"}
+		return &fielderr.Error{Field: at + ".key", Message: "lowercase ASCII letters, digits, '_' or '-', starting with a letter"}
 	case strings.TrimSpace(label) == "":
-		return &runs.FieldError{Field: at + ".label", Message: "required (Danish)"}
+		return &fielderr.Error{Field: at + ".label", Message: "required (Danish)"}
 	}
 	switch typ {
 	case Integer, Decimal, Percentage, Text, DateField:
 		if len(choices) > 0 {
-			return &runs.FieldError{Field: at + ".choices", Message: "only for type choice"}
+			return &fielderr.Error{Field: at + ".choices", Message: "only for type choice"}
 		}
 	case Choice:
 		if len(choices) == 0 {
-			return &runs.FieldError{Field: at + ".choices", Message: "a choice needs its choices"}
+			return &fielderr.Error{Field: at + ".choices", Message: "a choice needs its choices"}
 		}
 	default:
-		return &runs.FieldError{Field: at + ".type", Message: "one of integer, decimal, percentage, text, choice, date"}
+		return &fielderr.Error{Field: at + ".type", Message: "one of integer, decimal, percentage, text, choice, date"}
 	}
 	return nil
 }
 
 // CheckAgainstPlan checks the ids an input names: the partner and the
 // areas must be the plan's, and a new request may not be due in the past.
-func CheckAgainstPlan(p *plan.Plan, in *Input, today plan.Date) *runs.FieldError {
+func CheckAgainstPlan(p *plan.Plan, in *Input, today plan.Date) *fielderr.Error {
 	if _, ok := p.Partner(in.Partner); !ok {
-		return &runs.FieldError{Field: "partner", Message: fmt.Sprintf("%q is not a partner of plan %s", in.Partner, p.ID)}
+		return &fielderr.Error{Field: "partner", Message: fmt.Sprintf("%q is not a partner of plan %s", in.Partner, p.ID)}
 	}
 	for i, a := range in.Areas {
 		if _, ok := p.Area(a); !ok {
-			return &runs.FieldError{Field: fmt.Sprintf("areas[%d]", i), Message: fmt.Sprintf("%q is not an area of plan %s", a, p.ID)}
+			return &fielderr.Error{Field: fmt.Sprintf("areas[%d]", i), Message: fmt.Sprintf("%q is not an area of plan %s", a, p.ID)}
 		}
 	}
 	due, _ := plan.ParseDate(in.Due)
 	if due.Before(today) {
-		return &runs.FieldError{Field: "due", Message: fmt.Sprintf("%s is in the past", in.Due)}
+		return &fielderr.Error{Field: "due", Message: fmt.Sprintf("%s is in the past", in.Due)}
 	}
 	return nil
 }

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"helhed/fielderr"
 	"helhed/plan"
-	"helhed/runs"
 )
 
 func TestRunKindValidatesAgainstThePlan(t *testing.T) {
@@ -43,7 +43,7 @@ func TestRunKindValidatesAgainstThePlan(t *testing.T) {
 		in := k.Example(p).(*Input)
 		c.edit(in)
 		err := k.Validate(p, in)
-		fe, ok := err.(*runs.FieldError)
+		fe, ok := err.(*fielderr.Error)
 		if !ok || fe.Field != c.field {
 			t.Errorf("want error on %s, got %v", c.field, err)
 		}

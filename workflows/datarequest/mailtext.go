@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"helhed/danish"
 	"helhed/plan"
 )
 
@@ -50,25 +51,19 @@ func MailKey(requestID, kind string, n int) string {
 	return k
 }
 
-var (
-	weekdaysDA = [...]string{"søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"}
-	monthsDA   = [...]string{"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"}
-)
-
-// DanishDate writes a due date as "tirsdag den 7. april 2026".
+// DanishDate writes a due date (yyyy-mm-dd) as "tirsdag den 7. april
+// 2026" (danish.LongDate); a text that is not such a date stays as it is.
 func DanishDate(s string) string {
 	d, err := plan.ParseDate(s)
 	if err != nil {
 		return s
 	}
-	return fmt.Sprintf("%s den %d. %s %d", weekdaysDA[d.Weekday()], d.Day, monthsDA[d.Month-1], d.Year)
+	return danish.LongDate(d)
 }
 
-// DanishTime writes an instant as "7. april 2026 kl. 14.05".
-func DanishTime(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	return fmt.Sprintf("%d. %s %d kl. %02d.%02d", t.Day(), monthsDA[t.Month()-1], t.Year(), t.Hour(), t.Minute())
-}
+// DanishTime is danish.Moment, "7. april 2026 kl. 14.05"; it stays for the
+// portal's pages, which call it.
+func DanishTime(t time.Time, loc *time.Location) string { return danish.Moment(t, loc) }
 
 // letter is what a notice says; link parts are filled in by the activity.
 type letter struct {
@@ -124,7 +119,7 @@ func compose(n Notice, partnerName, planName, taskURL, listURL string, loc *time
 		if !n.OnTime {
 			when = "efter fristen (" + due + ")"
 		}
-		l.p("Tak. Vi har modtaget jeres svar på »%s« %s, %s.", n.Title, DanishTime(n.AnsweredAt, loc), when)
+		l.p("Tak. Vi har modtaget jeres svar på »%s« %s, %s.", n.Title, danish.Moment(n.AnsweredAt, loc), when)
 	case NoticeEscalation:
 		l = letter{}
 		l.subject = fmt.Sprintf("Eskalering: %s har ikke svaret på %s", partnerName, n.Title)

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/runs"
 	"helhed/searchattr"
@@ -330,10 +331,10 @@ func (r *request) validateExtend(ctx workflow.Context, x Extension) error {
 	}
 	d, err := plan.ParseDate(x.Due)
 	if err != nil {
-		return runs.Invalid("due", "Ugyldig dato; skriv åååå-mm-dd.")
+		return fielderr.Invalid("due", "Ugyldig dato; skriv åååå-mm-dd.")
 	}
 	if !d.After(r.due) {
-		return runs.Invalid("due", "Den nye frist skal ligge efter den nuværende ("+r.due.String()+").")
+		return fielderr.Invalid("due", "Den nye frist skal ligge efter den nuværende ("+r.due.String()+").")
 	}
 	return nil
 }
@@ -363,7 +364,7 @@ func (r *request) validateReassign(ctx workflow.Context, x Reassignment) error {
 	}
 	a, err := mail.ParseAddress(x.Contact) //workflowcheck:ignore
 	if err != nil || a.Address != x.Contact {
-		return runs.Invalid("contact", "Ikke en gyldig e-mailadresse.")
+		return fielderr.Invalid("contact", "Ikke en gyldig e-mailadresse.")
 	}
 	return nil
 }
@@ -384,7 +385,7 @@ func (r *request) validateCancel(ctx workflow.Context, x Cancellation) error {
 		return err
 	}
 	if len(x.Reason) < 3 {
-		return runs.Invalid("reason", "Skriv en begrundelse for annulleringen.")
+		return fielderr.Invalid("reason", "Skriv en begrundelse for annulleringen.")
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"helhed/internal/testredis"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 	"helhed/portal/tokens"
 )
@@ -88,7 +88,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	h.env.SetStartTime(start)
 	h.env.SetTestTimeout(time.Minute)
 	Register(h.env, &Activities{Plan: p, Store: h.store, Tokens: &tokens.Tokens{R: rdb, Secret: secret},
-		Mail: &mail.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}, PublicURL: "https://portal.example"})
+		Mail: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}, PublicURL: "https://portal.example"})
 	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		if info.ActivityType.Name != "SendNotice" {
 			return
@@ -202,7 +202,7 @@ func TestRemindersAndEscalationAcrossEaster(t *testing.T) {
 			t.Errorf("%s to %q", s.Key, s.N.To)
 		}
 	}
-	eml, err := os.ReadFile(filepath.Join(h.outbox, mail.FileName("data-request/easter/escalation")))
+	eml, err := os.ReadFile(filepath.Join(h.outbox, mailer.FileName("data-request/easter/escalation")))
 	if err != nil || !strings.Contains(string(eml), "sekretariatsleder@bysekretariatet-eksempel.randers.dk") {
 		t.Fatalf("escalation e-mail: %v", err)
 	}

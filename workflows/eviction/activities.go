@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"helhed/danish"
 	"helhed/mail"
 	"helhed/plan"
 )
@@ -96,6 +97,12 @@ func (a *Activities) KommuneNotice(_ context.Context, in NoticeInput) (mail.Mess
 	if ar, ok := a.Plan.Area(in.Area); ok {
 		areaName = ar.Name
 	}
+	date := func(d plan.Date) string { // dd-mm-yyyy, "-" when not set
+		if d.IsZero() {
+			return "-"
+		}
+		return danish.ShortDate(d)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Til %s\n\n", to.Name)
 	b.WriteString("Efter almenlejelovens § 92 underretter vi hermed kommunen om, at nedenstående lejemål er ophævet " +
@@ -107,10 +114,10 @@ func (a *Activities) KommuneNotice(_ context.Context, in NoticeInput) (mail.Mess
 		{"Lejer", in.Contact.Name},
 		{"Adresse", in.Contact.Address},
 		{"Restance", in.Amount.String()},
-		{"Forfaldsdato", danishDate(in.DueDate)},
-		{"Påkrav sendt", danishDate(in.DemandSentOn)},
-		{"Betalingsfrist", danishDate(in.Deadline)},
-		{"Ophævet", danishDate(in.TerminatedOn)},
+		{"Forfaldsdato", date(in.DueDate)},
+		{"Påkrav sendt", date(in.DemandSentOn)},
+		{"Betalingsfrist", date(in.Deadline)},
+		{"Ophævet", date(in.TerminatedOn)},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(&b, "%-18s %s\n", r[0]+":", r[1])
@@ -156,13 +163,6 @@ func evictionActivity(a plan.Activity) bool {
 		}
 	}
 	return false
-}
-
-func danishDate(d plan.Date) string {
-	if d.IsZero() {
-		return "-"
-	}
-	return fmt.Sprintf("%02d-%02d-%04d", d.Day, int(d.Month), d.Year)
 }
 
 // ScanInbox imports the arrears lists waiting in $DATA_DIR/inbox.

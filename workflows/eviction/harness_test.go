@@ -17,7 +17,7 @@ import (
 
 	"helhed/activities"
 	"helhed/internal/testplan"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 )
 
@@ -71,8 +71,8 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	h.env = s.NewTestWorkflowEnvironment()
 	h.env.SetStartTime(start)
 	h.env.RegisterWorkflowWithOptions(EvictionCase, workflow.RegisterOptions{Name: WorkflowName})
-	h.env.RegisterActivityWithOptions(&Activities{Plan: h.p, Model: &ReadModel{R: h.rdb}}, activity.RegisterOptions{Name: activityPrefix})
-	h.env.RegisterActivity(&activities.Mail{Sender: &mail.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}})
+	h.env.RegisterActivityWithOptions(&Activities{Plan: h.p, Model: &ReadModel{R: h.rdb}}, activity.RegisterOptions{Name: ActivityPrefix})
+	h.env.RegisterActivity(&activities.Mail{Sender: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}})
 	return h
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"helhed/arrears"
+	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/pseudonym"
 	"helhed/runs"
@@ -113,7 +114,7 @@ func outcomeChoices(titles map[string]string, values ...string) func(*plan.Plan)
 func validateInput(p *plan.Plan, input any) error {
 	in, ok := input.(*CaseInput)
 	if !ok {
-		return &runs.FieldError{Field: "", Message: "ikke et input til en udsættelsessag"}
+		return &fielderr.Error{Field: "", Message: "ikke et input til en udsættelsessag"}
 	}
 	// CPR first, in a fixed order, before any message could quote a value.
 	for _, f := range []struct{ field, v string }{
@@ -121,7 +122,7 @@ func validateInput(p *plan.Plan, input any) error {
 		{"contact.name", in.Contact.Name}, {"contact.address", in.Contact.Address}, {"contact.phone", in.Contact.Phone},
 	} {
 		if arrears.LooksLikeCPR(f.v) {
-			return &runs.FieldError{Field: f.field, Message: "ligner et CPR-nummer; CPR-numre må ikke indtastes"}
+			return &fielderr.Error{Field: f.field, Message: "ligner et CPR-nummer; CPR-numre må ikke indtastes"}
 		}
 	}
 	number := arrears.NormaliseTenancyNumber(in.TenancyNumber)
@@ -144,7 +145,7 @@ func validateInput(p *plan.Plan, input any) error {
 	if len(problems) > 0 {
 		pr := problems[0]
 		field := inputFields[pr.Column]
-		return &runs.FieldError{Field: field, Message: strings.Replace(pr.Message, pr.Column, field, 1)}
+		return &fielderr.Error{Field: field, Message: strings.Replace(pr.Message, pr.Column, field, 1)}
 	}
 	in.Organisation, in.TenancyNumber = orgID, number
 	return nil

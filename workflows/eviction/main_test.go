@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/arrears"
+	"helhed/capability"
 	"helhed/internal/replaytest"
 	"helhed/internal/teststack"
 	"helhed/plan"
@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	slog.SetDefault(logger)
 	os.Exit(teststack.Main(m, teststack.Options{
-		Name: "eviction", Logger: logger, Register: registerBaseline,
+		Name: "eviction", Logger: logger, Extra: []capability.Capability{baseline},
 		// The replay test decodes the recorded history with this key.
 		PayloadKeyFile: replaytest.KeyFile,
 	}, func(s *teststack.Stack) error {
@@ -99,10 +99,9 @@ func benchTrivial(ctx workflow.Context, _ int) error {
 	return workflow.ExecuteActivity(ctx, "BenchNoop").Get(ctx, nil)
 }
 
-func registerBaseline(r worker.Registry) {
-	r.RegisterWorkflowWithOptions(benchTrivial, workflow.RegisterOptions{Name: baselineWorkflow})
-	r.RegisterActivity(&baselineActivities{})
-}
+var baseline = capability.Capability{Name: "baseline",
+	Workflows:  []capability.Workflow{{Name: baselineWorkflow, Func: benchTrivial}},
+	Activities: []capability.Activities{{Impl: &baselineActivities{}}}}
 
 // api calls the operator API with the token; it returns status and body.
 func api(t testing.TB, method, path, contentType string, body io.Reader) (int, []byte) {

@@ -12,19 +12,15 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"helhed/config"
 	"helhed/plan"
 	"helhed/pseudonym"
-	"helhed/readmodel"
+	"helhed/runs"
 	"helhed/workflows"
 )
 
@@ -106,23 +102,23 @@ func pseudonymKey(cfg *config.Config) ([]byte, error) {
 	return pseudonym.DeriveKey(keys[0], "v1"), nil
 }
 
-// Register puts the workflows and activities on the worker and the
-// collector on the metrics registry.
-func (m *Module) Register(w worker.Registry, reg prometheus.Registerer) error {
-	if m.err != nil {
-		return m.err
+// Err is the configuration problem For found, if any.
+func (m *Module) Err() error { return m.err }
+
+// Activities are the case and inbox activities.
+func (m *Module) Activities() *Activities {
+	return &Activities{Plan: m.plan, Model: m.model, Inbox: m.inbox}
+}
+
+// Collector publishes the helhed_eviction* metrics.
+func (m *Module) Collector() *Collector { return &Collector{Plan: m.plan, Model: m.model, Log: m.log} }
+
+// Kinds are the run kinds, with the process's pseudonym hasher.
+func (m *Module) Kinds() []runs.Kind {
+	if m.importer != nil {
+		kindState.Store(&kindDeps{hasher: m.importer.Hasher, plan: m.plan})
 	}
-	w.RegisterWorkflowWithOptions(EvictionCase, workflow.RegisterOptions{Name: WorkflowName})
-	w.RegisterWorkflowWithOptions(InboxScan, workflow.RegisterOptions{Name: InboxWorkflowName})
-	w.RegisterActivityWithOptions(&Activities{Plan: m.plan, Model: m.model, Inbox: m.inbox}, activity.RegisterOptions{Name: activityPrefix})
-	if err := reg.Register(&Collector{Plan: m.plan, Model: m.model, Log: m.log}); err != nil {
-		return fmt.Errorf("register eviction metrics: %w", err)
-	}
-	if err := readmodel.Register(Reconciler(m.plan)); err != nil {
-		return err
-	}
-	kindState.Store(&kindDeps{hasher: m.importer.Hasher, plan: m.plan})
-	return nil
+	return Kinds()
 }
 
 // Routes adds the operator routes, each behind the operator token.

@@ -15,7 +15,7 @@ import (
 
 	"helhed/arrears"
 	"helhed/internal/replaytest"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 	"helhed/workflows/eviction"
 )
@@ -88,7 +88,7 @@ func TestLegalClockOnTheRealStack(t *testing.T) {
 	if err := stack.Temporal.GetWorkflow(context.Background(), id, "").Get(context.Background(), &result); err != nil || result.Outcome != eviction.OutcomeEvicted {
 		t.Fatalf("result %v %+v", err, result)
 	}
-	notice, err := os.ReadFile(filepath.Join(stack.Config.DataDir, "outbox", mail.FileName(eviction.NoticeKey(final.Tenancy, final.CaseID))))
+	notice, err := os.ReadFile(filepath.Join(stack.Config.DataDir, "outbox", mailer.FileName(eviction.NoticeKey(final.Tenancy, final.CaseID))))
 	if err != nil || !strings.Contains(string(notice), "leder@boligsocial-enhed-eksempel.randers.dk") {
 		t.Fatalf("kommune notice: %v\n%s", err, notice)
 	}

@@ -3,12 +3,14 @@ package eviction
 import (
 	"context"
 	"fmt"
-	"helhed/internal/promtest"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"helhed/fielderr"
+	"helhed/internal/promtest"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -16,7 +18,6 @@ import (
 	"helhed/arrears"
 	"helhed/plan"
 	"helhed/pseudonym"
-	"helhed/runs"
 )
 
 func testView(id string, seq int, stage Stage, area string) View {
@@ -192,7 +193,7 @@ func TestRunKind(t *testing.T) {
 		{CaseInput{Organisation: "ms", Department: "27", TenancyNumber: "1", Contact: Contact{Name: "A", Address: "B"}, Arrears: 1, DueDate: plan.NewDate(2026, 1, 1), Reminders: -1}, "reminders", "reminders skal være 0 eller mere"},
 	} {
 		err := k.Validate(p, &c.in)
-		fe, ok := err.(*runs.FieldError)
+		fe, ok := err.(*fielderr.Error)
 		if !ok || fe.Field != c.field || !strings.Contains(fe.Message, c.msg) || strings.Contains(fe.Message, "0101901234") || strings.Contains(fe.Message, "010190") {
 			t.Errorf("%s: %v, want %q", c.field, err, c.msg)
 		}

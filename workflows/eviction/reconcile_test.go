@@ -14,7 +14,7 @@ import (
 // results project it (no drift), and rebuilds a case whose keys were lost.
 func TestReconcileRebuildsTheReadModel(t *testing.T) {
 	ctx := context.Background()
-	svc := readmodel.New(stack.Temporal, stack.Redis, nil)
+	svc := stack.ReadModel
 	reconcile := func() readmodel.KindReport {
 		t.Helper()
 		rep, err := svc.Reconcile(ctx, readmodel.Options{Kinds: []string{eviction.Kind}}, nil)

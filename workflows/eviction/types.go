@@ -28,11 +28,11 @@ const (
 	WorkflowName      = "EvictionCase"
 	InboxWorkflowName = "EvictionInboxScan"
 
-	activityPrefix   = "eviction."
-	actResolve       = activityPrefix + "Resolve"
-	actPublish       = activityPrefix + "Publish"
-	actKommuneNotice = activityPrefix + "KommuneNotice"
-	actScanInbox     = activityPrefix + "ScanInbox"
+	ActivityPrefix   = "eviction."
+	actResolve       = ActivityPrefix + "Resolve"
+	actPublish       = ActivityPrefix + "Publish"
+	actKommuneNotice = ActivityPrefix + "KommuneNotice"
+	actScanInbox     = ActivityPrefix + "ScanInbox"
 	// actSendMail is the shared activities.Mail.SendMail.
 	actSendMail = "SendMail"
 )

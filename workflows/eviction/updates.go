@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/fielderr"
 	"helhed/mail"
 	"helhed/plan"
 	"helhed/runs"
@@ -203,7 +204,7 @@ func (c *caseWF) checkDate(field string, d plan.Date) error {
 // invalid is a bad argument: the run layer answers 400 naming field.
 // Other validator errors mean the stage refuses the update (409).
 func invalid(field, format string, args ...any) error {
-	return runs.Invalid(field, fmt.Sprintf(format, args...))
+	return fielderr.Invalid(field, fmt.Sprintf(format, args...))
 }
 
 func checkNote(field, s string) error {

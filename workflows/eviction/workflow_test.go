@@ -13,7 +13,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/arrears"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 )
 
@@ -170,7 +170,7 @@ func TestMissedInstalmentEscalatesThroughLegalClock(t *testing.T) {
 
 	// The § 92 notice went to the plan's kommune contact, keyed by the
 	// pseudonym, before the court request.
-	msg, err := os.ReadFile(filepath.Join(h.outbox, mail.FileName(NoticeKey(final.Tenancy, final.CaseID))))
+	msg, err := os.ReadFile(filepath.Join(h.outbox, mailer.FileName(NoticeKey(final.Tenancy, final.CaseID))))
 	if err != nil {
 		t.Fatal(err)
 	}

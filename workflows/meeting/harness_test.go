@@ -10,7 +10,6 @@ import (
 
 	"helhed/activities"
 	"helhed/plan"
-	"helhed/schedules/cycle"
 	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/meeting"
@@ -37,7 +36,7 @@ func newHarness(t testing.TB, start time.Time) *harness {
 	h.double.Register(env)
 	h.mail = &cycletest.Recorder{Clock: env.Now}
 	env.RegisterActivity(&activities.Mail{Sender: h.mail})
-	env.RegisterActivity(&cycle.Requests{Control: cycletest.EnvControl{Env: env}})
+	env.RegisterActivity(&activities.Requests{Control: cycletest.EnvControl{Env: env}})
 	meeting.Register(env, &meeting.Activities{Plan: h.plan, DataDir: h.dir, Redis: rdb})
 	cycletest.RegisterDriver(env)
 	return h

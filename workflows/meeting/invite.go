@@ -5,6 +5,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/danish"
 	"helhed/mail"
 	"helhed/plan"
 )
@@ -50,11 +51,11 @@ func (r *round) invite(ctx workflow.Context, b Body, body string, d plan.Date, s
 		Description: "Dagsorden og fremdriftsrapport følger en uge før mødet.",
 		Organizer:   b.Organizer, Attendees: emails(b.Members), Stamp: workflow.Now(ctx),
 	}
-	subject := fmt.Sprintf("Invitation: %s %s kl. %s", b.Name, danishDate(d), start.Format("15.04"))
-	text := fmt.Sprintf("%s holder møde %s kl. %s.\n\nInvitationen er vedhæftet som kalenderfil.\n", b.Name, danishDate(d), start.Format("15.04"))
+	subject := fmt.Sprintf("Invitation: %s %s kl. %s", b.Name, danish.LongDate(d), start.Format("15.04"))
+	text := fmt.Sprintf("%s holder møde %s kl. %s.\n\nInvitationen er vedhæftet som kalenderfil.\n", b.Name, danish.LongDate(d), start.Format("15.04"))
 	if seq > 0 {
-		subject = fmt.Sprintf("Mødet er flyttet: %s %s kl. %s", b.Name, danishDate(d), start.Format("15.04"))
-		text = fmt.Sprintf("%s er flyttet til %s kl. %s.\n\nDen vedhæftede kalenderfil opdaterer mødet i jeres kalender.\n", b.Name, danishDate(d), start.Format("15.04"))
+		subject = fmt.Sprintf("Mødet er flyttet: %s %s kl. %s", b.Name, danish.LongDate(d), start.Format("15.04"))
+		text = fmt.Sprintf("%s er flyttet til %s kl. %s.\n\nDen vedhæftede kalenderfil opdaterer mødet i jeres kalender.\n", b.Name, danish.LongDate(d), start.Format("15.04"))
 	}
 	// The iCalendar library orders parameters by ranging over a map, so
 	// the bytes are rendered once in a side effect and replayed from

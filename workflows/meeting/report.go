@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"helhed/danish"
 	"helhed/schedules/cycle"
 )
 
@@ -53,11 +54,6 @@ type indicatorValue struct {
 	Area, Baseline, Value string
 }
 
-// num formats a number the Danish way: 12,5.
-func num(f float64) string {
-	return strings.ReplaceAll(strconv.FormatFloat(f, 'f', -1, 64), ".", ",")
-}
-
 // buildReport computes the report from the round's answers: per target the
 // sum of what the responsible members reported, who reported what, and who
 // did not answer.
@@ -66,7 +62,7 @@ func buildReport(in CompileInput) reportData {
 	loc := timeLocation(s.TimeZone)
 	d := reportData{
 		PlanName: s.PlanName, Year: s.Year, MeetingName: meetingNames[s.Meeting], Summer: st.Input.Summer(),
-		SteeringDate: danishDate(st.Timeline.Steering), BoardDate: danishDate(st.Timeline.Board),
+		SteeringDate: danish.LongDate(st.Timeline.Steering), BoardDate: danish.LongDate(st.Timeline.Board),
 		CompiledAt:      in.CompiledAt.In(loc).Format("02-01-2006 15.04"),
 		Recommendations: st.Recommendations, Decisions: st.Decisions,
 	}
@@ -75,7 +71,7 @@ func buildReport(in CompileInput) reportData {
 	if in.Doc == DocBoardPack || (in.Doc == DocMinutes && !st.Input.Summer()) {
 		body, date = s.Board, st.Timeline.Board
 	}
-	d.Body, d.Date, d.Time, d.FixedAgenda = body.Name, danishDate(date), strings.Replace(body.StartTime, ":", ".", 1), body.FixedAgenda
+	d.Body, d.Date, d.Time, d.FixedAgenda = body.Name, danish.LongDate(date), strings.Replace(body.StartTime, ":", ".", 1), body.FixedAgenda
 	for _, m := range st.Moves {
 		d.Moves = append(d.Moves, "Bestyrelsens møde flyttet fra "+m.From+" til "+m.To+reasonSuffix(m.Reason))
 	}
@@ -108,15 +104,15 @@ func buildReport(in CompileInput) reportData {
 			}
 			sum += v
 			n++
-			row.Reports = append(row.Reports, names[p]+": "+num(v)+" "+t.Unit)
+			row.Reports = append(row.Reports, names[p]+": "+danish.FormatNumber(v, -1)+" "+t.Unit)
 		}
 		switch {
 		case n == 0:
 			row.Actual, row.Status = "–", "mangler tal"
 		case t.Reached(sum):
-			row.Actual, row.Status = num(sum)+" "+t.Unit, "nået"
+			row.Actual, row.Status = danish.FormatNumber(sum, -1)+" "+t.Unit, "nået"
 		default:
-			row.Actual, row.Status = num(sum)+" "+t.Unit, "ikke nået endnu"
+			row.Actual, row.Status = danish.FormatNumber(sum, -1)+" "+t.Unit, "ikke nået endnu"
 		}
 		d.Activities = append(d.Activities, row)
 	}
@@ -162,7 +158,7 @@ func buildReport(in CompileInput) reportData {
 			row := indicatorRow{Name: ind.Name, Unit: ind.Unit}
 			if !ind.PerArea {
 				if v, ok := monitoring.Values[ind.Key]; ok {
-					row.Values = append(row.Values, indicatorValue{Area: "Alle områder", Baseline: "–", Value: danishNumber(v)})
+					row.Values = append(row.Values, indicatorValue{Area: "Alle områder", Baseline: "–", Value: answerText(v)})
 				}
 			}
 			for _, b := range ind.Baselines {
@@ -170,7 +166,7 @@ func buildReport(in CompileInput) reportData {
 				if !ok {
 					v = "–"
 				}
-				row.Values = append(row.Values, indicatorValue{Area: areaName(s.Areas, b.Area), Baseline: num(b.Value), Value: danishNumber(v)})
+				row.Values = append(row.Values, indicatorValue{Area: areaName(s.Areas, b.Area), Baseline: danish.FormatNumber(b.Value, -1), Value: answerText(v)})
 			}
 			if len(row.Values) > 0 {
 				d.Indicators = append(d.Indicators, row)
@@ -180,9 +176,11 @@ func buildReport(in CompileInput) reportData {
 	return d
 }
 
-func danishNumber(v string) string {
+// answerText shows an answer's canonical number ("1234.5") the Danish way
+// ("1.234,5"), and anything else ("–") as it is.
+func answerText(v string) string {
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		return num(f)
+		return danish.FormatNumber(f, -1)
 	}
 	return v
 }

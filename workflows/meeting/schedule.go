@@ -5,8 +5,6 @@ import (
 	"helhed/schedules"
 )
 
-func init() { schedules.Register(schedules.CycleMeetingRound, ScheduleSpecs) }
-
 // ScheduleSpecs is the meeting-round schedule: one occurrence per autumn
 // and spring board meeting and per summer meeting, firing when the round
 // opens (OpenWeekdays before the steering group meets, at StepHour) and

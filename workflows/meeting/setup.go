@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/workflows/datarequest"
 )
@@ -205,19 +206,18 @@ func targets(p *plan.Plan, year string, members []Member) []TargetRef {
 
 // TargetText describes a target in Danish: "mindst 12 youths pr. år".
 func TargetText(t plan.FlatTarget) string {
-	num := func(f float64) string { return strings.ReplaceAll(fmt.Sprintf("%g", f), ".", ",") }
 	var s string
 	switch t.Bound {
 	case plan.BoundAbout:
-		s = "ca. " + num(t.Value)
+		s = "ca. " + danish.FormatNumber(t.Value, -1)
 	case plan.BoundAtLeast:
-		s = "mindst " + num(t.Min)
+		s = "mindst " + danish.FormatNumber(t.Min, -1)
 	case plan.BoundAtMost:
-		s = "højst " + num(t.Max)
+		s = "højst " + danish.FormatNumber(t.Max, -1)
 	case plan.BoundBetween:
-		s = num(t.Min) + "–" + num(t.Max)
+		s = danish.FormatNumber(t.Min, -1) + "–" + danish.FormatNumber(t.Max, -1)
 	default:
-		s = num(t.Value)
+		s = danish.FormatNumber(t.Value, -1)
 	}
 	per := map[string]string{plan.PerYear: "pr. år", plan.PerMonth: "pr. måned", plan.PerAtATime: "ad gangen"}[t.Per]
 	return strings.TrimSpace(s + " " + t.Unit + " " + per)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/runs"
 )
@@ -54,9 +55,9 @@ func WorkflowID(in Input) string { return Kind + "/" + in.Plan + "/" + in.Key() 
 // Check validates the input against the plan; today is the operator's
 // date (the API checks that a new round is not in the past; a schedule's
 // backfill is not held to that).
-func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *runs.FieldError {
-	bad := func(field, format string, args ...any) *runs.FieldError {
-		return &runs.FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *fielderr.Error {
+	bad := func(field, format string, args ...any) *fielderr.Error {
+		return &fielderr.Error{Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case in.Plan == "":

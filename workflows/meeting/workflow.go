@@ -10,9 +10,10 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	"helhed/danish"
+	"helhed/fielderr"
 	"helhed/mail"
 	"helhed/plan"
-	"helhed/runs"
 	"helhed/schedules/cycle"
 	"helhed/searchattr"
 	"helhed/workdays"
@@ -173,7 +174,7 @@ func (r *round) run(ctx workflow.Context, step string) error {
 		r.setStage(ctx, StageRecommendations, time.Time{})
 	case StepPack:
 		if err := r.compileAndSend(ctx, DocBoardPack, r.setup.Board, "board-pack",
-			fmt.Sprintf("Mødemateriale: %s %s", r.setup.Board.Name, danishDate(r.st.Timeline.Board))); err != nil {
+			fmt.Sprintf("Mødemateriale: %s %s", r.setup.Board.Name, danish.LongDate(r.st.Timeline.Board))); err != nil {
 			return err
 		}
 		r.setStage(ctx, StageBoardPack, time.Time{})
@@ -326,22 +327,21 @@ func (r *round) recordAnswer(ctx workflow.Context, i int) {
 func (r *round) report(ctx workflow.Context) error {
 	r.cancelOpen(ctx, "Fremdriftsrapporten er udarbejdet uden jeres data, da fristen er overskredet.")
 	return r.compileAndSend(ctx, DocAgendaReport, r.setup.Steering, "agenda",
-		fmt.Sprintf("Dagsorden og fremdriftsrapport: %s %s", r.setup.Steering.Name, danishDate(r.st.Timeline.Steering)))
+		fmt.Sprintf("Dagsorden og fremdriftsrapport: %s %s", r.setup.Steering.Name, danish.LongDate(r.st.Timeline.Steering)))
 }
 
 // cancelOpen cancels every request still open. A request that closed in
 // the meantime is fine; its late answer is not used.
 func (r *round) cancelOpen(ctx workflow.Context, reason string) {
-	var req *cycle.Requests
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
 	for i := range r.st.Requests {
 		q := &r.st.Requests[i]
 		if q.Status != datarequest.StatusOpen {
 			continue
 		}
-		u := cycle.RequestUpdate{UpdateID: WorkflowID(r.st.Input) + "/cancel/" + q.RequestID, RequestID: q.RequestID,
+		u := datarequest.RequestUpdate{UpdateID: WorkflowID(r.st.Input) + "/cancel/" + q.RequestID, RequestID: q.RequestID,
 			Cancellation: &datarequest.Cancellation{Reason: reason}}
-		if err := workflow.ExecuteActivity(actx, req.CancelDataRequest, u).Get(ctx, nil); err != nil && !cycle.IsClosed(err) {
+		if err := workflow.ExecuteActivity(actx, datarequest.ActivityCancel, u).Get(ctx, nil); err != nil && !datarequest.IsClosed(err) {
 			workflow.GetLogger(ctx).Warn("cancel data request failed", "request", q.RequestID, "err", err)
 		}
 		q.Status = datarequest.StatusCancelled
@@ -375,9 +375,9 @@ func (r *round) compileAndSend(ctx workflow.Context, doc string, to Body, key, s
 func (r *round) remind(ctx workflow.Context, b Body, d plan.Date, key string) error {
 	start := r.meetingStart(b, d)
 	text := fmt.Sprintf("Påmindelse: %s holder møde %s kl. %s.\n\nDagsorden og materiale er udsendt tidligere. Invitationen ligger i jeres kalender.\n",
-		b.Name, danishDate(d), start.Format("15.04"))
+		b.Name, danish.LongDate(d), start.Format("15.04"))
 	return r.mail(ctx, mail.Message{Key: r.mailKey(key + "-" + d.String()), To: emails(b.Members),
-		Subject: fmt.Sprintf("Påmindelse: %s %s", b.Name, danishDate(d)), Text: text})
+		Subject: fmt.Sprintf("Påmindelse: %s %s", b.Name, danish.LongDate(d)), Text: text})
 }
 
 // close writes the board's decisions (or the summer meeting's
@@ -471,7 +471,7 @@ func (r *round) registerUpdates(ctx workflow.Context) error {
 			case r.setup == nil:
 				return errNotReady
 			case len(rec.Items()) == 0:
-				return runs.Invalid("text", "skriv mindst én indstilling (én pr. linje)")
+				return fielderr.Invalid("text", "skriv mindst én indstilling (én pr. linje)")
 			case r.st.Stage == StageClosed:
 				return errors.New("runden er afsluttet")
 			case !r.steeringHeld(workflow.Now(ctx)):
@@ -496,7 +496,7 @@ func (r *round) registerUpdates(ctx workflow.Context) error {
 			case r.st.Input.Summer():
 				return errors.New("sommermødet har intet bestyrelsesmøde")
 			case len(rec.Items()) == 0:
-				return runs.Invalid("text", "skriv mindst én beslutning (én pr. linje)")
+				return fielderr.Invalid("text", "skriv mindst én beslutning (én pr. linje)")
 			case r.st.Stage == StageClosed:
 				return errors.New("runden er afsluttet")
 			case !r.boardHeld(workflow.Now(ctx)):
@@ -524,27 +524,27 @@ func (r *round) validateMove(ctx workflow.Context, m MoveBoard) error {
 	}
 	d, err := plan.ParseDate(m.BoardDate)
 	if err != nil {
-		return runs.Invalid("boardDate", err.Error())
+		return fielderr.Invalid("boardDate", err.Error())
 	}
 	today := plan.DateOf(now.In(r.loc))
 	switch {
 	case d.Before(today):
-		return runs.Invalid("boardDate", fmt.Sprintf("%s er i fortiden", d))
+		return fielderr.Invalid("boardDate", fmt.Sprintf("%s er i fortiden", d))
 	case !r.setup.Period.Contains(d):
-		return runs.Invalid("boardDate", fmt.Sprintf("%s ligger uden for planperioden %s", d, r.setup.Period))
+		return fielderr.Invalid("boardDate", fmt.Sprintf("%s ligger uden for planperioden %s", d, r.setup.Period))
 	case d == r.st.Timeline.Board:
-		return runs.Invalid("boardDate", "mødet ligger allerede på "+d.String())
+		return fielderr.Invalid("boardDate", "mødet ligger allerede på "+d.String())
 	case !workdays.IsWeekday(d):
-		return runs.Invalid("boardDate", fmt.Sprintf("%s er ikke en hverdag", d))
+		return fielderr.Invalid("boardDate", fmt.Sprintf("%s er ikke en hverdag", d))
 	}
 	if r.steeringHeld(now) {
 		if !d.After(r.st.Timeline.Steering) {
-			return runs.Invalid("boardDate", fmt.Sprintf("bestyrelsen skal mødes efter styregruppens møde %s", r.st.Timeline.Steering))
+			return fielderr.Invalid("boardDate", fmt.Sprintf("bestyrelsen skal mødes efter styregruppens møde %s", r.st.Timeline.Steering))
 		}
 		return nil
 	}
 	if sg := Derive(d, r.setup.OffsetDays).Steering; sg.Before(today) {
-		return runs.Invalid("boardDate", fmt.Sprintf("styregruppens møde ville ligge %s, før i dag (%s)", sg, today))
+		return fielderr.Invalid("boardDate", fmt.Sprintf("styregruppens møde ville ligge %s, før i dag (%s)", sg, today))
 	}
 	return nil
 }
@@ -594,7 +594,6 @@ func (r *round) applyMove(ctx workflow.Context) error {
 // extendOpen moves the due date of open requests to the timeline's, when
 // that is later (a partner's deadline is never shortened).
 func (r *round) extendOpen(ctx workflow.Context) error {
-	var req *cycle.Requests
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
 	due := r.st.Timeline.Due.String()
 	for i := range r.st.Requests {
@@ -602,13 +601,13 @@ func (r *round) extendOpen(ctx workflow.Context) error {
 		if q.Status != datarequest.StatusOpen || due <= q.Due {
 			continue
 		}
-		u := cycle.RequestUpdate{UpdateID: fmt.Sprintf("%s/extend-%d/%s", WorkflowID(r.st.Input), len(r.st.Moves), q.RequestID), RequestID: q.RequestID,
+		u := datarequest.RequestUpdate{UpdateID: fmt.Sprintf("%s/extend-%d/%s", WorkflowID(r.st.Input), len(r.st.Moves), q.RequestID), RequestID: q.RequestID,
 			Extension: &datarequest.Extension{Due: due, Reason: "Bestyrelsens møde er flyttet, og styregruppens møde med det."}}
-		err := workflow.ExecuteActivity(actx, req.ExtendDataRequest, u).Get(ctx, nil)
+		err := workflow.ExecuteActivity(actx, datarequest.ActivityExtend, u).Get(ctx, nil)
 		switch {
 		case err == nil:
 			q.Due = due
-		case cycle.IsClosed(err):
+		case datarequest.IsClosed(err):
 			// answered meanwhile; its goroutine records the answer
 		default:
 			workflow.GetLogger(ctx).Warn("extend data request failed", "request", q.RequestID, "err", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"helhed/activities"
+	"helhed/fsutil"
 	"helhed/mail"
 	"helhed/plan"
 )
@@ -101,7 +102,7 @@ func (a *Activities) Render(ctx context.Context, in RenderInput) (Version, error
 	}
 	base := "v" + strconv.Itoa(in.Version)
 	htmlPath := filepath.Join(dir, base+".html")
-	if err := writeAtomic(htmlPath, html); err != nil {
+	if err := fsutil.WriteAtomic(htmlPath, html, 0o600); err != nil {
 		return Version{}, err
 	}
 	pdf, err := PrintPDF(ctx, htmlPath)
@@ -109,29 +110,11 @@ func (a *Activities) Render(ctx context.Context, in RenderInput) (Version, error
 		return Version{}, err
 	}
 	pdfPath := filepath.Join(dir, base+".pdf")
-	if err := writeAtomic(pdfPath, pdf); err != nil {
+	if err := fsutil.WriteAtomic(pdfPath, pdf, 0o600); err != nil {
 		return Version{}, err
 	}
 	rel := func(p string) string { r, _ := filepath.Rel(a.DataDir, p); return r }
 	return Version{Version: in.Version, HTML: rel(htmlPath), PDF: rel(pdfPath), RenderedAt: in.Now}, nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %v %v", path, werr, cerr)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // ReviewMessage is the notice to the board secretariat that a version

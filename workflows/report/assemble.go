@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/suppress"
 	"helhed/workflows/datarequest"
@@ -158,7 +159,7 @@ func Assemble(ctx context.Context, p *plan.Plan, rdb redis.Cmdable, planYear str
 	}
 	a := &assembler{p: p, rdb: rdb, rule: suppress.Rule{Threshold: p.DiscretionThreshold}}
 	r := &Report{PlanName: p.Name, PlanYear: planYear, Municipality: p.Municipality, Version: version,
-		Period:    danishDate(py.Period.Start) + " – " + danishDate(py.Period.End),
+		Period:    danish.Date(py.Period.Start) + " – " + danish.Date(py.Period.End),
 		Generated: now.In(p.Location()).Format("02-01-2006 15:04"), Suppression: a.rule.Note(), Comments: comments}
 	if err := a.statistics(ctx, r, py); err != nil {
 		return nil, err
@@ -248,7 +249,7 @@ func (a *assembler) statistics(ctx context.Context, r *Report, py plan.PlanYear)
 		case c.Value.Suppressed:
 			row.Value = "diskretioneret"
 		case c.HasValue:
-			row.Value = num(c.Value.Value, 1) + " %"
+			row.Value = danish.FormatNumber(c.Value.Value, 1) + " %"
 			row.Margin = signed(c.Margin) + " procentpoint"
 		default:
 			row.Value = "mangler"
@@ -263,7 +264,7 @@ func (a *assembler) statistics(ctx context.Context, r *Report, py plan.PlanYear)
 			continue // a count behind the share; the share is shown
 		}
 		r.Baselines = append(r.Baselines, BaselineRow{Name: baselineTitle[b.Key], Area: dstArea(b.Area, a.p), Period: b.Period, Table: b.Table,
-			Value: num(b.Value, decimals(b.Unit)) + " " + b.Unit})
+			Value: danish.FormatNumber(b.Value, decimals(b.Unit)) + " " + b.Unit})
 	}
 	for _, m := range res.Baselines.Missing {
 		r.StatsProblems = append(r.StatsProblems, "Danmarks Statistik, "+m.What+": "+m.Reason)
@@ -319,7 +320,7 @@ func (a *assembler) milestones(ctx context.Context, r *Report, py plan.PlanYear)
 		if v, ok := actuals[key]; ok {
 			f, err := strconv.ParseFloat(v, 64)
 			if err == nil {
-				row.Actual = num(f, 0)
+				row.Actual = danish.FormatNumber(f, 0)
 				row.Status = "ikke nået"
 				if reached(t, f) {
 					row.Status = "nået"
@@ -384,12 +385,12 @@ func (a *assembler) absence(ctx context.Context, r *Report, py plan.PlanYear) er
 		row := AbsenceRow{Area: ar.Name, Baseline: "–"}
 		for _, b := range ind.Baselines {
 			if b.Area == ar.ID {
-				row.Baseline = num(b.Value, 1) + " %"
+				row.Baseline = danish.FormatNumber(b.Value, 1) + " %"
 			}
 		}
 		for _, q := range s.Quarters {
 			if v, ok := q.Areas[ar.ID]; ok {
-				row.Quarters = append(row.Quarters, num(v, 1)+" %")
+				row.Quarters = append(row.Quarters, danish.FormatNumber(v, 1)+" %")
 			} else {
 				row.Quarters = append(row.Quarters, "mangler")
 			}
@@ -418,7 +419,7 @@ func (a *assembler) meetings(ctx context.Context, r *Report, py plan.PlanYear) e
 		if m.Year != py.Label {
 			continue
 		}
-		row := MeetingRow{Body: bodyName[m.Body], Kind: kindName[m.Kind], Date: danishDate(m.Date), Held: "mangler"}
+		row := MeetingRow{Body: bodyName[m.Body], Kind: kindName[m.Kind], Date: danish.Date(m.Date), Held: "mangler"}
 		if ok {
 			row.Held = "nej"
 			if held[m.Body+"/"+m.Date.String()] {
@@ -479,7 +480,7 @@ func (a *assembler) requests(ctx context.Context, r *Report, py plan.PlanYear, n
 	for _, id := range order {
 		row := by[id]
 		if row.Total > 0 {
-			row.Share = num(100*float64(row.OnTime)/float64(row.Total), 0) + " %"
+			row.Share = danish.FormatNumber(100*float64(row.OnTime)/float64(row.Total), 0) + " %"
 		}
 		r.Requests = append(r.Requests, *row)
 	}

@@ -1,58 +1,28 @@
 package report
 
 import (
-	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/suppress"
 	"helhed/workflows/statistics"
 )
 
-var months = []string{"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"}
-
-// danishDate formats 2024-11-27 as "27. november 2024".
-func danishDate(d plan.Date) string {
-	return fmt.Sprintf("%d. %s %d", d.Day, months[d.Month-1], d.Year)
-}
-
-// num formats a number the Danish way: "1.234,5".
-func num(v float64, decimals int) string {
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && (strings.Trim(intPart, "0") != "" || strings.Trim(frac, "0") != "") {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteByte(',')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
-
 // signed formats a margin with its sign.
 func signed(v float64) string {
 	if v > 0 {
-		return "+" + num(v, 1)
+		return "+" + danish.FormatNumber(v, 1)
 	}
-	return num(v, 1)
+	return danish.FormatNumber(v, 1)
 }
 
 // auto picks decimals: none for whole numbers, else one.
 func auto(v float64) string {
 	if v == math.Trunc(v) {
-		return num(v, 0)
+		return danish.FormatNumber(v, 0)
 	}
-	return num(v, 1)
+	return danish.FormatNumber(v, 1)
 }
 
 func optNum(v *float64) string {
@@ -77,7 +47,7 @@ func (a *assembler) cell(c suppress.Cell, has bool, unit string) string {
 	case !has:
 		return "mangler"
 	case unit == "percent":
-		return num(c.Value, 1) + " %"
+		return danish.FormatNumber(c.Value, 1) + " %"
 	}
 	return auto(c.Value)
 }

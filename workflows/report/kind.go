@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strconv"
 
+	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/runs"
 	"helhed/workflows/statistics"
@@ -38,14 +39,14 @@ func RunKind() runs.Kind {
 // Validate checks an operator's input.
 func Validate(p *plan.Plan, in Input) error {
 	if in.PlanYear == "" {
-		return &runs.FieldError{Field: "planYear", Message: "required, e.g. \"2024-25\""}
+		return &fielderr.Error{Field: "planYear", Message: "required, e.g. \"2024-25\""}
 	}
 	if _, ok := p.PlanYear(in.PlanYear); !ok {
-		return &runs.FieldError{Field: "planYear", Message: "not a plan year of " + p.ID}
+		return &fielderr.Error{Field: "planYear", Message: "not a plan year of " + p.ID}
 	}
 	for i, r := range in.Recipients {
 		if a, err := mail.ParseAddress(r); err != nil || a.Address != r {
-			return &runs.FieldError{Field: "recipients[" + strconv.Itoa(i) + "]", Message: "not an e-mail address"}
+			return &fielderr.Error{Field: "recipients[" + strconv.Itoa(i) + "]", Message: "not an e-mail address"}
 		}
 	}
 	return nil

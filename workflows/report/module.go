@@ -1,59 +1,19 @@
 package report
 
 import (
-	"fmt"
-	"log/slog"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
-
-	"helhed/activities"
-	"helhed/dst"
-	"helhed/mail"
 	"helhed/plan"
 	"helhed/schedules"
 	"helhed/workflows/statistics"
 )
 
-// Deps are what the statistics-and-report module needs from the process.
-type Deps struct {
-	Plan        *plan.Plan
-	Redis       redis.Cmdable
-	Mail        mail.Sender
-	StatbankURL string
-	DataDir     string
-	PublicURL   string
-	Metrics     prometheus.Registerer // nil: no metrics
-	Log         *slog.Logger
-}
-
-// Worker registers both workflows, their activities and the metrics
-// collector.
-func Worker(w worker.Registry, d Deps) error {
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	c := dst.New(d.StatbankURL, dst.RedisCache{R: d.Redis})
-	c.Log = d.Log
-	w.RegisterWorkflowWithOptions(statistics.StatisticsPull, workflow.RegisterOptions{Name: statistics.WorkflowName})
-	w.RegisterActivity(&statistics.Activities{Plan: d.Plan, DST: c, Redis: d.Redis})
-	w.RegisterWorkflowWithOptions(AnnualReport, workflow.RegisterOptions{Name: WorkflowName})
-	w.RegisterActivity(&Activities{Plan: d.Plan, Redis: d.Redis, DataDir: d.DataDir, Mail: &activities.Mail{Sender: d.Mail}, PublicURL: d.PublicURL})
-	if d.Metrics != nil {
-		if err := d.Metrics.Register(&statistics.Collector{Redis: d.Redis, Log: d.Log}); err != nil {
-			return fmt.Errorf("register statistics metrics: %w", err)
-		}
-	}
-	return nil
-}
-
-func init() {
-	schedules.Register(schedules.CycleStatisticsPull, scheduleSpecs(schedules.CycleStatisticsPull))
-	schedules.Register(schedules.CycleAnnualReport, scheduleSpecs(schedules.CycleAnnualReport))
-}
+// StatisticsSchedules is the yearly statistics pull; ReportSchedules the
+// yearly annual report.
+var (
+	StatisticsSchedules = scheduleSpecs(schedules.CycleStatisticsPull)
+	ReportSchedules     = scheduleSpecs(schedules.CycleAnnualReport)
+)
 
 // scheduleSpecs are the yearly occurrences: the pull on 15 August after a
 // plan year ends (06:00), the report six weeks before the autumn board

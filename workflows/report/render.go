@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+
+	"helhed/danish"
 )
 
 //go:embed templates/report.html.tmpl
@@ -14,7 +16,7 @@ var templatesFS embed.FS
 var reportTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 	"indicatorChart": indicatorChart,
 	"criterionChart": criterionChart,
-	"dk":             func(v float64) string { return num(v, 1) },
+	"dk":             func(v float64) string { return danish.FormatNumber(v, 1) },
 }).ParseFS(templatesFS, "templates/report.html.tmpl"))
 
 // RenderHTML renders the report as one self-contained HTML page.
@@ -73,11 +75,11 @@ func criterionChart(g CriterionGroup) template.HTML {
 		}
 		fmt.Fprintf(&b, `<text x="0" y="%.1f" font-size="11">%s</text>`, y+13, template.HTMLEscapeString(r.Area))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.0f" fill="%s"/>`, label, y, r.V*scale, barH, color)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11">%s %%</text>`, label+r.V*scale+4, y+13, num(r.V, 1))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11">%s %%</text>`, label+r.V*scale+4, y+13, danish.FormatNumber(r.V, 1))
 	}
 	x := label + g.Threshold*scale
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="0" x2="%.1f" y2="%.1f" stroke="#222" stroke-dasharray="4 3"/>`, x, x, h-14)
-	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="10">grænse %s %%</text>`, x-30, h-2, num(g.Threshold, 1))
+	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="10">grænse %s %%</text>`, x-30, h-2, danish.FormatNumber(g.Threshold, 1))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }

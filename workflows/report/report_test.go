@@ -21,7 +21,7 @@ import (
 	"helhed/activities"
 	"helhed/dst"
 	"helhed/internal/testredis"
-	"helhed/mail"
+	"helhed/mailer"
 	"helhed/plan"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/statistics"
@@ -122,7 +122,7 @@ func TestAnnualReportSendBackThenApprove(t *testing.T) {
 	rdb.FlushDB(context.Background())
 	seedStatistics(t, p)
 	dataDir := t.TempDir()
-	outbox := &mail.Outbox{Dir: filepath.Join(dataDir, "outbox"), From: "helhedsplan@example.invalid"}
+	outbox := &mailer.Outbox{Dir: filepath.Join(dataDir, "outbox"), From: "helhedsplan@example.invalid"}
 	if err := os.MkdirAll(outbox.Dir, 0o750); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	"helhed/fielderr"
 	"helhed/mail"
-	"helhed/runs"
 	"helhed/searchattr"
 )
 
@@ -51,7 +51,7 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 			searchattr.Stage.ValueSet(stage))
 	}
 	publish := func() error { return workflow.ExecuteActivity(short, a.PublishState, state).Get(ctx, nil) }
-	var mailer *activities.Mail
+	var mailActs *activities.Mail
 	for {
 		if err := setStage(StageRendering); err != nil {
 			return nil, err
@@ -68,7 +68,7 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 			return nil, err
 		}
 		if msg.Key != "" {
-			if err := workflow.ExecuteActivity(short, mailer.SendMail, msg).Get(ctx, nil); err != nil {
+			if err := workflow.ExecuteActivity(short, mailActs.SendMail, msg).Get(ctx, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -124,7 +124,7 @@ func registerUpdates(ctx workflow.Context, state *State, d **decision) error {
 			return errors.New("no version awaits approval now")
 		}
 		if version != state.Version {
-			return runs.Invalid("version", "version "+strconv.Itoa(version)+" afventer ikke godkendelse; den aktuelle version er "+strconv.Itoa(state.Version))
+			return fielderr.Invalid("version", "version "+strconv.Itoa(version)+" afventer ikke godkendelse; den aktuelle version er "+strconv.Itoa(state.Version))
 		}
 		return nil
 	}
@@ -146,7 +146,7 @@ func registerUpdates(ctx workflow.Context, state *State, d **decision) error {
 				return err
 			}
 			if strings.TrimSpace(s.Comments) == "" {
-				return runs.Invalid("comments", "skriv bestyrelsens bemærkninger, så den næste version kan rette dem")
+				return fielderr.Invalid("comments", "skriv bestyrelsens bemærkninger, så den næste version kan rette dem")
 			}
 			return nil
 		}})

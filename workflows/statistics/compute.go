@@ -3,11 +3,11 @@ package statistics
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/suppress"
 	"helhed/workflows/datarequest"
@@ -104,7 +104,7 @@ func (e *evaluator) read(rows []map[string]string) {
 			e.s.reason[k] = "diskretioneret af leverandøren"
 			continue
 		}
-		v, err := ParseDanish(raw)
+		v, err := danish.ParseNumber(raw)
 		if err != nil {
 			is.Kind, is.Message = IssueBadNumber, fmt.Sprintf("linje %d: %s for %s %d: %q er ikke et tal", line, fig, area, year, raw)
 			e.s.issues = append(e.s.issues, is)
@@ -138,7 +138,7 @@ func (e *evaluator) read(rows []map[string]string) {
 			if pop >= 0 && d.cell.Value > pop {
 				e.s.issues = append(e.s.issues, Issue{Line: d.line, Area: d.key.Area, KeyFigure: d.key.Figure, Year: d.key.Year, Kind: IssueOverPop,
 					Message: fmt.Sprintf("linje %d: %s for %s %d er %s, flere end %s (%s); tallet er ikke brugt", d.line, d.key.Figure, d.key.Area, d.key.Year,
-						fmtNum(d.cell.Value), popName, fmtNum(pop))})
+						danish.FormatNumber(d.cell.Value, -1), popName, danish.FormatNumber(pop, -1))})
 				e.s.reason[d.key] = "større end befolkningen (linje " + strconv.Itoa(d.line) + ")"
 				continue
 			}
@@ -572,22 +572,4 @@ func areaName(p *plan.Plan, id string) string {
 func round(v float64, places int) float64 {
 	f := math.Pow(10, float64(places))
 	return math.Round(v*f) / f
-}
-
-func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-var thousands = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})+$`)
-
-// ParseDanish parses a number as partners write it: "12,5", "1.234,5",
-// "1.234" (thousands), or "12.5" (a decimal point, as spreadsheets export).
-func ParseDanish(s string) (float64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	switch {
-	case strings.Contains(s, ","):
-		s = strings.ReplaceAll(s, ".", "")
-		s = strings.Replace(s, ",", ".", 1)
-	case thousands.MatchString(s):
-		s = strings.ReplaceAll(s, ".", "")
-	}
-	return strconv.ParseFloat(s, 64)
 }

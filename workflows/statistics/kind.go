@@ -1,6 +1,7 @@
 package statistics
 
 import (
+	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/runs"
 )
@@ -47,13 +48,13 @@ func PlanYearChoices(p *plan.Plan) []runs.Choice {
 // Validate checks an operator's input against the plan.
 func Validate(p *plan.Plan, in Input) error {
 	if in.PlanYear == "" {
-		return &runs.FieldError{Field: "planYear", Message: "required, e.g. \"2024-25\""}
+		return &fielderr.Error{Field: "planYear", Message: "required, e.g. \"2024-25\""}
 	}
 	if _, ok := p.PlanYear(in.PlanYear); !ok {
-		return &runs.FieldError{Field: "planYear", Message: "not a plan year of " + p.ID}
+		return &fielderr.Error{Field: "planYear", Message: "not a plan year of " + p.ID}
 	}
 	if in.DueWeekdays < 0 || in.DueWeekdays > 60 {
-		return &runs.FieldError{Field: "dueWeekdays", Message: "must be between 1 and 60 weekdays (0 for the default 15)"}
+		return &fielderr.Error{Field: "dueWeekdays", Message: "must be between 1 and 60 weekdays (0 for the default 15)"}
 	}
 	return nil
 }

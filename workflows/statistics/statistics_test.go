@@ -317,14 +317,3 @@ func TestCancelledRequestRecorded(t *testing.T) {
 		}
 	}
 }
-
-func TestParseDanish(t *testing.T) {
-	for in, want := range map[string]float64{"12,5": 12.5, "1.234,5": 1234.5, "210.000": 210000, "12.5": 12.5, " 7 ": 7, "1 234": 1234} {
-		if v, err := ParseDanish(in); err != nil || v != want {
-			t.Errorf("%q = %v %v", in, v, err)
-		}
-	}
-	if _, err := ParseDanish("ca. 5"); err == nil {
-		t.Error("text parsed")
-	}
-}

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/mail"
+	"helhed/mailer"
 	"helhed/schedules"
 	"helhed/workflows/datarequest"
 )
@@ -62,18 +63,18 @@ type Sent struct {
 	Message mail.Message
 }
 
-// Recorder is a mail.Sender that remembers what was sent and when, by
+// Recorder is a mailer.Sender that remembers what was sent and when, by
 // Clock (the test environment's Now), and passes it on to Next when set.
 type Recorder struct {
 	Clock func() time.Time
-	Next  mail.Sender
+	Next  mailer.Sender
 
 	mu   sync.Mutex
 	sent []Sent
 	keys map[string]bool
 }
 
-// Send implements mail.Sender; a key sent before is not recorded again
+// Send implements mailer.Sender; a key sent before is not recorded again
 // (as mail is idempotent by key).
 func (r *Recorder) Send(ctx context.Context, m mail.Message) error {
 	r.mu.Lock()

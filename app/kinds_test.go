@@ -1,10 +1,12 @@
-package catalog
+package app
 
 import (
 	"encoding/json"
 	"testing"
 	"time"
 
+	"helhed/capability"
+	"helhed/config"
 	"helhed/plan"
 	"helhed/runs"
 )
@@ -15,11 +17,15 @@ import (
 // validates against today's plan, and every input and argument type can be
 // described for the forms.
 func TestKindsKeepTheContract(t *testing.T) {
-	reg, err := Registry()
+	p, err := plan.ForDate(time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := plan.ForDate(time.Now())
+	caps, err := Capabilities(capability.Deps{Config: &config.Config{}, Plan: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := runs.NewRegistry(Kinds(caps))
 	if err != nil {
 		t.Fatal(err)
 	}

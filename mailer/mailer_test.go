@@ -1,7 +1,8 @@
-package mail
+package mailer
 
 import (
 	"context"
+	"helhed/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,10 +17,10 @@ func TestOutboxWritesOnceAndIncludesInvite(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 5, 6, 14, 0, 0, 0, time.UTC)
-	inv := Invite{UID: "styregruppe-2026-05-06@helhed", Sequence: 1, Start: start, End: start.Add(2 * time.Hour),
+	inv := mail.Invite{UID: "styregruppe-2026-05-06@helhed", Sequence: 1, Start: start, End: start.Add(2 * time.Hour),
 		Summary: "Styregruppemøde", Organizer: "sekretariat@example.invalid", Attendees: []string{"a@example.invalid"}, Stamp: start}
-	m := Message{Key: "meeting/2026-05-06/invite", To: []string{"a@example.invalid"}, Subject: "Invitation: styregruppemøde",
-		Text: "Kære styregruppe", HTML: "<p>Kære styregruppe</p>", Attachments: []Attachment{inv.Attachment()}}
+	m := mail.Message{Key: "meeting/2026-05-06/invite", To: []string{"a@example.invalid"}, Subject: "Invitation: styregruppemøde",
+		Text: "Kære styregruppe", HTML: "<p>Kære styregruppe</p>", Attachments: []mail.Attachment{inv.Attachment()}}
 	for i := 0; i < 2; i++ { // a retried activity sends twice
 		if err := s.Send(context.Background(), m); err != nil {
 			t.Fatal(err)
@@ -45,10 +46,10 @@ func TestOutboxWritesOnceAndIncludesInvite(t *testing.T) {
 
 func TestBadMessagesAndURLs(t *testing.T) {
 	s, _ := New("", "x@example.invalid", t.TempDir(), nil)
-	if err := s.Send(context.Background(), Message{To: []string{"a@example.invalid"}}); err == nil {
+	if err := s.Send(context.Background(), mail.Message{To: []string{"a@example.invalid"}}); err == nil {
 		t.Error("message without key accepted")
 	}
-	if err := s.Send(context.Background(), Message{Key: "k"}); err == nil {
+	if err := s.Send(context.Background(), mail.Message{Key: "k"}); err == nil {
 		t.Error("message without recipient accepted")
 	}
 	if _, err := New("http://mail", "x@example.invalid", t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "SMTP_URL") {

@@ -1,0 +1,29 @@
+// Package absence holds the side effects of the quarterly absence
+// follow-up: activities (the note, the read model), the collector and the
+// reconciler, and New, which lists them. The rules and the workflow are in
+// helhed/workflows/absence.
+package absence
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"helhed/capability"
+	"helhed/readmodel"
+	"helhed/runs"
+	"helhed/schedules"
+	"helhed/workflows/absence"
+)
+
+// New lists the absence-follow-up capability.
+func New(d capability.Deps) (capability.Capability, error) {
+	return capability.Capability{
+		Name:      absence.Kind,
+		Workflows: []capability.Workflow{{Name: absence.WorkflowName, Func: absence.FollowUp}},
+		Activities: []capability.Activities{{Impl: &absence.Activities{Plan: d.Plan, DataDir: d.Config.DataDir, Redis: d.Redis,
+			Results: absence.TemporalResults{Client: d.Temporal}}}},
+		Kinds:       []runs.Kind{absence.RunKind()},
+		Schedules:   []schedules.Source{absence.ScheduleSpecs},
+		Reconcilers: []readmodel.Reconciler{absence.Reconciler(d.Plan)},
+		Collectors:  []prometheus.Collector{&absence.Collector{Plan: d.Plan, Redis: d.Redis, Log: d.Log}},
+	}, nil
+}

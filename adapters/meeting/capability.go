@@ -1,0 +1,28 @@
+// Package meeting holds the side effects of meeting rounds: activities
+// (documents, the read model), the collector and the reconciler, and New,
+// which lists them. The rules and the workflow are in
+// helhed/workflows/meeting.
+package meeting
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"helhed/capability"
+	"helhed/readmodel"
+	"helhed/runs"
+	"helhed/schedules"
+	"helhed/workflows/meeting"
+)
+
+// New lists the meeting-round capability.
+func New(d capability.Deps) (capability.Capability, error) {
+	return capability.Capability{
+		Name:        meeting.Kind,
+		Workflows:   []capability.Workflow{{Name: meeting.WorkflowName, Func: meeting.Round}},
+		Activities:  []capability.Activities{{Impl: &meeting.Activities{Plan: d.Plan, DataDir: d.Config.DataDir, Redis: d.Redis}}},
+		Kinds:       []runs.Kind{meeting.RunKind()},
+		Schedules:   []schedules.Source{meeting.ScheduleSpecs},
+		Reconcilers: []readmodel.Reconciler{meeting.Reconciler()},
+		Collectors:  []prometheus.Collector{&meeting.Collector{Plan: d.Plan, Redis: d.Redis, Log: d.Log}},
+	}, nil
+}

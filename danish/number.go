@@ -1,0 +1,299 @@
+package danish
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Errors of the number parsers. ParseAmount's are Danish sentences a user
+// may read; callers of the others word their own message.
+var (
+	// ErrNotNumber: the text is not a number in any notation read here.
+	ErrNotNumber = errors.New("ikke et tal")
+	// ErrRange: a whole number too large for int64.
+	ErrRange = errors.New("tallet er for stort")
+	// ErrNotAmount: the text is not an amount written the Danish way.
+	ErrNotAmount = errors.New("skriv beløb på dansk, fx 12.345,50")
+	// ErrOreDecimals: an amount with more than two decimals.
+	ErrOreDecimals = errors.New("mere end to decimaler (øre)")
+)
+
+// ParseNumber reads a number as people type it into a form or a
+// spreadsheet: Danish "12,5", "1.234,5", "1.250" (a dot before three digits
+// groups thousands) and "1 234", or the international "12.5" and
+// "1,234.5" where that is unambiguous (a dot that is not before exactly
+// three digits is a decimal point; commas that group by three are thousands).
+// Signs may be written "-5", "+5", "5-" or "(5)". Groups must have three
+// digits ("1.23,5" is an error); exponents, NaN and Inf are not numbers.
+func ParseNumber(s string) (float64, error) {
+	t, neg, ok := unsign(s)
+	if !ok {
+		return 0, ErrNotNumber
+	}
+	return toFloat(t, neg, typedMark(t))
+}
+
+// ParseDecimal reads a number whose decimal mark is known, as machine
+// exports write it: with decimalComma "1.234,5" (Statbank lang=da),
+// otherwise "1,234.5" (lang=en, and helhed's own canonical "1234.5"). The
+// other character may only group thousands.
+func ParseDecimal(s string, decimalComma bool) (float64, error) {
+	t, neg, ok := unsign(s)
+	if !ok {
+		return 0, ErrNotNumber
+	}
+	mark := byte('.')
+	if decimalComma {
+		mark = ','
+	}
+	return toFloat(t, neg, mark)
+}
+
+// ParseInt reads a whole number the Danish way: "1.250", "1 250", "-3".
+// Dots may only group thousands; a decimal comma is an error. A number too
+// large for int64 is ErrRange.
+func ParseInt(s string) (int64, error) {
+	t, neg, ok := unsign(s)
+	if !ok {
+		return 0, ErrNotNumber
+	}
+	whole, frac, ok := digits(t, ',')
+	if !ok || frac != "" || strings.IndexByte(t, ',') >= 0 || whole == "" {
+		return 0, ErrNotNumber
+	}
+	if neg {
+		whole = "-" + whole
+	}
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, ErrRange
+	}
+	return n, nil
+}
+
+// ParseAmount reads a sum of money in kroner and returns it in øre (1/100
+// krone), exact: Danish thousands dots and decimal comma ("12.345,50"),
+// spaces as thousands separators ("12 345,50"), an optional "kr."/"kr"/
+// "DKK" before or after, and a sign in front, behind ("1.234,00-", as
+// accounting exports write debits) or as parentheses. A lone dot followed by
+// one or two digits is a decimal point ("1234.5"); otherwise dots group
+// thousands ("2.500" is 2.500 kr.). The international "12,345.50" is an
+// error, and so are more than two decimals. Errors are ErrNotAmount and
+// ErrOreDecimals, Danish.
+func ParseAmount(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	lower := strings.ToLower(t)
+	for _, cur := range []string{"kr.", "kr", "dkk"} {
+		if strings.HasSuffix(lower, cur) {
+			t = t[:len(t)-len(cur)]
+			break
+		}
+		if strings.HasPrefix(lower, cur) {
+			t = t[len(cur):]
+			break
+		}
+	}
+	t, neg, ok := unsign(t)
+	if !ok {
+		return 0, ErrNotAmount
+	}
+	mark := typedMark(t)
+	if mark == '.' && strings.IndexByte(t, ',') >= 0 {
+		return 0, ErrNotAmount // 12,345.50: commas grouping thousands
+	}
+	whole, frac, ok := digits(t, mark)
+	if !ok || whole == "" {
+		return 0, ErrNotAmount
+	}
+	if len(frac) > 2 {
+		return 0, ErrOreDecimals
+	}
+	kr, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || kr > math.MaxInt64/100-1 {
+		return 0, ErrNotAmount
+	}
+	ore := kr * 100
+	if frac != "" {
+		ore += int64(atoi((frac + "0")[:2]))
+	}
+	if neg {
+		ore = -ore
+	}
+	return ore, nil
+}
+
+// FormatNumber writes v the Danish way with the given number of decimals:
+// thousands dots and a decimal comma, "1.234,5". decimals < 0 writes as
+// many as v needs ("0,125", "3"). A value that rounds to zero has no sign.
+func FormatNumber(v float64, decimals int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', decimals, 64)
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 && strings.Trim(whole+frac, "0") != "" {
+		b.WriteByte('-')
+	}
+	group(&b, whole)
+	if frac != "" {
+		b.WriteByte(',')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// FormatAmount writes an amount in øre as Danish kroner with two decimals:
+// "12.345,50", "-0,05" (no currency; add " kr." where it is wanted).
+func FormatAmount(ore int64) string {
+	u := uint64(ore)
+	var b strings.Builder
+	if ore < 0 {
+		b.WriteByte('-')
+		u = uint64(-(ore + 1)) + 1 // also for math.MinInt64
+	}
+	group(&b, strconv.FormatUint(u/100, 10))
+	b.WriteByte(',')
+	b.WriteByte(byte('0' + u%100/10))
+	b.WriteByte(byte('0' + u%10))
+	return b.String()
+}
+
+// group writes a run of digits with a dot before every group of three.
+func group(b *strings.Builder, whole string) {
+	for i := 0; i < len(whole); i++ {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteByte(whole[i])
+	}
+}
+
+// unsign removes the spaces that group digits (also no-break and thin
+// spaces and tabs) and the sign: "-5", "+5", "5-", "(5)" and the
+// typographic minus "−5".
+func unsign(s string) (t string, neg, ok bool) {
+	t = s
+	if hasSpace(t) {
+		t = strings.Map(func(r rune) rune {
+			switch r {
+			case ' ', '\t', '\u00a0', '\u202f', '\u2009':
+				return -1
+			}
+			return r
+		}, t)
+	}
+	switch {
+	case len(t) >= 2 && t[0] == '(' && t[len(t)-1] == ')':
+		t, neg = t[1:len(t)-1], true
+	case strings.HasPrefix(t, "-"):
+		t, neg = t[1:], true
+	case strings.HasPrefix(t, "−"):
+		t, neg = t[len("−"):], true
+	case strings.HasSuffix(t, "-"):
+		t, neg = t[:len(t)-1], true
+	case strings.HasPrefix(t, "+"):
+		t = t[1:]
+	}
+	return t, neg, t != ""
+}
+
+// hasSpace reports whether s may hold a space unsign removes: a space, a
+// tab or the first byte of U+00A0, U+202F or U+2009 (fast, no decoding).
+func hasSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', 0xC2, 0xE2:
+			return true
+		}
+	}
+	return false
+}
+
+// typedMark decides which of '.' and ',' is the decimal mark of a typed
+// number (see ParseNumber); the other may only group thousands.
+func typedMark(t string) byte {
+	commas, dots := strings.Count(t, ","), strings.Count(t, ".")
+	switch {
+	case commas > 0 && dots > 0:
+		if strings.LastIndexByte(t, ',') > strings.LastIndexByte(t, '.') {
+			return ','
+		}
+		return '.'
+	case commas > 1:
+		return '.' // 1,234,567
+	case dots == 1:
+		// 1.250 groups thousands; 12.5, 1234.5 and 0.125 have a decimal point.
+		if i := strings.IndexByte(t, '.'); i >= 1 && i <= 3 && len(t)-i-1 == 3 && t[0] != '0' {
+			return ','
+		}
+		return '.'
+	}
+	return ','
+}
+
+// digits splits t at the decimal mark into whole and fraction digits; the
+// other separator must group the whole part by threes.
+func digits(t string, mark byte) (whole, frac string, ok bool) {
+	sep := byte('.')
+	if mark == '.' {
+		sep = ','
+	}
+	whole = t
+	if i := strings.IndexByte(t, mark); i >= 0 {
+		whole, frac = t[:i], t[i+1:]
+		if !allDigits(frac) {
+			return "", "", false
+		}
+	}
+	if strings.IndexByte(whole, sep) >= 0 {
+		groups := strings.Split(whole, string(sep))
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return "", "", false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return "", "", false
+			}
+		}
+		whole = strings.Join(groups, "")
+	}
+	if !allDigits(whole) || whole+frac == "" {
+		return "", "", false
+	}
+	return whole, frac, true
+}
+
+// toFloat converts a number without sign or spaces whose decimal mark is mark.
+func toFloat(t string, neg bool, mark byte) (float64, error) {
+	whole, frac, ok := digits(t, mark)
+	if !ok {
+		return 0, ErrNotNumber
+	}
+	num := t // plain digits
+	if len(whole) != len(t) {
+		var buf [64]byte
+		num = string(append(append(append(buf[:0], whole...), '.'), frac...))
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || math.IsInf(v, 0) {
+		return 0, ErrNotNumber
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
