@@ -22,7 +22,9 @@ COPY go.mod go.sum ./
 RUN go mod download
 
 COPY . .
-RUN go build -ldflags="-s -w" -o /out/workers ./workers \
+# -tags production leaves the embedded Temporal server, its UI and miniredis
+# (the -dev stack) out of the binary.
+RUN go build -tags production -ldflags="-s -w" -o /out/workers ./workers \
  && go build -ldflags="-s -w" -o /out/starter ./starter
 
 # ---- runtime ---------------------------------------------------------------

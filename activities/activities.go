@@ -3,7 +3,9 @@
 // workflow (ExtendDataRequest, CancelDataRequest). Workflows call them by
 // name (workflows.ActivitySendMail, datarequest.ActivityExtend/Cancel), so
 // no workflow package imports this one. Capability-specific activities live
-// in adapters/<capability>.
+// in adapters/<capability>; the documents some of them write (meeting
+// reports, the absence note) are rendered and kept under DATA_DIR with the
+// helpers here (Templates, KeepDocument).
 package activities
 
 import (

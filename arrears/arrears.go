@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"helhed/danish"
 	"helhed/plan"
 	"helhed/pseudonym"
 )
@@ -94,17 +93,10 @@ type Duplicate struct {
 	FirstLine int `json:"firstLine"`
 }
 
-// Encodings Parse reports (danish.Decode's).
-const (
-	EncodingUTF8        = danish.EncodingUTF8
-	EncodingUTF8BOM     = danish.EncodingUTF8BOM
-	EncodingWindows1252 = danish.EncodingWindows1252
-)
-
 // Result is a parsed file.
 type Result struct {
-	Encoding   string      `json:"encoding"`
-	Lines      int         `json:"lines"` // data lines read, blank lines not counted
+	Encoding   string      `json:"encoding"` // a danish.Encoding* constant
+	Lines      int         `json:"lines"`    // data lines read, blank lines not counted
 	Entries    []Entry     `json:"-"`
 	Rejected   []Rejection `json:"rejected"`
 	Duplicates []Duplicate `json:"duplicateLines"`

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/pseudonym"
 )
@@ -36,7 +37,7 @@ func TestMonth1RealisticList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Encoding != EncodingUTF8BOM || res.Lines != 11 || len(res.Entries) != 11 || len(res.Rejected) != 0 || len(res.Duplicates) != 0 {
+	if res.Encoding != danish.EncodingUTF8BOM || res.Lines != 11 || len(res.Entries) != 11 || len(res.Rejected) != 0 || len(res.Duplicates) != 0 {
 		t.Fatalf("encoding %s, lines %d, entries %d, rejected %v, duplicates %v", res.Encoding, res.Lines, len(res.Entries), res.Rejected, res.Duplicates)
 	}
 	areas := map[string]int{}
@@ -95,7 +96,7 @@ func TestWindows1252Names(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Encoding != EncodingWindows1252 || len(res.Entries) != 2 {
+	if res.Encoding != danish.EncodingWindows1252 || len(res.Entries) != 2 {
 		t.Fatalf("%s, %d entries, rejected %v", res.Encoding, len(res.Entries), res.Rejected)
 	}
 	if c := res.Entries[0].Contact; c.Name != "Søren Ærø" || !strings.HasPrefix(c.Address, "Ærøvej 7") {

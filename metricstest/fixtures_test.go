@@ -184,7 +184,7 @@ func startKind(ctx context.Context, kind, wf string, input any, workflowID func(
 		return out.WorkflowID, "POST /api/v1/runs", nil
 	}
 	how = "Temporal client: the build has no POST /api/v1/runs"
-	if code == http.StatusBadRequest && strings.Contains(string(resp), "unknown kind") {
+	if code == http.StatusBadRequest && strings.Contains(string(resp), "ukendt slags kørsel") {
 		how = fmt.Sprintf("Temporal client: POST /api/v1/runs answered %s", bytes.TrimSpace(resp))
 	} else if code != http.StatusNotFound && code != http.StatusMethodNotAllowed {
 		return "", "", fmt.Errorf("POST /api/v1/runs: %d %s", code, resp)

@@ -15,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	datarequestadapter "helhed/adapters/datarequest"
+	evictionadapter "helhed/adapters/eviction"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/eviction"
 )
@@ -29,13 +31,13 @@ var loadOnce sync.Once
 
 // loadBenchReadModel writes benchCases open cases and benchTasks open
 // tasks into the stack's Redis with the capabilities' own writers
-// (eviction.ReadModel.Put with eviction.Facts, datarequest.Store.Save), so
+// (evictionadapter.ReadModel.Put with evictionadapter.Facts, datarequestadapter.Store.Save), so
 // the collectors read exactly what production writes. The entries have no
 // workflows behind them: the next reconcile removes them again.
 func loadBenchReadModel(b *testing.B) {
 	ctx := context.Background()
 	p := stack.Plan
-	cases := &eviction.ReadModel{R: stack.Redis}
+	cases := &evictionadapter.ReadModel{R: stack.Redis}
 	today := p.DateOf(time.Now())
 	open := []eviction.Stage{eviction.StageArrears, eviction.StageOutreach, eviction.StageCounselling, eviction.StagePaymentPlan}
 	for i := range benchCases {
@@ -48,11 +50,11 @@ func loadBenchReadModel(b *testing.B) {
 		if i%3 == 0 {
 			v.FirstContact = today.AddDays(-10)
 		}
-		if _, err := cases.Put(ctx, v, eviction.Facts(v, p)); err != nil {
+		if _, err := cases.Put(ctx, v, evictionadapter.Facts(v, p)); err != nil {
 			b.Fatal(err)
 		}
 	}
-	tasks := &datarequest.Store{R: stack.Redis, Loc: p.Location()}
+	tasks := &datarequestadapter.Store{R: stack.Redis, Loc: p.Location()}
 	for i := range benchTasks {
 		id := fmt.Sprintf("bench/%04d", i)
 		t := datarequest.Task{RequestID: id, WorkflowID: datarequest.WorkflowID(id), Partner: p.Partners[i%len(p.Partners)].ID,

@@ -35,7 +35,7 @@ func (a *api) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	var re *runs.Error
 	if !errors.As(err, &re) {
 		a.log.Error("operator API", "method", r.Method, "path", r.URL.Path, "error", err)
-		web.WriteJSON(w, http.StatusInternalServerError, apiError{Error: "internal error; see the worker log"})
+		web.WriteJSON(w, http.StatusInternalServerError, apiError{Error: "intern fejl; se workerens log"})
 		return
 	}
 	if re.Code == runs.CodeUnavailable {
@@ -49,17 +49,17 @@ func (a *api) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	media, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || media != "application/json" {
-		web.WriteJSON(w, http.StatusUnsupportedMediaType, apiError{Error: "Content-Type must be application/json"})
+		web.WriteJSON(w, http.StatusUnsupportedMediaType, apiError{Error: "Content-Type skal være application/json"})
 		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			web.WriteJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: "body larger than " + strconv.Itoa(MaxBody) + " bytes"})
+			web.WriteJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: "indholdet er større end " + strconv.Itoa(MaxBody) + " bytes"})
 			return nil, false
 		}
-		web.WriteJSON(w, http.StatusBadRequest, apiError{Error: "cannot read body: " + err.Error()})
+		web.WriteJSON(w, http.StatusBadRequest, apiError{Error: "indholdet kunne ikke læses"})
 		return nil, false
 	}
 	return body, true
@@ -91,7 +91,7 @@ func (a *api) start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, known := a.runner.Kinds.Lookup(req.Kind); known && (len(req.Input) == 0 || string(req.Input) == "null") {
-		web.WriteJSON(w, http.StatusBadRequest, apiError{Error: "input is required", Field: "input"})
+		web.WriteJSON(w, http.StatusBadRequest, apiError{Error: "angiv input", Field: "input"})
 		return
 	}
 	started, err := a.runner.Start(r.Context(), req.Kind, req.Input)
@@ -109,7 +109,7 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 1000 {
-			web.WriteJSON(w, http.StatusBadRequest, apiError{Error: "limit must be 1..1000", Field: "limit"})
+			web.WriteJSON(w, http.StatusBadRequest, apiError{Error: "limit skal være mellem 1 og 1000", Field: "limit"})
 			return
 		}
 		f.Limit = n

@@ -131,10 +131,10 @@ func TestAPIBadInput(t *testing.T) {
 		field  string
 		msg    string
 	}{
-		{"unknown kind", map[string]any{"kind": "brandalarm", "input": valid}, 400, "kind", "unknown kind"},
-		{"no kind", map[string]any{"input": valid}, 400, "kind", "kind is required"},
+		{"unknown kind", map[string]any{"kind": "brandalarm", "input": valid}, 400, "kind", "ukendt slags kørsel"},
+		{"no kind", map[string]any{"input": valid}, 400, "kind", "angiv slags kørsel"},
 		{"unknown envelope field", map[string]any{"kind": "crisis", "input": valid, "priority": 1}, 400, "priority", "ukendt felt"},
-		{"no input", map[string]any{"kind": "crisis"}, 400, "input", "required"},
+		{"no input", map[string]any{"kind": "crisis"}, 400, "input", "angiv input"},
 		{"wrong type", map[string]any{"kind": "crisis", "input": withField("incident", 5)}, 400, "input.incident", "forventer tekst"},
 		{"wrong time", map[string]any{"kind": "crisis", "input": withField("occurredAt", "i går")}, 400, "input.occurredAt", "tidspunkt"},
 		{"missing field", map[string]any{"kind": "crisis", "input": withField("summary", nil)}, 400, "input.summary", "skal udfyldes"},
@@ -227,7 +227,7 @@ func TestAPIRunLifecycle(t *testing.T) {
 		status       int
 		field, msg   string
 	}{
-		{"unknown update", "frobnicate", map[string]any{}, 400, "update", "has no update"},
+		{"unknown update", "frobnicate", map[string]any{}, 400, "update", "kender ikke handlingen"},
 		{"stage refuses", crisis.UpdateClose, map[string]any{"evaluate": true}, 409, "", "kan først afsluttes efter mødet"},
 		{"wrong type", crisis.UpdateConfirmMeeting, map[string]any{"at": 5, "place": "x"}, 400, "at", "tidspunkt"},
 		{"unknown field", crisis.UpdateConfirmMeeting, map[string]any{"at": time.Now().Add(time.Hour), "room": "x"}, 400, "room", "ukendt felt"},

@@ -56,6 +56,9 @@ func TestCrisisThroughAPI(t *testing.T) {
 		}
 	}
 	stage(crisis.StageFollowUp)
+	// An Update validator's refusal reads as the field's Danish message.
+	cpr := call(t, "POST", runPath(id, "/updates/", crisis.UpdateResidentInfo), token, map[string]any{"needed": true, "message": "Kontakt 010203-1234"})
+	assertPlainRefusal(t, cpr, "message", "må ikke indeholde CPR-numre")
 	update(crisis.UpdateSSP, map[string]any{"activated": true})
 	update(crisis.UpdateResidentInfo, map[string]any{"needed": true, "message": "Politiet er til stede i området i aften."})
 	if r := update(crisis.UpdateApproveInfo, map[string]any{}); !strings.Contains(r.Raw, `"sentTo":`) {
@@ -85,6 +88,30 @@ func TestCrisisThroughAPI(t *testing.T) {
 		t.Errorf("time to first meeting count = %v", v)
 	}
 	replaytest.Record(t, shared.Temporal, id, "../workflows/crisis/testdata/activation-history.json")
+}
+
+// TestCrisisRefusalIsPlainDanish: a start refused by the crisis validator
+// reads as the field's Danish message, without the "(type: FieldError,
+// retryable: false)" of a Temporal ApplicationError, and starts nothing.
+func TestCrisisRefusalIsPlainDanish(t *testing.T) {
+	in := crisis.Example(shared.Plan, time.Now())
+	in.Reference = "cpr-refusal" // a key no other test uses
+	in.Summary = "Beboeren i nr. 4 (010203-1234) blev truet."
+	r := call(t, "POST", "/api/v1/runs", token, map[string]any{"kind": crisis.Kind, "input": in})
+	assertPlainRefusal(t, r, "input.summary", "må ikke indeholde CPR-numre")
+	if _, err := runner.Describe(t.Context(), crisis.WorkflowID(in)); runs.HTTPStatus(err) != http.StatusNotFound {
+		t.Errorf("a refused start left a run: %v", err)
+	}
+}
+
+// assertPlainRefusal checks that r is a 400 naming field with exactly the
+// Danish message msg.
+func assertPlainRefusal(t *testing.T, r apiResult, field, msg string) {
+	t.Helper()
+	if r.Status != http.StatusBadRequest || r.str("field") != field || r.str("error") != msg ||
+		strings.Contains(r.Raw, "type:") || strings.Contains(r.Raw, "retryable") {
+		t.Errorf("got %d %s; want 400 field %q error %q", r.Status, r.Raw, field, msg)
+	}
 }
 
 // metricValue is the value of the series named exactly so (-1 if absent).

@@ -2,7 +2,6 @@ package readmodel
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,8 +15,10 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/fielderr"
 	"helhed/metrics"
 	"helhed/plan"
+	"helhed/runs"
 	"helhed/web"
 )
 
@@ -74,14 +75,16 @@ func (s *Service) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	var opts Options
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 	if err != nil {
-		web.WriteError(w, http.StatusBadRequest, "cannot read body: "+err.Error(), "")
+		web.WriteError(w, http.StatusBadRequest, "indholdet kunne ikke læses", "")
 		return
 	}
 	if len(strings.TrimSpace(string(body))) > 0 {
-		dec := json.NewDecoder(strings.NewReader(string(body)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&opts); err != nil {
-			web.WriteError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error(), jsonField(err))
+		if err := runs.Decode(body, &opts); err != nil {
+			fe, _ := fielderr.From(err)
+			if fe == nil {
+				fe = &fielderr.Error{Message: err.Error()}
+			}
+			web.WriteError(w, http.StatusBadRequest, fe.Message, fe.Field)
 			return
 		}
 	}
@@ -94,7 +97,7 @@ func (s *Service) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	wait := true
 	if v := r.URL.Query().Get("wait"); v != "" {
 		if wait, err = strconv.ParseBool(v); err != nil {
-			web.WriteError(w, http.StatusBadRequest, "wait must be true or false", "wait")
+			web.WriteError(w, http.StatusBadRequest, "wait skal være true eller false", "wait")
 			return
 		}
 	}
@@ -109,7 +112,7 @@ func (s *Service) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep Report
 	if err := run.Get(r.Context(), &rep); err != nil {
-		web.WriteError(w, http.StatusInternalServerError, "reconcile failed: "+err.Error(), "")
+		web.WriteError(w, http.StatusInternalServerError, "afstemningen af læsemodellen fejlede: "+err.Error(), "")
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, rep)
@@ -125,18 +128,7 @@ func (s *Service) checkKind(ctx context.Context, kind string) (field, msg string
 		return "", ""
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
-		return "", fmt.Sprintf("cannot check kind %q: %v", kind, err)
+		return "", fmt.Sprintf("slags kørsel %q kunne ikke kontrolleres: %v", kind, err)
 	}
-	return "", fmt.Sprintf("unknown kind %q: no read model is registered for it and no run has it", kind)
-}
-
-func jsonField(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return te.Field
-	}
-	if msg := err.Error(); strings.Contains(msg, "unknown field") {
-		return strings.Trim(msg[strings.LastIndex(msg, " ")+1:], `"`)
-	}
-	return ""
+	return "", fmt.Sprintf("ukendt slags kørsel %q: ingen læsemodel og ingen kørsler af den slags", kind)
 }

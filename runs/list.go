@@ -32,14 +32,25 @@ var statuses = []struct {
 	api   string
 	query string
 	enum  enumspb.WorkflowExecutionStatus
+	title string // Danish, for messages and pages
 }{
-	{StatusRunning, "Running", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING},
-	{StatusCompleted, "Completed", enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED},
-	{StatusFailed, "Failed", enumspb.WORKFLOW_EXECUTION_STATUS_FAILED},
-	{StatusCanceled, "Canceled", enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED},
-	{StatusTerminated, "Terminated", enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED},
-	{StatusTimedOut, "TimedOut", enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT},
-	{StatusContinuedAsNew, "ContinuedAsNew", enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW},
+	{StatusRunning, "Running", enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, "i gang"},
+	{StatusCompleted, "Completed", enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED, "gennemført"},
+	{StatusFailed, "Failed", enumspb.WORKFLOW_EXECUTION_STATUS_FAILED, "fejlet"},
+	{StatusCanceled, "Canceled", enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED, "annulleret"},
+	{StatusTerminated, "Terminated", enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED, "afbrudt"},
+	{StatusTimedOut, "TimedOut", enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, "udløbet"},
+	{StatusContinuedAsNew, "ContinuedAsNew", enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW, "fortsat som ny"},
+}
+
+// StatusTitle is the Danish name of an API status ("running" → "i gang").
+func StatusTitle(api string) string {
+	for _, x := range statuses {
+		if x.api == api {
+			return x.title
+		}
+	}
+	return api
 }
 
 // Statuses lists the status filter values.
@@ -90,7 +101,7 @@ func (r *Runner) List(ctx context.Context, f Filter) ([]Summary, error) {
 	if f.Kind != "" {
 		if _, ok := r.Kinds.Lookup(f.Kind); !ok {
 			return nil, &Error{Code: CodeInvalid, Field: "kind",
-				Message: fmt.Sprintf("unknown kind %q; known kinds: %s", f.Kind, strings.Join(r.Kinds.Names(), ", "))}
+				Message: fmt.Sprintf("ukendt slags kørsel %q; kendte: %s", f.Kind, strings.Join(r.Kinds.Names(), ", "))}
 		}
 		// Kind names are registered identifiers, so quoting is safe.
 		conds = append(conds, fmt.Sprintf("%s = '%s'", searchattr.Kind.GetName(), f.Kind))
@@ -110,7 +121,7 @@ func (r *Runner) List(ctx context.Context, f Filter) ([]Summary, error) {
 		}
 		if q == "" {
 			return nil, &Error{Code: CodeInvalid, Field: "status",
-				Message: fmt.Sprintf("unknown status %q; one of: %s", f.Status, strings.Join(Statuses(), ", "))}
+				Message: fmt.Sprintf("ukendt status %q; en af: %s", f.Status, strings.Join(Statuses(), ", "))}
 		}
 		conds = append(conds, fmt.Sprintf("ExecutionStatus = '%s'", q))
 	}
@@ -191,7 +202,7 @@ func saString(sa map[string]*commonpb.Payload, key string) string {
 // lookup describes one run and finds its kind.
 func (r *Runner) lookup(ctx context.Context, id string) (Summary, Kind, error) {
 	if id == "" {
-		return Summary{}, Kind{}, &Error{Code: CodeInvalid, Field: "id", Message: "workflow ID is required"}
+		return Summary{}, Kind{}, &Error{Code: CodeInvalid, Field: "id", Message: "angiv kørslens id"}
 	}
 	resp, err := r.Client.DescribeWorkflowExecution(ctx, id, "")
 	if err != nil {
@@ -201,7 +212,7 @@ func (r *Runner) lookup(ctx context.Context, id string) (Summary, Kind, error) {
 	k, ok := r.Kinds.resolve(sum.Kind, sum.WorkflowType)
 	if !ok {
 		return sum, Kind{}, &Error{Code: CodeNotFound, WorkflowID: id,
-			Message: fmt.Sprintf("run %q is not of a kind operators steer (workflow type %s)", id, sum.WorkflowType)}
+			Message: fmt.Sprintf("kørslen %q er ikke af en slags, operatører styrer (workflowtype %s)", id, sum.WorkflowType)}
 	}
 	return sum, k, nil
 }

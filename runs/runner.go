@@ -53,9 +53,9 @@ const MaxReason = 1000
 func (r *Runner) Prepare(kind string, raw []byte) (Kind, any, string, error) {
 	k, ok := r.Kinds.Lookup(kind)
 	if !ok {
-		msg := fmt.Sprintf("unknown kind %q; known kinds: %s", kind, strings.Join(r.Kinds.Names(), ", "))
+		msg := fmt.Sprintf("ukendt slags kørsel %q; kendte: %s", kind, strings.Join(r.Kinds.Names(), ", "))
 		if kind == "" {
-			msg = "kind is required; known kinds: " + strings.Join(r.Kinds.Names(), ", ")
+			msg = "angiv slags kørsel (kind); kendte: " + strings.Join(r.Kinds.Names(), ", ")
 		}
 		return Kind{}, nil, "", &Error{Code: CodeUnknownKind, Message: msg, Field: "kind"}
 	}
@@ -109,7 +109,7 @@ func (r *Runner) Start(ctx context.Context, kind string, raw []byte) (Started, e
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) {
 			return Started{}, &Error{Code: CodeAlreadyRunning, WorkflowID: id, RunID: started.RunId, Err: err,
-				Message: "a run with this ID is already open"}
+				Message: "en kørsel med samme nøgle er allerede i gang"}
 		}
 		return Started{}, temporalError(err, id)
 	}
@@ -135,10 +135,10 @@ func (r *Runner) Update(ctx context.Context, id, name string, raw []byte) (json.
 	u, ok := k.FindUpdate(name)
 	if !ok {
 		return nil, &Error{Code: CodeUnknownUpdate, Field: "update", WorkflowID: id,
-			Message: fmt.Sprintf("kind %q has no update %q; it has: %s", k.Name, name, strings.Join(k.UpdateNames(), ", "))}
+			Message: fmt.Sprintf("%s kender ikke handlingen %q; den kender: %s", k.Name, name, strings.Join(k.UpdateNames(), ", "))}
 	}
 	if sum.Status != StatusRunning {
-		return nil, &Error{Code: CodeClosed, WorkflowID: id, Message: "the run has ended (" + sum.Status + ")"}
+		return nil, &Error{Code: CodeClosed, WorkflowID: id, Message: "kørslen er afsluttet (" + StatusTitle(sum.Status) + ")"}
 	}
 	arg := u.NewArg()
 	if err := Decode(raw, arg); err != nil {
@@ -186,7 +186,7 @@ func (r *Runner) Cancel(ctx context.Context, id, reason string) (Cancelled, erro
 		return Cancelled{}, err
 	}
 	if sum.Status != StatusRunning {
-		return Cancelled{}, &Error{Code: CodeClosed, WorkflowID: id, Message: "the run has ended (" + sum.Status + ")"}
+		return Cancelled{}, &Error{Code: CodeClosed, WorkflowID: id, Message: "kørslen er afsluttet (" + StatusTitle(sum.Status) + ")"}
 	}
 	if _, ok := k.FindUpdate("cancel"); ok {
 		arg, _ := json.Marshal(map[string]string{"reason": reason})
@@ -213,11 +213,11 @@ func temporalError(err error, id string) error {
 	switch {
 	case errors.As(err, &nf):
 		if strings.Contains(nf.Error(), "already completed") {
-			return &Error{Code: CodeClosed, WorkflowID: id, Message: "the run has ended", Err: err}
+			return &Error{Code: CodeClosed, WorkflowID: id, Message: "kørslen er afsluttet", Err: err}
 		}
-		return &Error{Code: CodeNotFound, WorkflowID: id, Message: fmt.Sprintf("no run with ID %q", id), Err: err}
+		return &Error{Code: CodeNotFound, WorkflowID: id, Message: fmt.Sprintf("ingen kørsel med id %q", id), Err: err}
 	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
-		return &Error{Code: CodeUnavailable, WorkflowID: id, Message: "Temporal does not answer: " + err.Error(), Err: err}
+		return &Error{Code: CodeUnavailable, WorkflowID: id, Message: "Temporal svarer ikke; prøv igen om lidt", Err: err}
 	}
 	return fmt.Errorf("run %s: %w", id, err)
 }

@@ -9,9 +9,11 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	absenceadapter "helhed/adapters/absence"
+	meetingadapter "helhed/adapters/meeting"
+	"helhed/internal/cycletest"
 	"helhed/plan"
 	"helhed/schedules"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/absence"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/meeting"
@@ -60,7 +62,7 @@ func simulate(b *testing.B, p *plan.Plan, occs []schedules.Occurrence) {
 	d.Register(env)
 	env.RegisterActivity(&activities.Mail{Sender: &cycletest.Recorder{Clock: env.Now}})
 	env.RegisterActivity(&activities.Requests{Control: cycletest.EnvControl{Env: env}})
-	res := &absence.ResultsMap{}
+	res := &absenceadapter.ResultsMap{}
 	env.SetOnChildWorkflowCompletedListener(func(info *workflow.Info, result converter.EncodedValue, err error) {
 		if err != nil || info.WorkflowType.Name != absence.WorkflowName {
 			return
@@ -71,8 +73,10 @@ func simulate(b *testing.B, p *plan.Plan, occs []schedules.Occurrence) {
 		}
 	})
 	dir := b.TempDir()
-	meeting.Register(env, &meeting.Activities{Plan: p, DataDir: dir, Redis: rdb})
-	absence.Register(env, &absence.Activities{Plan: p, DataDir: dir, Redis: rdb, Results: res})
+	env.RegisterWorkflowWithOptions(meeting.Round, workflow.RegisterOptions{Name: meeting.WorkflowName})
+	env.RegisterWorkflowWithOptions(absence.FollowUp, workflow.RegisterOptions{Name: absence.WorkflowName})
+	env.RegisterActivity(&meetingadapter.Activities{Plan: p, DataDir: dir, Redis: rdb})
+	env.RegisterActivity(&absenceadapter.Activities{Plan: p, DataDir: dir, Redis: rdb, Results: res})
 	cycletest.RegisterDriver(env)
 	env.ExecuteWorkflow(cycletest.DriverName, occs)
 	var failed []string

@@ -17,6 +17,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	absenceadapter "helhed/adapters/absence"
+	meetingadapter "helhed/adapters/meeting"
 	"helhed/internal/replaytest"
 	"helhed/mailer"
 	"helhed/schedules"
@@ -35,7 +37,7 @@ func TestMeetingRoundMovesOnTheServer(t *testing.T) {
 	defer cancel()
 	p := shared.Plan
 	in := meeting.Input{Plan: p.ID, BoardDate: soonBoard.String()}
-	if err := meeting.RunKind().Validate(p, &in); err != nil {
+	if err := meetingadapter.RunKind().Validate(p, &in); err != nil {
 		t.Fatal(err)
 	}
 	id := meeting.WorkflowID(in)
@@ -103,7 +105,7 @@ func TestMeetingRoundMovesOnTheServer(t *testing.T) {
 	}
 	answerOneMember(ctx, t, st, state)
 	replaytest.Record(t, shared.Temporal, id, "../workflows/meeting/testdata/meeting-round-history.json")
-	reconcileRebuilds(t, meeting.Kind, meeting.KeyPatterns)
+	reconcileRebuilds(t, meeting.Kind, meetingadapter.KeyPatterns)
 }
 
 // answerOneMember submits one member's progress data through the real
@@ -324,5 +326,5 @@ func TestAbsenceScheduleTriggerOnTheServer(t *testing.T) {
 		t.Error("an area with one pupil was published")
 	}
 	replaytest.Record(t, shared.Temporal, occ.WorkflowID, "../workflows/absence/testdata/absence-follow-up-history.json")
-	reconcileRebuilds(t, absence.Kind, absence.KeyPatterns)
+	reconcileRebuilds(t, absence.Kind, absenceadapter.KeyPatterns)
 }

@@ -16,10 +16,10 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"helhed/app"
+	"helhed/internal/cycletest"
 	"helhed/internal/teststack"
 	"helhed/plan"
 	"helhed/schedules"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workdays"
 )
 

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"helhed/internal/cycletest"
 	"helhed/readmodel"
-	"helhed/schedules/cycle/cycletest"
 )
 
 // reconcileRebuilds checks a cycle's Reconciler against its live writes: a

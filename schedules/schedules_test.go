@@ -8,9 +8,9 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/internal/cycletest"
 	"helhed/plan"
 	"helhed/schedules"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/absence"
 	"helhed/workflows/meeting"
 )

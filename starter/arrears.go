@@ -14,7 +14,7 @@ import (
 	"helhed/danish"
 )
 
-// maxArrearsBytes mirrors the API's limit (eviction.MaxListBytes), so a
+// maxArrearsBytes mirrors the API's limit (adapters/eviction.MaxListBytes), so a
 // file too large is refused before it is uploaded.
 const maxArrearsBytes = 10 << 20
 

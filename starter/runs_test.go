@@ -64,7 +64,7 @@ func TestRunVerbs(t *testing.T) {
 		if code != 1 || !strings.Contains(out, `"field": "input.incident"`) || !strings.Contains(errOut, "input.incident") {
 			t.Errorf("wrong type: %d %s %s", code, out, errOut)
 		}
-		if code, _, errOut := runStarterIn(vars, string(raw), "start", "brandalarm", "--input", "-"); code != 1 || !strings.Contains(errOut, "unknown kind") {
+		if code, _, errOut := runStarterIn(vars, string(raw), "start", "brandalarm", "--input", "-"); code != 1 || !strings.Contains(errOut, "ukendt slags kørsel") {
 			t.Errorf("unknown kind: %d %s", code, errOut)
 		}
 	})

@@ -34,7 +34,7 @@ func RequireOperator(token string, next http.Handler) http.Handler {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="helhed"`)
-			WriteError(w, http.StatusUnauthorized, "missing or wrong operator token", "")
+			WriteError(w, http.StatusUnauthorized, "manglende eller forkert operatørnøgle (Authorization: Bearer …)", "")
 			return
 		}
 		next.ServeHTTP(w, r)

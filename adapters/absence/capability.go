@@ -1,7 +1,8 @@
 // Package absence holds the side effects of the quarterly absence
-// follow-up: activities (the note, the read model), the collector and the
-// reconciler, and New, which lists them. The rules and the workflow are in
-// helhed/workflows/absence.
+// follow-up: the activities (the plan snapshot, the previous quarter's
+// result, the note under DATA_DIR, the read model), the collector, the
+// reconciler and the run kind, and New, which lists them. The rules and the
+// workflow are in helhed/workflows/absence.
 package absence
 
 import (
@@ -19,11 +20,11 @@ func New(d capability.Deps) (capability.Capability, error) {
 	return capability.Capability{
 		Name:      absence.Kind,
 		Workflows: []capability.Workflow{{Name: absence.WorkflowName, Func: absence.FollowUp}},
-		Activities: []capability.Activities{{Impl: &absence.Activities{Plan: d.Plan, DataDir: d.Config.DataDir, Redis: d.Redis,
-			Results: absence.TemporalResults{Client: d.Temporal}}}},
-		Kinds:       []runs.Kind{absence.RunKind()},
+		Activities: []capability.Activities{{Impl: &Activities{Plan: d.Plan, DataDir: d.Config.DataDir, Redis: d.Redis,
+			Results: TemporalResults{Client: d.Temporal}}}},
+		Kinds:       []runs.Kind{RunKind()},
 		Schedules:   []schedules.Source{absence.ScheduleSpecs},
-		Reconcilers: []readmodel.Reconciler{absence.Reconciler(d.Plan)},
-		Collectors:  []prometheus.Collector{&absence.Collector{Plan: d.Plan, Redis: d.Redis, Log: d.Log}},
+		Reconcilers: []readmodel.Reconciler{Reconciler(d.Plan)},
+		Collectors:  []prometheus.Collector{&Collector{Plan: d.Plan, Redis: d.Redis, Log: d.Log}},
 	}, nil
 }

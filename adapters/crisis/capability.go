@@ -1,7 +1,7 @@
 // Package crisis holds the side effects of crisis activation (the
-// beredskabsplan): its activities, read model, collector and reconciler,
-// and New, which lists them for the process. The rules and the workflows
-// are in helhed/workflows/crisis.
+// beredskabsplan): its activities, read model, collector, reconciler and
+// run kind, and New, which lists them for the process. The rules and the
+// workflows are in helhed/workflows/crisis.
 package crisis
 
 import (
@@ -9,12 +9,13 @@ import (
 
 	"helhed/capability"
 	"helhed/readmodel"
-	"helhed/readmodel/kinds"
+	"helhed/runs"
 	"helhed/schedules"
 	"helhed/workflows/crisis"
 )
 
-// New lists the crisis capability.
+// New lists the crisis capability. The workflows' e-mail goes through the
+// shared SendMail activity, which the app registers.
 func New(d capability.Deps) (capability.Capability, error) {
 	return capability.Capability{
 		Name: crisis.Kind,
@@ -22,10 +23,10 @@ func New(d capability.Deps) (capability.Capability, error) {
 			{Name: crisis.WorkflowName, Func: crisis.Activation},
 			{Name: crisis.StatusMeetingWorkflowName, Func: crisis.StatusMeeting},
 		},
-		Activities:  []capability.Activities{{Impl: &crisis.Activities{Plan: d.Plan, Redis: d.Redis, PublicURL: d.Config.PublicURL}}},
-		Kinds:       crisis.Kinds(),
+		Activities:  []capability.Activities{{Impl: &Activities{Plan: d.Plan, Redis: d.Redis, PublicURL: d.Config.PublicURL}}},
+		Kinds:       []runs.Kind{RunKind()},
 		Schedules:   []schedules.Source{crisis.StatusMeetingSchedules},
-		Reconcilers: []readmodel.Reconciler{kinds.Crisis()},
-		Collectors:  []prometheus.Collector{&crisis.Collector{Redis: d.Redis, Log: d.Log}},
+		Reconcilers: []readmodel.Reconciler{Reconciler()},
+		Collectors:  []prometheus.Collector{&Collector{Redis: d.Redis, Log: d.Log}},
 	}, nil
 }

@@ -1,48 +1,49 @@
 // Package datarequest holds the side effects of partner data requests:
-// activities, the Redis store, the collector and the reconciler, and New,
-// which lists them with the partner portal's routes. The rules and the
-// workflow are in helhed/workflows/datarequest.
+// the activities, the Redis read model (Store), the collector, the
+// reconciler, the run kind, starting and answering requests through
+// Temporal, and the partner portal with the operator API of tasks and
+// links; the link tokens are in package tokens below. New lists them. The
+// rules and the workflow are in helhed/workflows/datarequest.
 package datarequest
 
 import (
-	"net/http"
+	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helhed/adapters/datarequest/tokens"
 	"helhed/capability"
-	"helhed/portal"
+	"helhed/config"
 	"helhed/readmodel"
-	"helhed/readmodel/kinds"
 	"helhed/runs"
 	"helhed/workflows/datarequest"
 )
 
 // New lists the data-request capability.
 func New(d capability.Deps) (capability.Capability, error) {
-	pd := portal.Deps{Plan: d.Plan, Temporal: d.Temporal, Redis: d.Redis, Mail: d.Mail, Config: d.Config, Log: d.Log,
-		Operator: func(h http.Handler) http.Handler { return h }}
-	acts, err := portal.Activities(pd)
-	// Without Temporal (the starter reading the kinds) the link secret
-	// is not needed.
-	if err != nil && d.Temporal != nil {
-		return capability.Capability{}, err
-	}
-	var routeErr error
-	mount := func(mux *http.ServeMux) { routeErr = portal.Routes(mux, pd) }
-	public := capability.Mount(capability.Public, mount,
-		"GET /portal/t/{token}", "GET /portal/t/{token}/opgave/{id}", "POST /portal/t/{token}/opgave/{id}")
-	operator := capability.Mount(capability.Operator, mount,
-		"GET /api/v1/tasks", "POST /api/v1/tasks/{id}/submit", "POST /api/v1/partners/{partner}/token", "DELETE /api/v1/partners/{partner}/token")
-	if routeErr != nil && d.Temporal != nil {
-		return capability.Capability{}, routeErr
-	}
-	return capability.Capability{
+	store := &Store{R: d.Redis, Loc: d.Plan.Location()}
+	c := capability.Capability{
 		Name:        datarequest.Kind,
 		Workflows:   []capability.Workflow{{Name: datarequest.WorkflowName, Func: datarequest.Workflow}},
-		Activities:  []capability.Activities{{Impl: acts}},
-		Kinds:       []runs.Kind{datarequest.RunKind()},
-		Reconcilers: []readmodel.Reconciler{kinds.DataRequest()},
-		Collectors:  []prometheus.Collector{&datarequest.Collector{Store: &datarequest.Store{R: d.Redis, Loc: d.Plan.Location()}, Plan: d.Plan, Log: d.Log}},
-		Routes:      append(public, operator...),
-	}, nil
+		Kinds:       []runs.Kind{RunKind()},
+		Reconcilers: []readmodel.Reconciler{Reconciler()},
+		Collectors:  []prometheus.Collector{&Collector{Store: store, Plan: d.Plan, Log: d.Log}},
+	}
+	// Without Temporal (the starter reading the kinds) nothing runs or
+	// serves, and the secret the links are derived from is not needed.
+	if d.Temporal == nil {
+		return c, nil
+	}
+	key, err := config.DecodeKey(d.Config.PayloadKey)
+	if err != nil {
+		return capability.Capability{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
+	}
+	tk := &tokens.Tokens{R: d.Redis, Secret: tokens.DeriveSecret(key, "tokens")}
+	portal, err := newPortal(d, store, tk, tokens.DeriveSecret(key, "csrf"))
+	if err != nil {
+		return capability.Capability{}, err
+	}
+	c.Activities = []capability.Activities{{Impl: &Activities{Plan: d.Plan, Store: store, Tokens: tk, Mail: d.Mail, PublicURL: d.Config.PublicURL}}}
+	c.Routes = portal.routes()
+	return c, nil
 }

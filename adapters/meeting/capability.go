@@ -1,7 +1,7 @@
-// Package meeting holds the side effects of meeting rounds: activities
-// (documents, the read model), the collector and the reconciler, and New,
-// which lists them. The rules and the workflow are in
-// helhed/workflows/meeting.
+// Package meeting holds the side effects of meeting rounds: the activities
+// (the plan snapshot, documents under DATA_DIR, the read model), the
+// collector, the reconciler and the run kind, and New, which lists them.
+// The rules and the workflow are in helhed/workflows/meeting.
 package meeting
 
 import (
@@ -19,10 +19,10 @@ func New(d capability.Deps) (capability.Capability, error) {
 	return capability.Capability{
 		Name:        meeting.Kind,
 		Workflows:   []capability.Workflow{{Name: meeting.WorkflowName, Func: meeting.Round}},
-		Activities:  []capability.Activities{{Impl: &meeting.Activities{Plan: d.Plan, DataDir: d.Config.DataDir, Redis: d.Redis}}},
-		Kinds:       []runs.Kind{meeting.RunKind()},
+		Activities:  []capability.Activities{{Impl: &Activities{Plan: d.Plan, DataDir: d.Config.DataDir, Redis: d.Redis}}},
+		Kinds:       []runs.Kind{RunKind()},
 		Schedules:   []schedules.Source{meeting.ScheduleSpecs},
-		Reconcilers: []readmodel.Reconciler{meeting.Reconciler()},
-		Collectors:  []prometheus.Collector{&meeting.Collector{Plan: d.Plan, Redis: d.Redis, Log: d.Log}},
+		Reconcilers: []readmodel.Reconciler{Reconciler()},
+		Collectors:  []prometheus.Collector{&Collector{Plan: d.Plan, Redis: d.Redis, Log: d.Log}},
 	}, nil
 }

@@ -1,7 +1,7 @@
 // Package statistics holds the side effects of the annual statistics pull:
-// the Statbank client, activities, the collector and the reconciler, and
-// New, which lists them. The rules and the workflow are in
-// helhed/workflows/statistics.
+// the Statbank calls (through helhed/dst), the activities, the read model
+// (helhed:stats:*), the collector and the reconciler, and New, which lists
+// them. The workflow and the rules are in helhed/workflows/statistics.
 package statistics
 
 import (
@@ -10,10 +10,8 @@ import (
 	"helhed/capability"
 	"helhed/dst"
 	"helhed/readmodel"
-	"helhed/readmodel/kinds"
 	"helhed/runs"
 	"helhed/schedules"
-	"helhed/workflows/report"
 	"helhed/workflows/statistics"
 )
 
@@ -24,10 +22,10 @@ func New(d capability.Deps) (capability.Capability, error) {
 	return capability.Capability{
 		Name:        statistics.Kind,
 		Workflows:   []capability.Workflow{{Name: statistics.WorkflowName, Func: statistics.StatisticsPull}},
-		Activities:  []capability.Activities{{Impl: &statistics.Activities{Plan: d.Plan, DST: c, Redis: d.Redis}}},
-		Kinds:       []runs.Kind{statistics.RunKind()},
-		Schedules:   []schedules.Source{report.StatisticsSchedules},
-		Reconcilers: []readmodel.Reconciler{kinds.Statistics()},
-		Collectors:  []prometheus.Collector{&statistics.Collector{Redis: d.Redis, Log: d.Log}},
+		Activities:  []capability.Activities{{Impl: &Activities{Plan: d.Plan, DST: c, Redis: d.Redis}}},
+		Kinds:       []runs.Kind{RunKind()},
+		Schedules:   []schedules.Source{statistics.Schedules},
+		Reconcilers: []readmodel.Reconciler{Reconciler()},
+		Collectors:  []prometheus.Collector{&Collector{Redis: d.Redis, Log: d.Log}},
 	}, nil
 }

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"helhed/internal/cycletest"
 	"helhed/plan"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/absence"
 	"helhed/workflows/datarequest"
 )

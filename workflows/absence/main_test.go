@@ -8,11 +8,13 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	absenceadapter "helhed/adapters/absence"
+	"helhed/internal/cycletest"
 	"helhed/internal/testredis"
 	"helhed/plan"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/absence"
 	"helhed/workflows/datarequest"
 )
@@ -31,7 +33,7 @@ type harness struct {
 	dir    string
 }
 
-func newHarness(t testing.TB, start time.Time, prev *absence.ResultsMap, answer func(datarequest.Input) *cycletest.Answer) *harness {
+func newHarness(t testing.TB, start time.Time, prev *absenceadapter.ResultsMap, answer func(datarequest.Input) *cycletest.Answer) *harness {
 	t.Helper()
 	env := cycletest.NewEnv(start)
 	p, err := plan.LoadEmbedded("randers-2021-25")
@@ -44,9 +46,10 @@ func newHarness(t testing.TB, start time.Time, prev *absence.ResultsMap, answer 
 	env.RegisterActivity(&activities.Mail{Sender: h.mail})
 	env.RegisterActivity(&activities.Requests{Control: cycletest.EnvControl{Env: env}})
 	if prev == nil {
-		prev = &absence.ResultsMap{}
+		prev = &absenceadapter.ResultsMap{}
 	}
-	absence.Register(env, &absence.Activities{Plan: p, DataDir: h.dir, Redis: rdb, Results: prev})
+	env.RegisterWorkflowWithOptions(absence.FollowUp, workflow.RegisterOptions{Name: absence.WorkflowName})
+	env.RegisterActivity(&absenceadapter.Activities{Plan: p, DataDir: h.dir, Redis: rdb, Results: prev})
 	cycletest.RegisterDriver(env)
 	return h
 }

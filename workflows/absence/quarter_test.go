@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
-	"helhed/schedules/cycle/cycletest"
+	absenceadapter "helhed/adapters/absence"
+	"helhed/internal/cycletest"
 	"helhed/workflows/absence"
 	"helhed/workflows/datarequest"
 )
@@ -44,7 +46,7 @@ func TestQuarterNumbersAndMissingSchool(t *testing.T) {
 	if err := rdb.FlushDB(t.Context()).Err(); err != nil {
 		t.Fatal(err)
 	}
-	prev := &absence.ResultsMap{}
+	prev := &absenceadapter.ResultsMap{}
 	h := newHarness(t, local(t, "2022-10-05 08:00"), prev, answerFrom(q3))
 	h.env.ExecuteWorkflow(absence.WorkflowName, absence.Input{Plan: "randers-2021-25", Quarter: "2022-Q3"})
 	if err := h.env.GetWorkflowError(); err != nil {
@@ -128,7 +130,7 @@ func TestQuarterNumbersAndMissingSchool(t *testing.T) {
 		t.Errorf("cancelled %v", c)
 	}
 
-	got := cycletest.Gather(t, &absence.Collector{Plan: h.plan, Redis: rdb})
+	got := cycletest.Gather(t, &absenceadapter.Collector{Plan: h.plan, Redis: rdb})
 	for k, v := range map[string]float64{
 		`helhed_absence_percent{area="gl-jennumparken",quarter="2022-Q3"}`:               7.5,
 		`helhed_absence_percent{area="energivej-omraadet",quarter="2022-Q3"}`:            10,
@@ -185,10 +187,11 @@ func TestQuarterNumbersAndMissingSchool(t *testing.T) {
 	// the live writes left: both quarters, their index and the plan year's
 	// summary, suppressed as published.
 	var rm cycletest.ReadModel
-	if err := absence.Project(&rm, []absence.Result{res2, res}, h.plan.Location()); err != nil {
+	runs := []absenceadapter.Run{{Closed: time.Unix(0, 0), Result: res2}, {Closed: time.Unix(1, 0), Result: res}}
+	if err := absenceadapter.Project(&rm, runs, h.plan.Location()); err != nil {
 		t.Fatal(err)
 	}
-	rm.MatchesRedis(t, rdb, 4, absence.KeyPatterns...) // index, two quarters, summary
+	rm.MatchesRedis(t, rdb, 4, absenceadapter.KeyPatterns...) // index, two quarters, summary
 }
 
 func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }

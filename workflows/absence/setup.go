@@ -26,7 +26,7 @@ type Area struct {
 	HasBaseline bool     `json:"hasBaseline"`
 }
 
-// Setup is the plan as the round reads it (snapshotted by AbsencePrepare).
+// Setup is the plan as the round reads it (snapshotted by ActivityPrepare).
 type Setup struct {
 	PlanID      string   `json:"planId"`
 	PlanName    string   `json:"planName"`

@@ -17,7 +17,6 @@ import (
 
 	"helhed/fielderr"
 	"helhed/plan"
-	"helhed/runs"
 )
 
 // Names of the kind, workflow, Update and query.
@@ -162,7 +161,16 @@ type State struct {
 	Cutoff    time.Time      `json:"cutoff"`
 	Schools   []SchoolStatus `json:"schools"`
 	Accepts   []string       `json:"accepts"`
-	OpenTasks []runs.Task    `json:"openTasks"`
+	OpenTasks []Task         `json:"openTasks"`
+}
+
+// Task is an open operator task as the run layer's pages read it
+// (runs.Task's shape); the round opens none.
+type Task struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Owner string `json:"owner,omitempty"`
+	Due   string `json:"due,omitempty"`
 }
 
 // Result is the workflow's result. Flagged carries the pseudonymous ids
@@ -172,8 +180,8 @@ type Result struct {
 	State
 	Outcome Outcome  `json:"outcome"`
 	Note    []string `json:"note"` // document paths
-	// Entry is the rest of what AbsenceRecord wrote to the read model
-	// (with Outcome): the reconcile (Reconciler) rebuilds it from here.
+	// Entry is the rest of what ActivityRecord wrote to the read model
+	// (with Outcome): the reconcile (adapters/absence) rebuilds it from here.
 	Entry *Entry `json:"entry,omitempty"`
 }
 

@@ -9,12 +9,11 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"helhed/activities"
 	"helhed/mail"
 	"helhed/plan"
-	"helhed/schedules/cycle"
 	"helhed/searchattr"
 	"helhed/workdays"
+	"helhed/workflows"
 	"helhed/workflows/datarequest"
 )
 
@@ -63,9 +62,8 @@ func FollowUp(ctx workflow.Context, in Input) (Result, error) {
 		return Result{State: r.st}, err
 	}
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	var acts *Activities
 	var setup Setup
-	if err := workflow.ExecuteActivity(actx, acts.AbsencePrepare, in).Get(ctx, &setup); err != nil {
+	if err := workflow.ExecuteActivity(actx, ActivityPrepare, in).Get(ctx, &setup); err != nil {
 		return Result{State: r.st}, fmt.Errorf("prepare %s: %w", in.Quarter, err)
 	}
 	loc, err := time.LoadLocation(setup.TimeZone)
@@ -75,7 +73,7 @@ func FollowUp(ctx workflow.Context, in Input) (Result, error) {
 	r.setup, r.loc = &setup, loc
 	var carry Carry
 	if setup.Previous != "" {
-		if err := workflow.ExecuteActivity(actx, acts.AbsencePrevious, setup.Previous).Get(ctx, &carry); err != nil {
+		if err := workflow.ExecuteActivity(actx, ActivityPrevious, setup.Previous).Get(ctx, &carry); err != nil {
 			return Result{State: r.st}, fmt.Errorf("previous quarter: %w", err)
 		}
 	}
@@ -188,16 +186,14 @@ func (r *round) finish(ctx workflow.Context, carry Carry) (Result, error) {
 		pupils = append(pupils, ps...)
 	}
 	out := Compute(*r.setup, pupils, carry)
-	var acts *Activities
-	var doc cycle.Doc
+	var doc Document
 	note := NoteInput{Setup: *r.setup, Outcome: out, Schools: r.st.Schools, CompiledAt: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(actx, acts.AbsenceCompile, note).Get(ctx, &doc); err != nil {
+	if err := workflow.ExecuteActivity(actx, ActivityCompile, note).Get(ctx, &doc); err != nil {
 		return Result{State: r.st}, err
 	}
-	var m *activities.Mail
 	msg := mail.Message{Key: "absence/" + r.setup.PlanID + "/" + r.setup.Quarter + "/note", To: r.setup.Team,
 		Subject: "Kvartalsnotat om elevfravær " + r.setup.Quarter, Text: doc.Markdown, HTML: doc.HTML}
-	if err := workflow.ExecuteActivity(actx, m.SendMail, msg).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(actx, workflows.ActivitySendMail, msg).Get(ctx, nil); err != nil {
 		return Result{State: r.st}, err
 	}
 	entry := Entry{Plan: r.setup.PlanID, Quarter: r.setup.Quarter, Year: r.setup.Year, Threshold: r.setup.Threshold}
@@ -207,7 +203,7 @@ func (r *round) finish(ctx workflow.Context, carry Carry) (Result, error) {
 		}
 	}
 	rec := Record{Entry: entry, Outcome: out}
-	if err := workflow.ExecuteActivity(actx, acts.AbsenceRecord, rec).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(actx, ActivityRecord, rec).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("read model not updated", "quarter", r.setup.Quarter, "err", err)
 	}
 	r.st.Stage = StageClosed

@@ -1,9 +1,10 @@
-package crisis
+package crisis_test
 
 import (
 	"testing"
 
 	"helhed/internal/replaytest"
+	"helhed/workflows/crisis"
 )
 
 // TestReplay replays a recorded history of a full activation (meeting,
@@ -14,5 +15,5 @@ import (
 // whose payloads are sealed with the test key in testdata.
 func TestReplay(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/activation-history.json"},
-		replaytest.Workflow{Fn: Activation, Name: WorkflowName})
+		replaytest.Workflow{Fn: crisis.Activation, Name: crisis.WorkflowName})
 }

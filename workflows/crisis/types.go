@@ -21,6 +21,14 @@ const (
 	StatusMeetingWorkflowName = "CrisisStatusMeeting"
 )
 
+// Activity names. The activities are methods of Activities in
+// helhed/adapters/crisis, registered under their method names; the
+// workflows call them by name, so this package does not import the adapter.
+const (
+	activityCrisisGroup  = "CrisisGroup"  // GroupRequest → Group
+	activityCrisisRecord = "CrisisRecord" // Record
+)
+
 // Update and query names.
 const (
 	UpdateConfirmMeeting = "confirm-meeting"              // MeetingTime: the convenor sets the meeting
@@ -192,6 +200,13 @@ type Group struct {
 	RunURL string `json:"runUrl"`
 }
 
+// GroupRequest asks for the crisis group as the plan has it now.
+type GroupRequest struct {
+	WorkflowID  string `json:"workflowId"`
+	ActivatedBy string `json:"activatedBy"`
+	Area        string `json:"area"`
+}
+
 // Task status values.
 const (
 	TaskOpen = "open"
@@ -256,6 +271,17 @@ type Record struct {
 	Stage          string     `json:"stage"`
 	ActivatedAt    time.Time  `json:"activatedAt"`
 	FirstMeetingAt *time.Time `json:"firstMeetingAt,omitempty"`
+}
+
+// RecordOf is the read-model record of an activation in state s; the
+// workflow writes it, and a reconcile can rebuild it from the state query.
+func RecordOf(workflowID string, s State) Record {
+	r := Record{WorkflowID: workflowID, Incident: s.Input.Incident, Stage: s.Stage, ActivatedAt: s.ActivatedAt}
+	if s.MeetingHeld && s.Meeting != nil {
+		at := s.Meeting.At
+		r.FirstMeetingAt = &at
+	}
+	return r
 }
 
 // StatusMeetingInput starts the yearly status meeting task.

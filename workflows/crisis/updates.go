@@ -11,11 +11,15 @@ import (
 
 	"helhed/danish"
 	"helhed/fielderr"
-	"helhed/runs"
 )
 
 // MaxMeetingAhead bounds how far ahead a crisis meeting may be set.
 const MaxMeetingAhead = 14 * 24 * time.Hour
+
+// MaxCancelReason bounds the cancel Update's reason as the run layer bounds
+// a cancellation's reason (runs.MaxReason; the adapter's tests keep the two
+// equal).
+const MaxCancelReason = 1000
 
 // updateNames are the Updates in the order the operator page shows them.
 var updateNames = []string{UpdateConfirmMeeting, UpdateMoveMeeting, UpdateSSP, UpdateResidentInfo,
@@ -166,8 +170,8 @@ func (w *run) handlers(ctx workflow.Context) error {
 			if strings.TrimSpace(c.Reason) == "" {
 				return fielderr.Invalid("reason", "angiv en begrundelse")
 			}
-			if len(c.Reason) > runs.MaxReason {
-				return fielderr.Invalid("reason", fmt.Sprintf("højst %d tegn", runs.MaxReason))
+			if len(c.Reason) > MaxCancelReason {
+				return fielderr.Invalid("reason", fmt.Sprintf("højst %d tegn", MaxCancelReason))
 			}
 			return nil
 		}},
@@ -199,17 +203,28 @@ func checkMeeting(now time.Time, m MeetingTime) error {
 	return nil
 }
 
-// checkText bounds a free text and keeps CPR numbers out of it.
+// checkText is the Update validators' free-text check (see textProblem).
 func checkText(field, s string, required bool) error {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		return fielderr.Invalid(field, "skal udfyldes")
-	case len(s) > MaxText:
-		return fielderr.Invalid(field, fmt.Sprintf("højst %d tegn", MaxText))
-	case danish.LooksLikeCPR(s):
-		return fielderr.Invalid(field, "må ikke indeholde CPR-numre")
+	if msg := textProblem(s, required); msg != "" {
+		return fielderr.Invalid(field, msg)
 	}
 	return nil
+}
+
+// textProblem says in Danish what is wrong with a free text ("" when
+// nothing): it bounds the length and keeps CPR numbers out. It returns the
+// bare message so the start validator and the Update validators each wrap
+// it in their own field error.
+func textProblem(s string, required bool) string {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		return "skal udfyldes"
+	case len(s) > MaxText:
+		return fmt.Sprintf("højst %d tegn", MaxText)
+	case danish.LooksLikeCPR(s):
+		return "må ikke indeholde CPR-numre"
+	}
+	return ""
 }
 
 func (w *run) isRole(id string) bool {

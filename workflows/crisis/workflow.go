@@ -9,11 +9,11 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"helhed/activities"
 	"helhed/mail"
 	"helhed/plan"
 	"helhed/searchattr"
 	"helhed/workdays"
+	"helhed/workflows"
 )
 
 // run is one activation's state. Update handlers and the main loop share
@@ -25,11 +25,6 @@ type run struct {
 	loc   *time.Location
 	s     State
 }
-
-var (
-	mailActs *activities.Mail
-	acts     *Activities
-)
 
 // Activation is the CrisisActivation workflow.
 func Activation(ctx workflow.Context, in Input) (Result, error) {
@@ -51,7 +46,7 @@ func Activation(ctx workflow.Context, in Input) (Result, error) {
 		ScheduleToCloseTimeout: 24 * time.Hour,
 		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: 5 * time.Second, MaximumInterval: 10 * time.Minute},
 	})
-	if err := workflow.ExecuteActivity(ctx, acts.CrisisGroup, GroupRequest{WorkflowID: w.id, ActivatedBy: in.ActivatedBy, Area: in.Area}).
+	if err := workflow.ExecuteActivity(ctx, activityCrisisGroup, GroupRequest{WorkflowID: w.id, ActivatedBy: in.ActivatedBy, Area: in.Area}).
 		Get(ctx, &w.group); err != nil {
 		return Result{}, fmt.Errorf("read crisis group: %w", err)
 	}
@@ -60,7 +55,7 @@ func Activation(ctx workflow.Context, in Input) (Result, error) {
 	// Notify the whole group at once, in parallel.
 	var sends []workflow.Future
 	for _, m := range w.group.Members {
-		sends = append(sends, workflow.ExecuteActivity(ctx, mailActs.SendMail, activationMail(w.id, in, w.group, m, w.s.ConveneBy, w.loc)))
+		sends = append(sends, workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, activationMail(w.id, in, w.group, m, w.s.ConveneBy, w.loc)))
 	}
 	if err := waitAll(ctx, sends); err != nil {
 		return Result{}, fmt.Errorf("notify crisis group: %w", err)
@@ -156,8 +151,8 @@ func (w *run) awaitMeeting(ctx workflow.Context) error {
 		w.record(ctx)
 		ssp, convenor := w.member(w.sspRole()), w.member(w.group.Convenor)
 		if err := waitAll(ctx, []workflow.Future{
-			workflow.ExecuteActivity(ctx, mailActs.SendMail, sspTaskMail(w.id, w.in, w.group, ssp)),
-			workflow.ExecuteActivity(ctx, mailActs.SendMail, residentTaskMail(w.id, w.in, w.group, convenor)),
+			workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, sspTaskMail(w.id, w.in, w.group, ssp)),
+			workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, residentTaskMail(w.id, w.in, w.group, convenor)),
 		}); err != nil {
 			return fmt.Errorf("follow-up tasks: %w", err)
 		}
@@ -196,7 +191,7 @@ func (w *run) record(ctx workflow.Context) {
 	rctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Second, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 5},
 	})
-	if err := workflow.ExecuteActivity(rctx, acts.CrisisRecord, r).Get(rctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(rctx, activityCrisisRecord, r).Get(rctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("crisis read model not updated", "error", err)
 	}
 }
@@ -255,7 +250,8 @@ func evaluationDue(now time.Time, loc *time.Location) time.Time {
 	return d.AddDays(1).In(loc).Add(-time.Second)
 }
 
-// sendMail runs the shared mail activity and waits.
+// sendMail runs the shared mail activity (registered by the app, so called
+// by name) and waits.
 func sendMail(ctx workflow.Context, m mail.Message) error {
-	return workflow.ExecuteActivity(ctx, mailActs.SendMail, m).Get(ctx, nil)
+	return workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, m).Get(ctx, nil)
 }

@@ -1,4 +1,4 @@
-package crisis
+package crisis_test
 
 import (
 	"context"
@@ -25,10 +25,12 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	crisisadapter "helhed/adapters/crisis"
 	"helhed/internal/testplan"
 	"helhed/internal/testredis"
 	"helhed/mailer"
 	"helhed/plan"
+	"helhed/workflows/crisis"
 )
 
 var rdb *redis.Client
@@ -47,7 +49,7 @@ type harness struct {
 	p      *plan.Plan
 	outbox string
 	start  time.Time
-	in     Input
+	in     crisis.Input
 	n      int
 }
 
@@ -58,14 +60,14 @@ func newHarness(t *testing.T) *harness {
 	}
 	var s testsuite.WorkflowTestSuite
 	h := &harness{t: t, env: s.NewTestWorkflowEnvironment(), p: randers(t), outbox: t.TempDir()}
-	h.env.RegisterWorkflowWithOptions(Activation, workflow.RegisterOptions{Name: WorkflowName})
-	h.env.RegisterActivity(&Activities{Plan: h.p, Redis: rdb, PublicURL: "https://helhed.example"})
+	h.env.RegisterWorkflowWithOptions(crisis.Activation, workflow.RegisterOptions{Name: crisis.WorkflowName})
+	h.env.RegisterActivity(&crisisadapter.Activities{Plan: h.p, Redis: rdb, PublicURL: "https://helhed.example"})
 	h.env.RegisterActivity(&activities.Mail{Sender: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}})
 	loc := h.p.Location()
 	h.start = time.Date(2026, 3, 2, 9, 0, 0, 0, loc) // a Monday
 	h.env.SetStartTime(h.start)
-	h.in = Example(h.p, h.start)
-	h.in.Incident = Shooting
+	h.in = crisis.Example(h.p, h.start)
+	h.in.Incident = crisis.Shooting
 	return h
 }
 
@@ -110,12 +112,12 @@ func (h *harness) refused(name string, arg any, field, want string) {
 	}, arg)
 }
 
-func (h *harness) state() State {
-	v, err := h.env.QueryWorkflow(QueryState)
+func (h *harness) state() crisis.State {
+	v, err := h.env.QueryWorkflow(crisis.QueryState)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var s State
+	var s crisis.State
 	if err := v.Get(&s); err != nil {
 		h.t.Fatal(err)
 	}
@@ -130,15 +132,15 @@ func (h *harness) expectStage(d time.Duration, want string) {
 	})
 }
 
-func (h *harness) run() Result {
-	h.env.ExecuteWorkflow(WorkflowName, h.in)
+func (h *harness) run() crisis.Result {
+	h.env.ExecuteWorkflow(crisis.WorkflowName, h.in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
 	if err := h.env.GetWorkflowError(); err != nil {
 		h.t.Fatal(err)
 	}
-	var r Result
+	var r crisis.Result
 	if err := h.env.GetWorkflowResult(&r); err != nil {
 		h.t.Fatal(err)
 	}
@@ -170,64 +172,64 @@ func TestFullActivation(t *testing.T) {
 	id := "default-test-workflow-id" // the test environment's workflow ID
 	first, moved := h.start.Add(3*time.Hour), h.start.Add(5*time.Hour)
 
-	h.expectStage(time.Minute, StageConvening)
+	h.expectStage(time.Minute, crisis.StageConvening)
 	h.at(time.Hour, func() {
 		s := h.state()
-		if len(s.OpenTasks) != 1 || s.OpenTasks[0].Name != UpdateConfirmMeeting || strings.Join(s.Accepts, ",") != "confirm-meeting,cancel" {
+		if len(s.OpenTasks) != 1 || s.OpenTasks[0].Name != crisis.UpdateConfirmMeeting || strings.Join(s.Accepts, ",") != "confirm-meeting,cancel" {
 			t.Errorf("convening: open %+v accepts %v", s.OpenTasks, s.Accepts)
 		}
-		h.refused(UpdateClose, Closing{}, "", "kan først afsluttes efter mødet")
-		h.refused(UpdateConfirmMeeting, MeetingTime{At: h.start.Add(-time.Hour), Place: "X"}, "at", "passeret")
-		h.refused(UpdateConfirmMeeting, MeetingTime{At: first}, "place", "mødestedet")
-		h.ok(UpdateConfirmMeeting, MeetingTime{At: first, Place: "Bysekretariatet, Flyvervej 5"})
+		h.refused(crisis.UpdateClose, crisis.Closing{}, "", "kan først afsluttes efter mødet")
+		h.refused(crisis.UpdateConfirmMeeting, crisis.MeetingTime{At: h.start.Add(-time.Hour), Place: "X"}, "at", "passeret")
+		h.refused(crisis.UpdateConfirmMeeting, crisis.MeetingTime{At: first}, "place", "mødestedet")
+		h.ok(crisis.UpdateConfirmMeeting, crisis.MeetingTime{At: first, Place: "Bysekretariatet, Flyvervej 5"})
 	})
-	h.expectStage(90*time.Minute, StageScheduled)
+	h.expectStage(90*time.Minute, crisis.StageScheduled)
 	h.at(2*time.Hour, func() {
-		h.refused(UpdateConfirmMeeting, MeetingTime{At: first, Place: "X"}, "", "allerede indkaldt")
-		h.ok(UpdateMoveMeeting, MeetingTime{At: moved, Place: "Beboerhuset"})
+		h.refused(crisis.UpdateConfirmMeeting, crisis.MeetingTime{At: first, Place: "X"}, "", "allerede indkaldt")
+		h.ok(crisis.UpdateMoveMeeting, crisis.MeetingTime{At: moved, Place: "Beboerhuset"})
 	})
 	// The original time passes: the meeting was moved, so still scheduled.
-	h.expectStage(4*time.Hour, StageScheduled)
-	h.expectStage(5*time.Hour+time.Minute, StageFollowUp)
+	h.expectStage(4*time.Hour, crisis.StageScheduled)
+	h.expectStage(5*time.Hour+time.Minute, crisis.StageFollowUp)
 	h.at(6*time.Hour, func() {
 		s := h.state()
 		if !s.MeetingHeld || len(s.OpenTasks) != 3 {
 			t.Errorf("follow-up: held %v open %+v", s.MeetingHeld, s.OpenTasks)
 		}
-		h.refused(UpdateClose, Closing{}, "", "SSP-aktiveringen er ikke registreret")
-		h.refused(UpdateApproveInfo, Approval{}, "", "ingen aftalt tekst")
-		h.refused(UpdateResidentInfo, ResidentInfo{Needed: true}, "message", "skal udfyldes")
-		h.refused(UpdateResidentInfo, ResidentInfo{Needed: true, Message: "Kontakt 010203-1234"}, "message", "CPR")
-		h.ok(UpdateSSP, SSPDecision{Activated: true, Note: "Klubberne og skolen er orienteret."})
-		h.ok(UpdateResidentInfo, ResidentInfo{Needed: true, Message: "Der har været skud i området i nat. Politiet er til stede."})
-		h.refused(UpdateClose, Closing{Evaluate: true}, "", "ikke godkendt og sendt")
-		h.refused(UpdateApproveInfo, Approval{ApprovedBy: "formand"}, "approvedBy", "ikke en rolle")
-		h.ok(UpdateApproveInfo, Approval{ApprovedBy: "sekretariatsleder"})
+		h.refused(crisis.UpdateClose, crisis.Closing{}, "", "SSP-aktiveringen er ikke registreret")
+		h.refused(crisis.UpdateApproveInfo, crisis.Approval{}, "", "ingen aftalt tekst")
+		h.refused(crisis.UpdateResidentInfo, crisis.ResidentInfo{Needed: true}, "message", "skal udfyldes")
+		h.refused(crisis.UpdateResidentInfo, crisis.ResidentInfo{Needed: true, Message: "Kontakt 010203-1234"}, "message", "CPR")
+		h.ok(crisis.UpdateSSP, crisis.SSPDecision{Activated: true, Note: "Klubberne og skolen er orienteret."})
+		h.ok(crisis.UpdateResidentInfo, crisis.ResidentInfo{Needed: true, Message: "Der har været skud i området i nat. Politiet er til stede."})
+		h.refused(crisis.UpdateClose, crisis.Closing{Evaluate: true}, "", "ikke godkendt og sendt")
+		h.refused(crisis.UpdateApproveInfo, crisis.Approval{ApprovedBy: "formand"}, "approvedBy", "ikke en rolle")
+		h.ok(crisis.UpdateApproveInfo, crisis.Approval{ApprovedBy: "sekretariatsleder"})
 	})
 	h.at(7*time.Hour, func() {
 		s := h.state()
 		if !s.InfoApproved || s.InfoSentTo == 0 {
 			t.Errorf("info not sent: %+v", s)
 		}
-		h.refused(UpdateResidentInfo, ResidentInfo{Needed: false}, "", "allerede godkendt")
-		h.ok(UpdateClose, Closing{Evaluate: true, Note: "Evaluering aftalt."})
+		h.refused(crisis.UpdateResidentInfo, crisis.ResidentInfo{Needed: false}, "", "allerede godkendt")
+		h.ok(crisis.UpdateClose, crisis.Closing{Evaluate: true, Note: "Evaluering aftalt."})
 	})
 	h.at(8*time.Hour, func() {
 		s := h.state()
-		if s.Stage != StageEvaluation || s.EvaluateBy == nil || len(s.OpenTasks) != 1 || s.OpenTasks[0].Name != UpdateEvaluation {
+		if s.Stage != crisis.StageEvaluation || s.EvaluateBy == nil || len(s.OpenTasks) != 1 || s.OpenTasks[0].Name != crisis.UpdateEvaluation {
 			t.Errorf("evaluation: %+v", s)
 		}
 		// Five weekdays after Monday 2 March 2026 is Monday 9 March.
 		if got := s.EvaluateBy.In(h.p.Location()).Format(time.DateOnly); got != "2026-03-09" {
 			t.Errorf("evaluation due %s", got)
 		}
-		h.refused(UpdateCancel, Cancellation{Reason: "x"}, "", "afsluttet")
-		h.refused(UpdateEvaluation, Evaluation{}, "summary", "skal udfyldes")
-		h.ok(UpdateEvaluation, Evaluation{Summary: "Informationen nåede ud samme dag.", ChannelsWorked: true})
+		h.refused(crisis.UpdateCancel, crisis.Cancellation{Reason: "x"}, "", "afsluttet")
+		h.refused(crisis.UpdateEvaluation, crisis.Evaluation{}, "summary", "skal udfyldes")
+		h.ok(crisis.UpdateEvaluation, crisis.Evaluation{Summary: "Informationen nåede ud samme dag.", ChannelsWorked: true})
 	})
 
 	r := h.run()
-	if r.Status != StageClosed || !r.SSPActivated || !r.InfoSent || !r.Evaluated || r.MeetingAt == nil || !r.MeetingAt.Equal(moved) {
+	if r.Status != crisis.StageClosed || !r.SSPActivated || !r.InfoSent || !r.Evaluated || r.MeetingAt == nil || !r.MeetingAt.Equal(moved) {
 		t.Fatalf("result %+v", r)
 	}
 	for _, role := range h.p.Governance.Crisis.Roles {
@@ -259,19 +261,19 @@ func TestFullActivation(t *testing.T) {
 	h.noMail(id + "/evaluation-reminder")
 
 	// The read model and the metrics built from it.
-	hash := rdb.HGetAll(context.Background(), KeyRunPrefix+id).Val()
-	if hash["stage"] != StageClosed || hash["incident"] != Shooting || hash["firstMeetingAt"] != moved.UTC().Format(time.RFC3339) {
+	hash := rdb.HGetAll(context.Background(), crisisadapter.KeyRunPrefix+id).Val()
+	if hash["stage"] != crisis.StageClosed || hash["incident"] != crisis.Shooting || hash["firstMeetingAt"] != moved.UTC().Format(time.RFC3339) {
 		t.Errorf("read model %v", hash)
 	}
 	// What a reconcile rebuilds from the state query is what the workflow wrote.
-	if want := RecordOf(id, h.state()).Hash(); !maps.Equal(hash, want) {
+	if want := crisisadapter.RecordHash(crisis.RecordOf(id, h.state())); !maps.Equal(hash, want) {
 		t.Errorf("read model %v, rebuilt from state %v", hash, want)
 	}
 	fams := gather(t)
-	if v := counter(fams, "helhed_crisis_activations_total", "type", Shooting); v != 1 {
+	if v := counter(fams, "helhed_crisis_activations_total", "type", crisis.Shooting); v != 1 {
 		t.Errorf("activations{shooting} = %v", v)
 	}
-	if v := counter(fams, "helhed_crisis_activations_total", "type", Arson); v != 0 {
+	if v := counter(fams, "helhed_crisis_activations_total", "type", crisis.Arson); v != 0 {
 		t.Errorf("activations{arson} = %v", v)
 	}
 	hist := fams["helhed_crisis_time_to_first_meeting_seconds"].GetMetric()[0].GetHistogram()
@@ -286,15 +288,15 @@ func TestConveneReminderAndCancel(t *testing.T) {
 	h := newHarness(t)
 	id := "default-test-workflow-id"
 	h.in.ConveneWithinHours = 2
-	h.at(time.Hour, func() { h.refused(UpdateCancel, Cancellation{Reason: "  "}, "reason", "begrundelse") })
+	h.at(time.Hour, func() { h.refused(crisis.UpdateCancel, crisis.Cancellation{Reason: "  "}, "reason", "begrundelse") })
 	h.at(3*time.Hour, func() {
-		if s := h.state(); s.Stage != StageConvening {
+		if s := h.state(); s.Stage != crisis.StageConvening {
 			t.Errorf("stage %s", s.Stage)
 		}
-		h.ok(UpdateCancel, Cancellation{Reason: "Falsk alarm: brandvæsnet fandt intet."})
+		h.ok(crisis.UpdateCancel, crisis.Cancellation{Reason: "Falsk alarm: brandvæsnet fandt intet."})
 	})
 	r := h.run()
-	if r.Status != StageCancelled || r.Reason != "Falsk alarm: brandvæsnet fandt intet." || r.MeetingAt != nil {
+	if r.Status != crisis.StageCancelled || r.Reason != "Falsk alarm: brandvæsnet fandt intet." || r.MeetingAt != nil {
 		t.Fatalf("result %+v", r)
 	}
 	if m := h.mail(id + "/convene-reminder"); !strings.Contains(m.Text, "skulle have været indkaldt senest 2.3.2026 kl. 11.00") {
@@ -302,7 +304,7 @@ func TestConveneReminderAndCancel(t *testing.T) {
 	}
 	h.mail(id + "/cancelled")
 	h.noMail(id + "/meeting-cancelled")
-	if stage := rdb.HGet(context.Background(), KeyRunPrefix+id, "stage").Val(); stage != StageCancelled {
+	if stage := rdb.HGet(context.Background(), crisisadapter.KeyRunPrefix+id, "stage").Val(); stage != crisis.StageCancelled {
 		t.Errorf("read model stage %q", stage)
 	}
 	hist := gather(t)["helhed_crisis_time_to_first_meeting_seconds"].GetMetric()[0].GetHistogram()
@@ -316,9 +318,11 @@ func TestConveneReminderAndCancel(t *testing.T) {
 func TestCancelScheduledMeeting(t *testing.T) {
 	h := newHarness(t)
 	id := "default-test-workflow-id"
-	h.at(time.Hour, func() { h.ok(UpdateConfirmMeeting, MeetingTime{At: h.start.Add(24 * time.Hour), Place: "Rådhuset"}) })
-	h.at(2*time.Hour, func() { h.ok(UpdateCancel, Cancellation{Reason: "Politiet har overtaget sagen."}) })
-	if r := h.run(); r.Status != StageCancelled {
+	h.at(time.Hour, func() {
+		h.ok(crisis.UpdateConfirmMeeting, crisis.MeetingTime{At: h.start.Add(24 * time.Hour), Place: "Rådhuset"})
+	})
+	h.at(2*time.Hour, func() { h.ok(crisis.UpdateCancel, crisis.Cancellation{Reason: "Politiet har overtaget sagen."}) })
+	if r := h.run(); r.Status != crisis.StageCancelled {
 		t.Fatalf("result %+v", r)
 	}
 	if ics := h.mail(id + "/meeting-cancelled").ICS; !strings.Contains(ics, "METHOD:CANCEL") || !strings.Contains(ics, "SEQUENCE:1") {
@@ -331,16 +335,18 @@ func TestCancelScheduledMeeting(t *testing.T) {
 func TestNoInformationNoEvaluation(t *testing.T) {
 	h := newHarness(t)
 	id := "default-test-workflow-id"
-	h.at(time.Hour, func() { h.ok(UpdateConfirmMeeting, MeetingTime{At: h.start.Add(2 * time.Hour), Place: "Rådhuset"}) })
+	h.at(time.Hour, func() {
+		h.ok(crisis.UpdateConfirmMeeting, crisis.MeetingTime{At: h.start.Add(2 * time.Hour), Place: "Rådhuset"})
+	})
 	h.at(3*time.Hour, func() {
-		h.refused(UpdateResidentInfo, ResidentInfo{Needed: false, Message: "x"}, "message", "kun mening")
-		h.ok(UpdateSSP, SSPDecision{Activated: false, Note: "Ikke nødvendigt."})
-		h.ok(UpdateResidentInfo, ResidentInfo{Needed: false})
-		h.refused(UpdateApproveInfo, Approval{}, "", "ingen aftalt tekst")
-		h.ok(UpdateClose, Closing{Evaluate: false})
+		h.refused(crisis.UpdateResidentInfo, crisis.ResidentInfo{Needed: false, Message: "x"}, "message", "kun mening")
+		h.ok(crisis.UpdateSSP, crisis.SSPDecision{Activated: false, Note: "Ikke nødvendigt."})
+		h.ok(crisis.UpdateResidentInfo, crisis.ResidentInfo{Needed: false})
+		h.refused(crisis.UpdateApproveInfo, crisis.Approval{}, "", "ingen aftalt tekst")
+		h.ok(crisis.UpdateClose, crisis.Closing{Evaluate: false})
 	})
 	r := h.run()
-	if r.Status != StageClosed || r.Evaluated || r.InfoSent || r.SSPActivated {
+	if r.Status != crisis.StageClosed || r.Evaluated || r.InfoSent || r.SSPActivated {
 		t.Fatalf("result %+v", r)
 	}
 	h.noMail(id + "/resident-information")
@@ -352,13 +358,15 @@ func TestNoInformationNoEvaluation(t *testing.T) {
 func TestEvaluationReminder(t *testing.T) {
 	h := newHarness(t)
 	id := "default-test-workflow-id"
-	h.at(time.Hour, func() { h.ok(UpdateConfirmMeeting, MeetingTime{At: h.start.Add(2 * time.Hour), Place: "Rådhuset"}) })
-	h.at(3*time.Hour, func() {
-		h.ok(UpdateSSP, SSPDecision{Activated: true})
-		h.ok(UpdateResidentInfo, ResidentInfo{Needed: false})
-		h.ok(UpdateClose, Closing{Evaluate: true})
+	h.at(time.Hour, func() {
+		h.ok(crisis.UpdateConfirmMeeting, crisis.MeetingTime{At: h.start.Add(2 * time.Hour), Place: "Rådhuset"})
 	})
-	h.at(10*24*time.Hour, func() { h.ok(UpdateEvaluation, Evaluation{Summary: "Sen, men grundig."}) })
+	h.at(3*time.Hour, func() {
+		h.ok(crisis.UpdateSSP, crisis.SSPDecision{Activated: true})
+		h.ok(crisis.UpdateResidentInfo, crisis.ResidentInfo{Needed: false})
+		h.ok(crisis.UpdateClose, crisis.Closing{Evaluate: true})
+	})
+	h.at(10*24*time.Hour, func() { h.ok(crisis.UpdateEvaluation, crisis.Evaluation{Summary: "Sen, men grundig."}) })
 	if r := h.run(); !r.Evaluated {
 		t.Fatalf("result %+v", r)
 	}
@@ -368,7 +376,7 @@ func TestEvaluationReminder(t *testing.T) {
 func gather(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
 	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(&Collector{Redis: rdb}); err != nil {
+	if err := reg.Register(&crisisadapter.Collector{Redis: rdb}); err != nil {
 		t.Fatal(err)
 	}
 	fams, err := reg.Gather()

@@ -9,7 +9,7 @@ import (
 	"helhed/plan"
 )
 
-// Notice kinds: which e-mail a SendNotice activity sends.
+// Notice kinds: which e-mail the SendNotice activity sends.
 const (
 	NoticeInvite     = "invite"
 	NoticeReminder   = "reminder"
@@ -51,20 +51,6 @@ func MailKey(requestID, kind string, n int) string {
 	return k
 }
 
-// DanishDate writes a due date (yyyy-mm-dd) as "tirsdag den 7. april
-// 2026" (danish.LongDate); a text that is not such a date stays as it is.
-func DanishDate(s string) string {
-	d, err := plan.ParseDate(s)
-	if err != nil {
-		return s
-	}
-	return danish.LongDate(d)
-}
-
-// DanishTime is danish.Moment, "7. april 2026 kl. 14.05"; it stays for the
-// portal's pages, which call it.
-func DanishTime(t time.Time, loc *time.Location) string { return danish.Moment(t, loc) }
-
 // letter is what a notice says; link parts are filled in by the activity.
 type letter struct {
 	subject string
@@ -76,11 +62,14 @@ func (l *letter) p(format string, args ...any) {
 	l.body.WriteString("\n\n")
 }
 
-// compose writes the Danish e-mail of a notice. taskURL and listURL are
-// the partner's portal links ("" for the secretariat's escalation).
-func compose(n Notice, partnerName, planName, taskURL, listURL string, loc *time.Location) (string, string) {
+// Compose writes the Danish e-mail of a notice: its subject and text.
+// taskURL and listURL are the partner's portal links ("" for the
+// secretariat's escalation); loc is the plan's zone.
+func Compose(n Notice, partnerName, planName, taskURL, listURL string, loc *time.Location) (string, string) {
 	var l letter
-	due := DanishDate(n.Due)
+	// The workflow writes due dates as plan.Date.String().
+	dueDate, _ := plan.ParseDate(n.Due)
+	due := danish.LongDate(dueDate)
 	l.p("Til %s", partnerName)
 	switch n.Kind {
 	case NoticeInvite, NoticeReassigned:
@@ -105,8 +94,9 @@ func compose(n Notice, partnerName, planName, taskURL, listURL string, loc *time
 			l.p("En venlig påmindelse om »%s«. Fristen er %s.", n.Title, due)
 		}
 	case NoticeExtension:
+		oldDue, _ := plan.ParseDate(n.OldDue)
 		l.subject = fmt.Sprintf("Ny frist: %s – %s", n.Title, due)
-		l.p("Fristen for »%s« er flyttet fra %s til %s.", n.Title, DanishDate(n.OldDue), due)
+		l.p("Fristen for »%s« er flyttet fra %s til %s.", n.Title, danish.LongDate(oldDue), due)
 	case NoticeCancelled:
 		l.subject = fmt.Sprintf("Annulleret: %s", n.Title)
 		l.p("Opgaven »%s« er annulleret, og I skal ikke svare på den.", n.Title)

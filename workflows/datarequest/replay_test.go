@@ -1,9 +1,10 @@
-package datarequest
+package datarequest_test
 
 import (
 	"testing"
 
 	"helhed/internal/replaytest"
+	"helhed/workflows/datarequest"
 )
 
 // TestReplayRecordedHistory replays a real run (started, extended by an
@@ -11,8 +12,8 @@ import (
 // workflow code: a change that would break running requests fails here
 // and needs workflow.GetVersion. The portal's test stack seals payloads
 // with the test key in testdata. Re-record with
-// HELHED_RECORD_HISTORY=1 go test -run TestBrowserAnswersRequest ./portal
+// HELHED_RECORD_HISTORY=1 go test -run TestBrowserAnswersRequest ./adapters/datarequest
 func TestReplayRecordedHistory(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/history.json"},
-		replaytest.Workflow{Fn: Workflow, Name: WorkflowName})
+		replaytest.Workflow{Fn: datarequest.Workflow, Name: datarequest.WorkflowName})
 }

@@ -1,10 +1,11 @@
-package datarequest
+package datarequest_test
 
 import (
 	"testing"
 	"time"
 
 	"helhed/plan"
+	"helhed/workflows/datarequest"
 )
 
 var cph = func() *time.Location {
@@ -15,7 +16,7 @@ var cph = func() *time.Location {
 	return loc
 }()
 
-func eventDates(evs []Event) []string {
+func eventDates(evs []datarequest.Event) []string {
 	var out []string
 	for _, e := range evs {
 		out = append(out, e.At.In(cph).Format("2006-01-02 15:04")+" "+e.Kind)
@@ -38,7 +39,7 @@ func sameList(t *testing.T, got, want []string) {
 // Easter 2026: Maundy Thursday 2 April, Good Friday 3 April, Easter
 // Monday 6 April. Due Tuesday 7 April.
 func TestScheduleAcrossEaster(t *testing.T) {
-	got := eventDates(Schedule(plan.NewDate(2026, 4, 7), DefaultReminders(), cph))
+	got := eventDates(datarequest.Schedule(plan.NewDate(2026, 4, 7), datarequest.DefaultReminders(), cph))
 	sameList(t, got, []string{
 		"2026-03-30 08:00 reminder",   // 3 weekdays before: 1 Apr, 31 Mar, 30 Mar
 		"2026-04-07 08:00 reminder",   // on the due date
@@ -50,7 +51,7 @@ func TestScheduleAcrossEaster(t *testing.T) {
 // A due date on a Saturday: the on-due reminder goes the Friday before;
 // counting after it starts on Monday.
 func TestScheduleDueOnWeekend(t *testing.T) {
-	got := eventDates(Schedule(plan.NewDate(2026, 6, 13), DefaultReminders(), cph))
+	got := eventDates(datarequest.Schedule(plan.NewDate(2026, 6, 13), datarequest.DefaultReminders(), cph))
 	sameList(t, got, []string{
 		"2026-06-10 08:00 reminder",
 		"2026-06-12 08:00 reminder",
@@ -60,8 +61,8 @@ func TestScheduleDueOnWeekend(t *testing.T) {
 }
 
 func TestScheduleCustomPolicyMergesDays(t *testing.T) {
-	p := ReminderPolicy{BeforeDue: []int{5, 1}, OnDue: true, AfterDue: []int{1, 1}}
-	got := eventDates(Schedule(plan.NewDate(2026, 4, 7), p, cph))
+	p := datarequest.ReminderPolicy{BeforeDue: []int{5, 1}, OnDue: true, AfterDue: []int{1, 1}}
+	got := eventDates(datarequest.Schedule(plan.NewDate(2026, 4, 7), p, cph))
 	sameList(t, got, []string{
 		"2026-03-26 08:00 reminder", // 5 weekdays before: 1 Apr, 31, 30, 27, 26 Mar
 		"2026-04-01 08:00 reminder", // 1 weekday before: Wednesday before Easter

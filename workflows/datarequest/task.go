@@ -1,8 +1,8 @@
 package datarequest
 
 // TaskFromState is the read-model record of a state. The workflow writes
-// it live; readmodel/kinds rebuilds it from the state query with the same
-// function, so both write the same bytes.
+// it live; the reconciler (helhed/adapters/datarequest) rebuilds it from
+// the state query with the same function, so both write the same bytes.
 func TaskFromState(st State) Task {
 	in := st.Input
 	return Task{

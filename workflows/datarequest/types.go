@@ -1,7 +1,8 @@
 // Package datarequest is the partner data request (kind "data-request"): a
 // durable task with a due date, reminders, escalation and a form or CSV
 // upload in the partner portal. Other workflows start it as a child and get
-// the accepted data back; operators start it ad hoc.
+// the accepted data back; operators start it ad hoc. The side effects (the
+// activities, the read model, the portal) are in helhed/adapters/datarequest.
 //
 // This file is the contract other capabilities build on: keep its names
 // stable.
@@ -10,8 +11,6 @@ package datarequest
 import (
 	"fmt"
 	"time"
-
-	"helhed/runs"
 )
 
 // Kind is the run kind in the operator API and the HelhedKind search attribute.
@@ -214,8 +213,17 @@ type State struct {
 	Version   int64     `json:"version"` // bumped on every change of state
 	// For the run layer's pages (runs/kind.go conventions): the partner's
 	// open task, and the Updates the request takes now.
-	OpenTasks []runs.Task `json:"openTasks,omitempty"`
-	Accepts   []string    `json:"accepts"`
+	OpenTasks []OpenTask `json:"openTasks,omitempty"`
+	Accepts   []string   `json:"accepts"`
+}
+
+// OpenTask is an open task as the run layer reads it from the state query
+// (runs.Task's JSON shape; package runs is a web package).
+type OpenTask struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`           // Danish
+	Owner string `json:"owner,omitempty"` // partner id, never a person
+	Due   string `json:"due,omitempty"`   // yyyy-mm-dd
 }
 
 // Task is a request as the read model (Redis, helhed:task:*) holds it for

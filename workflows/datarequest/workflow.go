@@ -4,13 +4,13 @@ import (
 	"errors"
 	"net/mail"
 	"time"
+	_ "time/tzdata" // the workflow loads the plan's zone by name; every replica must agree
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/fielderr"
 	"helhed/plan"
-	"helhed/runs"
 	"helhed/searchattr"
 )
 
@@ -69,10 +69,9 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 		return Result{}, err
 	}
 
-	var a *Activities
 	var opened Opened
 	r.version++
-	if err := workflow.ExecuteActivity(ctx, a.OpenTask, OpenInput{Task: r.task(), Contact: in.Contact}).Get(ctx, &opened); err != nil {
+	if err := workflow.ExecuteActivity(ctx, ActivityOpenTask, OpenInput{Task: r.task(), Contact: in.Contact}).Get(ctx, &opened); err != nil {
 		return Result{}, err
 	}
 	// The zone database is embedded (time/tzdata), so every replay loads
@@ -171,19 +170,17 @@ func (r *request) notice(kind string, n int) Notice {
 // fatal: the request stays open and the secretariat sees it in the task
 // list.
 func (r *request) notify(ctx workflow.Context, n Notice) {
-	var a *Activities
 	ctx = workflow.WithActivityOptions(ctx, activityOptions) // handlers' contexts lack them
-	if err := workflow.ExecuteActivity(ctx, a.SendNotice, n).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(ctx, ActivitySendNotice, n).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("data request notice not sent", "kind", n.Kind, "error", err)
 	}
 }
 
 // save bumps the version and writes the read model.
 func (r *request) save(ctx workflow.Context) {
-	var a *Activities
 	r.version++
 	ctx = workflow.WithActivityOptions(ctx, activityOptions)
-	if err := workflow.ExecuteActivity(ctx, a.SaveTask, r.task()).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(ctx, ActivitySaveTask, r.task()).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("data request read model not written", "error", err)
 	}
 }
@@ -233,7 +230,7 @@ func (r *request) state() State {
 	s.Accepts = []string{}
 	if r.status == StatusOpen {
 		s.Accepts = []string{UpdateSubmit, UpdateExtend, UpdateReassign, UpdateCancel}
-		s.OpenTasks = []runs.Task{{Name: UpdateSubmit, Title: "Besvar: " + r.in.Title, Owner: r.in.Partner, Due: r.due.String()}}
+		s.OpenTasks = []OpenTask{{Name: UpdateSubmit, Title: "Besvar: " + r.in.Title, Owner: r.in.Partner, Due: r.due.String()}}
 		if r.loc != nil {
 			if e, ok := r.nextEvent(); ok {
 				s.NextAction = e.At

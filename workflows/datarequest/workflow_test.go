@@ -1,4 +1,4 @@
-package datarequest
+package datarequest_test
 
 import (
 	"context"
@@ -21,11 +21,14 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
+	datarequestadapter "helhed/adapters/datarequest"
+	"helhed/adapters/datarequest/tokens"
 	"helhed/internal/testredis"
 	"helhed/mailer"
 	"helhed/plan"
-	"helhed/portal/tokens"
+	"helhed/workflows/datarequest"
 )
 
 var testRedis *testredis.Server
@@ -52,14 +55,14 @@ func TestMain(m *testing.M) {
 type sent struct {
 	At  time.Time
 	Key string
-	N   Notice
+	N   datarequest.Notice
 }
 
 // harness is a time-skipping test environment with the real activities:
 // a real Redis for the read model and tokens, the real outbox sender.
 type harness struct {
 	env    *testsuite.TestWorkflowEnvironment
-	store  *Store
+	store  *datarequestadapter.Store
 	outbox string
 	mu     sync.Mutex
 	sent   []sent
@@ -81,19 +84,20 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	}
 	secret := make([]byte, 32)
 	rand.Read(secret)
-	h := &harness{store: &Store{R: rdb, Loc: p.Location()}, outbox: t.TempDir()}
+	h := &harness{store: &datarequestadapter.Store{R: rdb, Loc: p.Location()}, outbox: t.TempDir()}
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))))
 	h.env = suite.NewTestWorkflowEnvironment()
 	h.env.SetStartTime(start)
 	h.env.SetTestTimeout(time.Minute)
-	Register(h.env, &Activities{Plan: p, Store: h.store, Tokens: &tokens.Tokens{R: rdb, Secret: secret},
+	h.env.RegisterWorkflowWithOptions(datarequest.Workflow, workflow.RegisterOptions{Name: datarequest.WorkflowName})
+	h.env.RegisterActivity(&datarequestadapter.Activities{Plan: p, Store: h.store, Tokens: &tokens.Tokens{R: rdb, Secret: secret},
 		Mail: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}, PublicURL: "https://portal.example"})
 	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
-		if info.ActivityType.Name != "SendNotice" {
+		if info.ActivityType.Name != datarequest.ActivitySendNotice {
 			return
 		}
-		var n Notice
+		var n datarequest.Notice
 		if err := args.Get(&n); err != nil {
 			t.Error(err)
 			return
@@ -135,7 +139,7 @@ func copenhagen(t *testing.T, s string) time.Time {
 	return ts
 }
 
-func easterInput(id string) Input {
+func easterInput(id string) datarequest.Input {
 	in := *formInput()
 	in.RequestID = id
 	in.Due = "2026-04-07"
@@ -153,20 +157,20 @@ func (h *harness) update(t *testing.T, name string, arg any) {
 
 // submit sends the submit Update and fails the test unless it completes.
 func (h *harness) submit(t *testing.T, values map[string]string) {
-	h.env.UpdateWorkflow(UpdateSubmit, "", &testsuite.TestUpdateCallback{
+	h.env.UpdateWorkflow(datarequest.UpdateSubmit, "", &testsuite.TestUpdateCallback{
 		OnReject: func(err error) { t.Errorf("submit rejected: %v", err) },
 		OnComplete: func(_ any, err error) {
 			if err != nil {
 				t.Errorf("submit failed: %v", err)
 			}
 		},
-	}, Submission{Values: values, SubmittedBy: "portal"})
+	}, datarequest.Submission{Values: values, SubmittedBy: "portal"})
 }
 
 func TestRemindersAndEscalationAcrossEaster(t *testing.T) {
 	h := newHarness(t, copenhagen(t, "2026-03-20 10:00"))
 	h.at(t, "2026-04-15 10:00", func() { h.submit(t, goodValues) })
-	h.env.ExecuteWorkflow(Workflow, easterInput("easter"))
+	h.env.ExecuteWorkflow(datarequest.Workflow, easterInput("easter"))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -178,24 +182,24 @@ func TestRemindersAndEscalationAcrossEaster(t *testing.T) {
 		"2026-04-14 08:00 escalation", // 5 weekdays after
 		"2026-04-15 10:00 receipt",
 	})
-	var res Result
+	var res datarequest.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != StatusAnswered || res.OnTime || res.Values["fravaer@vangdalen"] != "5.7" || !res.AnsweredAt.Equal(copenhagen(t, "2026-04-15 10:00")) {
+	if res.Status != datarequest.StatusAnswered || res.OnTime || res.Values["fravaer@vangdalen"] != "5.7" || !res.AnsweredAt.Equal(copenhagen(t, "2026-04-15 10:00")) {
 		t.Fatalf("result %+v", res)
 	}
 	task, ok, err := h.store.Get(context.Background(), "easter", copenhagen(t, "2026-04-15 11:00"))
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	if task.Status != StatusAnswered || task.OnTime || task.RemindersSent != 3 || !task.Escalated || task.Overdue {
+	if task.Status != datarequest.StatusAnswered || task.OnTime || task.RemindersSent != 3 || !task.Escalated || task.Overdue {
 		t.Fatalf("read model %+v", task)
 	}
 	// The escalation went to the secretariat, the rest to the partner.
 	for _, s := range h.sent {
 		want := "centerleder@ppr-eksempel.randers.dk"
-		if s.N.Kind == NoticeEscalation {
+		if s.N.Kind == datarequest.NoticeEscalation {
 			want = ""
 		}
 		if s.N.To != want {
@@ -210,9 +214,13 @@ func TestRemindersAndEscalationAcrossEaster(t *testing.T) {
 
 func TestExtensionMovesReminders(t *testing.T) {
 	h := newHarness(t, copenhagen(t, "2026-03-20 10:00"))
-	h.at(t, "2026-04-08 10:00", func() { h.update(t, UpdateExtend, Extension{Due: "2026-04-17", Reason: "ferie"}) })
-	h.at(t, "2026-04-25 12:00", func() { h.update(t, UpdateCancel, Cancellation{Reason: "data kommer fra anden kilde"}) })
-	h.env.ExecuteWorkflow(Workflow, easterInput("extended"))
+	h.at(t, "2026-04-08 10:00", func() {
+		h.update(t, datarequest.UpdateExtend, datarequest.Extension{Due: "2026-04-17", Reason: "ferie"})
+	})
+	h.at(t, "2026-04-25 12:00", func() {
+		h.update(t, datarequest.UpdateCancel, datarequest.Cancellation{Reason: "data kommer fra anden kilde"})
+	})
+	h.env.ExecuteWorkflow(datarequest.Workflow, easterInput("extended"))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -227,25 +235,25 @@ func TestExtensionMovesReminders(t *testing.T) {
 		"2026-04-24 08:00 escalation",  // 5 weekdays after the new due date
 		"2026-04-25 12:00 cancelled",
 	})
-	var res Result
+	var res datarequest.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != StatusCancelled || res.Due != "2026-04-17" || res.Reason != "data kommer fra anden kilde" {
+	if res.Status != datarequest.StatusCancelled || res.Due != "2026-04-17" || res.Reason != "data kommer fra anden kilde" {
 		t.Fatalf("result %+v", res)
 	}
 }
 
 func TestCancelStopsReminders(t *testing.T) {
 	h := newHarness(t, copenhagen(t, "2026-03-20 10:00"))
-	h.at(t, "2026-03-23 09:00", func() { h.update(t, UpdateCancel, Cancellation{Reason: "sendt ved en fejl"}) })
-	h.env.ExecuteWorkflow(Workflow, easterInput("cancelled"))
+	h.at(t, "2026-03-23 09:00", func() { h.update(t, datarequest.UpdateCancel, datarequest.Cancellation{Reason: "sendt ved en fejl"}) })
+	h.env.ExecuteWorkflow(datarequest.Workflow, easterInput("cancelled"))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
 	sameList(t, h.timeline("cancelled"), []string{"2026-03-20 10:00 invite", "2026-03-23 09:00 cancelled"})
 	task, _, err := h.store.Get(context.Background(), "cancelled", copenhagen(t, "2026-05-01 00:00"))
-	if err != nil || task.Status != StatusCancelled || task.Overdue {
+	if err != nil || task.Status != datarequest.StatusCancelled || task.Overdue {
 		t.Fatalf("read model %+v %v", task, err)
 	}
 }
@@ -255,18 +263,18 @@ func TestCancelStopsReminders(t *testing.T) {
 // answer afterwards.
 func TestRejectedUpdatesChangeNothing(t *testing.T) {
 	h := newHarness(t, copenhagen(t, "2026-03-20 10:00"))
-	state := func() State {
-		v, err := h.env.QueryWorkflow(QueryState)
+	state := func() datarequest.State {
+		v, err := h.env.QueryWorkflow(datarequest.QueryState)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var s State
+		var s datarequest.State
 		if err := v.Get(&s); err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
-	var before State
+	var before datarequest.State
 	var rejected []error
 	reject := func(name string, arg any) {
 		h.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
@@ -276,26 +284,26 @@ func TestRejectedUpdatesChangeNothing(t *testing.T) {
 	}
 	h.at(t, "2026-03-21 10:00", func() {
 		before = state()
-		reject(UpdateSubmit, Submission{Values: map[string]string{"elever": "mange", "fravaer@vangdalen": "140"}})
-		reject(UpdateExtend, Extension{Due: "2026-04-01"})
-		reject(UpdateReassign, Reassignment{Contact: "ikke en adresse"})
-		reject(UpdateCancel, Cancellation{})
+		reject(datarequest.UpdateSubmit, datarequest.Submission{Values: map[string]string{"elever": "mange", "fravaer@vangdalen": "140"}})
+		reject(datarequest.UpdateExtend, datarequest.Extension{Due: "2026-04-01"})
+		reject(datarequest.UpdateReassign, datarequest.Reassignment{Contact: "ikke en adresse"})
+		reject(datarequest.UpdateCancel, datarequest.Cancellation{})
 	})
 	h.at(t, "2026-03-21 11:00", func() {
 		after := state()
-		if after.Version != before.Version || after.Status != StatusOpen || after.Due != "2026-04-07" || after.Contact != before.Contact {
+		if after.Version != before.Version || after.Status != datarequest.StatusOpen || after.Due != "2026-04-07" || after.Contact != before.Contact {
 			t.Errorf("state moved: before %+v after %+v", before, after)
 		}
 		h.submit(t, goodValues)
 	})
-	h.env.ExecuteWorkflow(Workflow, easterInput("rejected"))
+	h.env.ExecuteWorkflow(datarequest.Workflow, easterInput("rejected"))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
 	if len(rejected) != 4 {
 		t.Fatalf("%d rejections", len(rejected))
 	}
-	ve, ok := AsValidationError(rejected[0])
+	ve, ok := datarequest.AsValidationError(rejected[0])
 	if !ok || !hasError(ve.Errors, "elever", 0, "", "helt tal") || !hasError(ve.Errors, "fravaer@vangdalen", 0, "", "0 og 100") ||
 		!hasError(ve.Errors, "fravaer@gl-jennumparken", 0, "", "udfyldes") {
 		t.Fatalf("submit rejection %v", rejected[0])
@@ -307,7 +315,7 @@ func TestRejectedUpdatesChangeNothing(t *testing.T) {
 		}
 	}
 	sameList(t, h.timeline("rejected"), []string{"2026-03-20 10:00 invite", "2026-03-21 11:00 receipt"})
-	var res Result
+	var res datarequest.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil || !res.OnTime || res.Values["elever"] != "120" {
 		t.Fatalf("result %+v %v", res, err)
 	}
@@ -323,9 +331,9 @@ func TestDoubleSubmitTakesOne(t *testing.T) {
 	h.at(t, "2026-03-24 10:00", func() {
 		for _, v := range []string{"120", "130"} {
 			values := map[string]string{"elever": v, "fravaer@vangdalen": "1", "fravaer@gl-jennumparken": "2"}
-			h.env.UpdateWorkflow(UpdateSubmit, "", &testsuite.TestUpdateCallback{
+			h.env.UpdateWorkflow(datarequest.UpdateSubmit, "", &testsuite.TestUpdateCallback{
 				OnReject: func(err error) {
-					if _, ok := IsNotOpen(err); !ok {
+					if _, ok := datarequest.IsNotOpen(err); !ok {
 						t.Errorf("rejected for %v", err)
 					}
 					record("refused")
@@ -333,17 +341,17 @@ func TestDoubleSubmitTakesOne(t *testing.T) {
 				OnComplete: func(_ any, err error) {
 					if err == nil {
 						record("taken " + v)
-					} else if _, ok := IsNotOpen(err); ok {
+					} else if _, ok := datarequest.IsNotOpen(err); ok {
 						record("refused")
 					} else {
 						t.Errorf("failed: %v", err)
 					}
 				},
-			}, Submission{Values: values})
+			}, datarequest.Submission{Values: values})
 		}
 	})
-	h.env.ExecuteWorkflow(Workflow, easterInput("double"))
-	var res Result
+	h.env.ExecuteWorkflow(datarequest.Workflow, easterInput("double"))
+	var res datarequest.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +365,7 @@ func TestBadInputFailsNamingTheField(t *testing.T) {
 	h := newHarness(t, copenhagen(t, "2026-03-20 10:00"))
 	in := easterInput("bad")
 	in.Fields[0].Type = "money"
-	h.env.ExecuteWorkflow(Workflow, in)
+	h.env.ExecuteWorkflow(datarequest.Workflow, in)
 	err := h.env.GetWorkflowError()
 	if err == nil || !strings.Contains(err.Error(), "fields[0].type") {
 		t.Fatalf("error %v", err)

@@ -1,5 +1,11 @@
 package eviction
 
-// TestRedisURL is the redis-server TestMain (main_test.go, package
-// eviction_test) started; the unit tests use its database 1.
-var TestRedisURL string
+// For the external tests (package eviction_test, which registers the
+// adapter's activities and so cannot be this package).
+var (
+	// Zone is the legal clock's time zone, Europe/Copenhagen.
+	Zone = zone
+	// ContinueAsNewAfter is the history length at which a case continues
+	// as new.
+	ContinueAsNewAfter = continueAsNewAfter
+)

@@ -1,4 +1,4 @@
-package eviction
+package eviction_test
 
 import (
 	"context"
@@ -16,29 +16,21 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	evictionadapter "helhed/adapters/eviction"
 	"helhed/internal/testplan"
 	"helhed/mailer"
 	"helhed/plan"
+	"helhed/workflows/eviction"
 )
 
-// unitRedis is database 1 of the package's redis-server (TestMain in
-// main_test.go starts it); the app's integration tests use database 0.
+// unitRedis is the package's redis-server (TestMain in main_test.go
+// starts it), emptied for a new harness.
 func unitRedis(t testing.TB) *redis.Client {
 	t.Helper()
-	if TestRedisURL == "" {
-		t.Fatal("TestMain did not start redis-server")
-	}
-	opts, err := redis.ParseURL(TestRedisURL)
-	if err != nil {
+	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
 		t.Fatal(err)
 	}
-	opts.DB = 1
-	r := redis.NewClient(opts)
-	t.Cleanup(func() { r.Close() })
-	if err := r.FlushDB(context.Background()).Err(); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return rdb
 }
 
 func examplePlan(t testing.TB) *plan.Plan { return testplan.Load(t, "eksempel-2025-29") }
@@ -53,11 +45,11 @@ type harness struct {
 	outbox  string
 	start   time.Time
 	results map[string]*updateResult
-	states  map[string]State
+	states  map[string]eviction.State
 }
 
 type updateResult struct {
-	view     View
+	view     eviction.View
 	rejected error
 	failed   error
 }
@@ -65,13 +57,13 @@ type updateResult struct {
 func newHarness(t *testing.T, start time.Time) *harness {
 	t.Helper()
 	h := &harness{t: t, p: examplePlan(t), rdb: unitRedis(t), outbox: t.TempDir(), start: start,
-		results: map[string]*updateResult{}, states: map[string]State{}}
+		results: map[string]*updateResult{}, states: map[string]eviction.State{}}
 	var s testsuite.WorkflowTestSuite
 	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	h.env = s.NewTestWorkflowEnvironment()
 	h.env.SetStartTime(start)
-	h.env.RegisterWorkflowWithOptions(EvictionCase, workflow.RegisterOptions{Name: WorkflowName})
-	h.env.RegisterActivityWithOptions(&Activities{Plan: h.p, Model: &ReadModel{R: h.rdb}}, activity.RegisterOptions{Name: ActivityPrefix})
+	h.env.RegisterWorkflowWithOptions(eviction.EvictionCase, workflow.RegisterOptions{Name: eviction.WorkflowName})
+	h.env.RegisterActivityWithOptions(&evictionadapter.Activities{Plan: h.p, Model: &evictionadapter.ReadModel{R: h.rdb}}, activity.RegisterOptions{Name: eviction.ActivityPrefix})
 	h.env.RegisterActivity(&activities.Mail{Sender: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}})
 	return h
 }
@@ -99,7 +91,7 @@ func (h *harness) update(when time.Time, label, name string, arg any) {
 					res.failed = err
 					return
 				}
-				if view, ok := v.(View); ok {
+				if view, ok := v.(eviction.View); ok {
 					res.view = view
 				}
 			},
@@ -110,12 +102,12 @@ func (h *harness) update(when time.Time, label, name string, arg any) {
 // snapshot queries the state at when and keeps it under label.
 func (h *harness) snapshot(when time.Time, label string) {
 	h.at(when, func() {
-		v, err := h.env.QueryWorkflow(QueryState)
+		v, err := h.env.QueryWorkflow(eviction.QueryState)
 		if err != nil {
 			h.t.Errorf("query at %s: %v", label, err)
 			return
 		}
-		var st State
+		var st eviction.State
 		if err := v.Get(&st); err != nil {
 			h.t.Errorf("decode state at %s: %v", label, err)
 			return
@@ -124,12 +116,12 @@ func (h *harness) snapshot(when time.Time, label string) {
 	})
 }
 
-func (h *harness) signalList(when time.Time, e ListEntry) {
-	h.at(when, func() { h.env.SignalWorkflow(SignalList, e) })
+func (h *harness) signalList(when time.Time, e eviction.ListEntry) {
+	h.at(when, func() { h.env.SignalWorkflow(eviction.SignalList, e) })
 }
 
 // accepted fails unless the update labelled label was accepted and done.
-func (h *harness) accepted(label string) View {
+func (h *harness) accepted(label string) eviction.View {
 	h.t.Helper()
 	r := h.results[label]
 	if r == nil || r.rejected != nil || r.failed != nil {
@@ -152,7 +144,7 @@ func (h *harness) rejected(label, want string) error {
 	return r.rejected
 }
 
-func (h *harness) state(label string) State {
+func (h *harness) state(label string) eviction.State {
 	h.t.Helper()
 	st, ok := h.states[label]
 	if !ok {
@@ -162,7 +154,7 @@ func (h *harness) state(label string) State {
 }
 
 // result runs to completion and returns the final view.
-func (h *harness) result() View {
+func (h *harness) result() eviction.View {
 	h.t.Helper()
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
@@ -170,7 +162,7 @@ func (h *harness) result() View {
 	if err := h.env.GetWorkflowError(); err != nil {
 		h.t.Fatalf("workflow error: %v", err)
 	}
-	var v View
+	var v eviction.View
 	if err := h.env.GetWorkflowResult(&v); err != nil {
 		h.t.Fatal(err)
 	}
@@ -178,33 +170,35 @@ func (h *harness) result() View {
 }
 
 // stored reads a case's view and the aggregates back from Redis.
-func (h *harness) stored(caseID string) (View, map[string]int64) {
+func (h *harness) stored(caseID string) (eviction.View, map[string]int64) {
 	h.t.Helper()
 	ctx := context.Background()
-	raw, err := h.rdb.HGet(ctx, caseKey(caseID), "view").Result()
+	raw, err := h.rdb.HGet(ctx, "helhed:eviction:case:"+caseID, "view").Result()
 	if err != nil {
 		h.t.Fatalf("read model has no case %s: %v", caseID, err)
 	}
-	var v View
+	var v eviction.View
 	if err := json.Unmarshal([]byte(raw), &v); err != nil {
 		h.t.Fatal(err)
 	}
-	agg, err := (&ReadModel{R: h.rdb}).Aggregates(ctx)
+	agg, err := (&evictionadapter.ReadModel{R: h.rdb}).Aggregates(ctx)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	return v, agg
 }
 
-func cph(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, zone) }
+func cph(y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, eviction.Zone)
+}
 
 func day(y int, m time.Month, d int) plan.Date { return plan.NewDate(y, m, d) }
 
 // listInput is a case opened by a list of listDate.
-func listInput(listDate plan.Date, arrears Money, due plan.Date) Input {
-	e := ListEntry{ListID: listDate.String() + "-test", ListDate: listDate, PlanID: "eksempel-2025-29",
+func listInput(listDate plan.Date, arrears eviction.Money, due plan.Date) eviction.Input {
+	e := eviction.ListEntry{ListID: listDate.String() + "-test", ListDate: listDate, PlanID: "eksempel-2025-29",
 		Organisation: "ms", Owner: "randersbolig", Department: "27", Area: "gl-jennumparken", TenancyNumber: "27-101-1",
-		Contact: Contact{Name: "Anna Jensen", Address: "Jennumparken 12", Phone: "20112233"}, Arrears: arrears, DueDate: due, Reminders: 1}
-	return Input{CaseInput: CaseInput{Organisation: "ms", Department: "27", TenancyNumber: e.TenancyNumber, Contact: e.Contact,
+		Contact: eviction.Contact{Name: "Anna Jensen", Address: "Jennumparken 12", Phone: "20112233"}, Arrears: arrears, DueDate: due, Reminders: 1}
+	return eviction.Input{CaseInput: eviction.CaseInput{Organisation: "ms", Department: "27", TenancyNumber: e.TenancyNumber, Contact: e.Contact,
 		Arrears: arrears, DueDate: due, Reminders: 1}, List: &e}
 }

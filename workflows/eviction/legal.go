@@ -37,5 +37,6 @@ func OutreachDue(from plan.Date) plan.Date { return workdays.Add(from, OutreachW
 // startOf is midnight at the start of d in Copenhagen.
 func startOf(d plan.Date) time.Time { return d.In(zone) }
 
-// dateOf is the Copenhagen civil date of t.
-func dateOf(t time.Time) plan.Date { return plan.DateOf(t.In(zone)) }
+// DateOf is the Copenhagen civil date of t: the date every rule of the
+// legal clock, and "today" for operator input, is counted in.
+func DateOf(t time.Time) plan.Date { return plan.DateOf(t.In(zone)) }

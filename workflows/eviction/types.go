@@ -9,6 +9,12 @@
 //
 // Contact details travel only inside the (encrypted) workflow payloads:
 // never in workflow IDs, search attributes, logs, Redis or metrics.
+//
+// This package is the deterministic part: the workflows, their types, the
+// legal clock and the other rules, the operator-input validator and the
+// Danish texts. The side effects (the arrears importer and inbox, the API,
+// the Redis read model, the metrics, the run kind) are in
+// helhed/adapters/eviction.
 package eviction
 
 import (
@@ -16,14 +22,16 @@ import (
 
 	"helhed/arrears"
 	"helhed/plan"
-	"helhed/runs"
+	"helhed/workflows"
 )
 
 // Kind is the run kind and the HelhedKind search attribute.
 const Kind = "eviction-case"
 
-// Registered names. Activities are registered with the prefix "eviction."
-// so they cannot collide with other capabilities' methods.
+// Registered names. The activities are methods of the adapter's
+// Activities (helhed/adapters/eviction), registered with the prefix
+// "eviction." so they cannot collide with other capabilities' methods;
+// the workflows call them by these names.
 const (
 	WorkflowName      = "EvictionCase"
 	InboxWorkflowName = "EvictionInboxScan"
@@ -33,8 +41,8 @@ const (
 	actPublish       = ActivityPrefix + "Publish"
 	actKommuneNotice = ActivityPrefix + "KommuneNotice"
 	actScanInbox     = ActivityPrefix + "ScanInbox"
-	// actSendMail is the shared activities.Mail.SendMail.
-	actSendMail = "SendMail"
+	// actSendMail is the shared e-mail activity.
+	actSendMail = workflows.ActivitySendMail
 )
 
 // Signal, query and update names.
@@ -73,6 +81,16 @@ const (
 // Stages lists every stage.
 var Stages = []Stage{StageArrears, StageOutreach, StageCounselling, StagePaymentPlan, StageResolved, StageEscalated}
 
+// StageTitles are the stages' Danish names.
+var StageTitles = map[string]string{
+	string(StageArrears):     "Restance",
+	string(StageOutreach):    "Opsøgende kontakt",
+	string(StageCounselling): "Økonomisk rådgivning",
+	string(StagePaymentPlan): "Afdragsordning",
+	string(StageResolved):    "Afsluttet: restancen betalt",
+	string(StageEscalated):   "Juridisk forløb",
+}
+
 // Outreach outcomes and case outcomes.
 const (
 	ContactMade = "contact_made"
@@ -81,6 +99,12 @@ const (
 	OutcomeAverted = "averted"
 	OutcomeEvicted = "evicted"
 )
+
+// OutreachTitles are the outreach outcomes' Danish names.
+var OutreachTitles = map[string]string{ContactMade: "Kontakt opnået", NotReached: "Ikke truffet"}
+
+// OutcomeTitles are the case outcomes' Danish names.
+var OutcomeTitles = map[string]string{OutcomeAverted: "Afværget", OutcomeEvicted: "Udsat (effektiv udsættelse)"}
 
 // Instalment statuses.
 const (
@@ -183,8 +207,31 @@ type State struct {
 
 	// Filled by the state query for the operator layer (runs.Kind
 	// conventions): the open tasks and the Updates the stage accepts.
-	OpenTasks []runs.Task `json:"openTasks,omitempty"`
-	Accepts   []string    `json:"accepts,omitempty"`
+	OpenTasks []Task   `json:"openTasks,omitempty"`
+	Accepts   []string `json:"accepts,omitempty"`
+}
+
+// Task is an open task for the run layer's pages, in runs.Task's JSON
+// shape (package runs is the web side, which this package may not import).
+type Task struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`           // Danish
+	Owner string `json:"owner,omitempty"` // partner id, never a person
+	Due   string `json:"due,omitempty"`   // yyyy-mm-dd
+}
+
+// ResolveInput names an operator's tenancy as written.
+type ResolveInput struct {
+	Organisation string `json:"organisation"`
+	Department   string `json:"department"`
+}
+
+// Resolved is the tenancy's place in the plan.
+type Resolved struct {
+	PlanID       string `json:"planId"`
+	Organisation string `json:"organisation"` // plan id
+	Owner        string `json:"owner"`        // the organisation's administrator partner
+	Area         string `json:"area"`
 }
 
 // ListRecord is one list the tenancy was on.

@@ -10,7 +10,6 @@ import (
 	"helhed/fielderr"
 	"helhed/mail"
 	"helhed/plan"
-	"helhed/runs"
 )
 
 // maxNote bounds operators' free text (notes, reasons), which stays in
@@ -142,12 +141,12 @@ func (c *caseWF) query() (State, error) {
 
 // openTasks are the case's next tasks for the operator pages; owners are
 // partner ids (the housing organisation's administrator), never people.
-func (c *caseWF) openTasks() []runs.Task {
+func (c *caseWF) openTasks() []Task {
 	if c.closed() {
 		return nil
 	}
-	task := func(name, title string, due plan.Date) []runs.Task {
-		return []runs.Task{{Name: name, Title: title, Owner: c.st.Owner, Due: due.String()}}
+	task := func(name, title string, due plan.Date) []Task {
+		return []Task{{Name: name, Title: title, Owner: c.st.Owner, Due: due.String()}}
 	}
 	switch c.st.Stage {
 	case StageOutreach:

@@ -79,7 +79,7 @@ func (c *caseWF) init(in Input) error {
 		c.st.Lists = []ListRecord{{ListID: l.ListID, ListDate: l.ListDate, Arrears: l.Arrears, DueDate: l.DueDate, Reminders: l.Reminders, ReceivedAt: now}}
 	} else {
 		c.st.Origin = "operator"
-		c.st.FirstList = dateOf(now)
+		c.st.FirstList = DateOf(now)
 		var r Resolved
 		actx := workflow.WithActivityOptions(c.ctx, shortActivity)
 		if err := workflow.ExecuteActivity(actx, actResolve, ResolveInput{Organisation: in.Organisation, Department: in.Department}).Get(c.ctx, &r); err != nil {
@@ -163,7 +163,7 @@ func (c *caseWF) closed() bool {
 	return c.st.Stage == StageResolved || (c.st.Stage == StageEscalated && c.st.Outcome != "")
 }
 
-func (c *caseWF) today() plan.Date { return dateOf(workflow.Now(c.ctx)) }
+func (c *caseWF) today() plan.Date { return DateOf(workflow.Now(c.ctx)) }
 
 // change marks the state changed and logs the step.
 func (c *caseWF) change(step string, on plan.Date) {

@@ -1,37 +1,25 @@
 package meeting
 
 import (
-	"context"
-	"fmt"
-	"path/filepath"
+	"strconv"
 	"time"
-
-	"github.com/redis/go-redis/v9"
-	"go.temporal.io/sdk/temporal"
-
-	"helhed/plan"
-	"helhed/schedules/cycle"
 )
 
-// Activities are the round's side effects, with their dependencies.
-// Register with worker.RegisterActivity(&Activities{...}).
-type Activities struct {
-	Plan    *plan.Plan
-	DataDir string // documents go under DataDir/meetings/<plan>/<key>/
-	Redis   redis.Cmdable
-}
+// The round's own activities (adapters/meeting), called by name. The names
+// are the adapter's method names; they must not change, or running rounds
+// no longer replay.
+const (
+	// ActivityPrepare takes the Input and returns the Setup (BuildSetup).
+	ActivityPrepare = "MeetingPrepare"
+	// ActivityCompile takes a CompileInput and returns the Document.
+	ActivityCompile = "MeetingCompile"
+	// ActivityRecordRound takes the RoundRecord.
+	ActivityRecordRound = "MeetingRecordRound"
+	// ActivityRecordMilestones takes a MilestoneRecord.
+	ActivityRecordMilestones = "MeetingRecordMilestones"
+)
 
-// MeetingPrepare snapshots what the round needs from the plan. A bad input
-// fails the round at once, naming the field.
-func (a *Activities) MeetingPrepare(_ context.Context, in Input) (Setup, error) {
-	s, err := BuildSetup(a.Plan, in)
-	if err != nil {
-		return Setup{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", err)
-	}
-	return s, nil
-}
-
-// Document kinds MeetingCompile renders.
+// Document kinds ActivityCompile renders.
 const (
 	DocAgendaReport = "agenda-report" // steering group: agenda + progress report
 	DocBoardPack    = "board-pack"    // board: agenda + recommendations + report summary
@@ -46,7 +34,7 @@ type Answer struct {
 	Values  map[string]string `json:"values"`
 }
 
-// CompileInput is what MeetingCompile renders from.
+// CompileInput is what ActivityCompile renders from.
 type CompileInput struct {
 	Doc        string    `json:"doc"`
 	Setup      Setup     `json:"setup"`
@@ -55,22 +43,86 @@ type CompileInput struct {
 	CompiledAt time.Time `json:"compiledAt"`
 }
 
-// MeetingCompile renders a document as Markdown and HTML, keeps both under
-// DATA_DIR/meetings/<plan>/<key>/ and returns them for the e-mail.
-func (a *Activities) MeetingCompile(_ context.Context, in CompileInput) (cycle.Doc, error) {
-	data := buildReport(in)
-	names := map[string]string{DocAgendaReport: "styregruppe-dagsorden-og-fremdriftsrapport", DocBoardPack: "bestyrelse-moedemateriale", DocMinutes: "referat"}
-	base, ok := names[in.Doc]
-	if !ok {
-		return cycle.Doc{}, temporal.NewNonRetryableApplicationError("unknown document "+in.Doc, "BadArgument", nil)
+// Document is a compiled document: its text for the e-mail and the files
+// kept under DATA_DIR/meetings/<plan>/<key>/ (Markdown, then HTML).
+type Document struct {
+	Markdown string   `json:"markdown"`
+	HTML     string   `json:"html"`
+	Paths    []string `json:"paths"`
+}
+
+// Held is a meeting of the round that has taken place, under the plan's
+// date for it (so the annual report can match it with the plan).
+type Held struct {
+	Body string `json:"body"`
+	Kind string `json:"kind"`
+	Date string `json:"date"`
+}
+
+// RoundRecord is a round's read-model entry (ActivityRecordRound).
+type RoundRecord struct {
+	Plan     string    `json:"plan"`
+	Key      string    `json:"key"`
+	Meeting  string    `json:"meeting"`
+	Year     string    `json:"year"`
+	Stage    string    `json:"stage"`
+	Steering time.Time `json:"steering"`
+	Board    time.Time `json:"board,omitzero"`
+	Asked    int       `json:"asked"`
+	Answered int       `json:"answered"`
+	Reported bool      `json:"reported"`
+	Held     []Held    `json:"held,omitempty"`
+}
+
+// AllAreas is the area of a target covering all of an activity's areas
+// (as metrics.AllAreas).
+const AllAreas = "alle"
+
+// Figure is one member's year-to-date figure for one milestone target, as
+// the member reported it in a round.
+type Figure struct {
+	Activity string    `json:"activity"`
+	Area     string    `json:"area"` // AllAreas: the activity's areas together
+	Metric   string    `json:"metric"`
+	Partner  string    `json:"partner"`
+	Value    string    `json:"value"`
+	At       time.Time `json:"at"` // when the member answered
+}
+
+// Figures reads a member's answer to its progress request: one Figure per
+// target the member is responsible for and answered with a number.
+func Figures(targets []TargetRef, partner string, values map[string]string, at time.Time) []Figure {
+	var out []Figure
+	for _, t := range targets {
+		v, ok := values[t.Key]
+		if !ok || !contains(t.Responsible, partner) {
+			continue
+		}
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			continue
+		}
+		area := t.Area
+		if area == "" {
+			area = AllAreas
+		}
+		out = append(out, Figure{Activity: t.Activity, Area: area, Metric: t.Metric, Partner: partner, Value: v, At: at})
 	}
-	doc, err := templates.Render(in.Doc, data)
-	if err != nil {
-		return cycle.Doc{}, temporal.NewNonRetryableApplicationError(err.Error(), "RenderFailed", err)
+	return out
+}
+
+// MilestoneRecord carries the figures of one answer
+// (ActivityRecordMilestones).
+type MilestoneRecord struct {
+	Plan    string   `json:"plan"`
+	Year    string   `json:"year"`
+	Figures []Figure `json:"figures"`
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
 	}
-	dir := filepath.Join(a.DataDir, "meetings", in.Setup.PlanID, in.State.Input.Key())
-	if err := cycle.Keep(dir, base, &doc); err != nil {
-		return cycle.Doc{}, fmt.Errorf("keep %s: %w", base, err)
-	}
-	return doc, nil
+	return false
 }

@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"helhed/schedules/cycle/cycletest"
+	meetingadapter "helhed/adapters/meeting"
+	"helhed/internal/cycletest"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/meeting"
 )
@@ -44,7 +45,7 @@ func TestAnswersReachTheReadModelAsTheyArrive(t *testing.T) {
 	}
 	for _, c := range checks {
 		h.env.RegisterDelayedCallback(func() {
-			got := cycletest.Gather(t, &meeting.Collector{Plan: h.plan, Redis: rdb, Now: h.env.Now})
+			got := cycletest.Gather(t, &meetingadapter.Collector{Plan: h.plan, Redis: rdb, Now: h.env.Now})
 			want := func(name string, w float64) {
 				v, ok := got[name]
 				switch {
@@ -81,7 +82,7 @@ func TestAnswersReachTheReadModelAsTheyArrive(t *testing.T) {
 		}
 	}
 	// Once the report is out the ratio is final.
-	got := cycletest.Gather(t, &meeting.Collector{Plan: h.plan, Redis: rdb, Now: func() time.Time { return local(t, "2023-01-01 00:00") }})
+	got := cycletest.Gather(t, &meetingadapter.Collector{Plan: h.plan, Redis: rdb, Now: func() time.Time { return local(t, "2023-01-01 00:00") }})
 	if v := got[ratio]; fmt.Sprintf("%.6f", v) != fmt.Sprintf("%.6f", (asked-1)/asked) {
 		t.Errorf("final completeness %v", v)
 	}
@@ -145,20 +146,22 @@ func TestReconcileProjectsWhatTheRoundsWrote(t *testing.T) {
 	spring := b.run(t, meeting.Input{Plan: "randers-2021-25", BoardDate: "2023-05-17"})
 
 	responsible := brandkadetResponsible(t, b)
-	got := cycletest.Gather(t, &meeting.Collector{Plan: b.plan, Redis: rdb, Now: b.env.Now})
+	got := cycletest.Gather(t, &meetingadapter.Collector{Plan: b.plan, Redis: rdb, Now: b.env.Now})
 	if v, want := got[`helhed_milestone_actual{activity="brandkadet",area="alle",metric="unge",year="2022-23"}`], float64(5*(responsible-1)+2); v != want {
 		t.Errorf("brandkadet actual %v, want %v (the member who skipped spring keeps its autumn 2)", v, want)
 	}
+	// Later rounds started later.
+	runs := []meetingadapter.Run{{Start: time.Unix(0, 0), State: autumn}, {Start: time.Unix(1, 0), State: spring}}
 	var rm cycletest.ReadModel
-	if err := meeting.Project(&rm, []meeting.State{autumn, spring}); err != nil {
+	if err := meetingadapter.Project(&rm, runs); err != nil {
 		t.Fatal(err)
 	}
 	// The rounds' index, two round entries, the year's meeting summary, the
 	// members' figures and their sums.
-	rm.MatchesRedis(t, rdb, 6, meeting.KeyPatterns...)
+	rm.MatchesRedis(t, rdb, 6, meetingadapter.KeyPatterns...)
 	// The order of the runs does not matter.
 	var rev cycletest.ReadModel
-	if err := meeting.Project(&rev, []meeting.State{spring, autumn}); err != nil {
+	if err := meetingadapter.Project(&rev, []meetingadapter.Run{runs[1], runs[0]}); err != nil {
 		t.Fatal(err)
 	}
 	if d := cycletest.DiffDumps(rm.Dump(), rev.Dump()); len(d) > 0 {

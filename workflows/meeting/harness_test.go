@@ -7,10 +7,12 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"helhed/activities"
+	meetingadapter "helhed/adapters/meeting"
+	"helhed/internal/cycletest"
 	"helhed/plan"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/meeting"
 )
@@ -37,7 +39,8 @@ func newHarness(t testing.TB, start time.Time) *harness {
 	h.mail = &cycletest.Recorder{Clock: env.Now}
 	env.RegisterActivity(&activities.Mail{Sender: h.mail})
 	env.RegisterActivity(&activities.Requests{Control: cycletest.EnvControl{Env: env}})
-	meeting.Register(env, &meeting.Activities{Plan: h.plan, DataDir: h.dir, Redis: rdb})
+	env.RegisterWorkflowWithOptions(meeting.Round, workflow.RegisterOptions{Name: meeting.WorkflowName})
+	env.RegisterActivity(&meetingadapter.Activities{Plan: h.plan, DataDir: h.dir, Redis: rdb})
 	cycletest.RegisterDriver(env)
 	return h
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	meetingadapter "helhed/adapters/meeting"
 	"helhed/plan"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/meeting"
@@ -37,7 +38,7 @@ func TestInputCheck(t *testing.T) {
 			t.Errorf("%+v rejected: %v", ok, fe)
 		}
 	}
-	if got := meeting.RunKind().WorkflowID(&meeting.Input{Plan: p.ID, SummerDate: "2023-06-28"}); got != "meeting-round/randers-2021-25/summer-2023-06-28" {
+	if got := meetingadapter.RunKind().WorkflowID(&meeting.Input{Plan: p.ID, SummerDate: "2023-06-28"}); got != "meeting-round/randers-2021-25/summer-2023-06-28" {
 		t.Errorf("workflow id %s", got)
 	}
 }

@@ -42,11 +42,16 @@ func InviteUID(planID, key, body string) string {
 	return fmt.Sprintf("%s-%s-%s@helhed", planID, key, body)
 }
 
+// inviteBySender is the change that left the rendering of the .ics to the
+// mail sender: the round hands it the invitation as data
+// (mail.Message.Invite).
+const inviteBySender = "invite-rendered-by-sender"
+
 func (r *round) invite(ctx workflow.Context, b Body, body string, d plan.Date, seq int) error {
 	start := r.meetingStart(b, d)
 	inv := mail.Invite{
 		UID: InviteUID(r.setup.PlanID, r.st.Input.Key(), body), Sequence: seq,
-		Start: start, End: start.Add(durationOf(b)),
+		Start: start, End: start.Add(b.Duration()),
 		Summary:     fmt.Sprintf("%s: %s", b.Name, r.setup.PlanName),
 		Description: "Dagsorden og fremdriftsrapport følger en uge før mødet.",
 		Organizer:   b.Organizer, Attendees: emails(b.Members), Stamp: workflow.Now(ctx),
@@ -57,16 +62,14 @@ func (r *round) invite(ctx workflow.Context, b Body, body string, d plan.Date, s
 		subject = fmt.Sprintf("Mødet er flyttet: %s %s kl. %s", b.Name, danish.LongDate(d), start.Format("15.04"))
 		text = fmt.Sprintf("%s er flyttet til %s kl. %s.\n\nDen vedhæftede kalenderfil opdaterer mødet i jeres kalender.\n", b.Name, danish.LongDate(d), start.Format("15.04"))
 	}
-	// The iCalendar library orders parameters by ranging over a map, so
-	// the bytes are rendered once in a side effect and replayed from
-	// history.
-	var att mail.Attachment
-	//workflowcheck:ignore
-	if err := workflow.SideEffect(ctx, func(workflow.Context) any { return inv.Attachment() }).Get(&att); err != nil {
-		return err
+	// Rounds started before inviteBySender rendered the .ics in a side
+	// effect here; their histories replay only with that marker in place.
+	// Its value is no longer used.
+	if workflow.GetVersion(ctx, inviteBySender, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		workflow.SideEffect(ctx, func(workflow.Context) any { return nil })
 	}
 	return r.mail(ctx, mail.Message{
 		Key: r.mailKey(fmt.Sprintf("invite-%s-%d", body, seq)), To: emails(b.Members),
-		Subject: subject, Text: text, Attachments: []mail.Attachment{att},
+		Subject: subject, Text: text, Invite: &inv,
 	})
 }

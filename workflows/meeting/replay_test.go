@@ -3,8 +3,8 @@ package meeting_test
 import (
 	"testing"
 
+	"helhed/internal/cycletest"
 	"helhed/internal/replaytest"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/meeting"
 )
 

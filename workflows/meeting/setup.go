@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -26,6 +27,15 @@ type Body struct {
 	StartTime       string   `json:"startTime"` // hh:mm
 	DurationMinutes int      `json:"durationMinutes"`
 	Organizer       string   `json:"organizer"` // the secretariat's address
+}
+
+// Duration is how long the body's meetings last: the plan's duration, or
+// two hours.
+func (b Body) Duration() time.Duration {
+	if b.DurationMinutes <= 0 {
+		return 2 * time.Hour
+	}
+	return time.Duration(b.DurationMinutes) * time.Minute
 }
 
 // TargetRef is one milestone target of the round's plan year and the form
@@ -249,17 +259,21 @@ func indicators(p *plan.Plan) []IndicatorRef {
 	return out
 }
 
-var meetingNames = map[string]string{
-	plan.MeetingAutumn: "efterårsmøde",
-	plan.MeetingSpring: "forårsmøde",
-	plan.MeetingSummer: "sommermøde",
+// MeetingName is the Danish name of a meeting kind (plan.MeetingAutumn,
+// …), e.g. "efterårsmøde".
+func MeetingName(kind string) string {
+	return map[string]string{
+		plan.MeetingAutumn: "efterårsmøde",
+		plan.MeetingSpring: "forårsmøde",
+		plan.MeetingSummer: "sommermøde",
+	}[kind]
 }
 
 // requests builds the data requests: one per steering-group member (its
 // activities' progress and its news) and one to the monitoring unit.
 func requests(p *plan.Plan, in Input, s Setup) []Request {
 	base := "meeting/" + p.ID + "/" + in.Key() + "/"
-	what := fmt.Sprintf("%s %s %s", strings.ToLower(s.Steering.Name), meetingNames[s.Meeting], s.Year)
+	what := fmt.Sprintf("%s %s %s", strings.ToLower(s.Steering.Name), MeetingName(s.Meeting), s.Year)
 	origin := WorkflowID(in)
 	var out []Request
 	for _, m := range s.Steering.Members {
@@ -269,12 +283,8 @@ func requests(p *plan.Plan, in Input, s Setup) []Request {
 				if r != m.ID {
 					continue
 				}
-				label := t.ActivityName + ": " + firstNonEmpty(t.Description, t.Metric)
-				if t.Area != "" {
-					label += " (" + areaName(s.Areas, t.Area) + ")"
-				}
 				fields = append(fields, datarequest.Field{
-					Key: t.Key, Label: label, Type: datarequest.Decimal, Unit: t.Unit,
+					Key: t.Key, Label: t.ActivityName + ": " + s.Measure(t), Type: datarequest.Decimal, Unit: t.Unit,
 					Help: fmt.Sprintf("Jeres bidrag i planåret %s indtil nu. Mål for året: %s.", s.Year, t.Target),
 				})
 			}
@@ -318,17 +328,19 @@ func reminderPolicy() *datarequest.ReminderPolicy {
 	return &datarequest.ReminderPolicy{BeforeDue: []int{3}, OnDue: true, AfterDue: []int{2}, EscalateAfter: 3}
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
+// Measure says what a target counts, in the plan's words: its
+// description (or metric), and the area's name when it is one area's.
+func (s Setup) Measure(t TargetRef) string {
+	m := cmp.Or(t.Description, t.Metric)
+	if t.Area != "" {
+		m += " (" + s.AreaName(t.Area) + ")"
 	}
-	return ""
+	return m
 }
 
-func areaName(areas []Area, id string) string {
-	for _, a := range areas {
+// AreaName is the name of area id (id itself for an unknown area).
+func (s Setup) AreaName(id string) string {
+	for _, a := range s.Areas {
 		if a.ID == id {
 			return a.Name
 		}

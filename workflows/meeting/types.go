@@ -15,7 +15,6 @@ import (
 
 	"helhed/fielderr"
 	"helhed/plan"
-	"helhed/runs"
 )
 
 // Names of the kind, workflow, Updates and query.
@@ -162,8 +161,14 @@ type StepDone struct {
 	At   time.Time `json:"at"`
 }
 
-// Task is an open operator task (runs.Task shape).
-type Task = runs.Task
+// Task is an open operator task as the run layer's pages read it
+// (runs.Task's shape).
+type Task struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`           // Danish
+	Owner string `json:"owner,omitempty"` // role, never a person
+	Due   string `json:"due,omitempty"`   // yyyy-mm-dd
+}
 
 // State is the query result and, at the end, the workflow's result.
 type State struct {
@@ -186,7 +191,7 @@ type State struct {
 	Accepts   []string `json:"accepts"`
 	// Record is the round's read-model entry as last written, and Figures
 	// the members' milestone figures written so far: the reconcile
-	// (Reconciler) rebuilds the read model from them.
+	// (adapters/meeting) rebuilds the read model from them.
 	Record  *RoundRecord `json:"record,omitempty"`
 	Figures []Figure     `json:"figures,omitempty"`
 }

@@ -9,14 +9,13 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"helhed/activities"
 	"helhed/danish"
 	"helhed/fielderr"
 	"helhed/mail"
 	"helhed/plan"
-	"helhed/schedules/cycle"
 	"helhed/searchattr"
 	"helhed/workdays"
+	"helhed/workflows"
 	"helhed/workflows/datarequest"
 )
 
@@ -56,9 +55,8 @@ func Round(ctx workflow.Context, in Input) (State, error) {
 		return r.st, err
 	}
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	var acts *Activities
 	var setup Setup
-	if err := workflow.ExecuteActivity(actx, acts.MeetingPrepare, in).Get(ctx, &setup); err != nil {
+	if err := workflow.ExecuteActivity(actx, ActivityPrepare, in).Get(ctx, &setup); err != nil {
 		return r.st, fmt.Errorf("prepare round %s: %w", in.Key(), err)
 	}
 	loc, err := time.LoadLocation(setup.TimeZone)
@@ -210,8 +208,7 @@ func (r *round) setStage(ctx workflow.Context, stage string, due time.Time) {
 // record writes the round's read-model entry, as it stands when the write
 // runs, and keeps it in State.Record for the reconcile.
 func (r *round) record(ctx workflow.Context) {
-	var acts *Activities
-	r.write(ctx, acts.MeetingRecordRound, func() any {
+	r.write(ctx, ActivityRecordRound, func() any {
 		rec := RoundRecord{Plan: r.setup.PlanID, Key: r.st.Input.Key(), Meeting: r.st.Meeting, Year: r.st.Year, Stage: r.st.Stage,
 			Steering: r.meetingStart(r.setup.Steering, r.st.Timeline.Steering)}
 		if !r.st.Input.Summer() {
@@ -233,7 +230,7 @@ func (r *round) record(ctx workflow.Context) {
 // write runs one read-model activity at a time (see round.writes), with
 // the argument arg builds once it is its turn. A failure is logged, not
 // fatal: the read model is derived and the reconcile rebuilds it.
-func (r *round) write(ctx workflow.Context, activity any, arg func() any) {
+func (r *round) write(ctx workflow.Context, activity string, arg func() any) {
 	if err := r.writes.Lock(ctx); err != nil {
 		return
 	}
@@ -313,9 +310,8 @@ func (r *round) recordAnswer(ctx workflow.Context, i int) {
 		}
 		if figs := Figures(r.setup.Targets, q.Partner, res.Values, at); len(figs) > 0 {
 			r.st.Figures = append(r.st.Figures, figs...)
-			var acts *Activities
 			rec := MilestoneRecord{Plan: r.setup.PlanID, Year: r.st.Year, Figures: figs}
-			r.write(ctx, acts.MeetingRecordMilestones, func() any { return rec })
+			r.write(ctx, ActivityRecordMilestones, func() any { return rec })
 		}
 	}
 	r.record(ctx)
@@ -361,11 +357,10 @@ func (r *round) answered() []Answer {
 
 // compileAndSend renders a document into DATA_DIR and mails it to a body.
 func (r *round) compileAndSend(ctx workflow.Context, doc string, to Body, key, subject string) error {
-	var acts *Activities
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
-	var out cycle.Doc
+	var out Document
 	in := CompileInput{Doc: doc, Setup: *r.setup, State: r.snapshot(ctx), Answers: r.answered(), CompiledAt: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(actx, acts.MeetingCompile, in).Get(ctx, &out); err != nil {
+	if err := workflow.ExecuteActivity(actx, ActivityCompile, in).Get(ctx, &out); err != nil {
 		return err
 	}
 	r.st.Documents = append(r.st.Documents, out.Paths...)
@@ -383,10 +378,9 @@ func (r *round) remind(ctx workflow.Context, b Body, d plan.Date, key string) er
 // close writes the board's decisions (or the summer meeting's
 // recommendations) into the round's minutes.
 func (r *round) close(ctx workflow.Context) error {
-	var acts *Activities
-	var out cycle.Doc
+	var out Document
 	in := CompileInput{Doc: DocMinutes, Setup: *r.setup, State: r.snapshot(ctx), CompiledAt: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions), acts.MeetingCompile, in).Get(ctx, &out); err != nil {
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions), ActivityCompile, in).Get(ctx, &out); err != nil {
 		return err
 	}
 	r.st.Documents = append(r.st.Documents, out.Paths...)
@@ -394,8 +388,7 @@ func (r *round) close(ctx workflow.Context) error {
 }
 
 func (r *round) mail(ctx workflow.Context, m mail.Message) error {
-	var m2 *activities.Mail
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions), m2.SendMail, m).Get(ctx, nil)
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions), workflows.ActivitySendMail, m).Get(ctx, nil)
 }
 
 func (r *round) mailKey(what string) string {

@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
+	meetingadapter "helhed/adapters/meeting"
+	"helhed/internal/cycletest"
 	"helhed/schedules"
-	"helhed/schedules/cycle/cycletest"
 	"helhed/workflows/meeting"
 )
 
@@ -174,7 +175,7 @@ func TestPlanYear(t *testing.T) {
 
 func checkBrandkadet(t *testing.T, h *harness) {
 	responsible := brandkadetResponsible(t, h)
-	c := &meeting.Collector{Plan: h.plan, Redis: rdb, Now: func() time.Time { return local(t, "2023-01-01 00:00") }}
+	c := &meetingadapter.Collector{Plan: h.plan, Redis: rdb, Now: func() time.Time { return local(t, "2023-01-01 00:00") }}
 	got := cycletest.Gather(t, c)
 	if v := got[`helhed_milestone_actual{activity="brandkadet",area="alle",metric="unge",year="2022-23"}`]; v != float64(2*responsible) {
 		t.Errorf("brandkadet actual 2022-23 = %v, want %d; metrics: %v", v, 2*responsible, got)

@@ -11,6 +11,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	reportadapter "helhed/adapters/report"
 	"helhed/internal/replaytest"
 	"helhed/internal/testredis"
 	"helhed/internal/teststack"
@@ -29,7 +30,7 @@ const token = "e2e-operator-token-123"
 // request's submit Update, and the report through send-back and approval.
 func TestPullAndReportEndToEnd(t *testing.T) {
 	for _, tool := range []string{"pdftoppm"} {
-		if _, err := report.ChromiumPath(); err != nil || !haveTool(tool) {
+		if _, err := reportadapter.ChromiumPath(); err != nil || !haveTool(tool) {
 			if testredis.Required() {
 				t.Fatalf("chromium or %s missing: %v", tool, err)
 			}
@@ -101,11 +102,11 @@ func TestPullAndReportEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	report.CheckReportHTML(t, string(html))
+	checkReportHTML(t, string(html))
 	if !strings.Contains(string(html), "<tr><td>Randers Kommunes monitoreringsenhed (Udvikling, Miljø og Teknik)</td><td>1</td><td>1</td><td>1</td><td>0</td><td>0</td><td>100 %</td></tr>") {
 		t.Error("the data request answered on time is not in the report")
 	}
-	if ink := report.PNGInk(t, filepath.Join(dir, "reports", "2024-25", "v2.pdf")); ink < 0.01 {
+	if ink := pngInk(t, filepath.Join(dir, "reports", "2024-25", "v2.pdf")); ink < 0.01 {
 		t.Errorf("PDF page 1 blank (%.4f inked)", ink)
 	}
 

@@ -17,8 +17,9 @@ func signed(v float64) string {
 	return danish.FormatNumber(v, 1)
 }
 
-// auto picks decimals: none for whole numbers, else one.
-func auto(v float64) string {
+// Number writes a figure the report's way: no decimals for a whole number,
+// else one ("12", "12,5").
+func Number(v float64) string {
 	if v == math.Trunc(v) {
 		return danish.FormatNumber(v, 0)
 	}
@@ -29,7 +30,7 @@ func optNum(v *float64) string {
 	if v == nil {
 		return "–"
 	}
-	return auto(*v)
+	return Number(*v)
 }
 
 func decimals(unit string) int {
@@ -40,31 +41,31 @@ func decimals(unit string) int {
 }
 
 // cell shows a published value, "<5" when suppressed.
-func (a *assembler) cell(c suppress.Cell, has bool, unit string) string {
+func (b *builder) cell(c suppress.Cell, has bool, unit string) string {
 	switch {
 	case c.Suppressed:
-		return a.rule.Label()
+		return b.rule.Label()
 	case !has:
 		return "mangler"
 	case unit == "percent":
 		return danish.FormatNumber(c.Value, 1) + " %"
 	}
-	return auto(c.Value)
+	return Number(c.Value)
 }
 
 // count shows a count, suppressed below the threshold.
-func (a *assembler) count(v float64) string {
-	if a.rule.Hide(v) {
-		return a.rule.Label()
+func (b *builder) count(v float64) string {
+	if b.rule.Hide(v) {
+		return b.rule.Label()
 	}
-	return auto(v)
+	return Number(v)
 }
 
-func (a *assembler) areaName(id string) string {
+func (b *builder) areaName(id string) string {
 	if id == statistics.AllAreas {
 		return "Alle områder"
 	}
-	if ar, ok := a.p.Area(id); ok {
+	if ar, ok := b.p.Area(id); ok {
 		return ar.Name
 	}
 	return id

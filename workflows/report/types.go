@@ -8,6 +8,10 @@
 // approval e-mails it to the committees. Every version is kept under
 // $DATA_DIR/reports/<plan-year>/v<N>.{html,pdf} and served by the operator
 // API.
+//
+// This package holds the workflow, the report's content built from the
+// sources (Build) and the mail texts; reading the read model, rendering,
+// printing, the files and the routes are in helhed/adapters/report.
 package report
 
 import "time"
@@ -25,6 +29,16 @@ const (
 	QueryState     = "state"     // State
 )
 
+// Activity names: the methods of the adapter's Activities
+// (helhed/adapters/report), which the workflow calls by name.
+const (
+	activityResolve      = "Resolve"
+	activityRender       = "Render"
+	activityReviewMail   = "ReviewMail"
+	activityDistribute   = "Distribute"
+	activityPublishState = "PublishState"
+)
+
 // Input starts a report.
 type Input struct {
 	// PlanYear is the plan year reported on; empty (the yearly schedule)
@@ -38,6 +52,36 @@ type Input struct {
 
 // WorkflowID derives the ID from the plan year.
 func WorkflowID(in Input) string { return Kind + "/" + in.PlanYear }
+
+// ResolveInput carries the workflow's clock into Resolve.
+type ResolveInput struct {
+	Input Input     `json:"input"`
+	Now   time.Time `json:"now"`
+}
+
+// Resolved is the plan year and the recipients.
+type Resolved struct {
+	PlanYear   string   `json:"planYear"`
+	PlanID     string   `json:"planId"`
+	Recipients []string `json:"recipients"`
+	// Reviewer is the board secretariat, told when a version awaits
+	// approval.
+	Reviewer string `json:"reviewer"`
+}
+
+// RenderInput is one version to render.
+type RenderInput struct {
+	PlanYear string    `json:"planYear"`
+	Version  int       `json:"version"`
+	Comments []Comment `json:"comments,omitempty"`
+	Now      time.Time `json:"now"`
+}
+
+// DistributeInput is the approved version and its recipients.
+type DistributeInput struct {
+	Resolved Resolved `json:"resolved"`
+	Version  Version  `json:"version"`
+}
 
 // Approval approves a version.
 type Approval struct {

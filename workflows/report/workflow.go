@@ -9,15 +9,11 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"helhed/activities"
 	"helhed/fielderr"
 	"helhed/mail"
 	"helhed/searchattr"
+	"helhed/workflows"
 )
-
-func nonRetryable(err error) error {
-	return temporal.NewNonRetryableApplicationError(err.Error(), "BadInput", nil)
-}
 
 // AnnualReport renders a version, waits for the board, and renders a new
 // version for every send-back until a version is approved; then it mails
@@ -31,7 +27,6 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 	if err := registerUpdates(ctx, &state, &decision); err != nil {
 		return nil, err
 	}
-	var a *Activities
 	short := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, MaximumAttempts: 10},
@@ -41,7 +36,7 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 10 * time.Second, MaximumAttempts: 5},
 	})
 	var res Resolved
-	if err := workflow.ExecuteActivity(short, a.Resolve, ResolveInput{Input: in, Now: workflow.Now(ctx)}).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(short, activityResolve, ResolveInput{Input: in, Now: workflow.Now(ctx)}).Get(ctx, &res); err != nil {
 		return nil, err
 	}
 	state.PlanYear = res.PlanYear
@@ -50,25 +45,24 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 		return workflow.UpsertTypedSearchAttributes(ctx, searchattr.Kind.ValueSet(Kind), searchattr.PlanID.ValueSet(res.PlanID),
 			searchattr.Stage.ValueSet(stage))
 	}
-	publish := func() error { return workflow.ExecuteActivity(short, a.PublishState, state).Get(ctx, nil) }
-	var mailActs *activities.Mail
+	publish := func() error { return workflow.ExecuteActivity(short, activityPublishState, state).Get(ctx, nil) }
 	for {
 		if err := setStage(StageRendering); err != nil {
 			return nil, err
 		}
 		state.Version++
 		var v Version
-		if err := workflow.ExecuteActivity(render, a.Render, RenderInput{PlanYear: res.PlanYear, Version: state.Version,
+		if err := workflow.ExecuteActivity(render, activityRender, RenderInput{PlanYear: res.PlanYear, Version: state.Version,
 			Comments: state.Comments, Now: workflow.Now(ctx)}).Get(ctx, &v); err != nil {
 			return nil, err
 		}
 		state.Versions = append(state.Versions, v)
 		var msg mail.Message
-		if err := workflow.ExecuteActivity(short, a.ReviewMail, res, v).Get(ctx, &msg); err != nil {
+		if err := workflow.ExecuteActivity(short, activityReviewMail, res, v).Get(ctx, &msg); err != nil {
 			return nil, err
 		}
 		if msg.Key != "" {
-			if err := workflow.ExecuteActivity(short, mailActs.SendMail, msg).Get(ctx, nil); err != nil {
+			if err := workflow.ExecuteActivity(short, workflows.ActivitySendMail, msg).Get(ctx, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -97,7 +91,7 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 	}
 	approved := state.Versions[len(state.Versions)-1]
 	approvedAt := workflow.Now(ctx)
-	if err := workflow.ExecuteActivity(short, a.Distribute, DistributeInput{Resolved: res, Version: approved}).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(short, activityDistribute, DistributeInput{Resolved: res, Version: approved}).Get(ctx, nil); err != nil {
 		return nil, err
 	}
 	if err := setStage(StageSent); err != nil {

@@ -78,8 +78,8 @@ func keyFigures(p *plan.Plan) []keyFigure {
 	return out
 }
 
-// requestInput is the child data request to the monitoring unit.
-func requestInput(p *plan.Plan, prep Prepared) datarequest.Input {
+// KeyFigureRequest is the child data request to the monitoring unit.
+func KeyFigureRequest(p *plan.Plan, prep Prepared) datarequest.Input {
 	areas := append([]string{AllAreas}, prep.Areas...)
 	var ids []string
 	var list strings.Builder

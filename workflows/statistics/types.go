@@ -6,12 +6,17 @@
 // § 61 a criteria per area as an early warning with the margin to each
 // threshold. The result goes to the Redis read model (helhed:stats:*),
 // which the annual report and the metrics read.
+//
+// This package holds the workflow and the pure rules; the Statbank calls,
+// the read model, the collector and the reconciler are in
+// helhed/adapters/statistics.
 package statistics
 
 import (
 	"time"
 
 	"helhed/suppress"
+	"helhed/workflows/datarequest"
 )
 
 // Kind is the run kind and HelhedKind search attribute.
@@ -38,6 +43,37 @@ type Input struct {
 
 // WorkflowID derives the ID from the plan year.
 func WorkflowID(in Input) string { return Kind + "/" + in.PlanYear }
+
+// Activity names: the methods of the adapter's Activities
+// (helhed/adapters/statistics), which the workflow calls by name.
+const (
+	activityPrepare        = "Prepare"
+	activityFetchBaselines = "FetchBaselines"
+	activityEvaluate       = "Evaluate"
+	activityPublish        = "Publish"
+)
+
+// PrepareInput carries the workflow's clock into Prepare.
+type PrepareInput struct {
+	Input Input     `json:"input"`
+	Now   time.Time `json:"now"`
+}
+
+// PrepareResult is the resolved pull and the data request to send.
+type PrepareResult struct {
+	Prepared Prepared          `json:"prepared"`
+	Request  datarequest.Input `json:"request"`
+}
+
+// EvaluateInput is what Evaluate needs.
+type EvaluateInput struct {
+	Prepared  Prepared            `json:"prepared"`
+	Baselines Baselines           `json:"baselines"`
+	Answer    *datarequest.Result `json:"answer,omitempty"`
+	// RequestError says why the data request gave no answer.
+	RequestError string    `json:"requestError,omitempty"`
+	Now          time.Time `json:"now"`
+}
 
 // Prepared is what the pull works with once the plan year is resolved.
 type Prepared struct {

@@ -18,13 +18,12 @@ func StatisticsPull(ctx workflow.Context, in Input) (*Result, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (State, error) { return state, nil }); err != nil {
 		return nil, err
 	}
-	var a *Activities
 	short := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, MaximumAttempts: 10},
 	})
 	var prep PrepareResult
-	if err := workflow.ExecuteActivity(short, a.Prepare, PrepareInput{Input: in, Now: workflow.Now(ctx)}).Get(ctx, &prep); err != nil {
+	if err := workflow.ExecuteActivity(short, activityPrepare, PrepareInput{Input: in, Now: workflow.Now(ctx)}).Get(ctx, &prep); err != nil {
 		return nil, err
 	}
 	state.PlanYear, state.RequestID, state.Due = prep.Prepared.PlanYear, prep.Request.RequestID, prep.Prepared.Due
@@ -40,7 +39,7 @@ func StatisticsPull(ctx workflow.Context, in Input) (*Result, error) {
 		StartToCloseTimeout: 15 * time.Minute, HeartbeatTimeout: 5 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Minute, MaximumAttempts: 5},
 	})
-	baseFut := workflow.ExecuteActivity(fetch, a.FetchBaselines, prep.Prepared)
+	baseFut := workflow.ExecuteActivity(fetch, activityFetchBaselines, prep.Prepared)
 
 	if err := setStage(StageWaiting); err != nil {
 		return nil, err
@@ -63,10 +62,10 @@ func StatisticsPull(ctx workflow.Context, in Input) (*Result, error) {
 	}
 	ev.Now = workflow.Now(ctx)
 	var res Result
-	if err := workflow.ExecuteActivity(short, a.Evaluate, ev).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(short, activityEvaluate, ev).Get(ctx, &res); err != nil {
 		return nil, err
 	}
-	if err := workflow.ExecuteActivity(short, a.Publish, res).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(short, activityPublish, res).Get(ctx, nil); err != nil {
 		return nil, err
 	}
 	if err := setStage(StageDone); err != nil {

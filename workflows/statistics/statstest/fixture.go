@@ -1,7 +1,7 @@
 // Package statstest holds the statistics pull's test fixture: a Statbank
 // stand-in with the public tables the pull reads, and the monitoring unit's
 // key-figure CSV, with the figures the tests check written out by hand in
-// EXPECTED below.
+// EXPECTED below (CheckResult asserts them).
 //
 // EXPECTED (plan year 2024-25, data years 2023 and 2024, threshold 5):
 //   - national conviction share 50,000 / 5,000,000 = 1.0 %, so the

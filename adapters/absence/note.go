@@ -1,0 +1,131 @@
+package absence
+
+import (
+	"embed"
+	"strconv"
+	"time"
+
+	"helhed/activities"
+	"helhed/danish"
+	"helhed/suppress"
+	"helhed/workflows/absence"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// templates hold the quarterly note AbsenceCompile renders; noteView is
+// what it sees.
+var templates = activities.ParseTemplates(templateFS, "templates")
+
+type noteView struct {
+	PlanName, Quarter, Year, CompiledAt string
+	Schools                             []schoolView
+	Missing                             []string
+	Areas                               []areaView
+	Kommune, BaselineFor                string
+	Suppression                         string
+	Warn, Notify                        string
+	Flags                               []flagView
+	NewCourses, CoursesYTD, Target      string
+	NoPrevious                          bool
+}
+
+type schoolView struct {
+	Name, Status string
+	Errors       []string
+}
+
+type areaView struct {
+	Name, Pupils, Percent, Baseline, Diff, Flags10, Flags15 string
+}
+
+type flagView struct {
+	School, Pupil, Area, Percent, Action, New string
+}
+
+// noteData lays the quarter out for the note. The statistics are
+// suppressed below the discretion threshold; the per-pupil action list,
+// which the absence team works from, carries pseudonymous ids only.
+func noteData(in absence.NoteInput) noteView {
+	s, o := in.Setup, in.Outcome
+	rule := suppress.Rule{Threshold: s.Threshold}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	v := noteView{PlanName: s.PlanName, Quarter: s.Quarter, Year: s.Year, CompiledAt: in.CompiledAt.In(loc).Format("02-01-2006 15.04"),
+		Kommune: "–", BaselineFor: s.BaselineFor, Suppression: rule.Note(), NoPrevious: !o.Previous,
+		NewCourses: strconv.Itoa(o.NewCourses), CoursesYTD: strconv.Itoa(o.CoursesYTD), Target: s.CoursesTargetTxt}
+	if s.HasKommune {
+		v.Kommune = danish.FormatNumber(s.Kommune, 1)
+	}
+	names := map[string]string{}
+	for _, sc := range s.Schools {
+		names[sc.ID] = sc.Name
+	}
+	for _, sc := range in.Schools {
+		sv := schoolView{Name: sc.Name}
+		switch sc.Status {
+		case absence.SchoolAccepted:
+			sv.Status = "modtaget"
+		case absence.SchoolRejected:
+			sv.Status, sv.Errors = "afvist – intet registreret", sc.Errors
+			v.Missing = append(v.Missing, sc.Name+" (data afvist)")
+		default:
+			sv.Status = "ikke modtaget inden fristen"
+			v.Missing = append(v.Missing, sc.Name)
+		}
+		v.Schools = append(v.Schools, sv)
+	}
+	count := func(n int) string {
+		if c := rule.Count(float64(n)); c.Suppressed {
+			return rule.Label()
+		}
+		return strconv.Itoa(n)
+	}
+	for _, st := range append(append([]absence.AreaStat(nil), o.Areas...), o.Total) {
+		av := areaView{Name: st.Name, Pupils: count(st.Pupils), Percent: "–", Baseline: "–", Diff: "–",
+			Flags10: count(st.Flags10), Flags15: count(st.Flags15)}
+		if st.HasBaseline {
+			av.Baseline = danish.FormatNumber(st.Baseline, 1)
+		}
+		switch {
+		case st.Pupils == 0:
+		case rule.Hide(float64(st.Pupils)):
+			av.Percent = rule.Label() + " elever"
+		default:
+			av.Percent = danish.FormatNumber(st.Percent, 1)
+			if st.HasBaseline {
+				d := st.Percent - st.Baseline
+				av.Diff = danish.FormatNumber(d, 1)
+				if d > 0 {
+					av.Diff = "+" + av.Diff
+				}
+			}
+		}
+		v.Areas = append(v.Areas, av)
+	}
+	v.Warn, v.Notify = strconv.Itoa(o.Total.Flags10), strconv.Itoa(o.Total.Flags15)
+	for _, f := range o.Flags {
+		fv := flagView{School: names[f.School], Pupil: f.Pupil, Area: areaName(s.Areas, f.Area), Percent: danish.FormatNumber(f.Percent, 1),
+			Action: "Forældre advares", New: "nej"}
+		if f.Level == 15 {
+			fv.Action = "Forældre advares; kommunen underrettes"
+		}
+		if f.New {
+			fv.New = "ja"
+		}
+		v.Flags = append(v.Flags, fv)
+	}
+	return v
+}
+
+func areaName(areas []absence.Area, id string) string {
+	for _, a := range areas {
+		if a.ID == id {
+			return a.Name
+		}
+	}
+	return id
+}

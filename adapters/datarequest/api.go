@@ -1,0 +1,191 @@
+package datarequest
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+
+	"helhed/web"
+	"helhed/workflows/datarequest"
+)
+
+// api is the operator API of data requests.
+type api struct{ p *Portal }
+
+// taskSummary is a task in the operator list: the read-model record
+// without the form definition.
+type taskSummary struct {
+	datarequest.Task
+	Fields       []datarequest.Field `json:"fields,omitempty"`
+	Table        *datarequest.Table  `json:"table,omitempty"`
+	Instructions string              `json:"instructions,omitempty"`
+}
+
+// GET /api/v1/tasks?partner=&status=open|overdue|done|cancelled
+func (a *api) listTasks(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := Filter{Partner: q.Get("partner"), Status: q.Get("status")}
+	if f.Partner != "" {
+		if _, ok := a.p.plan.Partner(f.Partner); !ok {
+			web.WriteError(w, http.StatusBadRequest, "unknown partner "+f.Partner+" (a plan partner id)", "partner")
+			return
+		}
+	}
+	if !ValidFilterStatus(f.Status) {
+		web.WriteError(w, http.StatusBadRequest, "status is one of open, overdue, done, cancelled", "status")
+		return
+	}
+	tasks, err := a.p.store.List(r.Context(), f, time.Now())
+	if err != nil {
+		a.p.log.Error("api: list tasks", "err", err)
+		web.WriteError(w, http.StatusServiceUnavailable, "read model unavailable", "")
+		return
+	}
+	out := make([]taskSummary, len(tasks))
+	for i, t := range tasks {
+		out[i] = taskSummary{Task: t}
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"tasks": out, "count": len(out)})
+}
+
+// validationBody is a rejected submission: the first error as error and
+// field (the API's usual shape), and every error.
+type validationBody struct {
+	Error  string                   `json:"error"`
+	Field  string                   `json:"field,omitempty"`
+	Errors []datarequest.FieldError `json:"errors"`
+}
+
+// POST /api/v1/tasks/{id}/submit with a Submission as JSON.
+func (a *api) submit(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	t, ok, err := a.p.store.Get(r.Context(), id, time.Now())
+	if err != nil {
+		web.WriteError(w, http.StatusServiceUnavailable, "read model unavailable", "")
+		return
+	}
+	if !ok {
+		web.WriteError(w, http.StatusNotFound, "no data request "+id, "")
+		return
+	}
+	var sub datarequest.Submission
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, datarequest.MaxCSVBytes+256<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sub); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			web.WriteError(w, http.StatusRequestEntityTooLarge, "body too large", "csv")
+			return
+		}
+		web.WriteError(w, http.StatusBadRequest, "body is not a submission: "+err.Error(), "")
+		return
+	}
+	if sub.SubmittedBy == "" {
+		sub.SubmittedBy = "operator"
+	}
+	res, err := Submit(r.Context(), a.p.temporal, id, sub)
+	if err != nil {
+		status, ve, msg := classify(err)
+		if ve != nil {
+			body := validationBody{Error: ve.Error(), Errors: ve.Errors}
+			if len(ve.Errors) > 0 {
+				body.Field = ve.Errors[0].Field
+			}
+			web.WriteJSON(w, status, body)
+			return
+		}
+		if status >= 500 {
+			a.p.log.Warn("api: submit failed", "workflow", t.WorkflowID, "err", err)
+		}
+		web.WriteError(w, status, msg, "")
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, res)
+}
+
+// classify turns a submit error into an HTTP status and either the
+// per-field errors or one Danish message.
+func classify(err error) (int, *datarequest.ValidationError, string) {
+	if ve, ok := datarequest.AsValidationError(err); ok {
+		return http.StatusBadRequest, ve, ""
+	}
+	if msg, ok := datarequest.IsNotOpen(err); ok {
+		return http.StatusConflict, nil, msg
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) || strings.Contains(err.Error(), "workflow execution already completed") {
+		return http.StatusConflict, nil, "Opgaven er ikke længere åben."
+	}
+	// Temporal or the worker did not answer in time (or at all).
+	return http.StatusServiceUnavailable, nil, "Svaret kunne ikke modtages lige nu. Prøv igen om lidt."
+}
+
+type tokenRequest struct {
+	Rotate bool `json:"rotate"`
+}
+
+type tokenAnswer struct {
+	Partner   string    `json:"partner"`
+	Link      string    `json:"link"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	Rotated   bool      `json:"rotated"`
+}
+
+// POST /api/v1/partners/{partner}/token [{"rotate": true}]: the partner's
+// portal link, issued if there is none; rotate replaces it.
+func (a *api) issueToken(w http.ResponseWriter, r *http.Request) {
+	partner := r.PathValue("partner")
+	if _, ok := a.p.plan.Partner(partner); !ok {
+		web.WriteError(w, http.StatusNotFound, "unknown partner "+partner+" (a plan partner id)", "partner")
+		return
+	}
+	var req tokenRequest
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 4096))
+	if err != nil {
+		web.WriteError(w, http.StatusBadRequest, "body too large", "")
+		return
+	}
+	if len(strings.TrimSpace(string(body))) > 0 {
+		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			web.WriteError(w, http.StatusBadRequest, "body is {\"rotate\": true|false}: "+err.Error(), "rotate")
+			return
+		}
+	}
+	if r.URL.Query().Get("rotate") == "true" {
+		req.Rotate = true
+	}
+	issue := a.p.tokens.Ensure
+	if req.Rotate {
+		issue = a.p.tokens.Rotate
+	}
+	got, err := issue(r.Context(), partner)
+	if err != nil {
+		a.p.log.Error("api: issue token", "partner", partner, "err", err)
+		web.WriteError(w, http.StatusServiceUnavailable, "could not issue the link", "")
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, tokenAnswer{Partner: partner, Link: PortalURL(a.p.publicURL, got.Token), ExpiresAt: got.ExpiresAt, Rotated: req.Rotate})
+}
+
+// DELETE /api/v1/partners/{partner}/token: the link stops working.
+func (a *api) revokeToken(w http.ResponseWriter, r *http.Request) {
+	partner := r.PathValue("partner")
+	if _, ok := a.p.plan.Partner(partner); !ok {
+		web.WriteError(w, http.StatusNotFound, "unknown partner "+partner+" (a plan partner id)", "partner")
+		return
+	}
+	revoked, err := a.p.tokens.Revoke(r.Context(), partner)
+	if err != nil {
+		a.p.log.Error("api: revoke token", "partner", partner, "err", err)
+		web.WriteError(w, http.StatusServiceUnavailable, "could not revoke the link", "")
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"partner": partner, "revoked": revoked})
+}

@@ -1,0 +1,146 @@
+package datarequest
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"helhed/plan"
+	"helhed/workflows/datarequest"
+)
+
+// Timeliness label values.
+const (
+	OnTime = "on_time"
+	Late   = "late"
+)
+
+var (
+	openDesc = prometheus.NewDesc("helhed_data_requests_open",
+		"Data requests not yet answered or cancelled (overdue ones included), by partner.", []string{"partner"}, nil)
+	overdueDesc = prometheus.NewDesc("helhed_data_requests_overdue",
+		"Open data requests past their due date, by partner.", []string{"partner"}, nil)
+	escalatedDesc = prometheus.NewDesc("helhed_data_requests_escalated",
+		"Open data requests that were escalated to the secretariat (overdue beyond the reminder policy's escalation), by partner.",
+		[]string{"partner"}, nil)
+	answeredDesc = prometheus.NewDesc("helhed_data_requests_answered_total",
+		"Data requests answered, by partner and whether by the due date (on_time) or after it (late).", []string{"partner", "timeliness"}, nil)
+	cancelledDesc = prometheus.NewDesc("helhed_data_requests_cancelled_total",
+		"Data requests cancelled, by partner.", []string{"partner"}, nil)
+	responseDesc = prometheus.NewDesc("helhed_data_requests_response_seconds",
+		"Time from a data request's creation to its answer, by partner.", []string{"partner"}, nil)
+)
+
+// ResponseBuckets are the response-time histogram's bounds: 1, 2, 3, 5,
+// 7, 10, 14, 21, 30 and 60 days.
+var ResponseBuckets = func() []float64 {
+	var out []float64
+	for _, d := range []float64{1, 2, 3, 5, 7, 10, 14, 21, 30, 60} {
+		out = append(out, d*24*3600)
+	}
+	return out
+}()
+
+// Collector computes the data request metrics from the read model at each
+// scrape, so every replica reports the same figures and a restart loses
+// none. Partners are plan ids (organisations), never people; task counts
+// are about organisations, not persons, so no discretion applies.
+type Collector struct {
+	Store *Store
+	Plan  *plan.Plan
+	Now   func() time.Time
+	Log   *slog.Logger
+}
+
+// Describe implements prometheus.Collector.
+func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{openDesc, overdueDesc, escalatedDesc, answeredDesc, cancelledDesc, responseDesc} {
+		ch <- d
+	}
+}
+
+type partnerStats struct {
+	open, overdue, escalated, onTime, late, cancelled int
+	buckets                                           map[float64]uint64
+	sum                                               float64
+	count                                             uint64
+}
+
+// Collect implements prometheus.Collector.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tasks, err := c.Store.List(ctx, Filter{}, now)
+	if err != nil {
+		if c.Log != nil {
+			c.Log.Warn("data request metrics: read model unavailable (see helhed_readmodel_up)", "err", err)
+		}
+		return
+	}
+	stats := map[string]*partnerStats{}
+	get := func(p string) *partnerStats {
+		s, ok := stats[p]
+		if !ok {
+			s = &partnerStats{buckets: map[float64]uint64{}}
+			stats[p] = s
+		}
+		return s
+	}
+	// Every plan partner reports, zero included, so dashboards see the
+	// whole list.
+	for _, p := range c.Plan.Partners {
+		get(p.ID)
+	}
+	for _, t := range tasks {
+		s := get(t.Partner)
+		switch t.Status {
+		case datarequest.StatusOpen:
+			s.open++
+			if t.Overdue {
+				s.overdue++
+			}
+			// The signal of the HelhedPartnerTaskEscalated alert.
+			if t.Escalated {
+				s.escalated++
+			}
+		case datarequest.StatusCancelled:
+			s.cancelled++
+		case datarequest.StatusAnswered:
+			if t.OnTime {
+				s.onTime++
+			} else {
+				s.late++
+			}
+			secs := t.AnsweredAt.Sub(t.CreatedAt).Seconds()
+			s.sum += secs
+			s.count++
+			for _, b := range ResponseBuckets {
+				if secs <= b {
+					s.buckets[b]++
+				}
+			}
+		}
+	}
+	partners := make([]string, 0, len(stats))
+	for p := range stats {
+		partners = append(partners, p)
+	}
+	slices.Sort(partners)
+	for _, p := range partners {
+		s := stats[p]
+		ch <- prometheus.MustNewConstMetric(openDesc, prometheus.GaugeValue, float64(s.open), p)
+		ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(s.overdue), p)
+		ch <- prometheus.MustNewConstMetric(escalatedDesc, prometheus.GaugeValue, float64(s.escalated), p)
+		ch <- prometheus.MustNewConstMetric(answeredDesc, prometheus.CounterValue, float64(s.onTime), p, OnTime)
+		ch <- prometheus.MustNewConstMetric(answeredDesc, prometheus.CounterValue, float64(s.late), p, Late)
+		ch <- prometheus.MustNewConstMetric(cancelledDesc, prometheus.CounterValue, float64(s.cancelled), p)
+		ch <- prometheus.MustNewConstHistogram(responseDesc, s.count, s.sum, s.buckets, p)
+	}
+}

@@ -1,0 +1,41 @@
+package datarequest
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"helhed/readmodel"
+	"helhed/workflows/datarequest"
+)
+
+// Reconciler rebuilds helhed:task:* (the portal's task lists and the
+// helhed_data_requests_* metrics) from every data request's state query,
+// closed ones included: answered tasks count in the on-time figures. It
+// writes Store's layout.
+func Reconciler() readmodel.Reconciler {
+	return readmodel.Spec{
+		KindName:    datarequest.Kind,
+		KeyPatterns: []string{keyPrefix + "*"},
+		Filter:      `WorkflowType = "` + datarequest.WorkflowName + `"`,
+		StateQuery:  datarequest.QueryState,
+		NewState:    func() any { return new(datarequest.State) },
+		QueryClosed: true,
+		ProjectFunc: func(m *readmodel.Model, run readmodel.Run, loaded any) error {
+			st, ok := loaded.(*datarequest.State)
+			if !ok || st == nil || st.Input.RequestID == "" {
+				return nil
+			}
+			t := datarequest.TaskFromState(*st)
+			t.Overdue = false // computed on read, stored false (Store.Save)
+			b, err := json.Marshal(t)
+			if err != nil {
+				return fmt.Errorf("encode task %s: %w", t.RequestID, err)
+			}
+			m.HSet(keyRecord+t.RequestID, "v", t.Version)
+			m.HSet(keyRecord+t.RequestID, "json", string(b))
+			m.SAdd(keyPartner+t.Partner, t.RequestID)
+			m.SAdd(keyIndex, t.RequestID)
+			return nil
+		},
+	}
+}

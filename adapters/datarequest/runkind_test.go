@@ -1,0 +1,52 @@
+package datarequest
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"helhed/fielderr"
+	"helhed/plan"
+	"helhed/workflows/datarequest"
+)
+
+func TestRunKindValidatesAgainstThePlan(t *testing.T) {
+	p, err := plan.ForDate(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := RunKind()
+	ex := k.Example(p)
+	if err := k.Validate(p, ex); err != nil {
+		t.Fatalf("example invalid: %v", err)
+	}
+	if id := k.WorkflowID(ex); id != "data-request/"+ex.(*datarequest.Input).RequestID {
+		t.Fatalf("workflow ID %q", id)
+	}
+	// The example decodes strictly into NewInput, as the API does.
+	b, _ := json.Marshal(ex)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(k.NewInput()); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		edit  func(*datarequest.Input)
+		field string
+	}{
+		{func(in *datarequest.Input) { in.Partner = "nobody" }, "partner"},
+		{func(in *datarequest.Input) { in.Areas[1] = "atlantis" }, "areas[1]"},
+		{func(in *datarequest.Input) { in.Due = p.DateOf(time.Now()).AddDays(-1).String() }, "due"},
+		{func(in *datarequest.Input) { in.Title = " " }, "title"},
+	}
+	for _, c := range cases {
+		in := k.Example(p).(*datarequest.Input)
+		c.edit(in)
+		err := k.Validate(p, in)
+		fe, ok := err.(*fielderr.Error)
+		if !ok || fe.Field != c.field {
+			t.Errorf("want error on %s, got %v", c.field, err)
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package datarequest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"helhed/plan"
+	"helhed/workflows/datarequest"
+)
+
+// Read-model keys. Every key of this capability's read model starts with
+// keyPrefix; the reconciler rebuilds them all.
+const (
+	keyPrefix  = "helhed:task:"
+	keyIndex   = keyPrefix + "index"    // set of every request id
+	keyPartner = keyPrefix + "partner:" // + partner: set of its request ids
+	keyRecord  = keyPrefix + "req:"     // + request id: hash {v, json}
+)
+
+// Store is the read model of data requests in Redis. It is derived from
+// the workflows and can be rebuilt from Temporal (Rebuild).
+type Store struct {
+	R   redis.Cmdable
+	Loc *time.Location // the plan's zone, for due dates
+}
+
+// saveScript writes a record only if it is newer than the stored one, so a
+// retried or overtaken activity never puts an older state back.
+var saveScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'v')
+if cur and tonumber(cur) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'json', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[3])
+return 1`)
+
+// Save writes t unless the stored version is the same or newer. It reports
+// whether it wrote.
+func (s *Store) Save(ctx context.Context, t datarequest.Task) (bool, error) {
+	t.Overdue = false // computed on read
+	b, err := json.Marshal(t)
+	if err != nil {
+		return false, fmt.Errorf("encode task %s: %w", t.RequestID, err)
+	}
+	n, err := saveScript.Run(ctx, s.R, []string{keyRecord + t.RequestID, keyPartner + t.Partner, keyIndex},
+		t.Version, string(b), t.RequestID).Int()
+	if err != nil {
+		return false, fmt.Errorf("save task %s: %w", t.RequestID, err)
+	}
+	return n == 1, nil
+}
+
+// Get returns one task; ok is false when the read model does not hold it.
+func (s *Store) Get(ctx context.Context, requestID string, now time.Time) (datarequest.Task, bool, error) {
+	raw, err := s.R.HGet(ctx, keyRecord+requestID, "json").Result()
+	if err == redis.Nil {
+		return datarequest.Task{}, false, nil
+	}
+	if err != nil {
+		return datarequest.Task{}, false, fmt.Errorf("read task %s: %w", requestID, err)
+	}
+	t, err := s.decode(raw, now)
+	return t, err == nil, err
+}
+
+// Filter selects tasks for List.
+type Filter struct {
+	Partner string // "" = every partner
+	// Status is datarequest.StatusOpen (overdue ones included),
+	// FilterOverdue, FilterDone (answered), datarequest.StatusCancelled,
+	// or "" for all.
+	Status string
+}
+
+// Filter statuses beyond the workflow's own.
+const (
+	FilterOverdue = "overdue"
+	FilterDone    = "done"
+)
+
+// ValidFilterStatus reports whether s is a Filter.Status.
+func ValidFilterStatus(s string) bool {
+	switch s {
+	case "", datarequest.StatusOpen, FilterOverdue, FilterDone, datarequest.StatusCancelled:
+		return true
+	}
+	return false
+}
+
+// Match reports whether t passes the status filter.
+func (f Filter) Match(t datarequest.Task) bool {
+	switch f.Status {
+	case datarequest.StatusOpen:
+		return t.Status == datarequest.StatusOpen
+	case FilterOverdue:
+		return t.Overdue
+	case FilterDone:
+		return t.Status == datarequest.StatusAnswered
+	case datarequest.StatusCancelled:
+		return t.Status == datarequest.StatusCancelled
+	}
+	return true
+}
+
+// List returns the tasks passing f, by due date then request id. Overdue
+// is computed against now.
+func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]datarequest.Task, error) {
+	set := keyIndex
+	if f.Partner != "" {
+		set = keyPartner + f.Partner
+	}
+	ids, err := s.R.SMembers(ctx, set).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list tasks: %w", err)
+	}
+	all, err := s.load(ctx, ids, now)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, t := range all {
+		if f.Match(t) {
+			out = append(out, t)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Due != out[j].Due {
+			return out[i].Due < out[j].Due
+		}
+		return out[i].RequestID < out[j].RequestID
+	})
+	return out, nil
+}
+
+// Count is the number of tasks the read model holds.
+func (s *Store) Count(ctx context.Context) (int64, error) {
+	return s.R.SCard(ctx, keyIndex).Result()
+}
+
+// load reads records in pipelined batches.
+func (s *Store) load(ctx context.Context, ids []string, now time.Time) ([]datarequest.Task, error) {
+	const batch = 500
+	out := make([]datarequest.Task, 0, len(ids))
+	for start := 0; start < len(ids); start += batch {
+		end := min(start+batch, len(ids))
+		pipe := s.R.Pipeline()
+		cmds := make([]*redis.StringCmd, 0, end-start)
+		for _, id := range ids[start:end] {
+			cmds = append(cmds, pipe.HGet(ctx, keyRecord+id, "json"))
+		}
+		if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+			return nil, fmt.Errorf("read tasks: %w", err)
+		}
+		for _, c := range cmds {
+			raw, err := c.Result()
+			if err == redis.Nil {
+				continue // indexed but gone: skipped until the next rebuild
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read tasks: %w", err)
+			}
+			t, err := s.decode(raw, now)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) decode(raw string, now time.Time) (datarequest.Task, error) {
+	var t datarequest.Task
+	if err := json.Unmarshal([]byte(raw), &t); err != nil {
+		return datarequest.Task{}, fmt.Errorf("decode task: %w", err)
+	}
+	t.Overdue = t.Status == datarequest.StatusOpen && s.pastDue(t.Due, now)
+	return t, nil
+}
+
+func (s *Store) pastDue(due string, now time.Time) bool {
+	d, err := plan.ParseDate(due)
+	if err != nil {
+		return false
+	}
+	loc := s.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return !now.Before(datarequest.Deadline(d, loc))
+}

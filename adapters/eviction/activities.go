@@ -1,0 +1,62 @@
+package eviction
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"helhed/mail"
+	"helhed/plan"
+	"helhed/workflows/eviction"
+)
+
+// Activities are the eviction cases' side effects. They are registered
+// with the name prefix eviction.ActivityPrefix, and the workflows call
+// them by those names: a method's name is part of recorded histories.
+type Activities struct {
+	Plan  *plan.Plan
+	Model *ReadModel
+	Inbox *Inbox // nil: no inbox pick-up on this worker
+}
+
+// Resolve maps an operator's organisation and department to the plan.
+// Validation has checked them already; a plan that changed in between
+// fails the case without retries.
+func (a *Activities) Resolve(_ context.Context, in eviction.ResolveInput) (eviction.Resolved, error) {
+	org, ok := a.Plan.HousingOrganisation(in.Organisation)
+	if !ok {
+		return eviction.Resolved{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("organisation %q is not in plan %s", in.Organisation, a.Plan.ID), "UnknownOrganisation", nil)
+	}
+	area, ok := a.Plan.AreaForDepartment(org.ID, in.Department)
+	if !ok {
+		return eviction.Resolved{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("department %q of %s is in none of plan %s's areas", in.Department, org.ID, a.Plan.ID), "UnknownDepartment", nil)
+	}
+	return eviction.Resolved{PlanID: a.Plan.ID, Organisation: org.ID, Owner: org.Administrator, Area: area.ID}, nil
+}
+
+// Publish writes a case's view and its facts to the read model. Writes
+// carry the case's sequence number, so a retry or a late duplicate is a
+// no-op.
+func (a *Activities) Publish(ctx context.Context, v eviction.View) error {
+	_, err := a.Model.Put(ctx, v, Facts(v, a.Plan))
+	return err
+}
+
+// KommuneNotice composes the case's § 92 notice (eviction.NoticeMessage)
+// to the plan's kommune contact; the shared mail activity sends it.
+func (a *Activities) KommuneNotice(_ context.Context, in eviction.NoticeInput) (mail.Message, error) {
+	to, ok := eviction.KommuneContact(a.Plan)
+	if !ok {
+		return mail.Message{}, temporal.NewNonRetryableApplicationError("the plan names no municipal partner to notify", "NoKommuneContact", nil)
+	}
+	return eviction.NoticeMessage(a.Plan, to, in), nil
+}
+
+// ScanInbox imports the arrears lists waiting in $DATA_DIR/inbox.
+func (a *Activities) ScanInbox(ctx context.Context) (eviction.InboxReport, error) {
+	if a.Inbox == nil {
+		return eviction.InboxReport{}, nil
+	}
+	return a.Inbox.Scan(ctx)
+}

@@ -1,0 +1,101 @@
+package eviction
+
+import (
+	"time"
+
+	"helhed/arrears"
+	"helhed/fielderr"
+	"helhed/plan"
+	"helhed/pseudonym"
+	"helhed/runs"
+	"helhed/workflows/eviction"
+)
+
+// RunKind is the eviction-case kind for the runs layer: an operator opens
+// a case for a tenancy that is not on a list (yet). Its workflow ID is the
+// importer's for the same tenancy, hashed with hasher (nil: the process
+// holds no pseudonym key and the kind gives no workflow ID).
+func RunKind(p *plan.Plan, hasher *pseudonym.Hasher) runs.Kind {
+	return runs.Kind{
+		Name:        eviction.Kind,
+		Workflow:    eviction.WorkflowName,
+		Title:       "Forebyggelse af udsættelse",
+		Description: "En sag pr. lejemål i restance: opsøgende kontakt, økonomisk rådgivning, afdragsordning – eller påkrav, ophævelse og fogedret med underretning af kommunen (almenlejeloven § 92).",
+		NewInput:    func() any { return &eviction.CaseInput{} },
+		Validate:    validateInput,
+		WorkflowID:  func(input any) string { return workflowID(p, hasher, input) },
+		Updates: []runs.Update{
+			{Name: eviction.UpdateOutreach, Title: "Opsøgende kontakt", Description: "Kontakt opnået (contact_made) eller ikke truffet (not_reached).", NewArg: func() any { return &eviction.OutreachArg{} },
+				Choices: outcomeChoices(eviction.OutreachTitles, eviction.ContactMade, eviction.NotReached)},
+			{Name: eviction.UpdatePaymentPlan, Title: "Afdragsordning", Description: "Aftalt afdragsordning med rater (forfaldsdato og beløb).", NewArg: func() any { return &eviction.PaymentPlanArg{} }},
+			{Name: eviction.UpdatePayment, Title: "Indbetaling", Description: "Registrér en indbetaling.", NewArg: func() any { return &eviction.PaymentArg{} }},
+			{Name: eviction.UpdateEscalate, Title: "Eskalér", Description: "Start det juridiske forløb (påkrav).", NewArg: func() any { return &eviction.EscalateArg{} }},
+			{Name: eviction.UpdateDemand, Title: "Påkrav sendt", Description: "Tidligst 3 hverdage efter forfaldsdagen; 14 dages betalingsfrist.", NewArg: func() any { return &eviction.DateArg{} }},
+			{Name: eviction.UpdateTerminate, Title: "Ophævelse", Description: "Lejemålet ophævet efter betalingsfristen; kommunen underrettes skriftligt.", NewArg: func() any { return &eviction.DateArg{} }},
+			{Name: eviction.UpdateCourt, Title: "Begæring til fogedretten", Description: "Kræver at kommunen er underrettet.", NewArg: func() any { return &eviction.DateArg{} }},
+			{Name: eviction.UpdateOutcome, Title: "Udfald", Description: "Udsættelse afværget (averted) eller gennemført (evicted).", NewArg: func() any { return &eviction.OutcomeArg{} },
+				Choices: outcomeChoices(eviction.OutcomeTitles, eviction.OutcomeAverted, eviction.OutcomeEvicted)},
+			{Name: eviction.UpdateResolve, Title: "Restance indfriet", Description: "Luk sagen: restancen er betalt.", NewArg: func() any { return &eviction.ResolveArg{} }},
+		},
+		StateQuery:  eviction.QueryState,
+		Example:     example,
+		Choices:     choices,
+		StageTitles: eviction.StageTitles,
+	}
+}
+
+// example is a valid operator case for the plan: its first department.
+// The contact is made up.
+func example(p *plan.Plan) any {
+	in := &eviction.CaseInput{TenancyNumber: "EKS-0001", Arrears: arrears.Kroner(5000), Reminders: 1,
+		Contact: eviction.Contact{Name: "Eksempel Lejer", Address: "Eksempelvej 1, 8930 Randers NØ", Phone: "12 34 56 78"}}
+	if len(p.Departments) > 0 {
+		in.Organisation, in.Department = p.Departments[0].Organisation, p.Departments[0].Number
+	}
+	today := eviction.DateOf(time.Now())
+	in.DueDate = plan.NewDate(today.Year, today.Month, 1)
+	return in
+}
+
+// choices offers the plan's housing organisations.
+func choices(p *plan.Plan) map[string][]runs.Choice {
+	var orgs []runs.Choice
+	for _, o := range p.HousingOrganisations {
+		orgs = append(orgs, runs.Choice{Value: o.ID, Label: o.Name})
+	}
+	return map[string][]runs.Choice{"organisation": orgs}
+}
+
+func outcomeChoices(titles map[string]string, values ...string) func(*plan.Plan) map[string][]runs.Choice {
+	return func(*plan.Plan) map[string][]runs.Choice {
+		var cs []runs.Choice
+		for _, v := range values {
+			cs = append(cs, runs.Choice{Value: v, Label: titles[v]})
+		}
+		return map[string][]runs.Choice{"outcome": cs}
+	}
+}
+
+// validateInput is eviction.ValidateCaseInput on today's date.
+func validateInput(p *plan.Plan, input any) error {
+	in, ok := input.(*eviction.CaseInput)
+	if !ok {
+		return &fielderr.Error{Field: "", Message: "ikke et input til en udsættelsessag"}
+	}
+	return eviction.ValidateCaseInput(p, in, eviction.DateOf(time.Now()))
+}
+
+// workflowID is the case's workflow ID from the operator's input; it
+// resolves the organisation itself, so it does not depend on Validate
+// having run.
+func workflowID(p *plan.Plan, hasher *pseudonym.Hasher, input any) string {
+	in, ok := input.(*eviction.CaseInput)
+	if !ok || hasher == nil {
+		return ""
+	}
+	org := in.Organisation
+	if o, ok := p.HousingOrganisation(org); ok {
+		org = o.ID
+	}
+	return eviction.WorkflowID(arrears.TenancyID(hasher, org, in.TenancyNumber))
+}

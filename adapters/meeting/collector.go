@@ -1,0 +1,152 @@
+package meeting
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"helhed/plan"
+	"helhed/workflows/meeting"
+)
+
+var (
+	milestoneActualDesc = prometheus.NewDesc("helhed_milestone_actual",
+		"Milestone actual this plan year: the sum of the latest figures the responsible steering-group members reported (see helhed_milestone_target).",
+		[]string{"activity", "area", "year", "metric"}, nil)
+	nextMeetingDesc = prometheus.NewDesc("helhed_meeting_next_timestamp_seconds",
+		"Start of the next meeting of a governing body (moved dates included), Unix seconds.",
+		[]string{"body"}, nil)
+	completenessDesc = prometheus.NewDesc("helhed_progress_report_completeness_ratio",
+		"Share of a round's data requests answered: so far while the round collects data, final once its progress report is compiled.",
+		[]string{"year", "meeting"}, nil)
+)
+
+// Collector publishes the meeting read model on scrape.
+type Collector struct {
+	Plan  *plan.Plan
+	Redis redis.Cmdable
+	Log   *slog.Logger
+	Now   func() time.Time // for tests; nil means time.Now
+}
+
+// Describe implements prometheus.Collector.
+func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- milestoneActualDesc
+	ch <- nextMeetingDesc
+	ch <- completenessDesc
+}
+
+// Collect implements prometheus.Collector. A Redis error drops the
+// families for this scrape (and is logged) rather than failing /metrics.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := c.collectMilestones(ctx, ch); err != nil {
+		c.warn("milestones", err)
+	}
+	if err := c.collectRounds(ctx, ch); err != nil {
+		c.warn("rounds", err)
+	}
+}
+
+func (c *Collector) warn(what string, err error) {
+	log := c.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Warn("meeting metrics: read model unavailable", "what", what, "err", err)
+}
+
+func (c *Collector) collectMilestones(ctx context.Context, ch chan<- prometheus.Metric) error {
+	for _, y := range c.Plan.PlanYears() {
+		h, err := c.Redis.HGetAll(ctx, milestoneKey(c.Plan.ID, y.Label)).Result()
+		if err != nil {
+			return err
+		}
+		sums := map[[3]string]float64{}
+		for field, v := range h {
+			parts := strings.Split(field, "|")
+			f, err := strconv.ParseFloat(v, 64)
+			if len(parts) != 4 || err != nil {
+				continue
+			}
+			sums[[3]string{parts[0], parts[1], parts[2]}] += f
+		}
+		for k, v := range sums {
+			ch <- prometheus.MustNewConstMetric(milestoneActualDesc, prometheus.GaugeValue, v, k[0], k[1], y.Label, k[2])
+		}
+	}
+	return nil
+}
+
+func (c *Collector) collectRounds(ctx context.Context, ch chan<- prometheus.Metric) error {
+	keys, err := c.Redis.SMembers(ctx, roundsKey(c.Plan.ID)).Result()
+	if err != nil {
+		return err
+	}
+	sort.Strings(keys)
+	steering, board := map[string]time.Time{}, map[string]time.Time{}
+	for _, k := range keys {
+		h, err := c.Redis.HGetAll(ctx, roundKey(c.Plan.ID, k)).Result()
+		if err != nil {
+			return err
+		}
+		if s, err := strconv.ParseInt(h["steering_at"], 10, 64); err == nil && s > 0 {
+			steering[k] = time.Unix(s, 0)
+		}
+		if b, err := strconv.ParseInt(h["board_at"], 10, 64); err == nil && b > 0 {
+			board[k] = time.Unix(b, 0)
+		}
+		asked, _ := strconv.Atoi(h["asked"])
+		answered, _ := strconv.Atoi(h["answered"])
+		// From the moment the requests go out, so the secretariat sees the
+		// answers come in; a round still waiting to open asked nobody yet.
+		if h["stage"] != meeting.StageWaiting && asked > 0 {
+			ch <- prometheus.MustNewConstMetric(completenessDesc, prometheus.GaugeValue, float64(answered)/float64(asked), h["year"], h["meeting"])
+		}
+	}
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	next := map[string]time.Time{}
+	consider := func(body string, t time.Time) {
+		if t.After(now) && (next[body].IsZero() || t.Before(next[body])) {
+			next[body] = t
+		}
+	}
+	// A round's (possibly moved) dates win over the plan's for its meeting.
+	for _, m := range c.Plan.SteeringGroupMeetings() {
+		key := m.ForBoard.String()
+		d := meeting.Derive(m.ForBoard, c.Plan.Governance.SteeringGroup.OffsetDays).Steering
+		if m.Kind == plan.MeetingSummer {
+			key, d = "summer-"+m.Date.String(), m.Date
+		}
+		if t, ok := steering[key]; ok {
+			consider(plan.BodySteeringGroup, t)
+			continue
+		}
+		start, _ := c.Plan.MeetingTimes(plan.Meeting{Body: plan.BodySteeringGroup, Date: d})
+		consider(plan.BodySteeringGroup, start)
+	}
+	for _, m := range c.Plan.BoardMeetings() {
+		if t, ok := board[m.Date.String()]; ok {
+			consider(plan.BodyBoard, t)
+			continue
+		}
+		start, _ := c.Plan.MeetingTimes(m)
+		consider(plan.BodyBoard, start)
+	}
+	for _, body := range []string{plan.BodyBoard, plan.BodySteeringGroup} {
+		if t, ok := next[body]; ok {
+			ch <- prometheus.MustNewConstMetric(nextMeetingDesc, prometheus.GaugeValue, float64(t.Unix()), body)
+		}
+	}
+	return nil
+}
