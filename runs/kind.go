@@ -70,14 +70,6 @@ type Choice struct {
 	Label string `json:"label"`
 }
 
-// Task is an open task of a run, as the StateQuery reports it.
-type Task struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`           // Danish
-	Owner string `json:"owner,omitempty"` // role or partner id, never a person
-	Due   string `json:"due,omitempty"`   // RFC 3339 or yyyy-mm-dd
-}
-
 // Update is one operator action on a running workflow.
 type Update struct {
 	Name        string // the workflow's update name

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"helhed/searchattr"
+	"helhed/workflows"
 )
 
 // Run statuses as the API spells them.
@@ -221,9 +222,9 @@ func (r *Runner) lookup(ctx context.Context, id string) (Summary, Kind, error) {
 // reports, its open tasks and the Updates it takes now.
 type Description struct {
 	Summary
-	State      json.RawMessage `json:"state,omitempty"`
-	StateError string          `json:"stateError,omitempty"`
-	OpenTasks  []Task          `json:"openTasks"`
+	State      json.RawMessage      `json:"state,omitempty"`
+	StateError string               `json:"stateError,omitempty"`
+	OpenTasks  []workflows.OpenTask `json:"openTasks"`
 	// Accepts are the Updates the current stage takes (all of the kind's
 	// while running when the state does not say; none once ended).
 	Accepts []string `json:"accepts"`
@@ -236,7 +237,7 @@ func (r *Runner) Describe(ctx context.Context, id string) (Description, error) {
 	if err != nil {
 		return Description{}, err
 	}
-	d := Description{Summary: sum, OpenTasks: []Task{}, Accepts: []string{}, Updates: k.UpdateNames()}
+	d := Description{Summary: sum, OpenTasks: []workflows.OpenTask{}, Accepts: []string{}, Updates: k.UpdateNames()}
 	if sum.Status == StatusRunning {
 		d.Accepts = k.UpdateNames()
 	}
@@ -254,9 +255,9 @@ func (r *Runner) Describe(ctx context.Context, id string) (Description, error) {
 		return d, nil
 	}
 	var conv struct {
-		Stage     string    `json:"stage"`
-		OpenTasks []Task    `json:"openTasks"`
-		Accepts   *[]string `json:"accepts"`
+		Stage     string               `json:"stage"`
+		OpenTasks []workflows.OpenTask `json:"openTasks"`
+		Accepts   *[]string            `json:"accepts"`
 	}
 	if json.Unmarshal(d.State, &conv) == nil {
 		// Right after a start the workflow may not have upserted its stage

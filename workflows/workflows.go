@@ -14,3 +14,12 @@ const TaskQueue = "helhed"
 // taking a mail.Message. Workflows call it by name, so no workflow package
 // imports the sender.
 const ActivitySendMail = "SendMail"
+
+// OpenTask is a step a run waits for, as its state query lists it under
+// "openTasks" for the run layer (API, pages, starter).
+type OpenTask struct {
+	Name  string `json:"name"`            // the Update that completes it
+	Title string `json:"title"`           // Danish
+	Owner string `json:"owner,omitempty"` // role or partner id, never a person
+	Due   string `json:"due,omitempty"`   // yyyy-mm-dd or RFC 3339
+}

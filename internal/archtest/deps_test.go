@@ -56,7 +56,7 @@ func deterministic(path string) bool {
 	}
 	return slices.Contains([]string{
 		"helhed/plan", "helhed/workdays", "helhed/danish", "helhed/suppress", "helhed/fielderr",
-		"helhed/mail", "helhed/searchattr", "helhed/pseudonym",
+		"helhed/mail", "helhed/searchattr", "helhed/pseudonym", "helhed/arrears",
 	}, path)
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"helhed/fielderr"
 	"helhed/plan"
+	"helhed/workflows"
 )
 
 // Names of the kind, workflow, Update and query.
@@ -155,22 +156,13 @@ const (
 
 // State is the query result.
 type State struct {
-	Input     Input          `json:"input"`
-	Stage     string         `json:"stage"`
-	Due       string         `json:"due"`
-	Cutoff    time.Time      `json:"cutoff"`
-	Schools   []SchoolStatus `json:"schools"`
-	Accepts   []string       `json:"accepts"`
-	OpenTasks []Task         `json:"openTasks"`
-}
-
-// Task is an open operator task as the run layer's pages read it
-// (runs.Task's shape); the round opens none.
-type Task struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`
-	Owner string `json:"owner,omitempty"`
-	Due   string `json:"due,omitempty"`
+	Input     Input                `json:"input"`
+	Stage     string               `json:"stage"`
+	Due       string               `json:"due"`
+	Cutoff    time.Time            `json:"cutoff"`
+	Schools   []SchoolStatus       `json:"schools"`
+	Accepts   []string             `json:"accepts"`
+	OpenTasks []workflows.OpenTask `json:"openTasks"`
 }
 
 // Result is the workflow's result. Flagged carries the pseudonymous ids

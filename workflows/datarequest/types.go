@@ -11,6 +11,8 @@ package datarequest
 import (
 	"fmt"
 	"time"
+
+	"helhed/workflows"
 )
 
 // Kind is the run kind in the operator API and the HelhedKind search attribute.
@@ -213,17 +215,8 @@ type State struct {
 	Version   int64     `json:"version"` // bumped on every change of state
 	// For the run layer's pages (runs/kind.go conventions): the partner's
 	// open task, and the Updates the request takes now.
-	OpenTasks []OpenTask `json:"openTasks,omitempty"`
-	Accepts   []string   `json:"accepts"`
-}
-
-// OpenTask is an open task as the run layer reads it from the state query
-// (runs.Task's JSON shape; package runs is a web package).
-type OpenTask struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`           // Danish
-	Owner string `json:"owner,omitempty"` // partner id, never a person
-	Due   string `json:"due,omitempty"`   // yyyy-mm-dd
+	OpenTasks []workflows.OpenTask `json:"openTasks,omitempty"`
+	Accepts   []string             `json:"accepts"`
 }
 
 // Task is a request as the read model (Redis, helhed:task:*) holds it for

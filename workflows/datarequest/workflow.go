@@ -12,6 +12,7 @@ import (
 	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/searchattr"
+	"helhed/workflows"
 )
 
 // Search attribute stages.
@@ -230,7 +231,7 @@ func (r *request) state() State {
 	s.Accepts = []string{}
 	if r.status == StatusOpen {
 		s.Accepts = []string{UpdateSubmit, UpdateExtend, UpdateReassign, UpdateCancel}
-		s.OpenTasks = []OpenTask{{Name: UpdateSubmit, Title: "Besvar: " + r.in.Title, Owner: r.in.Partner, Due: r.due.String()}}
+		s.OpenTasks = []workflows.OpenTask{{Name: UpdateSubmit, Title: "Besvar: " + r.in.Title, Owner: r.in.Partner, Due: r.due.String()}}
 		if r.loc != nil {
 			if e, ok := r.nextEvent(); ok {
 				s.NextAction = e.At

@@ -207,17 +207,8 @@ type State struct {
 
 	// Filled by the state query for the operator layer (runs.Kind
 	// conventions): the open tasks and the Updates the stage accepts.
-	OpenTasks []Task   `json:"openTasks,omitempty"`
-	Accepts   []string `json:"accepts,omitempty"`
-}
-
-// Task is an open task for the run layer's pages, in runs.Task's JSON
-// shape (package runs is the web side, which this package may not import).
-type Task struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`           // Danish
-	Owner string `json:"owner,omitempty"` // partner id, never a person
-	Due   string `json:"due,omitempty"`   // yyyy-mm-dd
+	OpenTasks []workflows.OpenTask `json:"openTasks,omitempty"`
+	Accepts   []string             `json:"accepts,omitempty"`
 }
 
 // ResolveInput names an operator's tenancy as written.

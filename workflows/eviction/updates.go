@@ -10,6 +10,7 @@ import (
 	"helhed/fielderr"
 	"helhed/mail"
 	"helhed/plan"
+	"helhed/workflows"
 )
 
 // maxNote bounds operators' free text (notes, reasons), which stays in
@@ -141,12 +142,12 @@ func (c *caseWF) query() (State, error) {
 
 // openTasks are the case's next tasks for the operator pages; owners are
 // partner ids (the housing organisation's administrator), never people.
-func (c *caseWF) openTasks() []Task {
+func (c *caseWF) openTasks() []workflows.OpenTask {
 	if c.closed() {
 		return nil
 	}
-	task := func(name, title string, due plan.Date) []Task {
-		return []Task{{Name: name, Title: title, Owner: c.st.Owner, Due: due.String()}}
+	task := func(name, title string, due plan.Date) []workflows.OpenTask {
+		return []workflows.OpenTask{{Name: name, Title: title, Owner: c.st.Owner, Due: due.String()}}
 	}
 	switch c.st.Stage {
 	case StageOutreach:

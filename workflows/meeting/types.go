@@ -15,6 +15,7 @@ import (
 
 	"helhed/fielderr"
 	"helhed/plan"
+	"helhed/workflows"
 )
 
 // Names of the kind, workflow, Updates and query.
@@ -161,15 +162,6 @@ type StepDone struct {
 	At   time.Time `json:"at"`
 }
 
-// Task is an open operator task as the run layer's pages read it
-// (runs.Task's shape).
-type Task struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`           // Danish
-	Owner string `json:"owner,omitempty"` // role, never a person
-	Due   string `json:"due,omitempty"`   // yyyy-mm-dd
-}
-
 // State is the query result and, at the end, the workflow's result.
 type State struct {
 	Input           Input           `json:"input"`
@@ -187,8 +179,8 @@ type State struct {
 	SteeringSeq int `json:"steeringSeq"`
 	BoardSeq    int `json:"boardSeq"`
 	// OpenTasks and Accepts are read by the run layer's pages.
-	OpenTasks []Task   `json:"openTasks"`
-	Accepts   []string `json:"accepts"`
+	OpenTasks []workflows.OpenTask `json:"openTasks"`
+	Accepts   []string             `json:"accepts"`
 	// Record is the round's read-model entry as last written, and Figures
 	// the members' milestone figures written so far: the reconcile
 	// (adapters/meeting) rebuilds the read model from them.

@@ -423,11 +423,11 @@ func (r *round) snapshot(ctx workflow.Context) State {
 	}
 	if r.steeringHeld(now) && (s.Input.Summer() || !r.isDone(StepPack)) {
 		s.Accepts = append(s.Accepts, UpdateRecordRecommendations)
-		s.OpenTasks = append(s.OpenTasks, Task{Name: UpdateRecordRecommendations, Title: "Registrér styregruppens indstillinger", Owner: "bysekretariatet"})
+		s.OpenTasks = append(s.OpenTasks, workflows.OpenTask{Name: UpdateRecordRecommendations, Title: "Registrér styregruppens indstillinger", Owner: "bysekretariatet"})
 	}
 	if r.boardHeld(now) {
 		s.Accepts = append(s.Accepts, UpdateRecordDecisions)
-		s.OpenTasks = append(s.OpenTasks, Task{Name: UpdateRecordDecisions, Title: "Registrér bestyrelsens beslutninger", Owner: "bysekretariatet",
+		s.OpenTasks = append(s.OpenTasks, workflows.OpenTask{Name: UpdateRecordDecisions, Title: "Registrér bestyrelsens beslutninger", Owner: "bysekretariatet",
 			Due: s.Timeline.Close.String()})
 	}
 	return s

@@ -14,7 +14,11 @@
 // printing, the files and the routes are in helhed/adapters/report.
 package report
 
-import "time"
+import (
+	"time"
+
+	"helhed/workflows"
+)
 
 // Kind is the run kind and HelhedKind search attribute.
 const Kind = "annual-report"
@@ -120,21 +124,14 @@ const (
 
 // State is the query answer and what the read model holds.
 type State struct {
-	PlanYear  string    `json:"planYear"`
-	Stage     string    `json:"stage"`
-	Version   int       `json:"version"`
-	Versions  []Version `json:"versions"`
-	Comments  []Comment `json:"comments,omitempty"`
-	Approved  int       `json:"approved,omitempty"`
-	Accepts   []string  `json:"accepts"`
-	OpenTasks []Task    `json:"openTasks,omitempty"`
-}
-
-// Task is an open task for the run layer's pages (runs.Task's shape).
-type Task struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`
-	Owner string `json:"owner,omitempty"`
+	PlanYear  string               `json:"planYear"`
+	Stage     string               `json:"stage"`
+	Version   int                  `json:"version"`
+	Versions  []Version            `json:"versions"`
+	Comments  []Comment            `json:"comments,omitempty"`
+	Approved  int                  `json:"approved,omitempty"`
+	Accepts   []string             `json:"accepts"`
+	OpenTasks []workflows.OpenTask `json:"openTasks,omitempty"`
 }
 
 // Result is the finished report.

@@ -70,7 +70,7 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 			return nil, err
 		}
 		state.Accepts = []string{UpdateApprove, UpdateSendBack}
-		state.OpenTasks = []Task{{Name: UpdateApprove, Title: "Bestyrelsen godkender årsrapporten eller sender den tilbage", Owner: "bestyrelsen"}}
+		state.OpenTasks = []workflows.OpenTask{{Name: UpdateApprove, Title: "Bestyrelsen godkender årsrapporten eller sender den tilbage", Owner: "bestyrelsen"}}
 		if err := publish(); err != nil {
 			return nil, err
 		}
