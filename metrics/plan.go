@@ -19,8 +19,9 @@ var (
 		[]string{"activity", "area", "year", "metric", "unit", "per"}, nil)
 )
 
-// PlanCollector publishes what the plan says: its identity and the
-// milestone targets. The plan is immutable for a process's life, so the
+// PlanCollector publishes what the plan says: its identity, the
+// milestone targets, and the budget, staff hours and monitored areas
+// (followup.go). The plan is immutable for a process's life, so the
 // values are computed once.
 type PlanCollector struct {
 	metrics []prometheus.Metric
@@ -42,6 +43,7 @@ func NewPlanCollector(p *plan.Plan) *PlanCollector {
 		c.metrics = append(c.metrics, prometheus.MustNewConstMetric(milestoneTargetDesc, prometheus.GaugeValue, t.Value,
 			t.Activity, area, t.Year, t.Metric, t.Unit, t.Per))
 	}
+	c.metrics = append(c.metrics, followUpMetrics(p)...)
 	return c
 }
 
@@ -49,6 +51,9 @@ func NewPlanCollector(p *plan.Plan) *PlanCollector {
 func (c *PlanCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- planInfoDesc
 	ch <- milestoneTargetDesc
+	for _, d := range followUpDescs {
+		ch <- d
+	}
 }
 
 // Collect implements prometheus.Collector.

@@ -357,7 +357,7 @@ func answerFor(in datarequest.Input) datarequest.Submission {
 	sub := datarequest.Submission{SubmittedBy: "operator", Values: map[string]string{}}
 	val := func(t datarequest.FieldType, choices []string) string {
 		switch t {
-		case datarequest.Integer, datarequest.Decimal, datarequest.Percentage:
+		case datarequest.Integer, datarequest.Decimal, datarequest.Percentage, datarequest.Amount:
 			return "7"
 		case datarequest.Choice:
 			if len(choices) > 0 {

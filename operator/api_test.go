@@ -10,7 +10,13 @@ import (
 
 	"helhed/app"
 	"helhed/runs"
+	"helhed/workflows/absence"
 	"helhed/workflows/crisis"
+	"helhed/workflows/datarequest"
+	"helhed/workflows/eviction"
+	"helhed/workflows/meeting"
+	"helhed/workflows/report"
+	"helhed/workflows/statistics"
 )
 
 // TestAPIEveryKind starts every kind of the build through the API: a valid
@@ -280,5 +286,167 @@ func TestAPIKinds(t *testing.T) {
 	}
 	if r := call(t, "GET", "/api/v1/kinds", "", nil); r.Status != 401 {
 		t.Errorf("kinds without token: %d", r.Status)
+	}
+}
+
+// TestAPIErrorsAreDanish sends every kind bad starts (the kind's own
+// validator and the strict decoding), bad Update arguments (decoding and
+// the workflow's validator), an unknown Update and a bad cancel, and an
+// Update to a closed run. Every answer is a 4xx naming the field at fault,
+// in Danish, without Temporal's decoration.
+func TestAPIErrorsAreDanish(t *testing.T) {
+	// Inputs each kind's validator refuses, as edits of its example.
+	badStarts := map[string][]struct {
+		field string
+		value any
+		at    string // the field the answer names, if not input.<field>
+	}{
+		crisis.Kind: {{"incident", "oversvømmelse", ""}, {"area", "atlantis", ""}},
+		datarequest.Kind: {{"due", "2020-01-01", ""}, {"due", "7-4-2026", ""}, {"partner", "ingen-partner", ""},
+			{"requestId", "Har Mellemrum", ""}, {"contact", "ikke-en-adresse", ""}},
+		meeting.Kind:    {{"plan", "en-anden-plan", ""}, {"boardDate", "23-11-2022", ""}, {"boardDate", "2000-01-05", ""}},
+		absence.Kind:    {{"plan", "en-anden-plan", ""}, {"quarter", "2022-5", ""}, {"quarter", "1999-Q1", ""}},
+		statistics.Kind: {{"planYear", "1999-00", ""}, {"dueWeekdays", 99, ""}},
+		report.Kind:     {{"planYear", "1999-00", ""}, {"recipients", []string{"ikke-en-adresse"}, "input.recipients[0]"}},
+		eviction.Kind:   {{"dueDate", "2099-01-01", ""}, {"reminders", -1, ""}, {"organisation", "ingen-boligorganisation", ""}},
+	}
+	// Update arguments each kind's validator refuses (or its stage, 409).
+	badUpdates := map[string][]struct {
+		update, field string
+		arg           map[string]any
+	}{
+		crisis.Kind: {{crisis.UpdateConfirmMeeting, "at", map[string]any{"at": time.Now().Add(-time.Hour), "place": "Beboerhuset"}}},
+		datarequest.Kind: {{datarequest.UpdateExtend, "due", map[string]any{"due": "7-4-2026"}},
+			{datarequest.UpdateReassign, "contact", map[string]any{"contact": "ikke-en-adresse"}}},
+		meeting.Kind:  {{meeting.UpdateMoveBoard, "boardDate", map[string]any{"boardDate": "23-11-2022"}}},
+		report.Kind:   {{report.UpdateApprove, "version", map[string]any{"version": 99}}},
+		eviction.Kind: {{eviction.UpdatePayment, "on", map[string]any{"amount": "100", "on": "2099-01-01"}}},
+	}
+	for _, k := range app.Kinds(shared.Capabilities) {
+		t.Run(k.Name, func(t *testing.T) {
+			if k.Example == nil {
+				t.Skipf("kind %s has no Example", k.Name)
+			}
+			example, err := json.Marshal(k.Example(shared.Plan))
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited := func(field string, value any) map[string]any {
+				var in map[string]any
+				if err := json.Unmarshal(example, &in); err != nil {
+					t.Fatal(err)
+				}
+				if value == nil {
+					delete(in, field)
+				} else {
+					in[field] = value
+				}
+				return in
+			}
+			start := func(in any) apiResult {
+				return call(t, "POST", "/api/v1/runs", token, map[string]any{"kind": k.Name, "input": in})
+			}
+			for _, bad := range badStarts[k.Name] {
+				at := bad.at
+				if at == "" {
+					at = "input." + bad.field
+				}
+				assertDanishError(t, fmt.Sprintf("start with %s %v", bad.field, bad.value), start(edited(bad.field, bad.value)), at, false)
+			}
+			wrong, field := wrongType(t, k, example)
+			assertDanishError(t, "start with a wrong type", start(wrong), "input."+field, false)
+			assertDanishError(t, "start with an unknown field", start(edited("feltFindesIkke", 1)), "input.feltFindesIkke", false)
+			assertDanishError(t, "start without input fields", start(map[string]any{}), "", false)
+
+			// A running run of the kind: the example, or the run in its way.
+			r := start(json.RawMessage(example))
+			id := r.str("workflowId")
+			switch r.Status {
+			case http.StatusCreated:
+				defer cancelRun(t, id)
+			case http.StatusConflict:
+			default:
+				t.Fatalf("start the example: %d %s", r.Status, r.Raw)
+			}
+			update := func(name string, arg any) apiResult {
+				return call(t, "POST", runPath(id, "/updates/", name), token, arg)
+			}
+			assertDanishError(t, "an Update the kind lacks", update("handling-findes-ikke", map[string]any{}), "update", false)
+			assertDanishError(t, "cancel without a reason", call(t, "POST", runPath(id, "/cancel"), token, map[string]any{"reason": " "}), "reason", false)
+			for _, u := range k.Updates {
+				if f, v, ok := wrongArg(u.ArgFields(shared.Plan)); ok {
+					assertDanishError(t, u.Name+" with a wrong type", update(u.Name, map[string]any{f: v}), f, true)
+				}
+				assertDanishError(t, u.Name+" with an unknown field", update(u.Name, map[string]any{"feltFindesIkke": 1}), "feltFindesIkke", true)
+			}
+			for _, bad := range badUpdates[k.Name] {
+				assertDanishError(t, bad.update+" refused by the validator", update(bad.update, bad.arg), bad.field, true)
+			}
+		})
+	}
+
+	t.Run("closed run", func(t *testing.T) {
+		id := startCrisis(t, crisis.Vandalism, "danske-fejl")
+		defer cancelRun(t, id)
+		if r := call(t, "POST", runPath(id, "/cancel"), token, map[string]any{"reason": "Falsk alarm"}); r.Status != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.Status, r.Raw)
+		}
+		eventually(t, 30*time.Second, func() string {
+			if d := call(t, "GET", runPath(id), token, nil); d.str("status") != runs.StatusCompleted {
+				return "not closed: " + d.Raw
+			}
+			return ""
+		})
+		assertDanishError(t, "an Update to a closed run", call(t, "POST", runPath(id, "/updates/", crisis.UpdateSSP), token, map[string]any{"activated": true}), "", false)
+		assertDanishError(t, "cancel a closed run", call(t, "POST", runPath(id, "/cancel"), token, map[string]any{"reason": "igen"}), "", false)
+		assertDanishError(t, "a run that does not exist", call(t, "GET", runPath("crisis/ingen/2026-01-01/arson"), token, nil), "", false)
+	})
+}
+
+// wrongArg picks an argument field and a value of another type, leaving
+// out free JSON fields (a value of any type may fit them).
+func wrongArg(specs []runs.FieldSpec) (string, any, bool) {
+	for _, f := range specs {
+		switch f.Type {
+		case runs.FieldText, runs.FieldTextarea, runs.FieldDate, runs.FieldDateTime:
+			return f.Name, 12345, true
+		case runs.FieldInteger, runs.FieldNumber, runs.FieldBool, runs.FieldList:
+			return f.Name, map[string]any{"x": 1}, true
+		}
+	}
+	return "", nil, false
+}
+
+// englishWords are words that would give away an English message.
+var englishWords = []string{" is ", " must ", " the ", " not ", " of ", "required", "invalid", "unknown", "expected", "cannot"}
+
+// assertDanishError checks an error answer: a 400 naming field when field
+// is set (or, with stageMayRefuse, a 409: the run's stage or its end
+// refused first), else any 4xx; the message is there, free of Temporal's
+// decoration and of English.
+func assertDanishError(t *testing.T, what string, r apiResult, field string, stageMayRefuse bool) {
+	t.Helper()
+	msg := r.str("error")
+	switch {
+	case r.Status < 400 || r.Status >= 500:
+		t.Errorf("%s: status %d, want 4xx: %s", what, r.Status, r.Raw)
+		return
+	case field != "" && r.Status == http.StatusConflict && stageMayRefuse:
+	case field != "" && (r.Status != http.StatusBadRequest || r.str("field") != field):
+		t.Errorf("%s: %d field %q, want 400 field %q: %s", what, r.Status, r.str("field"), field, r.Raw)
+	}
+	if msg == "" {
+		t.Errorf("%s: no message: %s", what, r.Raw)
+	}
+	lower := " " + strings.ToLower(msg) + " "
+	for _, bad := range []string{"type:", "retryable", "rpc error", "workflow"} {
+		if strings.Contains(lower, bad) {
+			t.Errorf("%s: Temporal's %q in %q", what, bad, msg)
+		}
+	}
+	for _, w := range englishWords {
+		if strings.Contains(lower, w) {
+			t.Errorf("%s: English %q in %q", what, strings.TrimSpace(w), msg)
+		}
 	}
 }

@@ -27,10 +27,19 @@
 //	              baseline_period, baseline_note, baselines, kommune, targets, note}]
 //	governance: {board, steering_group, monitoring_unit, conference,
 //	             annual_report, crisis}
+//	eviction: {demand_receipt: {digital_post, quickbrev, letter}}
+//	                                    optional; defaults 0, 1, 5 delivery days
+//	economy: {source, note, tilsagn, budget: [{activity, planned, tilsagn, note}]}
+//	team_meetings: [{id, name, activity, members, convenor, every_days,
+//	                 weekday, start_time, duration_minutes, source, note}]
+//	monitored_areas: [{id, name, area, monitored_by, reason, source, note,
+//	                   indicators: [{id, name, unit, threshold, note}]}]
 //
 // A target is {metric, description, year, area, value | min/max, approx,
 // unit, per, note}, one per metric and plan year ("2021-22"). Dates are
 // civil dates written yyyy-mm-dd (see Date). Plan years run 1 July – 30 June.
+// A budget line gives its planned and tilsagn amounts (whole kroner) as
+// lists with one amount per plan year, in order.
 //
 // # Errors
 //

@@ -94,6 +94,7 @@ func applyDefaults(p *Plan, idx lineIndex) {
 	if !idx.has("$.governance.steering_group.offset_days") {
 		p.Governance.SteeringGroup.OffsetDays = DefaultSteeringGroupOffset
 	}
+	applyEvictionDefaults(p, idx)
 }
 
 // syntaxProblem turns a parser error into a Problem with line and column.

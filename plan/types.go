@@ -50,6 +50,16 @@ type Plan struct {
 	Activities  []Activity   `yaml:"activities"`
 	Indicators  []Indicator  `yaml:"indicators"`
 	Governance  Governance   `yaml:"governance"`
+	// Eviction holds eviction prevention's settings (eviction.go).
+	Eviction Eviction `yaml:"eviction,omitempty"`
+
+	// What the board and the steering group follow beside milestones and
+	// indicators (followup.go): the budget against Landsbyggefonden's
+	// tilsagn, the standing team meetings, and the areas watched beside
+	// the plan's own.
+	Economy        Economy         `yaml:"economy,omitempty"`
+	TeamMeetings   []TeamMeeting   `yaml:"team_meetings,omitempty"`
+	MonitoredAreas []MonitoredArea `yaml:"monitored_areas,omitempty"`
 
 	// loc is the resolved TimeZone, set by Parse so that callers need no
 	// zone database look-up of their own.
@@ -89,6 +99,12 @@ type Area struct {
 	Tenancies   int    `yaml:"tenancies"`
 	// FiguresYear is the year the residents and tenancies were counted.
 	FiguresYear int `yaml:"figures_year,omitempty"`
+	// NonWesternShare is the share (percent) of residents who are
+	// immigrants or descendants from non-western countries, as the plan
+	// document gives it, and NonWesternYear the year it describes.
+	// Optional; the § 61 a parallelsamfund test (over 50 %) uses it.
+	NonWesternShare *float64 `yaml:"non_western_share,omitempty"`
+	NonWesternYear  int      `yaml:"non_western_year,omitempty"`
 	// Schools are the partner ids of the area's district schools.
 	Schools []string `yaml:"schools,omitempty"`
 	Note    string   `yaml:"note,omitempty"`

@@ -54,6 +54,7 @@ func validate(p *Plan, idx lineIndex) []Problem {
 
 	v.checkHousingOrganisations()
 	v.checkAreas()
+	v.checkNonWestern()
 	v.checkDepartments()
 	v.checkFocusAreas()
 	v.checkPartners()
@@ -61,6 +62,10 @@ func validate(p *Plan, idx lineIndex) []Problem {
 	v.checkIndicators()
 	v.checkGovernance()
 	v.checkTotals()
+	v.checkEviction()
+	// The follow-up sections: economy, staff hours, team meetings,
+	// monitored areas (validate_followup.go).
+	v.checkFollowUp()
 	return v.problems
 }
 

@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"helhed/fielderr"
 	"helhed/metrics"
 	"helhed/plan"
 	"helhed/runs"
@@ -80,10 +79,7 @@ func (s *Service) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(strings.TrimSpace(string(body))) > 0 {
 		if err := runs.Decode(body, &opts); err != nil {
-			fe, _ := fielderr.From(err)
-			if fe == nil {
-				fe = &fielderr.Error{Message: err.Error()}
-			}
+			fe := runs.AsInvalid(err)
 			web.WriteError(w, http.StatusBadRequest, fe.Message, fe.Field)
 			return
 		}
@@ -103,7 +99,8 @@ func (s *Service) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	}
 	run, err := s.Start(r.Context(), opts)
 	if err != nil {
-		web.WriteError(w, http.StatusServiceUnavailable, err.Error(), "")
+		s.Log.Error("reconcile: start", "err", err)
+		web.WriteError(w, http.StatusServiceUnavailable, "afstemningen kunne ikke startes: "+runs.Message(err), "")
 		return
 	}
 	if !wait {
@@ -112,7 +109,8 @@ func (s *Service) handleReconcile(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep Report
 	if err := run.Get(r.Context(), &rep); err != nil {
-		web.WriteError(w, http.StatusInternalServerError, "afstemningen af læsemodellen fejlede: "+err.Error(), "")
+		s.Log.Error("reconcile failed", "workflowId", run.GetID(), "err", err)
+		web.WriteError(w, http.StatusInternalServerError, "afstemningen af læsemodellen fejlede: "+runs.Message(err), "")
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, rep)
@@ -128,7 +126,7 @@ func (s *Service) checkKind(ctx context.Context, kind string) (field, msg string
 		return "", ""
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
-		return "", fmt.Sprintf("slags kørsel %q kunne ikke kontrolleres: %v", kind, err)
+		return "", fmt.Sprintf("slags kørsel %q kunne ikke kontrolleres: %s", kind, runs.Message(err))
 	}
 	return "", fmt.Sprintf("ukendt slags kørsel %q: ingen læsemodel og ingen kørsler af den slags", kind)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"helhed/fielderr"
+	"helhed/plan"
 )
 
 var (
@@ -34,7 +35,7 @@ func Decode(raw []byte, target any) error {
 		return fmt.Errorf("runs.Decode: target must be a pointer, got %T", target)
 	}
 	if !json.Valid(raw) {
-		return &fielderr.Error{Message: "ugyldig JSON: " + syntaxError(raw)}
+		return &fielderr.Error{Message: syntaxError(raw)}
 	}
 	if fe := check(raw, t.Elem(), ""); fe != nil {
 		return fe
@@ -44,23 +45,25 @@ func Decode(raw []byte, target any) error {
 	if err := dec.Decode(target); err != nil {
 		// check should have caught it; name what json knows.
 		if te, ok := err.(*json.UnmarshalTypeError); ok {
-			return &fielderr.Error{Field: te.Field, Message: "forkert type: " + err.Error()}
+			return &fielderr.Error{Field: te.Field, Message: "værdien har en forkert type"}
 		}
-		return &fielderr.Error{Message: err.Error()}
+		return &fielderr.Error{Message: "indholdet passer ikke til det forventede"}
 	}
 	return nil
 }
 
+// syntaxError says where raw stops being JSON, in Danish (encoding/json's
+// own text is English).
 func syntaxError(raw []byte) string {
 	var v any
-	err := json.Unmarshal(raw, &v)
+	err := json.NewDecoder(bytes.NewReader(raw)).Decode(&v)
+	if err == nil {
+		return "ugyldig JSON: uventede data efter værdien"
+	}
 	if se, ok := err.(*json.SyntaxError); ok {
-		return fmt.Sprintf("%s (tegn %d)", se.Error(), se.Offset)
+		return fmt.Sprintf("ugyldig JSON: fejl ved tegn %d", se.Offset)
 	}
-	if err != nil {
-		return err.Error()
-	}
-	return "uventede data efter værdien"
+	return "ugyldig JSON: indholdet slutter for tidligt"
 }
 
 func join(path, name string) string {
@@ -82,6 +85,17 @@ func check(raw []byte, t reflect.Type, path string) *fielderr.Error {
 		}
 		if _, err := time.Parse(time.RFC3339, s); err != nil {
 			return &fielderr.Error{Field: path, Message: fmt.Sprintf("%q er ikke et tidspunkt (RFC 3339, fx 2026-05-06T14:00:00+02:00)", s)}
+		}
+		return nil
+	}
+	if t == dateType {
+		// plan.Date's own error is English: it serves plan files.
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return &fielderr.Error{Field: path, Message: "forventer en dato som tekst (åååå-mm-dd)"}
+		}
+		if _, err := plan.ParseDate(s); err != nil && s != "" {
+			return &fielderr.Error{Field: path, Message: fmt.Sprintf("%q er ikke en dato; skriv åååå-mm-dd", s)}
 		}
 		return nil
 	}

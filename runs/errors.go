@@ -1,9 +1,12 @@
 package runs
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strings"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/temporal"
 
 	"helhed/fielderr"
@@ -93,4 +96,78 @@ func rejection(err error) *Error {
 		return &Error{Code: CodeInvalid, Message: app.Message(), Err: err}
 	}
 	return &Error{Code: CodeRejected, Message: app.Message(), Err: err}
+}
+
+// Message is err as a person reads it (the starter, the pages, a JSON
+// answer): a run-layer or field error's Danish message naming the field;
+// otherwise err's text with the Temporal error in it replaced by its
+// message alone, without the SDK's decoration ("(type: …, retryable: …)",
+// "workflow execution error (…)", "activity error (…)"), and Temporal's
+// own conditions (not answering, timeouts) as Danish sentences.
+func Message(err error) string {
+	var re *Error
+	if errors.As(err, &re) {
+		return re.Error()
+	}
+	if fe, ok := fielderr.From(err); ok {
+		if fe.Field == "" {
+			return fe.Message
+		}
+		return fe.Error()
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if plain, ok := plainMessage(e); ok {
+			// Keep what helhed wrote before it ("tidsplanen x: …").
+			if prefix, ok := strings.CutSuffix(err.Error(), e.Error()); ok {
+				return prefix + plain
+			}
+			return plain
+		}
+	}
+	return err.Error()
+}
+
+// plainMessage is the plain message of e when e is a Temporal error (the
+// outermost in a chain) or a context's end, or false when it is neither.
+func plainMessage(e error) (string, bool) {
+	var (
+		app         *temporal.ApplicationError
+		timeout     *temporal.TimeoutError
+		canceled    *temporal.CanceledError
+		terminated  *temporal.TerminatedError
+		panicked    *temporal.PanicError
+		unavailable *serviceerror.Unavailable
+		deadline    *serviceerror.DeadlineExceeded
+		service     serviceerror.ServiceError
+	)
+	switch e {
+	case context.DeadlineExceeded:
+		return "Temporal svarede ikke i tide; prøv igen om lidt", true
+	case context.Canceled:
+		return "afbrudt", true
+	}
+	switch e.(type) {
+	case *temporal.WorkflowExecutionError, *temporal.ActivityError, *temporal.ChildWorkflowExecutionError,
+		*temporal.ApplicationError, *temporal.TimeoutError, *temporal.CanceledError, *temporal.TerminatedError,
+		*temporal.PanicError, serviceerror.ServiceError:
+	default:
+		return "", false
+	}
+	switch {
+	case errors.As(e, &app):
+		return app.Message(), true
+	case errors.As(e, &timeout):
+		return "tidsfristen udløb, før kørslen blev færdig", true
+	case errors.As(e, &canceled):
+		return "kørslen blev annulleret", true
+	case errors.As(e, &terminated):
+		return "kørslen blev afbrudt", true
+	case errors.As(e, &panicked):
+		return "kørslen fejlede i programkoden; se workerens log", true
+	case errors.As(e, &unavailable), errors.As(e, &deadline):
+		return "Temporal svarer ikke; prøv igen om lidt", true
+	case errors.As(e, &service):
+		return "Temporal afviste forespørgslen: " + service.Error(), true
+	}
+	return "kørslen fejlede", true
 }

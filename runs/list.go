@@ -251,7 +251,7 @@ func (r *Runner) Describe(ctx context.Context, id string) (Description, error) {
 		err = v.Get(&d.State)
 	}
 	if err != nil {
-		d.StateError = err.Error()
+		d.StateError = Message(err)
 		return d, nil
 	}
 	var conv struct {

@@ -70,7 +70,7 @@ func (r *Runner) Prepare(kind string, raw []byte) (Kind, any, string, error) {
 	}
 	id := k.WorkflowID(in)
 	if id == "" || len(id) > 250 || strings.IndexFunc(id, unicode.IsSpace) >= 0 {
-		return k, nil, "", fmt.Errorf("kind %s derived an unusable workflow ID %q", k.Name, id)
+		return k, nil, "", fmt.Errorf("%s kunne ikke danne et brugbart id for kørslen (fik %q)", k.Name, id)
 	}
 	return k, in, id, nil
 }
@@ -134,8 +134,11 @@ func (r *Runner) Update(ctx context.Context, id, name string, raw []byte) (json.
 	}
 	u, ok := k.FindUpdate(name)
 	if !ok {
-		return nil, &Error{Code: CodeUnknownUpdate, Field: "update", WorkflowID: id,
-			Message: fmt.Sprintf("%s kender ikke handlingen %q; den kender: %s", k.Name, name, strings.Join(k.UpdateNames(), ", "))}
+		msg := fmt.Sprintf("%s kender ikke handlingen %q; den kender: %s", k.Name, name, strings.Join(k.UpdateNames(), ", "))
+		if len(k.Updates) == 0 {
+			msg = fmt.Sprintf("%s tager ikke imod handlinger (fik %q)", k.Name, name)
+		}
+		return nil, &Error{Code: CodeUnknownUpdate, Field: "update", WorkflowID: id, Message: msg}
 	}
 	if sum.Status != StatusRunning {
 		return nil, &Error{Code: CodeClosed, WorkflowID: id, Message: "kørslen er afsluttet (" + StatusTitle(sum.Status) + ")"}
@@ -219,5 +222,8 @@ func temporalError(err error, id string) error {
 	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
 		return &Error{Code: CodeUnavailable, WorkflowID: id, Message: "Temporal svarer ikke; prøv igen om lidt", Err: err}
 	}
-	return fmt.Errorf("run %s: %w", id, err)
+	if id == "" {
+		return err
+	}
+	return fmt.Errorf("kørslen %s: %w", id, err)
 }

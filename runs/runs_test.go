@@ -1,11 +1,14 @@
 package runs
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/temporal"
 
 	"helhed/fielderr"
@@ -54,7 +57,8 @@ func TestDecodeNamesTheField(t *testing.T) {
 		{`{"on":"yes"}`, "on", "true eller false"},
 		{`{"at":"tomorrow"}`, "at", "tidspunkt"},
 		{`{"at":12}`, "at", "tidspunkt"},
-		{`{"day":"31-02-2026"}`, "day", ""},
+		{`{"day":"31-02-2026"}`, "day", "er ikke en dato; skriv åååå-mm-dd"},
+		{`{"day":5}`, "day", "forventer en dato"},
 		{`{"tags":"a,b"}`, "tags", "forventer en liste"},
 		{`{"items":{"key":"a"}}`, "items", "forventer en liste"},
 		{`{"ptr":[1]}`, "ptr", "forventer et objekt"},
@@ -140,6 +144,32 @@ func TestRejectionMeaning(t *testing.T) {
 	}
 	if HTTPStatus(errors.New("x")) != 500 || HTTPStatus(&Error{Code: CodeNotFound}) != 404 || HTTPStatus(&Error{Code: CodeUnavailable}) != 503 {
 		t.Error("status mapping")
+	}
+}
+
+// TestMessage: what a person reads of an error is the run layer's or the
+// field's message, or helhed's own words around Temporal's message without
+// the SDK's decoration.
+func TestMessage(t *testing.T) {
+	app := temporal.NewApplicationErrorWithOptions("sagen er afsluttet", "NotOpen", temporal.ApplicationErrorOptions{NonRetryable: true})
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{&Error{Code: CodeInvalid, Field: "reason", Message: "angiv en begrundelse"}, "reason: angiv en begrundelse"},
+		{fielderr.Invalid("at", "mødetidspunktet er passeret"), "at: mødetidspunktet er passeret"},
+		{app, "sagen er afsluttet"},
+		{fmt.Errorf("kørslen x: %w", app), "kørslen x: sagen er afsluttet"},
+		{fmt.Errorf("tidsplanen y: %w", serviceerror.NewUnavailable("connection refused")), "tidsplanen y: Temporal svarer ikke; prøv igen om lidt"},
+		{fmt.Errorf("kørslen z: %w", serviceerror.NewPermissionDenied("nej", "")), "kørslen z: Temporal afviste forespørgslen: nej"},
+		{fmt.Errorf("vent: %w", context.DeadlineExceeded), "vent: Temporal svarede ikke i tide; prøv igen om lidt"},
+		{errors.New("filen findes ikke"), "filen findes ikke"},
+	}
+	for _, c := range cases {
+		got := Message(c.err)
+		if got != c.want || strings.Contains(got, "type:") || strings.Contains(got, "retryable") {
+			t.Errorf("Message(%v) = %q, want %q", c.err, got, c.want)
+		}
 	}
 }
 

@@ -58,8 +58,14 @@ func TestMeetingRoundMovesOnTheServer(t *testing.T) {
 		st, err = state()
 		return err == nil && st.Stage == meeting.StageCollecting, err
 	})
-	if len(st.Requests) != len(p.Governance.SteeringGroup.Members)+1 {
-		t.Fatalf("%d requests", len(st.Requests))
+	// One per member, one to the monitoring unit, and the secretariat's
+	// budget table when the plan has a budget for the year.
+	want := len(p.Governance.SteeringGroup.Members) + 1
+	if len(p.Budget(st.Year)) > 0 {
+		want++
+	}
+	if len(st.Requests) != want {
+		t.Fatalf("%d requests, want %d", len(st.Requests), want)
 	}
 	first := st.Requests[0]
 	requestDue := func() (string, error) {
@@ -130,9 +136,10 @@ func answerOneMember(ctx context.Context, t *testing.T, st meeting.State, state 
 			break
 		}
 	}
+	// 7, not below the discretion threshold, so the actual is published.
 	vals := map[string]string{}
 	for _, f := range req.Input.Fields {
-		vals[f.Key] = "3"
+		vals[f.Key] = "7"
 		if f.Type == datarequest.Text {
 			vals[f.Key] = "Som planlagt"
 		}
@@ -156,7 +163,7 @@ func answerOneMember(ctx context.Context, t *testing.T, st meeting.State, state 
 	body := shared.Scrape(t)
 	f := st.Figures[0]
 	for _, w := range []string{
-		fmt.Sprintf(`helhed_milestone_actual{activity=%q,area=%q,metric=%q,year=%q} 3`, f.Activity, f.Area, f.Metric, st.Year),
+		fmt.Sprintf(`helhed_milestone_actual{activity=%q,area=%q,metric=%q,year=%q} 7`, f.Activity, f.Area, f.Metric, st.Year),
 		fmt.Sprintf(`helhed_progress_report_completeness_ratio{meeting=%q,year=%q} %g`, st.Meeting, st.Year, 1/float64(len(st.Requests))),
 	} {
 		if !strings.Contains(body, w) {
@@ -215,7 +222,7 @@ func TestAbsenceScheduleTriggerOnTheServer(t *testing.T) {
 	}
 	occ, ok := schedules.Pick(specs[0].Occurrences, time.Now())
 	if !ok {
-		t.Skip("no absence quarter is due today")
+		t.Fatalf("no absence quarter is due today in plan %s %s (the derived test plan has one)", p.ID, p.Period)
 	}
 	if err := schedules.Trigger(ctx, shared.Temporal, schedules.ID(p.ID, schedules.CycleAbsenceFollowUp)); err != nil {
 		t.Fatal(err)
@@ -307,7 +314,7 @@ func TestAbsenceScheduleTriggerOnTheServer(t *testing.T) {
 	}
 	note, err := os.ReadFile(res.Note[0])
 	if err != nil || !strings.Contains(string(note), "**Skoler uden gyldige data ved fristen:** Vestervangsskolen.") ||
-		!strings.Contains(string(note), "| Gl. Jennumparken | 6 | 7,5 | 5,7 | +1,8 | <5 | <5 |") {
+		!strings.Contains(string(note), "| Gl. Jennumparken | 6 | 7,5 | 5,7 | +1,8 | .. | .. |") {
 		t.Errorf("note (%v):\n%s", err, note)
 	}
 	body := shared.Scrape(t)

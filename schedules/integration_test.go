@@ -6,8 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 
 	"helhed/app"
 	"helhed/internal/cycletest"
+	"helhed/internal/testplan"
 	"helhed/internal/teststack"
 	"helhed/plan"
 	"helhed/schedules"
@@ -24,8 +23,8 @@ import (
 )
 
 // shared is one dev process (embedded Temporal, real redis-server, every
-// module wired) on a copy of the plan for today in which one board
-// meeting lies six weeks ahead, so a meeting round is open right now.
+// module wired) on a copy of the plan derived around today in which one
+// board meeting lies six weeks ahead, so a meeting round is open right now.
 var (
 	shared    *teststack.Stack
 	soonBoard plan.Date
@@ -38,7 +37,7 @@ func TestMain(m *testing.M) {
 		// The recorded meeting and absence histories are sealed with it.
 		Env: map[string]string{"PAYLOAD_KEY": cycletest.PayloadKey},
 		Prepare: func(dir string, env map[string]string) error {
-			planFile, board, err := planWithSoonBoardMeeting(dir, time.Now())
+			planFile, board, err := planWithSoonBoardMeeting(dir, env["PLAN_FILE"], time.Now())
 			soonBoard, env["PLAN_FILE"] = board, planFile
 			return err
 		},
@@ -50,11 +49,11 @@ func TestMain(m *testing.M) {
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// planWithSoonBoardMeeting copies the embedded plan covering now and moves
-// the board meeting of the plan year six weeks ahead onto the first
-// weekday Wednesday from then.
-func planWithSoonBoardMeeting(dir string, now time.Time) (string, plan.Date, error) {
-	p, err := plan.ForDate(now)
+// planWithSoonBoardMeeting copies the plan in file (the one teststack
+// derived around now) and moves the board meeting of the plan year six
+// weeks ahead onto the first weekday Wednesday from then.
+func planWithSoonBoardMeeting(dir, file string, now time.Time) (string, plan.Date, error) {
+	p, err := plan.LoadFile(file)
 	if err != nil {
 		return "", plan.Date{}, err
 	}
@@ -66,27 +65,22 @@ func planWithSoonBoardMeeting(dir string, now time.Time) (string, plan.Date, err
 	if !ok {
 		return "", plan.Date{}, fmt.Errorf("%s is outside plan %s", b, p.ID)
 	}
-	raw, err := os.ReadFile(filepath.Join("..", "plan", "plans", p.ID+".yaml"))
-	if err != nil {
-		return "", plan.Date{}, err
+	moved := false
+	for i := range p.Governance.Board.Meetings {
+		if m := &p.Governance.Board.Meetings[i]; m.Year == y.Label {
+			if b.Month >= time.July {
+				m.Autumn = b
+			} else {
+				m.Spring = b
+			}
+			moved = true
+		}
 	}
-	field := "spring"
-	if b.Month >= time.July {
-		field = "autumn"
+	if !moved {
+		return "", plan.Date{}, fmt.Errorf("no board meetings of %s in %s", y.Label, p.ID)
 	}
-	re := regexp.MustCompile(`(- year: ` + regexp.QuoteMeta(y.Label) + `\n(?:\s+\w+: .*\n)*?\s+` + field + `: )\d{4}-\d{2}-\d{2}`)
-	if !re.Match(raw) {
-		return "", plan.Date{}, fmt.Errorf("no %s board meeting of %s in %s", field, y.Label, p.ID)
-	}
-	out := re.ReplaceAll(raw, []byte("${1}"+b.String()))
-	path := filepath.Join(dir, "plan.yaml")
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		return "", plan.Date{}, err
-	}
-	if _, err := plan.LoadFile(path); err != nil {
-		return "", plan.Date{}, err
-	}
-	return path, b, nil
+	path, err := testplan.Write(dir, p)
+	return path, b, err
 }
 
 func syncer(t *testing.T) *schedules.Syncer {

@@ -26,13 +26,13 @@ type Listed struct {
 func List(ctx context.Context, c client.Client) ([]Listed, error) {
 	it, err := c.ScheduleClient().List(ctx, client.ScheduleListOptions{PageSize: 100})
 	if err != nil {
-		return nil, fmt.Errorf("list schedules: %w", err)
+		return nil, fmt.Errorf("tidsplanerne kunne ikke listes: %w", err)
 	}
 	var out []Listed
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {
-			return nil, fmt.Errorf("list schedules: %w", err)
+			return nil, fmt.Errorf("tidsplanerne kunne ikke listes: %w", err)
 		}
 		if !strings.HasPrefix(e.ID, Prefix) {
 			continue
@@ -56,13 +56,14 @@ func Resolve(planID, idOrCycle string) string {
 	return ID(planID, idOrCycle)
 }
 
-// opError names the schedule, and says so plainly when there is none.
+// opError names the schedule, and says so plainly when there is none; op
+// is the Danish infinitive ("udløses"). The starter shows these messages.
 func opError(op, id string, err error) error {
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
-		return fmt.Errorf("%s %s: no such schedule (`starter schedules list` shows them)", op, id)
+		return fmt.Errorf("tidsplanen %s findes ikke (`starter schedules list` viser dem)", id)
 	}
-	return fmt.Errorf("%s %s: %w", op, id, err)
+	return fmt.Errorf("tidsplanen %s kunne ikke %s: %w", id, op, err)
 }
 
 // Trigger fires a schedule now: Launch starts the occurrence due now, if
@@ -70,7 +71,7 @@ func opError(op, id string, err error) error {
 func Trigger(ctx context.Context, c client.Client, id string) error {
 	h := c.ScheduleClient().GetHandle(ctx, id)
 	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{Overlap: overlapPolicy}); err != nil {
-		return opError("trigger", id, err)
+		return opError("udløses", id, err)
 	}
 	return nil
 }
@@ -78,7 +79,7 @@ func Trigger(ctx context.Context, c client.Client, id string) error {
 // Pause stops a schedule firing until Unpause; sync leaves it paused.
 func Pause(ctx context.Context, c client.Client, id, note string) error {
 	if err := c.ScheduleClient().GetHandle(ctx, id).Pause(ctx, client.SchedulePauseOptions{Note: note}); err != nil {
-		return opError("pause", id, err)
+		return opError("sættes på pause", id, err)
 	}
 	return nil
 }
@@ -86,7 +87,7 @@ func Pause(ctx context.Context, c client.Client, id, note string) error {
 // Unpause lets a paused schedule fire again.
 func Unpause(ctx context.Context, c client.Client, id, note string) error {
 	if err := c.ScheduleClient().GetHandle(ctx, id).Unpause(ctx, client.ScheduleUnpauseOptions{Note: note}); err != nil {
-		return opError("unpause", id, err)
+		return opError("genoptages", id, err)
 	}
 	return nil
 }
@@ -95,13 +96,13 @@ func Unpause(ctx context.Context, c client.Client, id, note string) error {
 // [from, to]; each fire's Launch starts what was due then, unless it ran.
 func Backfill(ctx context.Context, c client.Client, id string, from, to time.Time) error {
 	if !to.After(from) {
-		return fmt.Errorf("backfill %s: end %s is not after start %s", id, to.Format(time.RFC3339), from.Format(time.RFC3339))
+		return fmt.Errorf("tidsplanen %s: TO (%s) ligger ikke efter FROM (%s)", id, to.Format(time.RFC3339), from.Format(time.RFC3339))
 	}
 	err := c.ScheduleClient().GetHandle(ctx, id).Backfill(ctx, client.ScheduleBackfillOptions{
 		Backfill: []client.ScheduleBackfill{{Start: from, End: to, Overlap: overlapPolicy}},
 	})
 	if err != nil {
-		return opError("backfill", id, err)
+		return opError("udløses for perioden", id, err)
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ const (
 	CycleStatisticsPull      = "statistics-pull"
 	CycleAnnualReport        = "annual-report"
 	CycleCrisisStatusMeeting = "crisis-status-meeting"
+	CycleTeamMeeting         = "team-meeting"
 )
 
 // Prefix starts every helhed schedule ID.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,13 +30,13 @@ func apiBase(e *env) string {
 func apiCall(ctx context.Context, e *env, method, path, contentType string, body io.Reader, out any) error {
 	token := e.getenv("OPERATOR_TOKEN")
 	if token == "" {
-		return usageError("OPERATOR_TOKEN is not set (workers -dev prints it at start)")
+		return usageError("OPERATOR_TOKEN er ikke sat (workers -dev skriver den ved start)")
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, apiBase(e)+path, body)
 	if err != nil {
-		return err
+		return usageError("operatør-API'ets adresse %q er ugyldig; tjek HELHED_URL eller HTTP_ADDR", apiBase(e))
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	if contentType != "" {
@@ -43,12 +44,12 @@ func apiCall(ctx context.Context, e *env, method, path, contentType string, body
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("operator API at %s does not answer (is workers running? set HELHED_URL): %w", apiBase(e), err)
+		return fmt.Errorf("operatør-API'et på %s svarer ikke (kører workers? sæt HELHED_URL)", apiBase(e))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return fmt.Errorf("svaret fra operatør-API'et på %s kunne ikke læses", apiBase(e))
 	}
 	if resp.StatusCode/100 != 2 {
 		var apiErr struct {
@@ -57,15 +58,15 @@ func apiCall(ctx context.Context, e *env, method, path, contentType string, body
 		}
 		if json.Unmarshal(raw, &apiErr) == nil && apiErr.Error != "" {
 			if apiErr.Field != "" {
-				return fmt.Errorf("%s (%s): %s", resp.Status, apiErr.Field, apiErr.Error)
+				return fmt.Errorf("%s: %s (HTTP %d)", apiErr.Field, apiErr.Error, resp.StatusCode)
 			}
-			return fmt.Errorf("%s: %s", resp.Status, apiErr.Error)
+			return fmt.Errorf("%s (HTTP %d)", apiErr.Error, resp.StatusCode)
 		}
-		return fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(raw))
+		return fmt.Errorf("operatør-API'et svarede HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw))
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
-			return fmt.Errorf("decode API answer: %w", err)
+			return errors.New("operatør-API'ets svar har ikke den forventede form")
 		}
 	}
 	return nil

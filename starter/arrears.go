@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"helhed/danish"
+	"helhed/plan"
 )
 
 // maxArrearsBytes mirrors the API's limit (adapters/eviction.MaxListBytes), so a
@@ -50,12 +52,12 @@ func importArrears(ctx context.Context, e *env, args []string) error {
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return fmt.Errorf("restancelisten kan ikke åbnes: %w", err)
+		return fmt.Errorf("restancelisten kan ikke åbnes: %s", fileProblem(file, err))
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("restancelisten kan ikke læses: %w", err)
+		return fmt.Errorf("restancelisten kan ikke læses: %s", fileProblem(file, err))
 	}
 	if info.Size() > maxArrearsBytes {
 		return fmt.Errorf("%s fylder %s MiB; API'et tager højst %d MiB (en restanceliste er langt mindre: tjek eksporten, eller del filen op)",
@@ -191,16 +193,15 @@ func casesList(ctx context.Context, e *env, args []string) error {
 			Count      *int   `json:"count"`
 			Suppressed bool   `json:"suppressed"`
 		} `json:"counts"`
-		Note      string `json:"note"`
-		Threshold int    `json:"discretionThreshold"`
+		Note string `json:"note"`
 	}
 	if err := f.callAPI(ctx, e, "GET", "/api/v1/cases?"+query("stage", *stage, "area", *area), "", nil, &got); err != nil || f.asJSON {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CASE\tSTAGE\tAREA\tORG/AFD\tARREARS\tLISTS\tNEXT DUE")
+	fmt.Fprintln(tw, "SAG\tFASE\tBOLIGOMRÅDE\tORG/AFD\tRESTANCE\tLISTER\tNÆSTE FORFALD")
 	for _, c := range got.Cases {
-		due := c.NextDue
+		due := shortDate(c.NextDue)
 		if c.Overdue {
 			due += " (overskredet)"
 		}
@@ -208,14 +209,14 @@ func casesList(ctx context.Context, e *env, args []string) error {
 		if c.Outcome != "" {
 			stage += ": " + c.Outcome
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s/%s\t%s\t%d\t%s\n", c.WorkflowID, stage, c.Area, c.Organisation, c.Department, c.Arrears, c.Lists, due)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s/%s\t%s\t%d\t%s\n", c.WorkflowID, stage, c.Area, c.Organisation, c.Department, kroner(c.Arrears), c.Lists, due)
 	}
 	tw.Flush()
 	fmt.Fprintln(e.stdout)
 	tw = tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STAGE\tAREA\tCASES")
+	fmt.Fprintln(tw, "FASE\tBOLIGOMRÅDE\tSAGER")
 	for _, c := range got.Counts {
-		n := fmt.Sprintf("<%d (diskretioneret)", got.Threshold)
+		n := ".. (diskretioneret)"
 		if c.Count != nil {
 			n = fmt.Sprint(*c.Count)
 		}
@@ -224,6 +225,25 @@ func casesList(ctx context.Context, e *env, args []string) error {
 	tw.Flush()
 	fmt.Fprintln(e.stdout, got.Note)
 	return nil
+}
+
+// kroner writes an API amount (kroner, "12345.50") the Danish way:
+// "12.345,50 kr.".
+func kroner(n json.Number) string {
+	v, err := n.Float64()
+	if err != nil {
+		return n.String()
+	}
+	return danish.FormatAmount(int64(math.Round(v*100))) + " kr."
+}
+
+// shortDate writes an API date (yyyy-mm-dd) the Danish way, dd-mm-yyyy;
+// anything else as it is.
+func shortDate(s string) string {
+	if d, err := plan.ParseDate(s); err == nil {
+		return danish.ShortDate(d)
+	}
+	return s
 }
 
 // mib is n bytes in MiB, written the Danish way with one decimal ("1,5").

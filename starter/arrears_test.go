@@ -65,7 +65,7 @@ func TestArrearsVerbs(t *testing.T) {
 			break
 		}
 	}
-	if len(resp.Cases) != 13 || len(resp.Counts) != 5 {
+	if len(resp.Cases) != 13 || len(resp.Counts) != 6 { // 5 areas and the stage's total
 		t.Fatalf("cases --json: %s", out2)
 	}
 	// Glarbjergvej has 3 cases in outreach: a published count would be
@@ -74,7 +74,7 @@ func TestArrearsVerbs(t *testing.T) {
 	suppressed := false
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
-		if len(f) >= 3 && f[0] == "outreach" && f[1] == "glarbjergvej-omraadet" && strings.Join(f[2:], " ") == "<5 (diskretioneret)" {
+		if len(f) >= 3 && f[0] == "outreach" && f[1] == "glarbjergvej-omraadet" && strings.Join(f[2:], " ") == ".. (diskretioneret)" {
 			suppressed = true
 		}
 	}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 )
 
 // verbFlags is one verb's command line: a flag.FlagSet that prints nothing
@@ -42,7 +44,7 @@ func (f *verbFlags) parse(args []string, n int) ([]string, error) {
 	var pos []string
 	for {
 		if err := f.Parse(args); err != nil {
-			return nil, usageError("%s: %v (usage: %s)", f.Name(), err, f.usage)
+			return nil, usageError("%s: %s (brug: %s)", f.Name(), flagProblem(err), f.usage)
 		}
 		rest := f.Args()
 		if len(rest) == 0 {
@@ -56,8 +58,26 @@ func (f *verbFlags) parse(args []string, n int) ([]string, error) {
 	return pos, nil
 }
 
-// usageErr is the usage error (exit 2): "usage: " and the usage line.
-func (f *verbFlags) usageErr() error { return usageError("usage: %s", f.usage) }
+// usageErr is the usage error (exit 2): "brug: " and the usage line.
+func (f *verbFlags) usageErr() error { return usageError("brug: %s", f.usage) }
+
+// flagProblem says in Danish what package flag found wrong (its own
+// messages are English): "flag provided but not defined: -x", "flag needs
+// an argument: -x", `invalid value "y" for flag -x: …`.
+func flagProblem(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return "ukendt flag " + name
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return "flaget " + name + " mangler sin værdi"
+	}
+	if _, rest, ok := strings.Cut(msg, " for flag "); ok {
+		name, _, _ := strings.Cut(rest, ":")
+		return "ugyldig værdi for flaget " + name
+	}
+	return "forkert kommandolinje"
+}
 
 // given reports whether the command line set the flag name (even to "").
 func (f *verbFlags) given(name string) bool {
@@ -79,7 +99,7 @@ func (f *verbFlags) callAPI(ctx context.Context, e *env, method, path, contentTy
 		}
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("decode API answer: %w", err)
+		return errors.New("operatør-API'ets svar har ikke den forventede form")
 	}
 	return nil
 }
@@ -90,7 +110,7 @@ func printJSON(w io.Writer, v any) error {
 	if raw, ok := v.(json.RawMessage); ok {
 		var buf bytes.Buffer
 		if err := json.Indent(&buf, raw, "", "  "); err != nil {
-			return fmt.Errorf("indent API answer: %w", err)
+			return errors.New("operatør-API'ets svar er ikke gyldig JSON")
 		}
 		_, err := fmt.Fprintln(w, buf.String())
 		return err

@@ -41,10 +41,10 @@ func TestVerbFlagsParse(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"crisis", "--frob"}, "start: flag provided but not defined: -frob (usage: start KIND"},
-		{[]string{"crisis", "--input"}, "start: flag needs an argument: -input"},
-		{[]string{"crisis", "extra", "--input", "-"}, "usage: start KIND --input FILE|- [--json]"},
-		{[]string{"--input", "-"}, "usage: start KIND"},
+		{[]string{"crisis", "--frob"}, "start: ukendt flag -frob (brug: start KIND"},
+		{[]string{"crisis", "--input"}, "start: flaget -input mangler sin værdi"},
+		{[]string{"crisis", "extra", "--input", "-"}, "brug: start KIND --input FILE|- [--json]"},
+		{[]string{"--input", "-"}, "brug: start KIND"},
 	} {
 		f, _ := newStart()
 		_, err := f.parse(c.args, 1)

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"helhed/runs"
 )
 
 // exitError carries the exit code a verb wants.
@@ -22,6 +24,7 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
 
 func usageError(format string, args ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
@@ -47,51 +50,51 @@ type env struct {
 func verbs() []verb {
 	return []verb{
 		{name: "plan validate", args: "FILE", group: "plan", run: planValidate,
-			help: "check a plan file; prints every problem with its YAML path and line"},
+			help: "tjek en planfil; viser hvert problem med YAML-sti og linje"},
 		{name: "plan show", args: "[--json] [FILE|ID]", group: "plan", run: planShow,
-			help: "summarise a plan (default: PLAN_FILE, or the embedded plan for today)"},
+			help: "sammenfat en plan (standard: PLAN_FILE eller den indbyggede plan for i dag)"},
 		{name: "plan list", group: "plan", run: planList,
-			help: "list the embedded plans and their periods"},
+			help: "vis de indbyggede planer og deres perioder"},
 		{name: "schedules sync", args: "[FILE|ID]", group: "schedules", run: schedulesSync,
-			help: "create or update the plan's Temporal Schedules (a second sync changes nothing)"},
+			help: "opret eller opdatér planens tidsplaner i Temporal (en synkronisering mere ændrer intet)"},
 		{name: "schedules list", group: "schedules", run: schedulesList,
-			help: "list helhed's schedules: state, next and last fire"},
+			help: "vis helheds tidsplaner: tilstand, næste og seneste udløsning"},
 		{name: "schedules trigger", args: "ID|CYCLE", group: "schedules", run: schedulesTrigger(),
-			help: "fire a schedule now (starts what is due, if not already started)"},
+			help: "udløs en tidsplan nu (starter det, der forfalder, hvis det ikke allerede er startet)"},
 		{name: "schedules pause", args: "ID|CYCLE [--note TEXT]", group: "schedules", run: schedulesPause(true),
-			help: "pause a schedule (a sync keeps it paused)"},
+			help: "sæt en tidsplan på pause (en synkronisering lader den blive på pause)"},
 		{name: "schedules unpause", args: "ID|CYCLE [--note TEXT]", group: "schedules", run: schedulesPause(false),
-			help: "let a paused schedule fire again"},
+			help: "lad en tidsplan på pause udløse igen"},
 		{name: "schedules backfill", args: "ID|CYCLE FROM TO", group: "schedules", run: schedulesBackfill(),
-			help: "fire for every time in [FROM, TO] (yyyy-mm-dd or RFC 3339)"},
+			help: "udløs for hvert tidspunkt i [FROM, TO] (åååå-mm-dd eller RFC 3339)"},
 		{name: "start", args: "KIND --input FILE|- [--json]", group: "runs", run: runStart,
-			help: "start a run of KIND with a JSON input (exit 3: a run with the same key is open)"},
+			help: "start en kørsel af KIND med et JSON-input (afslutningskode 3: en kørsel med samme nøgle er i gang)"},
 		{name: "runs", args: "[--kind K] [--status S] [--limit N] [--json]", group: "runs", run: runList,
-			help: "list runs with stage and next deadline (status: running, completed, failed, canceled, ...)"},
+			help: "vis kørsler med fase og næste frist (status: running, completed, failed, canceled, …)"},
 		{name: "describe", args: "ID [--json]", group: "runs", run: runDescribe,
-			help: "one run: stage, next deadline, open tasks, the Updates it takes now"},
+			help: "én kørsel: fase, næste frist, åbne opgaver og de handlinger (Updates), den tager imod nu"},
 		{name: "update", args: "ID NAME --input FILE|- [--json]", group: "runs", run: runUpdate,
-			help: "send the run's Update NAME with a JSON argument (e.g. move a meeting)"},
+			help: "send kørslens handling (Update) NAME med et JSON-argument (fx flyt et møde)"},
 		{name: "cancel", args: "ID --reason R [--json]", group: "runs", run: runCancel,
-			help: "cancel a run, recording the reason"},
+			help: "annullér en kørsel og gem begrundelsen"},
 		{name: "kinds", args: "[--json]", group: "runs", run: runKinds,
-			help: "the kinds you can start, their input fields and Updates"},
+			help: "de slags kørsler, du kan starte, deres inputfelter og handlinger (Updates)"},
 		{name: "import arrears", args: "FILE.csv [--date yyyy-mm-dd] [--json]", group: "cases", run: importArrears,
-			help: "import an arrears list (rykkerliste): one eviction-prevention case per tenancy (POST /api/v1/arrears)"},
+			help: "importér en restanceliste (rykkerliste): én sag om forebyggelse af udsættelse pr. lejemål (POST /api/v1/arrears)"},
 		{name: "cases", args: "[--stage S] [--area A] [--json]", group: "cases", run: casesList,
-			help: "list eviction-prevention cases (pseudonymous) with counts per stage and area (GET /api/v1/cases)"},
+			help: "vis sager om forebyggelse af udsættelse (pseudonymiseret) med antal pr. fase og boligområde (GET /api/v1/cases)"},
 		{name: "tasks", args: "[--partner P] [--status open|overdue|done|cancelled] [--overdue] [--json]", group: "tasks", run: tasksList,
-			help: "list partner data-request tasks from the read model (GET /api/v1/tasks)"},
+			help: "vis partneres dataanmodninger fra læsemodellen (GET /api/v1/tasks)"},
 		{name: "task submit", args: "REQUEST-ID (--values FILE.json | --csv FILE.csv)", group: "tasks", run: taskSubmit,
-			help: "answer a data request for a partner (values as a JSON object, or a CSV table; - reads stdin)"},
+			help: "besvar en dataanmodning for en partner (værdier som et JSON-objekt eller en CSV-tabel; - læser stdin)"},
 		{name: "tokens issue", args: "PARTNER", group: "tasks", run: tokensVerb("issue"),
-			help: "print the partner's portal link, issuing one if it has none"},
+			help: "vis partnerens portallink, og udsted et, hvis partneren ikke har et"},
 		{name: "tokens rotate", args: "PARTNER", group: "tasks", run: tokensVerb("rotate"),
-			help: "replace the partner's portal link; the old one stops working"},
+			help: "erstat partnerens portallink; det gamle holder op med at virke"},
 		{name: "tokens revoke", args: "PARTNER", group: "tasks", run: tokensVerb("revoke"),
-			help: "end the partner's portal link"},
+			help: "luk partnerens portallink"},
 		{name: "reconcile", args: "[--kind K]... [--no-wait] [--json]", group: "read model", run: reconcile,
-			help: "rebuild the Redis read model from Temporal now and print the drift found (POST /api/v1/reconcile)"},
+			help: "genopbyg læsemodellen i Redis fra Temporal nu, og vis de fundne afvigelser (POST /api/v1/reconcile)"},
 	}
 }
 
@@ -113,11 +116,11 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	v, rest, ok := findVerb(args)
 	if !ok {
-		fmt.Fprintf(e.stderr, "starter: unknown command %q; `starter help` lists the commands\n", strings.Join(args, " "))
+		fmt.Fprintf(e.stderr, "starter: ukendt kommando %q; `starter help` viser kommandoerne\n", strings.Join(args, " "))
 		return 2
 	}
 	if err := v.run(ctx, e, rest); err != nil {
-		fmt.Fprintln(e.stderr, "starter:", err)
+		fmt.Fprintln(e.stderr, "starter:", runs.Message(err))
 		var ee *exitError
 		if errors.As(err, &ee) {
 			return ee.code
@@ -138,17 +141,17 @@ func findVerb(args []string) (verb, []string, bool) {
 }
 
 func printHelp(w io.Writer) {
-	fmt.Fprintln(w, "starter — operate helhed from the command line")
+	fmt.Fprintln(w, "starter — styr helhed fra kommandolinjen")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage: go run ./starter <command> [arguments]")
+	fmt.Fprintln(w, "Brug: go run ./starter <kommando> [argumenter]")
 	fmt.Fprintln(w)
 	vs := verbs()
 	sort.SliceStable(vs, func(i, j int) bool { return vs[i].group < vs[j].group })
 	for _, v := range vs {
 		fmt.Fprintf(w, "  %-40s %s\n", strings.TrimSpace(v.name+" "+v.args), v.help)
 	}
-	fmt.Fprintln(w, "  help                                     this list")
+	fmt.Fprintln(w, "  help                                     denne liste")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit codes: 0 ok, 1 the request failed, 2 bad command line.")
-	fmt.Fprintln(w, "Settings come from the environment (see README: Configuration).")
+	fmt.Fprintln(w, "Afslutningskoder: 0 ok, 1 forespørgslen mislykkedes, 2 forkert kommandolinje.")
+	fmt.Fprintln(w, "Indstillingerne læses fra miljøet (se README: Configuration).")
 }

@@ -23,7 +23,7 @@ func TestHelpListsVerbs(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "plan validate") {
 		t.Fatalf("help: %d %s", code, out)
 	}
-	if code, _, errOut := runStarterIn(nil, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+	if code, _, errOut := runStarterIn(nil, "", "frobnicate"); code != 2 || !strings.Contains(errOut, "ukendt kommando") {
 		t.Fatalf("unknown verb: %d %s", code, errOut)
 	}
 }
@@ -53,7 +53,7 @@ func TestPlanValidate(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(errOut, "problem(s)") {
+	if !strings.Contains(errOut, "problem(er)") {
 		t.Errorf("stderr %q", errOut)
 	}
 	if code, _, _ := runStarterIn(nil, "", "plan", "validate"); code != 2 {

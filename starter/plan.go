@@ -15,28 +15,28 @@ import (
 
 func planValidate(_ context.Context, e *env, args []string) error {
 	if len(args) != 1 {
-		return usageError("plan validate takes one FILE")
+		return usageError("brug: plan validate FILE")
 	}
 	p, err := plan.LoadFile(args[0])
 	if err != nil {
 		var ve *plan.ValidationError
 		if errors.As(err, &ve) {
 			fmt.Fprintln(e.stdout, ve.Error())
-			return fmt.Errorf("%s: %d problem(s)", args[0], len(ve.Problems))
+			return fmt.Errorf("%s: %d problem(er)", args[0], len(ve.Problems))
 		}
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: ok (%s, %s, %d areas, %d activities, %d indicators)\n",
+	fmt.Fprintf(e.stdout, "%s: ok (%s, %s, %d boligområder, %d aktiviteter, %d indikatorer)\n",
 		args[0], p.ID, p.Period, len(p.Areas), len(p.Activities), len(p.Indicators))
 	return nil
 }
 
 func planList(_ context.Context, e *env, args []string) error {
 	if len(args) != 0 {
-		return usageError("plan list takes no arguments")
+		return usageError("brug: plan list")
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPERIOD\tNAME")
+	fmt.Fprintln(tw, "ID\tPERIODE\tNAVN")
 	for _, id := range plan.Embedded() {
 		p, err := plan.LoadEmbedded(id)
 		if err != nil {
@@ -59,7 +59,7 @@ func resolvePlan(e *env, arg string) (*plan.Plan, error) {
 				return plan.LoadEmbedded(id)
 			}
 		}
-		return nil, fmt.Errorf("%q is neither a file nor an embedded plan (%s)", arg, strings.Join(plan.Embedded(), ", "))
+		return nil, fmt.Errorf("%q er hverken en fil eller en indbygget plan (%s)", arg, strings.Join(plan.Embedded(), ", "))
 	case e.getenv("PLAN_FILE") != "":
 		return plan.LoadFile(e.getenv("PLAN_FILE"))
 	default:
@@ -75,11 +75,11 @@ func planShow(_ context.Context, e *env, args []string) error {
 		case a == "--json":
 			asJSON = true
 		case strings.HasPrefix(a, "-"):
-			return usageError("plan show: unknown flag %s", a)
+			return usageError("plan show: ukendt flag %s (brug: plan show [--json] [FILE|ID])", a)
 		case arg == "":
 			arg = a
 		default:
-			return usageError("plan show takes at most one FILE or ID")
+			return usageError("brug: plan show [--json] [FILE|ID]")
 		}
 	}
 	p, err := resolvePlan(e, arg)
@@ -94,10 +94,10 @@ func planShow(_ context.Context, e *env, args []string) error {
 	if p.Note != "" {
 		fmt.Fprintf(w, "%s\n", p.Note)
 	}
-	fmt.Fprintf(w, "Period %s, time zone %s, discretion threshold %d\n\n", p.Period, p.TimeZone, p.DiscretionThreshold)
+	fmt.Fprintf(w, "Periode %s, tidszone %s, diskretionsgrænse %d\n\n", p.Period, p.TimeZone, p.DiscretionThreshold)
 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "AREA\tRESIDENTS\tTENANCIES\tDEPARTMENTS")
+	fmt.Fprintln(tw, "BOLIGOMRÅDE\tBEBOERE\tLEJEMÅL\tAFDELINGER")
 	for _, a := range p.Areas {
 		var deps []string
 		for _, d := range p.DepartmentsOf(a.ID) {
@@ -109,7 +109,7 @@ func planShow(_ context.Context, e *env, args []string) error {
 
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACTIVITY\tFOCUS AREA\tAREAS\tYEARLY TARGETS (first plan year)")
+	fmt.Fprintln(tw, "AKTIVITET\tINDSATSOMRÅDE\tBOLIGOMRÅDER\tÅRLIGE MÅL (første planår)")
 	first := ""
 	if ys := p.PlanYears(); len(ys) > 0 {
 		first = ys[0].Label
@@ -125,7 +125,7 @@ func planShow(_ context.Context, e *env, args []string) error {
 	}
 	tw.Flush()
 
-	fmt.Fprintf(w, "\n%d indicators; meetings:\n", len(p.Indicators))
+	fmt.Fprintf(w, "\n%d indikatorer; møder:\n", len(p.Indicators))
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	meetings := append(p.BoardMeetings(), p.SteeringGroupMeetings()...)
 	meetings = append(meetings, p.Conferences()...)

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"helhed/danish"
 )
 
 // reconcileReport is the part of readmodel.Report the CLI prints (the CLI
@@ -40,7 +43,7 @@ func reconcile(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError("reconcile: unexpected argument %q", pos[0])
+		return usageError("reconcile: uventet argument %q (brug: %s)", pos[0], f.usage)
 	}
 	body, _ := json.Marshal(map[string][]string{"kinds": kinds})
 	path := "/api/v1/reconcile"
@@ -49,7 +52,7 @@ func reconcile(ctx context.Context, e *env, args []string) error {
 		if err := apiCall(ctx, e, "POST", path+"?wait=false", "application/json", bytes.NewReader(body), &started); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "reconcile started: workflow %s run %s\n", started.WorkflowID, started.RunID)
+		fmt.Fprintf(e.stdout, "afstemningen er startet: %s (kørsels-id %s)\n", started.WorkflowID, started.RunID)
 		return nil
 	}
 	var raw json.RawMessage
@@ -63,20 +66,20 @@ func reconcile(ctx context.Context, e *env, args []string) error {
 	}
 	var rep reconcileReport
 	if err := json.Unmarshal(raw, &rep); err != nil {
-		return fmt.Errorf("decode reconcile report: %w", err)
+		return errors.New("afstemningens rapport fra operatør-API'et har ikke den forventede form")
 	}
 	if !f.asJSON {
 		printReconcile(e.stdout, rep)
 	}
 	if len(rep.Errors) > 0 {
-		return fmt.Errorf("reconcile finished with %d error(s): %s", len(rep.Errors), strings.Join(rep.Errors, "; "))
+		return fmt.Errorf("afstemningen sluttede med %d fejl: %s", len(rep.Errors), strings.Join(rep.Errors, "; "))
 	}
 	return nil
 }
 
 func printReconcile(w io.Writer, rep reconcileReport) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tRUNNING\tCLOSED\tKEYS\tMISSING\tEXTRA\tCHANGED\tNOTE")
+	fmt.Fprintln(tw, "SLAGS\tI GANG\tAFSLUTTET\tNØGLER\tMANGLEDE\tOVERSKYDENDE\tÆNDREDE\tNOTE")
 	for _, k := range rep.Kinds {
 		closed := 0
 		for st, n := range k.Runs {
@@ -90,12 +93,12 @@ func printReconcile(w io.Writer, rep reconcileReport) {
 		}
 		note := k.Error
 		if note == "" && !k.Reconciled {
-			note = "runs counted; no read model registered"
+			note = "kørsler talt; ingen læsemodel registreret"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", k.Kind, k.Runs["running"], closed, keys, miss, extra, changed, note)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "drift repaired: %d key(s); %d schedule(s) snapshotted; %.1f s\n", rep.Drift, len(rep.Schedules), rep.DurationSeconds)
+	fmt.Fprintf(w, "afvigelser rettet: %d nøgle(r); %d tidsplan(er) aflæst; %s s\n", rep.Drift, len(rep.Schedules), danish.FormatNumber(rep.DurationSeconds, 1))
 }
 
 // multiFlag collects a repeatable string flag.

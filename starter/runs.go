@@ -36,7 +36,7 @@ func runner(ctx context.Context, e *env) (*runs.Runner, func(), error) {
 	}
 	p, err := resolvePlan(e, "")
 	if err != nil {
-		return nil, nil, fmt.Errorf("plan: %w", err)
+		return nil, nil, fmt.Errorf("planen kunne ikke indlæses: %w", err)
 	}
 	reg, err := kindRegistry(cfg, p)
 	if err != nil {
@@ -45,7 +45,7 @@ func runner(ctx context.Context, e *env) (*runs.Runner, func(), error) {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	c, err := tclient.Dial(ctx, cfg, cfg.TemporalAddress, nil, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, notAnswering(cfg)
 	}
 	return &runs.Runner{Client: c, Plan: p, Kinds: reg}, c.Close, nil
 }
@@ -68,7 +68,7 @@ func withRunner(ctx context.Context, e *env, asJSON bool, f func(*runs.Runner) (
 				"workflowId": re.WorkflowID, "runId": re.RunID, "status": runs.HTTPStatus(err)})
 		}
 		if errors.As(err, &re) && re.Code == runs.CodeAlreadyRunning {
-			return &exitError{code: exitAlreadyRunning, err: fmt.Errorf("already running: %s (run %s)", re.WorkflowID, re.RunID)}
+			return &exitError{code: exitAlreadyRunning, err: fmt.Errorf("allerede i gang: %s (kørsels-id %s)", re.WorkflowID, re.RunID)}
 		}
 		return err
 	}
@@ -95,7 +95,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
 		s, err := rn.Start(ctx, pos[0], input)
 		return s, func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "started %s (run %s)\n", s.WorkflowID, s.RunID)
+			_, err := fmt.Fprintf(w, "startet: %s (kørsels-id %s)\n", s.WorkflowID, s.RunID)
 			return err
 		}, err
 	})
@@ -110,7 +110,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if f.given("limit") && *limit < 1 {
-		return usageError("runs: --limit must be a positive number")
+		return usageError("runs: --limit skal være et positivt tal")
 	}
 	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
 		list, err := rn.List(ctx, runs.Filter{Kind: *kind, Status: *status, Limit: *limit})
@@ -119,7 +119,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 		}
 		return map[string]any{"runs": list}, func(w io.Writer) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "KIND\tWORKFLOW ID\tSTATUS\tSTAGE\tNEXT DEADLINE\tSTARTED")
+			fmt.Fprintln(tw, "SLAGS\tID\tSTATUS\tFASE\tNÆSTE FRIST\tSTARTET")
 			for _, s := range list {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Kind, s.WorkflowID, s.Status, dash(s.Stage),
 					localTime(rn, s.DueAt), localTime(rn, &s.StartedAt))
@@ -139,22 +139,22 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 		d, err := rn.Describe(ctx, pos[0])
 		return d, func(w io.Writer) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(tw, "workflow\t%s (run %s)\nkind\t%s\nstatus\t%s\nstage\t%s\nnext deadline\t%s\nstarted\t%s\n",
+			fmt.Fprintf(tw, "kørsel\t%s (kørsels-id %s)\nslags\t%s\nstatus\t%s\nfase\t%s\nnæste frist\t%s\nstartet\t%s\n",
 				d.WorkflowID, d.RunID, d.Kind, d.Status, dash(strings.TrimSpace(d.Stage+" "+paren(d.StageTitle))),
 				localTime(rn, d.DueAt), localTime(rn, &d.StartedAt))
-			fmt.Fprintf(tw, "accepts\t%s\n", dash(strings.Join(d.Accepts, ", ")))
+			fmt.Fprintf(tw, "tager imod\t%s\n", dash(strings.Join(d.Accepts, ", ")))
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintln(w, "open tasks:")
+			fmt.Fprintln(w, "åbne opgaver:")
 			if len(d.OpenTasks) == 0 {
-				fmt.Fprintln(w, "  none")
+				fmt.Fprintln(w, "  ingen")
 			}
 			for _, t := range d.OpenTasks {
 				fmt.Fprintf(w, "  - %s: %s%s\n", t.Name, t.Title, paren(t.Owner))
 			}
 			if d.StateError != "" {
-				fmt.Fprintf(w, "state: unreadable: %s\n", d.StateError)
+				fmt.Fprintf(w, "tilstanden kunne ikke læses: %s\n", d.StateError)
 			}
 			return nil
 		}, err
@@ -180,7 +180,7 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 		res, err := rn.Update(ctx, id, name, arg)
 		out := map[string]any{"workflowId": id, "update": name, "result": res}
 		return out, func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "%s: %s done %s\n", id, name, strings.TrimSpace(string(res)))
+			_, err := fmt.Fprintf(w, "%s: %s er udført %s\n", id, name, strings.TrimSpace(string(res)))
 			return err
 		}, err
 	})
@@ -199,7 +199,7 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
 		c, err := rn.Cancel(ctx, pos[0], *reason)
 		return c, func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "%s: cancellation sent (%s)\n", c.WorkflowID, c.Via)
+			_, err := fmt.Fprintf(w, "%s: annulleringen er sendt (%s)\n", c.WorkflowID, c.Via)
 			return err
 		}, err
 	})
@@ -214,7 +214,7 @@ func runKinds(_ context.Context, e *env, args []string) error {
 	}
 	p, err := resolvePlan(e, "")
 	if err != nil {
-		return fmt.Errorf("plan: %w", err)
+		return fmt.Errorf("planen kunne ikke indlæses: %w", err)
 	}
 	reg, err := kindRegistry(&config.Config{}, p)
 	if err != nil {
@@ -230,7 +230,7 @@ func runKinds(_ context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "    %-22s %-9s %s\n", s.Name, s.Type, optional(s.Required))
 		}
 		if len(k.Updates) > 0 {
-			fmt.Fprintln(e.stdout, "  updates:")
+			fmt.Fprintln(e.stdout, "  handlinger (updates):")
 		}
 		for _, u := range k.Updates {
 			var names []string
@@ -245,9 +245,9 @@ func runKinds(_ context.Context, e *env, args []string) error {
 
 func optional(required bool) string {
 	if required {
-		return "required"
+		return "skal udfyldes"
 	}
-	return "optional"
+	return "valgfri"
 }
 
 func dash(s string) string {
@@ -264,9 +264,12 @@ func paren(s string) string {
 	return " (" + s + ")"
 }
 
+// danishTime is how the starter writes a moment, as the operator pages do.
+const danishTime = "2.1.2006 kl. 15.04"
+
 func localTime(rn *runs.Runner, t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return "-"
 	}
-	return t.In(rn.Plan.Location()).Format("2006-01-02 15:04")
+	return t.In(rn.Plan.Location()).Format(danishTime)
 }

@@ -20,7 +20,7 @@ import (
 // exit codes and --json output are what scripts rely on.
 func TestRunVerbs(t *testing.T) {
 	a, cfg := startStack(t)
-	vars := map[string]string{"TEMPORAL_ADDRESS": a.TemporalAddr(), "PAYLOAD_KEY": cfg.PayloadKey}
+	vars := map[string]string{"TEMPORAL_ADDRESS": a.TemporalAddr(), "PAYLOAD_KEY": cfg.PayloadKey, "PLAN_FILE": cfg.PlanFile}
 
 	in := crisis.Example(a.Plan, time.Now())
 	in.Reference = "starter"
@@ -50,13 +50,13 @@ func TestRunVerbs(t *testing.T) {
 	})
 	t.Run("start", func(t *testing.T) {
 		code, out, errOut := runStarterIn(vars, "", "start", "crisis", "--input", inputFile)
-		if code != 0 || !strings.Contains(out, "started "+id) {
+		if code != 0 || !strings.Contains(out, "startet: "+id) {
 			t.Fatalf("%d %s %s", code, out, errOut)
 		}
 		code, out, errOut = runStarterIn(vars, "", "start", "crisis", "--input", inputFile, "--json")
 		var dup map[string]any
 		_ = json.Unmarshal([]byte(out), &dup)
-		if code != exitAlreadyRunning || dup["workflowId"] != id || dup["code"] != "already-running" || !strings.Contains(errOut, "already running") {
+		if code != exitAlreadyRunning || dup["workflowId"] != id || dup["code"] != "already-running" || !strings.Contains(errOut, "allerede i gang") {
 			t.Errorf("duplicate: %d %s %s", code, out, errOut)
 		}
 		bad := strings.Replace(string(raw), `"incident":"arson"`, `"incident":7`, 1)
@@ -66,6 +66,31 @@ func TestRunVerbs(t *testing.T) {
 		}
 		if code, _, errOut := runStarterIn(vars, string(raw), "start", "brandalarm", "--input", "-"); code != 1 || !strings.Contains(errOut, "ukendt slags kørsel") {
 			t.Errorf("unknown kind: %d %s", code, errOut)
+		}
+	})
+	t.Run("refusals in Danish", func(t *testing.T) {
+		bad := strings.Replace(string(raw), `"incident":"arson"`, `"incident":"oversvømmelse"`, 1)
+		for _, c := range []struct {
+			name, stdin string
+			args        []string
+			code        int
+			want        string
+		}{
+			{"duplicate", "", []string{"start", "crisis", "--input", inputFile}, exitAlreadyRunning, "starter: allerede i gang: " + id},
+			{"validator", bad, []string{"start", "crisis", "--input", "-"}, 1, "starter: input.incident: ukendt hændelsestype"},
+			{"unknown update", "{}", []string{"update", id, "handling-findes-ikke", "--input", "-"}, 1, "kender ikke handlingen"},
+			{"bad flag", "", []string{"start", "crisis", "--frob"}, 2, "ukendt flag -frob"},
+		} {
+			code, _, errOut := runStarterIn(vars, c.stdin, c.args...)
+			if code != c.code || !strings.Contains(errOut, c.want) {
+				t.Errorf("%s: exit %d, %q; want exit %d, %q", c.name, code, errOut, c.code, c.want)
+			}
+			lower := " " + strings.ToLower(errOut) + " "
+			for _, w := range []string{"type:", "retryable", "rpc error", "workflow", " is ", " the ", " not ", "required", "invalid", "unknown", "already"} {
+				if strings.Contains(lower, w) {
+					t.Errorf("%s: %q in %q", c.name, strings.TrimSpace(w), errOut)
+				}
+			}
 		}
 	})
 	t.Run("runs and describe", func(t *testing.T) {
@@ -113,7 +138,7 @@ func TestRunVerbs(t *testing.T) {
 		l, _ := net.Listen("tcp", "127.0.0.1:0")
 		addr := l.Addr().String()
 		l.Close()
-		down := map[string]string{"TEMPORAL_ADDRESS": addr, "PAYLOAD_KEY": cfg.PayloadKey}
+		down := map[string]string{"TEMPORAL_ADDRESS": addr, "PAYLOAD_KEY": cfg.PayloadKey, "PLAN_FILE": cfg.PlanFile}
 		if code, _, errOut := runStarterIn(down, "", "runs"); code != 1 || !strings.Contains(errOut, "TEMPORAL_ADDRESS") {
 			t.Errorf("%d %s", code, errOut)
 		}

@@ -38,12 +38,12 @@ func temporalConfig(e *env) (*config.Config, error) {
 	if cfg.PayloadKey == "" {
 		b, err := os.ReadFile(filepath.Join(cfg.DataDir, "payload.key"))
 		if err != nil {
-			return nil, usageError("PAYLOAD_KEY is not set and %s/payload.key cannot be read (set PAYLOAD_KEY, or DATA_DIR to where workers -dev runs)", cfg.DataDir)
+			return nil, usageError("PAYLOAD_KEY er ikke sat, og %s/payload.key kan ikke læses (sæt PAYLOAD_KEY, eller sæt DATA_DIR til den mappe, workers -dev kører i)", cfg.DataDir)
 		}
 		cfg.PayloadKey = strings.TrimSpace(string(b))
 	}
 	if _, err := cfg.PayloadKeys(); err != nil {
-		return nil, usageError("PAYLOAD_KEY: %v", err)
+		return nil, usageError("PAYLOAD_KEY er ugyldig: %v", err)
 	}
 	return cfg, nil
 }
@@ -64,12 +64,21 @@ func dialTemporal(ctx context.Context, e *env) (client.Client, *config.Config, e
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c, err := tclient.Dial(ctx, cfg, cfg.TemporalAddress, nil, quiet)
-	return c, cfg, err
+	if err != nil {
+		return nil, nil, notAnswering(cfg)
+	}
+	return c, cfg, nil
+}
+
+// notAnswering is the error when Temporal cannot be reached: which server,
+// and which settings choose it.
+func notAnswering(cfg *config.Config) error {
+	return fmt.Errorf("Temporal på %s (navnerum %s) svarer ikke; tjek TEMPORAL_ADDRESS og TEMPORAL_NAMESPACE", cfg.TemporalAddress, cfg.TemporalNamespace)
 }
 
 func schedulesSync(ctx context.Context, e *env, args []string) error {
 	if len(args) > 1 {
-		return usageError("schedules sync takes at most one plan FILE or ID")
+		return usageError("brug: schedules sync [FILE|ID]")
 	}
 	var arg string
 	if len(args) == 1 {
@@ -94,17 +103,20 @@ func schedulesSync(ctx context.Context, e *env, args []string) error {
 	}
 	changes, err := s.Sync(ctx, p)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCHEDULE\tOUTCOME\tDIFFERED")
+	fmt.Fprintln(tw, "TIDSPLAN\tRESULTAT\tAFVIGELSER")
 	for _, ch := range changes {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", ch.ID, ch.Outcome, strings.Join(ch.Differs, ","))
 	}
 	tw.Flush()
-	return err
+	if err != nil {
+		return fmt.Errorf("tidsplanerne kunne ikke synkroniseres: %w", err)
+	}
+	return nil
 }
 
 func schedulesList(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
-		return usageError("schedules list takes no arguments")
+		return usageError("brug: schedules list")
 	}
 	c, _, err := dialTemporal(ctx, e)
 	if err != nil {
@@ -117,17 +129,17 @@ func schedulesList(ctx context.Context, e *env, args []string) error {
 	}
 	loc := (&plan.Plan{}).Location() // the default zone, Europe/Copenhagen
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCHEDULE\tSTATE\tNEXT\tLAST\tNOTE")
+	fmt.Fprintln(tw, "TIDSPLAN\tTILSTAND\tNÆSTE\tSENESTE\tNOTE")
 	for _, l := range ls {
-		state, next, last := "active", "–", "–"
+		state, next, last := "aktiv", "–", "–"
 		if l.Paused {
-			state = "paused"
+			state = "på pause"
 		}
 		if len(l.Next) > 0 {
-			next = l.Next[0].In(loc).Format("2006-01-02 15:04")
+			next = l.Next[0].In(loc).Format(danishTime)
 		}
 		if n := len(l.Recent); n > 0 {
-			last = l.Recent[n-1].In(loc).Format("2006-01-02 15:04")
+			last = l.Recent[n-1].In(loc).Format(danishTime)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.ID, state, next, last, l.Note)
 	}
@@ -146,11 +158,12 @@ func scheduleID(e *env, arg string) (string, error) {
 	return schedules.Resolve(p.ID, arg), nil
 }
 
-// scheduleVerb runs op on one schedule named by the first argument.
-func scheduleVerb(name string, op func(ctx context.Context, c client.Client, id string, rest []string) error, minArgs, maxArgs int) func(context.Context, *env, []string) error {
+// scheduleVerb runs op on one schedule named by the first argument and
+// says it is done; usage is the verb's usage line.
+func scheduleVerb(usage, done string, op func(ctx context.Context, c client.Client, id string, rest []string) error, minArgs, maxArgs int) func(context.Context, *env, []string) error {
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) < minArgs || len(args) > maxArgs {
-			return usageError("schedules %s: wrong number of arguments (`starter help`)", name)
+			return usageError("brug: %s", usage)
 		}
 		id, err := scheduleID(e, args[0])
 		if err != nil {
@@ -164,28 +177,28 @@ func scheduleVerb(name string, op func(ctx context.Context, c client.Client, id 
 		if err := op(ctx, c, id, args[1:]); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s: %s\n", id, name)
+		fmt.Fprintf(e.stdout, "%s: %s\n", id, done)
 		return nil
 	}
 }
 
 func schedulesTrigger() func(context.Context, *env, []string) error {
-	return scheduleVerb("triggered", func(ctx context.Context, c client.Client, id string, _ []string) error {
+	return scheduleVerb("schedules trigger ID|CYCLE", "udløst", func(ctx context.Context, c client.Client, id string, _ []string) error {
 		return schedules.Trigger(ctx, c, id)
 	}, 1, 1)
 }
 
 func schedulesPause(pause bool) func(context.Context, *env, []string) error {
-	name := "paused"
+	usage, done := "schedules pause ID|CYCLE [--note TEXT]", "sat på pause"
 	if !pause {
-		name = "unpaused"
+		usage, done = "schedules unpause ID|CYCLE [--note TEXT]", "genoptaget"
 	}
-	return scheduleVerb(name, func(ctx context.Context, c client.Client, id string, rest []string) error {
+	return scheduleVerb(usage, done, func(ctx context.Context, c client.Client, id string, rest []string) error {
 		note := "sat på pause med starter"
 		if !pause {
 			note = "genoptaget med starter"
 		}
-		f := newFlags("schedules", "schedules pause|unpause ID [--note TEXT]")
+		f := newFlags("schedules", usage)
 		f.StringVar(&note, "note", note, "why, shown with the schedule")
 		if _, err := f.parse(rest, 0); err != nil {
 			return err
@@ -198,7 +211,7 @@ func schedulesPause(pause bool) func(context.Context, *env, []string) error {
 }
 
 func schedulesBackfill() func(context.Context, *env, []string) error {
-	return scheduleVerb("backfilled", func(ctx context.Context, c client.Client, id string, rest []string) error {
+	return scheduleVerb("schedules backfill ID|CYCLE FROM TO", "udløst for perioden", func(ctx context.Context, c client.Client, id string, rest []string) error {
 		from, err := parseWhen(rest[0])
 		if err != nil {
 			return usageError("FROM: %v", err)
@@ -218,7 +231,7 @@ func parseWhen(s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q: want yyyy-mm-dd or an RFC 3339 time", s)
+		return time.Time{}, fmt.Errorf("%q er hverken en dato (åååå-mm-dd) eller et RFC 3339-tidspunkt", s)
 	}
 	return t, nil
 }

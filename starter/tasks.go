@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"text/tabwriter"
 	"time"
+
+	"helhed/danish"
 )
 
 // task is what the starter shows of GET /api/v1/tasks.
@@ -37,7 +41,7 @@ func tasksList(ctx context.Context, e *env, args []string) error {
 	}
 	if *overdue {
 		if *status != "" && *status != "overdue" {
-			return usageError("--overdue and --status %s contradict each other", *status)
+			return usageError("--overdue og --status %s modsiger hinanden", *status)
 		}
 		*status = "overdue"
 	}
@@ -48,7 +52,7 @@ func tasksList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "REQUEST\tPARTNER\tDUE\tSTATUS\tREMINDERS\tANSWERED\tTITLE")
+	fmt.Fprintln(tw, "ANMODNING\tPARTNER\tFRIST\tSTATUS\tPÅMINDELSER\tBESVARET\tTITEL")
 	for _, t := range got.Tasks {
 		st := t.Status
 		if t.Overdue {
@@ -59,17 +63,17 @@ func tasksList(ctx context.Context, e *env, args []string) error {
 		}
 		answered := ""
 		if !t.AnsweredAt.IsZero() {
-			answered = t.AnsweredAt.Local().Format("2006-01-02 15:04")
+			answered = t.AnsweredAt.Local().Format(danishTime)
 			if !t.OnTime {
-				answered += " (late)"
+				answered += " (for sent)"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", t.RequestID, t.Partner, t.Due, st, t.RemindersSent, answered, t.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", t.RequestID, t.Partner, shortDate(t.Due), st, t.RemindersSent, answered, t.Title)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "%d task(s)\n", len(got.Tasks))
+	fmt.Fprintf(e.stderr, "%d opgave(r)\n", len(got.Tasks))
 	return nil
 }
 
@@ -94,7 +98,7 @@ func taskSubmit(ctx context.Context, e *env, args []string) error {
 		}
 		var v map[string]string
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return usageError("--values: want a JSON object of strings: %v", err)
+			return usageError("--values: forventer et JSON-objekt med tekster, fx {\"elever\": \"7\"}")
 		}
 		sub["values"] = v
 	} else {
@@ -114,11 +118,11 @@ func taskSubmit(ctx context.Context, e *env, args []string) error {
 	if err := apiCall(ctx, e, "POST", "/api/v1/tasks/"+url.PathEscape(id)+"/submit", "application/json", bytes.NewReader(body), &res); err != nil {
 		return err
 	}
-	timing := "on time"
+	timing := "til tiden"
 	if !res.OnTime {
-		timing = "late"
+		timing = "for sent"
 	}
-	fmt.Fprintf(e.stdout, "%s answered %s (%s): %d value(s), %d row(s)\n", id, res.AnsweredAt.Local().Format(time.RFC3339), timing, res.Values, res.Rows)
+	fmt.Fprintf(e.stdout, "%s er besvaret %s (%s): %d værdi(er), %d række(r)\n", id, res.AnsweredAt.Local().Format(danishTime), timing, res.Values, res.Rows)
 	return nil
 }
 
@@ -128,16 +132,28 @@ func readInput(e *env, name string) ([]byte, error) {
 	}
 	b, err := os.ReadFile(name)
 	if err != nil {
-		return nil, usageError("%v", err)
+		return nil, usageError("%s", fileProblem(name, err))
 	}
 	return b, nil
+}
+
+// fileProblem says in Danish why the file name cannot be read (the os
+// package's own text is English).
+func fileProblem(name string, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return name + " findes ikke"
+	case errors.Is(err, fs.ErrPermission):
+		return "ingen adgang til " + name
+	}
+	return name + " kan ikke læses"
 }
 
 // tokens issue|rotate|revoke PARTNER
 func tokensVerb(action string) func(context.Context, *env, []string) error {
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) != 1 || args[0] == "" || args[0][0] == '-' {
-			return usageError("tokens %s PARTNER", action)
+			return usageError("brug: tokens %s PARTNER", action)
 		}
 		path := "/api/v1/partners/" + url.PathEscape(args[0]) + "/token"
 		if action == "revoke" {
@@ -148,9 +164,9 @@ func tokensVerb(action string) func(context.Context, *env, []string) error {
 				return err
 			}
 			if res.Revoked {
-				fmt.Fprintf(e.stdout, "%s: link revoked\n", args[0])
+				fmt.Fprintf(e.stdout, "%s: linket er tilbagekaldt\n", args[0])
 			} else {
-				fmt.Fprintf(e.stdout, "%s: had no live link\n", args[0])
+				fmt.Fprintf(e.stdout, "%s: havde intet gyldigt link\n", args[0])
 			}
 			return nil
 		}
@@ -166,7 +182,7 @@ func tokensVerb(action string) func(context.Context, *env, []string) error {
 			return err
 		}
 		fmt.Fprintln(e.stdout, res.Link)
-		fmt.Fprintf(e.stderr, "valid until %s; send it to the partner's role address only\n", res.ExpiresAt.Local().Format("2006-01-02"))
+		fmt.Fprintf(e.stderr, "gyldigt til %s; send det kun til partnerens funktionsadresse\n", danish.Moment(res.ExpiresAt, time.Local))
 		return nil
 	}
 }

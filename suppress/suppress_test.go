@@ -2,7 +2,7 @@ package suppress
 
 import "testing"
 
-func TestCountAndShare(t *testing.T) {
+func TestCountShareAverage(t *testing.T) {
 	r := Rule{Threshold: 5}
 	cases := []struct {
 		n    float64
@@ -13,16 +13,27 @@ func TestCountAndShare(t *testing.T) {
 			t.Errorf("Count(%v) = %+v, want suppressed=%v", c.n, got, c.hide)
 		}
 	}
-	if c, ok := r.Share(3, 100); !ok || !c.Suppressed || c.Value != 0 {
-		t.Errorf("share of 3/100 = %+v %v", c, ok)
-	}
-	if c, ok := r.Share(25, 100); !ok || c.Suppressed || c.Value != 25 {
-		t.Errorf("share of 25/100 = %+v %v", c, ok)
+	for _, s := range []struct {
+		num, den float64
+		hide     bool
+	}{{3, 100, true}, {25, 100, false}, {97, 100, true}, {95, 100, false}, {100, 100, false}, {0, 100, false}, {4, 4, true}} {
+		if c, ok := r.Share(s.num, s.den); !ok || c.Suppressed != s.hide || (!s.hide && c.Value != 100*s.num/s.den) {
+			t.Errorf("share of %v/%v = %+v %v, want suppressed=%v", s.num, s.den, c, ok, s.hide)
+		}
 	}
 	if _, ok := r.Share(1, 0); ok {
 		t.Error("share with zero denominator")
 	}
-	if r.Label() != "<5" || r.Note() == "" {
+	if c, ok := r.Average(7.5, 4); !ok || !c.Suppressed {
+		t.Errorf("average over 4 persons = %+v", c)
+	}
+	if c, ok := r.Average(6, 5); !ok || c.Suppressed || c.Value != 6 {
+		t.Errorf("average over 5 persons = %+v", c)
+	}
+	if _, ok := r.Average(0, 0); ok {
+		t.Error("average over nobody")
+	}
+	if r.Label() != ".." || r.Note() == "" {
 		t.Errorf("label %q", r.Label())
 	}
 }

@@ -1,8 +1,10 @@
 // Package workdays counts Danish weekdays: days that are neither weekend nor
 // a Danish public holiday (rickar/cal's dk list, which includes
-// Grundlovsdag and Store bededag until its abolition in 2024). Deadlines,
-// reminders and the eviction legal clock all count with it. Its functions
-// are pure, so workflows may call them.
+// Grundlovsdag and Store bededag until its abolition in 2024; not 24 or 31
+// December, which are no helligdage). Deadlines and reminders count with
+// it. The rent acts' hverdag, in which Saturdays count, is the påkrav
+// clock's (helhed/workflows/eviction/legal), built on Holiday. Its
+// functions are pure, so workflows may call them.
 //
 // workflowcheck flags rickar/cal because (*cal.Calendar).IsHoliday may evict
 // entries from its result cache by ranging over a map. That cache is only

@@ -24,6 +24,8 @@ func TestHolidaysAndWeekends(t *testing.T) {
 		{d(2026, 11, 28), false}, // Saturday
 		{d(2026, 11, 26), true},  // Thursday
 		{d(2026, 12, 25), false},
+		{d(2026, 12, 24), true}, // Juleaftensdag: no public holiday
+		{d(2026, 12, 31), true}, // Nytårsaftensdag: no public holiday
 	}
 	for _, c := range cases {
 		if got := IsWeekday(c.date); got != c.want {

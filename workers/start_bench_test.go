@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"helhed/internal/testplan"
 	"helhed/internal/testredis"
 )
 
@@ -46,10 +47,11 @@ func freeAddr(b *testing.B) string {
 func startToHealthy(b *testing.B, bin, dataDir string) (time.Duration, *exec.Cmd) {
 	b.Helper()
 	httpAddr := freeAddr(b)
+	_, planFile := testplan.AroundToday(b)
 	cmd := exec.Command(bin, "-dev")
 	cmd.Env = append(os.Environ(),
 		"DATA_DIR="+dataDir, "HTTP_ADDR="+httpAddr, "METRICS_ADDR="+freeAddr(b),
-		"TEMPORAL_ADDRESS="+freeAddr(b), "TEMPORAL_UI_ADDR="+freeAddr(b), "REDIS_URL=", "PLAN_FILE=")
+		"TEMPORAL_ADDRESS="+freeAddr(b), "TEMPORAL_UI_ADDR="+freeAddr(b), "REDIS_URL=", "PLAN_FILE="+planFile)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)

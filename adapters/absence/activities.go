@@ -108,7 +108,7 @@ func (a *Activities) AbsencePrevious(ctx context.Context, workflowID string) (ab
 	if !ok {
 		return absence.Carry{}, nil
 	}
-	return absence.Carry{Found: true, Flagged: res.Outcome.FlaggedYTD, CoursesYTD: res.Outcome.CoursesYTD}, nil
+	return absence.Carry{Found: true, Flagged: res.Outcome.FlaggedYTD, CoursesYTD: res.Outcome.CoursesYTD, CoursesHidden: res.Outcome.CoursesHidden}, nil
 }
 
 // AbsenceCompile renders the quarterly note and keeps it under
@@ -124,4 +124,15 @@ func (a *Activities) AbsenceCompile(_ context.Context, in absence.NoteInput) (ab
 		return absence.Document{}, err
 	}
 	return absence.Document{Markdown: md, HTML: html, Paths: paths}, nil
+}
+
+// AbsenceTeamMeeting reads a team and one of its meetings from the plan
+// for the team-meeting invitation. A meeting the plan no longer has fails
+// at once, naming the field.
+func (a *Activities) AbsenceTeamMeeting(_ context.Context, in absence.TeamMeetingInput) (absence.TeamMeetingSetup, error) {
+	s, err := absence.BuildTeamMeetingSetup(a.Plan, in)
+	if err != nil {
+		return absence.TeamMeetingSetup{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidInput", err)
+	}
+	return s, nil
 }

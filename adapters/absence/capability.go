@@ -1,7 +1,8 @@
 // Package absence holds the side effects of the quarterly absence
 // follow-up: the activities (the plan snapshot, the previous quarter's
 // result, the note under DATA_DIR, the read model), the collector, the
-// reconciler and the run kind, and New, which lists them. The rules and the
+// reconciler and the run kind, and New, which lists them; and the absence
+// team's standing meetings (their schedule and invitation). The rules and the
 // workflow are in helhed/workflows/absence.
 package absence
 
@@ -18,12 +19,15 @@ import (
 // New lists the absence-follow-up capability.
 func New(d capability.Deps) (capability.Capability, error) {
 	return capability.Capability{
-		Name:      absence.Kind,
-		Workflows: []capability.Workflow{{Name: absence.WorkflowName, Func: absence.FollowUp}},
+		Name: absence.Kind,
+		Workflows: []capability.Workflow{
+			{Name: absence.WorkflowName, Func: absence.FollowUp},
+			{Name: absence.TeamMeetingWorkflowName, Func: absence.TeamMeeting},
+		},
 		Activities: []capability.Activities{{Impl: &Activities{Plan: d.Plan, DataDir: d.Config.DataDir, Redis: d.Redis,
 			Results: TemporalResults{Client: d.Temporal}}}},
 		Kinds:       []runs.Kind{RunKind()},
-		Schedules:   []schedules.Source{absence.ScheduleSpecs},
+		Schedules:   []schedules.Source{absence.ScheduleSpecs, absence.TeamMeetingSchedules},
 		Reconcilers: []readmodel.Reconciler{Reconciler(d.Plan)},
 		Collectors:  []prometheus.Collector{&Collector{Plan: d.Plan, Redis: d.Redis, Log: d.Log}},
 	}, nil

@@ -23,13 +23,13 @@ var (
 	kommuneDesc = prometheus.NewDesc("helhed_absence_kommune_percent",
 		"The kommune's absence level the plan compares with, percent.", nil, nil)
 	flagsDesc = prometheus.NewDesc("helhed_absence_flags",
-		"Pupils with unlawful absence at or above level percent in the latest quarter (level 10 includes 15); counts below the discretion threshold are left out, see helhed_absence_flags_suppressed.",
+		"Pupils with unlawful absence at or above level percent in the latest quarter (level 10 includes 15); counts below the discretion threshold, and any that would let one be worked out, are left out, see helhed_absence_flags_suppressed.",
 		[]string{"area", "level"}, nil)
 	flagsSuppressedDesc = prometheus.NewDesc("helhed_absence_flags_suppressed",
-		"1 where the latest quarter's flag count is suppressed (below the discretion threshold).",
+		"1 where the latest quarter's flag count is suppressed (below the discretion threshold, or hidden so that another cannot be worked out).",
 		[]string{"area", "level"}, nil)
 	coursesDesc = prometheus.NewDesc("helhed_absence_new_courses",
-		"New individual absence courses this plan year to date (pupils over 10 % for the first time in the year).",
+		"New individual absence courses this plan year to date (pupils over 10 % for the first time in the year); left out for the rest of the plan year once a quarter's new courses are below the discretion threshold.",
 		[]string{"year"}, nil)
 )
 

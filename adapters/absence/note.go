@@ -45,8 +45,9 @@ type flagView struct {
 }
 
 // noteData lays the quarter out for the note. The statistics are
-// suppressed below the discretion threshold; the per-pupil action list,
-// which the absence team works from, carries pseudonymous ids only.
+// suppressed as publishedStats and publishedCourses say; the per-pupil
+// action list, which the absence team works from, carries pseudonymous
+// ids only.
 func noteData(in absence.NoteInput) noteView {
 	s, o := in.Setup, in.Outcome
 	rule := suppress.Rule{Threshold: s.Threshold}
@@ -54,9 +55,16 @@ func noteData(in absence.NoteInput) noteView {
 	if err != nil {
 		loc = time.UTC
 	}
+	show := func(c suppress.Cell) string {
+		if c.Suppressed {
+			return rule.Label()
+		}
+		return strconv.Itoa(int(c.Value))
+	}
+	added, ytd := publishedCourses(s.Threshold, o)
 	v := noteView{PlanName: s.PlanName, Quarter: s.Quarter, Year: s.Year, CompiledAt: in.CompiledAt.In(loc).Format("02-01-2006 15.04"),
 		Kommune: "–", BaselineFor: s.BaselineFor, Suppression: rule.Note(), NoPrevious: !o.Previous,
-		NewCourses: strconv.Itoa(o.NewCourses), CoursesYTD: strconv.Itoa(o.CoursesYTD), Target: s.CoursesTargetTxt}
+		NewCourses: show(added), CoursesYTD: show(ytd), Target: s.CoursesTargetTxt}
 	if s.HasKommune {
 		v.Kommune = danish.FormatNumber(s.Kommune, 1)
 	}
@@ -78,22 +86,21 @@ func noteData(in absence.NoteInput) noteView {
 		}
 		v.Schools = append(v.Schools, sv)
 	}
-	count := func(n int) string {
-		if c := rule.Count(float64(n)); c.Suppressed {
-			return rule.Label()
+	areaCells, totalCells := publishedStats(s.Threshold, o)
+	for i, st := range append(append([]absence.AreaStat(nil), o.Areas...), o.Total) {
+		c := totalCells
+		if i < len(areaCells) {
+			c = areaCells[i]
 		}
-		return strconv.Itoa(n)
-	}
-	for _, st := range append(append([]absence.AreaStat(nil), o.Areas...), o.Total) {
-		av := areaView{Name: st.Name, Pupils: count(st.Pupils), Percent: "–", Baseline: "–", Diff: "–",
-			Flags10: count(st.Flags10), Flags15: count(st.Flags15)}
+		av := areaView{Name: st.Name, Pupils: show(c.pupils), Percent: "–", Baseline: "–", Diff: "–",
+			Flags10: show(c.flags10), Flags15: show(c.flags15)}
 		if st.HasBaseline {
 			av.Baseline = danish.FormatNumber(st.Baseline, 1)
 		}
 		switch {
-		case st.Pupils == 0:
-		case rule.Hide(float64(st.Pupils)):
-			av.Percent = rule.Label() + " elever"
+		case !c.hasPercent:
+		case c.percent.Suppressed:
+			av.Percent = rule.Label()
 		default:
 			av.Percent = danish.FormatNumber(st.Percent, 1)
 			if st.HasBaseline {

@@ -20,13 +20,14 @@ import (
 //	helhed:absence:quarters:<plan>       zset: quarter → start (unix s)
 //	helhed:absence:q:<plan>:<quarter>    hash: percent|<area>, pupils|<area>, flags10|<area>, flags15|<area>
 //	                                     (absent when suppressed; suppressed|<field>|<area> = 1 then),
-//	                                     courses_new, courses_ytd, year, missing_schools
+//	                                     courses_new, courses_ytd (absent when suppressed; suppressed|<field> = 1 then),
+//	                                     year, missing_schools
 func quartersKey(planID string) string   { return "helhed:absence:quarters:" + planID }
 func quarterKey(planID, q string) string { return "helhed:absence:q:" + planID + ":" + q }
 
-// AbsenceRecord replaces the quarter's read-model entry. Counts below the
-// discretion threshold, and percentages computed from them, are never
-// written: the read model holds only what may be published.
+// AbsenceRecord replaces the quarter's read-model entry. Suppressed
+// figures (publishedStats, publishedCourses) are never written: the read
+// model holds only what may be published.
 func (a *Activities) AbsenceRecord(ctx context.Context, r absence.Record) error {
 	q, err := absence.ParseQuarter(r.Quarter)
 	if err != nil {
@@ -116,11 +117,23 @@ func summaryJSON(year string, quarters []quarterFields) ([]byte, error) {
 // publishedFields are the published (suppressed) read-model fields of a
 // quarter.
 func publishedFields(r absence.Record) map[string]any {
-	rule := suppress.Rule{Threshold: r.Threshold}
-	f := map[string]any{"courses_new": r.Outcome.NewCourses, "courses_ytd": r.Outcome.CoursesYTD, "year": r.Year, "missing_schools": r.MissingSchools}
-	for _, st := range append([]absence.AreaStat{r.Outcome.Total}, r.Outcome.Areas...) {
+	f := map[string]any{"year": r.Year, "missing_schools": r.MissingSchools}
+	added, ytd := publishedCourses(r.Threshold, r.Outcome)
+	for name, c := range map[string]suppress.Cell{"courses_new": added, "courses_ytd": ytd} {
+		if c.Suppressed {
+			f["suppressed|"+name] = 1
+		} else {
+			f[name] = int(c.Value)
+		}
+	}
+	areaCells, totalCells := publishedStats(r.Threshold, r.Outcome)
+	for i, st := range append([]absence.AreaStat{r.Outcome.Total}, r.Outcome.Areas...) {
 		if st.Pupils == 0 {
 			continue
+		}
+		c := totalCells
+		if i > 0 {
+			c = areaCells[i-1]
 		}
 		put := func(name string, c suppress.Cell) {
 			if c.Suppressed {
@@ -129,15 +142,10 @@ func publishedFields(r absence.Record) map[string]any {
 			}
 			f[name+"|"+st.Area] = c.Value
 		}
-		pupils := rule.Count(float64(st.Pupils))
-		put("pupils", pupils)
-		if pupils.Suppressed {
-			put("percent", suppress.Cell{Suppressed: true})
-		} else {
-			put("percent", suppress.Cell{Value: st.Percent})
-		}
-		put("flags10", rule.Count(float64(st.Flags10)))
-		put("flags15", rule.Count(float64(st.Flags15)))
+		put("pupils", c.pupils)
+		put("percent", c.percent)
+		put("flags10", c.flags10)
+		put("flags15", c.flags15)
 	}
 	return f
 }

@@ -3,6 +3,7 @@ package datarequest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
+	"helhed/runs"
 	"helhed/web"
 	"helhed/workflows/datarequest"
 )
@@ -32,18 +34,18 @@ func (a *api) listTasks(w http.ResponseWriter, r *http.Request) {
 	f := Filter{Partner: q.Get("partner"), Status: q.Get("status")}
 	if f.Partner != "" {
 		if _, ok := a.p.plan.Partner(f.Partner); !ok {
-			web.WriteError(w, http.StatusBadRequest, "unknown partner "+f.Partner+" (a plan partner id)", "partner")
+			web.WriteError(w, http.StatusBadRequest, "ukendt partner "+f.Partner+" (brug en partners id fra planen)", "partner")
 			return
 		}
 	}
 	if !ValidFilterStatus(f.Status) {
-		web.WriteError(w, http.StatusBadRequest, "status is one of open, overdue, done, cancelled", "status")
+		web.WriteError(w, http.StatusBadRequest, "status skal være en af open, overdue, done, cancelled", "status")
 		return
 	}
 	tasks, err := a.p.store.List(r.Context(), f, time.Now())
 	if err != nil {
 		a.p.log.Error("api: list tasks", "err", err)
-		web.WriteError(w, http.StatusServiceUnavailable, "read model unavailable", "")
+		web.WriteError(w, http.StatusServiceUnavailable, "læsemodellen (Redis) svarer ikke; prøv igen om lidt", "")
 		return
 	}
 	out := make([]taskSummary, len(tasks))
@@ -66,23 +68,28 @@ func (a *api) submit(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	t, ok, err := a.p.store.Get(r.Context(), id, time.Now())
 	if err != nil {
-		web.WriteError(w, http.StatusServiceUnavailable, "read model unavailable", "")
+		a.p.log.Error("api: read task", "id", id, "err", err)
+		web.WriteError(w, http.StatusServiceUnavailable, "læsemodellen (Redis) svarer ikke; prøv igen om lidt", "")
 		return
 	}
 	if !ok {
-		web.WriteError(w, http.StatusNotFound, "no data request "+id, "")
+		web.WriteError(w, http.StatusNotFound, "ingen dataanmodning med id "+id, "")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, datarequest.MaxCSVBytes+256<<10))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			web.WriteError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("indholdet er for stort; en CSV-fil må højst fylde %d MB", datarequest.MaxCSVBytes>>20), "csv")
+			return
+		}
+		web.WriteError(w, http.StatusBadRequest, "indholdet kunne ikke læses", "")
 		return
 	}
 	var sub datarequest.Submission
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, datarequest.MaxCSVBytes+256<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&sub); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			web.WriteError(w, http.StatusRequestEntityTooLarge, "body too large", "csv")
-			return
-		}
-		web.WriteError(w, http.StatusBadRequest, "body is not a submission: "+err.Error(), "")
+	if err := runs.Decode(body, &sub); err != nil {
+		fe := runs.AsInvalid(err)
+		web.WriteError(w, http.StatusBadRequest, fe.Message, fe.Field)
 		return
 	}
 	if sub.SubmittedBy == "" {
@@ -141,20 +148,20 @@ type tokenAnswer struct {
 func (a *api) issueToken(w http.ResponseWriter, r *http.Request) {
 	partner := r.PathValue("partner")
 	if _, ok := a.p.plan.Partner(partner); !ok {
-		web.WriteError(w, http.StatusNotFound, "unknown partner "+partner+" (a plan partner id)", "partner")
+		web.WriteError(w, http.StatusNotFound, "ukendt partner "+partner+" (brug en partners id fra planen)", "partner")
 		return
 	}
 	var req tokenRequest
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 4096))
 	if err != nil {
-		web.WriteError(w, http.StatusBadRequest, "body too large", "")
+		web.WriteError(w, http.StatusBadRequest, "indholdet er for stort", "")
 		return
 	}
 	if len(strings.TrimSpace(string(body))) > 0 {
 		dec := json.NewDecoder(strings.NewReader(string(body)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req); err != nil {
-			web.WriteError(w, http.StatusBadRequest, "body is {\"rotate\": true|false}: "+err.Error(), "rotate")
+			web.WriteError(w, http.StatusBadRequest, `indholdet skal være {"rotate": true} eller {"rotate": false}`, "rotate")
 			return
 		}
 	}
@@ -168,7 +175,7 @@ func (a *api) issueToken(w http.ResponseWriter, r *http.Request) {
 	got, err := issue(r.Context(), partner)
 	if err != nil {
 		a.p.log.Error("api: issue token", "partner", partner, "err", err)
-		web.WriteError(w, http.StatusServiceUnavailable, "could not issue the link", "")
+		web.WriteError(w, http.StatusServiceUnavailable, "linket kunne ikke udstedes; prøv igen om lidt", "")
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, tokenAnswer{Partner: partner, Link: PortalURL(a.p.publicURL, got.Token), ExpiresAt: got.ExpiresAt, Rotated: req.Rotate})
@@ -178,13 +185,13 @@ func (a *api) issueToken(w http.ResponseWriter, r *http.Request) {
 func (a *api) revokeToken(w http.ResponseWriter, r *http.Request) {
 	partner := r.PathValue("partner")
 	if _, ok := a.p.plan.Partner(partner); !ok {
-		web.WriteError(w, http.StatusNotFound, "unknown partner "+partner+" (a plan partner id)", "partner")
+		web.WriteError(w, http.StatusNotFound, "ukendt partner "+partner+" (brug en partners id fra planen)", "partner")
 		return
 	}
 	revoked, err := a.p.tokens.Revoke(r.Context(), partner)
 	if err != nil {
 		a.p.log.Error("api: revoke token", "partner", partner, "err", err)
-		web.WriteError(w, http.StatusServiceUnavailable, "could not revoke the link", "")
+		web.WriteError(w, http.StatusServiceUnavailable, "linket kunne ikke tilbagekaldes; prøv igen om lidt", "")
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"partner": partner, "revoked": revoked})

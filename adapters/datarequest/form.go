@@ -58,6 +58,7 @@ var kindText = map[datarequest.FieldType]string{
 	datarequest.Integer:    "helt tal",
 	datarequest.Decimal:    "tal (decimalkomma tilladt)",
 	datarequest.Percentage: "procent, 0–100",
+	datarequest.Amount:     "beløb i kr. (ikke negativt)",
 	datarequest.Text:       "tekst",
 	datarequest.Choice:     "ét af valgene",
 	datarequest.DateField:  "dato (dd-mm-åååå)",
@@ -107,7 +108,7 @@ func (p *Portal) taskView(v visitor, t datarequest.Task, typed map[string]string
 		switch f.Type {
 		case datarequest.Integer:
 			it.InputMode = "numeric"
-		case datarequest.Decimal, datarequest.Percentage:
+		case datarequest.Decimal, datarequest.Percentage, datarequest.Amount:
 			it.InputMode = "decimal"
 		case datarequest.DateField:
 			it.Placeholder = "dd-mm-åååå"

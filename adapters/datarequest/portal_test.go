@@ -190,10 +190,10 @@ func TestBadSubmissionsChangeNothing(t *testing.T) {
 		{form.RequestID, `{"values":{"fravaer@vangdalen":"5","fravaer@gl-jennumparken":"5"}}`, 400, "elever", "Feltet skal udfyldes."},
 		{form.RequestID, `{"values":{"elever":"3","fravaer@vangdalen":"140","fravaer@gl-jennumparken":"5"}}`, 400, "fravaer@vangdalen", "mellem 0 og 100"},
 		{form.RequestID, `{"values":{"elever":"mange","fravaer@vangdalen":"1","fravaer@gl-jennumparken":"5"}}`, 400, "elever", "ikke et helt tal"},
-		{form.RequestID, `{"valuez":{}}`, 400, "", "not a submission"},
+		{form.RequestID, `{"valuez":{}}`, 400, "valuez", "ukendt felt"},
 		{table.RequestID, `{"csv":"omraade;andel\nVangdalen;5\n"}`, 400, "csv", "»beboere« mangler"},
 		{table.RequestID, `{"csv":"omraade\tbeboere\nVangdalen\t5\n"}`, 400, "csv", "tabulator"},
-		{table.RequestID, `{"csv":"` + strings.Repeat("x", 10<<20) + `"}`, 413, "csv", "too large"},
+		{table.RequestID, `{"csv":"` + strings.Repeat("x", 10<<20) + `"}`, 413, "csv", "for stort"},
 	}
 	for _, c := range cases {
 		code, got := api(t, "POST", "/api/v1/tasks/"+url.PathEscape(c.id)+"/submit", strings.NewReader(c.body))
@@ -386,7 +386,7 @@ func TestStarterVerbs(t *testing.T) {
 		t.Fatalf("bad submit: %d %s", code, errOut)
 	}
 	os.WriteFile(values, []byte(`{"elever":"7","fravaer@vangdalen":"14","fravaer@gl-jennumparken":"2"}`), 0o600)
-	if code, out, errOut := run("task", "submit", in.RequestID, "--values", values); code != 0 || !strings.Contains(out, "on time") {
+	if code, out, errOut := run("task", "submit", in.RequestID, "--values", values); code != 0 || !strings.Contains(out, "til tiden") {
 		t.Fatalf("submit: %d %s %s", code, out, errOut)
 	}
 	if code, out, _ := run("tasks", "--partner", "platangaarden", "--status", "done", "--json"); code != 0 || !strings.Contains(out, `"status": "answered"`) {
@@ -398,7 +398,7 @@ func TestStarterVerbs(t *testing.T) {
 	if code, _, _ := run("tokens", "revoke"); code != 2 {
 		t.Fatalf("tokens revoke without partner: %d", code)
 	}
-	if code, out, _ := run("tokens", "revoke", "platangaarden"); code != 0 || !strings.Contains(out, "revoked") {
+	if code, out, _ := run("tokens", "revoke", "platangaarden"); code != 0 || !strings.Contains(out, "tilbagekaldt") {
 		t.Fatalf("revoke: %d %s", code, out)
 	}
 }

@@ -7,15 +7,12 @@ import (
 	"time"
 
 	"helhed/fielderr"
-	"helhed/plan"
+	"helhed/internal/testplan"
 	"helhed/workflows/datarequest"
 )
 
 func TestRunKindValidatesAgainstThePlan(t *testing.T) {
-	p, err := plan.ForDate(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, _ := testplan.AroundToday(t)
 	k := RunKind()
 	ex := k.Example(p)
 	if err := k.Validate(p, ex); err != nil {

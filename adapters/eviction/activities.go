@@ -53,6 +53,12 @@ func (a *Activities) KommuneNotice(_ context.Context, in eviction.NoticeInput) (
 	return eviction.NoticeMessage(a.Plan, to, in), nil
 }
 
+// DemandReceipt is the plan's receipt assumptions for a påkrav, which the
+// case reads when its påkrav is recorded without a receipt.
+func (a *Activities) DemandReceipt(context.Context) (plan.DemandReceipt, error) {
+	return a.Plan.Eviction.DemandReceipt, nil
+}
+
 // ScanInbox imports the arrears lists waiting in $DATA_DIR/inbox.
 func (a *Activities) ScanInbox(ctx context.Context) (eviction.InboxReport, error) {
 	if a.Inbox == nil {

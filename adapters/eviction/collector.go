@@ -11,7 +11,6 @@ import (
 
 	"helhed/plan"
 	"helhed/suppress"
-	"helhed/workflows/eviction"
 )
 
 // Plan keys the metrics read: the eviction indicators' ids and the
@@ -24,10 +23,10 @@ const (
 
 var (
 	descCases = prometheus.NewDesc("helhed_eviction_cases",
-		"Eviction-prevention cases by current stage and area (counts below the discretion threshold are left out; see helhed_eviction_suppressed_cells).",
+		"Eviction-prevention cases by current stage and area (counts below the discretion threshold, and any that would let one be worked out, are left out; see helhed_eviction_suppressed_cells).",
 		[]string{"stage", "area"}, nil)
 	descTransitions = prometheus.NewDesc("helhed_eviction_transitions_total",
-		"Stage transitions of eviction cases (from=\"new\" is a case opening; counts below the discretion threshold are left out).",
+		"Stage transitions of eviction cases (from=\"new\" is a case opening; counts below the discretion threshold, and any that would let one be worked out, are left out).",
 		[]string{"from", "to"}, nil)
 	descEvictions = prometheus.NewDesc("helhed_evictions",
 		"Evictions per area and plan year: total = bailiff court requests, effective = evictions carried out (counts below the discretion threshold are left out).",
@@ -42,10 +41,10 @@ var (
 		"The plan's target of counselling courses per plan year.",
 		[]string{"year"}, nil)
 	descFirstContact = prometheus.NewDesc("helhed_eviction_first_contact_seconds",
-		"Time from a case's first arrears list to the first contact with the tenant (left out while fewer cases than the discretion threshold have one).",
+		"Time from a case's first arrears list to the first contact with the tenant (left out while fewer cases than the discretion threshold have one; a bucket bound is left out where its interval would hold fewer).",
 		nil, nil)
 	descSuppressed = prometheus.NewDesc("helhed_eviction_suppressed_cells",
-		"Series of a helhed_eviction* family left out because their count is above 0 and below the plan's discretion threshold.",
+		"Series of a helhed_eviction* family left out because their count is above 0 and below the plan's discretion threshold, or would let such a count be worked out (for the first-contact histogram: bucket bounds left out).",
 		[]string{"metric"}, nil)
 	descUp = prometheus.NewDesc("helhed_eviction_read_model_up",
 		"1 when the eviction read model in Redis answered this scrape, else 0.", nil, nil)
@@ -59,8 +58,12 @@ var (
 // threshold is left out of its family (absent, not 0, so no dashboard
 // shows a false zero), and helhed_eviction_suppressed_cells{metric} counts
 // how many series were left out. Zeros are published: they identify no one.
-// The plan's baselines and targets are the plan's own published figures
-// and are not suppressed.
+// The cases and the transitions are one table with the API's totals
+// (casesTable), so further cells are left out where a hidden one could
+// otherwise be worked out; the first-contact histogram drops the bucket
+// bounds whose interval would hold a small count. The plan's baselines
+// and targets are the plan's own published figures and are not
+// suppressed.
 type Collector struct {
 	Plan  *plan.Plan
 	Model *ReadModel
@@ -92,19 +95,17 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 1)
 
 	s := suppressor{rule: suppress.Rule{Threshold: c.Plan.DiscretionThreshold}, ch: ch, left: map[string]int{}}
-	areas := c.areas(agg)
+	cases := newCasesTable(c.Plan, agg)
 	years := c.years(agg)
-	for _, st := range eviction.Stages {
-		for _, a := range areas {
-			s.emit(descCases, prometheus.GaugeValue, agg[factCases(st, a)], string(st), a)
+	for i, st := range cases.stages {
+		for j, a := range cases.areas {
+			s.emitCell(descCases, prometheus.GaugeValue, cases.cells[i][j], string(st), a)
 		}
 	}
-	for k, n := range agg {
-		if p := splitFact(k); p[0] == "trans" && len(p) == 3 {
-			s.emit(descTransitions, prometheus.CounterValue, n, p[1], p[2])
-		}
+	for _, tr := range cases.transitions {
+		s.emitCell(descTransitions, prometheus.CounterValue, tr.cell, tr.from, tr.to)
 	}
-	for _, a := range areas {
+	for _, a := range cases.areas {
 		for _, y := range years {
 			for _, kind := range []string{"total", "effective"} {
 				s.emit(descEvictions, prometheus.GaugeValue, agg[factEvictions(a, y, kind)], a, y, kind)
@@ -147,26 +148,37 @@ func (c *Collector) collectFirstContact(s *suppressor, agg map[string]int64) {
 		s.left["helhed_eviction_first_contact_seconds"]++
 		return
 	}
-	buckets := make(map[float64]uint64, len(contactBuckets))
-	for _, b := range contactBuckets {
-		buckets[float64(b)] = uint64(agg[factContactLE+strconv.FormatInt(b, 10)])
+	cumulative := make([]int64, len(contactBuckets))
+	for i, b := range contactBuckets {
+		cumulative[i] = agg[factContactLE+strconv.FormatInt(b, 10)]
+	}
+	kept := publishedBounds(s.rule, count, cumulative)
+	s.left["helhed_eviction_first_contact_seconds"] += len(contactBuckets) - len(kept)
+	buckets := make(map[float64]uint64, len(kept))
+	for _, i := range kept {
+		buckets[float64(contactBuckets[i])] = uint64(cumulative[i])
 	}
 	s.ch <- prometheus.MustNewConstHistogram(descFirstContact, uint64(count), float64(agg[factContactSum]), buckets)
 }
 
-// areas are the plan's areas plus any the read model has from an earlier
-// plan.
-func (c *Collector) areas(agg map[string]int64) []string {
-	var out []string
-	for _, a := range c.Plan.Areas {
-		out = append(out, a.ID)
-	}
-	for k := range agg {
-		if p := splitFact(k); p[0] == "cases" && len(p) == 3 && !slices.Contains(out, p[2]) {
-			out = append(out, p[2])
+// publishedBounds are the indexes of the histogram bounds to publish.
+// Buckets are cumulative, so the cases between two published bounds (and
+// above the last one, up to the count) are a count anyone can subtract:
+// a bound is left out, merging its interval with the next, wherever that
+// count would be 1 to the threshold minus one.
+func publishedBounds(rule suppress.Rule, count int64, cumulative []int64) []int {
+	var kept []int
+	below := int64(0)
+	for i, n := range cumulative {
+		if !rule.Hide(float64(n - below)) {
+			kept = append(kept, i)
+			below = n
 		}
 	}
-	return out
+	for len(kept) > 0 && rule.Hide(float64(count-cumulative[kept[len(kept)-1]])) {
+		kept = kept[:len(kept)-1]
+	}
+	return kept
 }
 
 // years are the plan's years plus any year the read model counts in.
@@ -201,11 +213,16 @@ type suppressor struct {
 }
 
 func (s *suppressor) emit(d *prometheus.Desc, t prometheus.ValueType, n int64, labels ...string) {
-	if s.rule.Hide(float64(n)) {
+	s.emitCell(d, t, s.rule.Count(float64(n)), labels...)
+}
+
+// emitCell publishes a cell a suppress.Table decided on.
+func (s *suppressor) emitCell(d *prometheus.Desc, t prometheus.ValueType, c suppress.Cell, labels ...string) {
+	if c.Suppressed {
 		s.left[familyOf(d)]++
 		return
 	}
-	s.ch <- prometheus.MustNewConstMetric(d, t, float64(n), labels...)
+	s.ch <- prometheus.MustNewConstMetric(d, t, c.Value, labels...)
 }
 
 func familyOf(d *prometheus.Desc) string {

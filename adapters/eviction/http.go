@@ -64,7 +64,8 @@ func (h *api) handleImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		web.WriteError(w, http.StatusBadRequest, "filen kunne ikke modtages: "+err.Error(), "")
+		h.log.Warn("arrears upload not received", "err", err)
+		web.WriteError(w, http.StatusBadRequest, "filen kunne ikke modtages; send den igen", "")
 		return
 	}
 	// Delivery goes on if the client hangs up: a list is delivered whole,
@@ -79,7 +80,7 @@ func (h *api) handleImport(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		h.log.Error("arrears import failed", "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "importen mislykkedes: "+err.Error(), "")
+		web.WriteError(w, http.StatusInternalServerError, "importen mislykkedes; se workerens log", "")
 		return
 	}
 	h.log.Info("arrears list imported", "list", res.ListID, "lines", res.Lines, "accepted", res.Accepted,
@@ -87,7 +88,8 @@ func (h *api) handleImport(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusAccepted, res)
 }
 
-// Count is one published stage × area count.
+// Count is one published stage × area count, or a total: area "alle"
+// (the stage's total), stage "alle" (the area's), or both.
 type Count struct {
 	Stage      eviction.Stage `json:"stage"`
 	Area       string         `json:"area"`
@@ -125,19 +127,24 @@ func (h *api) handleCases(w http.ResponseWriter, r *http.Request) {
 	views, err := h.model.List(r.Context(), f)
 	if err != nil {
 		h.log.Error("list cases", "err", err)
-		web.WriteError(w, http.StatusServiceUnavailable, "sagsoversigten (Redis) svarer ikke: "+err.Error(), "")
+		web.WriteError(w, http.StatusServiceUnavailable, "sagsoversigten (Redis) svarer ikke; prøv igen om lidt", "")
+		return
+	}
+	agg, err := h.model.Aggregates(r.Context())
+	if err != nil {
+		h.log.Error("count cases", "err", err)
+		web.WriteError(w, http.StatusServiceUnavailable, "sagsoversigten (Redis) svarer ikke; prøv igen om lidt", "")
 		return
 	}
 	today := eviction.DateOf(h.now())
 	resp := CasesResponse{Cases: []CaseRow{}, Threshold: h.plan.DiscretionThreshold}
-	tally := map[[2]string]int{}
 	for _, v := range views {
 		resp.Cases = append(resp.Cases, CaseRow{View: v, Overdue: v.Overdue(today)})
-		tally[[2]string{string(v.Stage), v.Area}]++
 	}
-	resp.Counts = countTable(h.plan, f, tally)
-	resp.Note = fmt.Sprintf("Antal over 0 og under planens diskretionsgrænse (%d) er diskretioneret, så ingen enkeltperson kan genkendes: "+
-		"count er null, og suppressed er true. Sagslisten er pseudonymiseret og til sagsbehandling, ikke til offentliggørelse.", h.plan.DiscretionThreshold)
+	resp.Counts = countTable(newCasesTable(h.plan, agg), f)
+	resp.Note = fmt.Sprintf("Antal over 0 og under planens diskretionsgrænse (%d) er diskretioneret, så ingen enkeltperson kan genkendes, "+
+		"og så mange andre antal, at et diskretioneret ikke kan regnes ud af totalerne (område eller fase »%s«) eller af faseskiftene i /metrics: "+
+		"count er null, og suppressed er true. Sagslisten er pseudonymiseret og til sagsbehandling, ikke til offentliggørelse.", h.plan.DiscretionThreshold, totalLabel)
 	web.WriteJSON(w, http.StatusOK, resp)
 }
 
@@ -159,28 +166,31 @@ func areaList(p *plan.Plan) string {
 	return strings.Join(ids, ", ")
 }
 
-// countTable is every stage × area cell the filter selects, with small
-// counts suppressed.
-func countTable(p *plan.Plan, f Filter, tally map[[2]string]int) []Count {
-	rule := suppress.Rule{Threshold: p.DiscretionThreshold}
+// countTable is every count of the stage × area table the filter
+// selects, totals included (area or stage "alle"), as the table publishes
+// them.
+func countTable(ct casesTable, f Filter) []Count {
 	out := []Count{}
-	for _, st := range eviction.Stages {
-		if f.Stage != "" && st != f.Stage {
-			continue
+	add := func(st eviction.Stage, area string, c suppress.Cell) {
+		if (f.Stage != "" && st != f.Stage) || (f.Area != "" && area != f.Area) {
+			return
 		}
-		for _, a := range p.Areas {
-			if f.Area != "" && a.ID != f.Area {
-				continue
-			}
-			n := tally[[2]string{string(st), a.ID}]
-			c := Count{Stage: st, Area: a.ID}
-			if rule.Hide(float64(n)) {
-				c.Suppressed = true
-			} else {
-				c.Count = &n
-			}
-			out = append(out, c)
+		row := Count{Stage: st, Area: area, Suppressed: c.Suppressed}
+		if !c.Suppressed {
+			n := int(c.Value)
+			row.Count = &n
 		}
+		out = append(out, row)
 	}
+	for i, st := range ct.stages {
+		for j, a := range ct.areas {
+			add(st, a, ct.cells[i][j])
+		}
+		add(st, totalLabel, ct.stageTotals[i])
+	}
+	for j, a := range ct.areas {
+		add(totalLabel, a, ct.areaTotals[j])
+	}
+	add(totalLabel, totalLabel, ct.total)
 	return out
 }

@@ -16,6 +16,7 @@ import (
 	"helhed/arrears"
 	"helhed/plan"
 	"helhed/pseudonym"
+	"helhed/runs"
 	"helhed/searchattr"
 	"helhed/workflows"
 	"helhed/workflows/eviction"
@@ -101,7 +102,7 @@ func (im *Importer) deliver(ctx context.Context, entries []arrears.Entry, listID
 				mu.Lock()
 				if err != nil {
 					failed = append(failed, arrears.Rejection{Line: e.Line,
-						Error: fmt.Sprintf("linjen kunne ikke leveres til sin sag (%v); importér filen igen: linjer, der allerede er leveret, genkendes", err)})
+						Error: fmt.Sprintf("linjen kunne ikke leveres til sin sag (%s); importér filen igen: linjer, der allerede er leveret, genkendes", runs.Message(err))})
 				}
 				done++
 				if progress != nil {

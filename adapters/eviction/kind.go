@@ -9,6 +9,7 @@ import (
 	"helhed/pseudonym"
 	"helhed/runs"
 	"helhed/workflows/eviction"
+	"helhed/workflows/eviction/legal"
 )
 
 // RunKind is the eviction-case kind for the runs layer: an operator opens
@@ -27,11 +28,14 @@ func RunKind(p *plan.Plan, hasher *pseudonym.Hasher) runs.Kind {
 		Updates: []runs.Update{
 			{Name: eviction.UpdateOutreach, Title: "Opsøgende kontakt", Description: "Kontakt opnået (contact_made) eller ikke truffet (not_reached).", NewArg: func() any { return &eviction.OutreachArg{} },
 				Choices: outcomeChoices(eviction.OutreachTitles, eviction.ContactMade, eviction.NotReached)},
-			{Name: eviction.UpdatePaymentPlan, Title: "Afdragsordning", Description: "Aftalt afdragsordning med rater (forfaldsdato og beløb).", NewArg: func() any { return &eviction.PaymentPlanArg{} }},
+			{Name: eviction.UpdatePaymentPlan, Title: "Afdragsordning", Description: "Aftalt afdragsordning med rater (forfaldsdato og beløb). Hver rate vurderes den dag, et påkrav tidligst kunne sendes for den; en misset rate starter det juridiske forløb.", NewArg: func() any { return &eviction.PaymentPlanArg{} }},
 			{Name: eviction.UpdatePayment, Title: "Indbetaling", Description: "Registrér en indbetaling.", NewArg: func() any { return &eviction.PaymentArg{} }},
 			{Name: eviction.UpdateEscalate, Title: "Eskalér", Description: "Start det juridiske forløb (påkrav).", NewArg: func() any { return &eviction.EscalateArg{} }},
-			{Name: eviction.UpdateDemand, Title: "Påkrav sendt", Description: "Tidligst 3 hverdage efter forfaldsdagen; 14 dages betalingsfrist.", NewArg: func() any { return &eviction.DateArg{} }},
-			{Name: eviction.UpdateTerminate, Title: "Ophævelse", Description: "Lejemålet ophævet efter betalingsfristen; kommunen underrettes skriftligt.", NewArg: func() any { return &eviction.DateArg{} }},
+			{Name: eviction.UpdateDemand, Title: "Påkrav sendt", Description: "Påkravet kan tidligst sendes den første hverdag efter 3. hverdag efter sidste rettidige betalingsdag (lørdage tæller som hverdage; søn- og helligdage, grundlovsdag samt 24. og 31. december gør ikke). " +
+				"Angiv forsendelsesmåden og modtagelsesdagen, hvis en kvittering viser den: lejeren har 14 hele dage fra modtagelsen. " +
+				"Uden kvittering antages modtagelsen efter planens regler (som standard Digital Post samme dag, Quickbrev næste omdelingsdag og almindeligt brev 5. omdelingsdag).",
+				NewArg: func() any { return &eviction.DemandArg{} }, Choices: methodChoices},
+			{Name: eviction.UpdateTerminate, Title: "Ophævelse", Description: "Lejemålet ophævet, tidligst dagen efter betalingsfristens udløb; kommunen underrettes skriftligt.", NewArg: func() any { return &eviction.DateArg{} }},
 			{Name: eviction.UpdateCourt, Title: "Begæring til fogedretten", Description: "Kræver at kommunen er underrettet.", NewArg: func() any { return &eviction.DateArg{} }},
 			{Name: eviction.UpdateOutcome, Title: "Udfald", Description: "Udsættelse afværget (averted) eller gennemført (evicted).", NewArg: func() any { return &eviction.OutcomeArg{} },
 				Choices: outcomeChoices(eviction.OutcomeTitles, eviction.OutcomeAverted, eviction.OutcomeEvicted)},
@@ -74,6 +78,15 @@ func outcomeChoices(titles map[string]string, values ...string) func(*plan.Plan)
 		}
 		return map[string][]runs.Choice{"outcome": cs}
 	}
+}
+
+// methodChoices offers the ways a påkrav can be sent.
+func methodChoices(*plan.Plan) map[string][]runs.Choice {
+	var cs []runs.Choice
+	for _, m := range legal.Methods {
+		cs = append(cs, runs.Choice{Value: string(m), Label: legal.MethodTitles[m]})
+	}
+	return map[string][]runs.Choice{"method": cs}
 }
 
 // validateInput is eviction.ValidateCaseInput on today's date.

@@ -57,6 +57,10 @@ func TestRunKind(t *testing.T) {
 	if k := RunKind(p, nil); k.WorkflowID(in) != "" {
 		t.Fatal("a kind without a pseudonym key gave a workflow ID")
 	}
+	// The påkrav form offers the ways of sending the clock knows.
+	if u, ok := k.FindUpdate(eviction.UpdateDemand); !ok || len(u.Choices(p)["method"]) != 3 || u.Choices(p)["method"][2].Value != "letter" {
+		t.Fatalf("demand choices %+v", u.Choices(p))
+	}
 	if ex := k.Example(p).(*eviction.CaseInput); k.Validate(p, ex) != nil {
 		t.Fatalf("the example does not validate: %v", k.Validate(p, ex))
 	}

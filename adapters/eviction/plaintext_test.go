@@ -18,6 +18,7 @@ import (
 	"helhed/mailer"
 	"helhed/plan"
 	"helhed/workflows/eviction"
+	"helhed/workflows/eviction/legal"
 )
 
 // historyFile is the workflow package's recorded history, which its
@@ -34,9 +35,10 @@ const (
 )
 
 // TestLegalClockOnTheRealStack walks one case through a missed instalment,
-// the påkrav, the deadline, termination with the kommune notice, the court
-// request and the eviction, with dates in the past so the real clock has
-// run out every deadline. It records the replay test's history when
+// the påkrav (sent as a letter, its receipt assumed from the plan), the
+// deadline, termination with the kommune notice, the court request and
+// the eviction, with dates in the past so the real clock has run out every
+// deadline. It records the replay test's history of the hverdag clock when
 // HELHED_RECORD_HISTORY=1.
 func TestLegalClockOnTheRealStack(t *testing.T) {
 	listDate := plan.NewDate(2026, 9, 1)
@@ -63,15 +65,20 @@ func TestLegalClockOnTheRealStack(t *testing.T) {
 	step(eviction.UpdateOutreach, eviction.OutreachArg{Outcome: eviction.ContactMade, On: plan.NewDate(2026, 9, 3)})
 	step(eviction.UpdatePaymentPlan, eviction.PaymentPlanArg{AgreedOn: plan.NewDate(2026, 9, 4), Instalments: []eviction.InstalmentSpec{
 		{Due: plan.NewDate(2026, 10, 1), Amount: arrears.Kroner(3600)}, {Due: plan.NewDate(2026, 11, 2), Amount: arrears.Kroner(3600)}}})
-	// The first instalment's check day (6 October) has passed: missed.
+	// The first instalment's check day has passed: Thursday 1 October
+	// 2026 + Fri 2, Sat 3, Mon 5 gives Tuesday 6 October. Missed.
 	eventually(t, "escalated by the missed instalment", func() error {
-		if st := state(t, id); st.Stage != eviction.StageEscalated || st.Legal.DemandEarliest != plan.NewDate(2026, 10, 6) {
+		if st := state(t, id); st.Stage != eviction.StageEscalated || st.Legal.Clock != eviction.ClockHverdage || st.Legal.DemandEarliest != plan.NewDate(2026, 10, 6) {
 			return fmt.Errorf("stage %s, legal %+v", st.Stage, st.Legal)
 		}
 		return nil
 	})
-	if v := step(eviction.UpdateDemand, eviction.DateArg{On: plan.NewDate(2026, 10, 6)}); v.Legal.Deadline != plan.NewDate(2026, 10, 20) {
-		t.Fatalf("deadline %s", v.Legal.Deadline)
+	// A letter sent Tuesday 6 October is received on the 5th delivery day,
+	// Tuesday 13 October; the deadline is Tuesday 27 October.
+	v := step(eviction.UpdateDemand, eviction.DemandArg{On: plan.NewDate(2026, 10, 6), Method: legal.Letter})
+	if l := v.Legal; l.DemandReceivedOn != plan.NewDate(2026, 10, 13) || l.Deadline != plan.NewDate(2026, 10, 27) || l.TerminationEarliest != plan.NewDate(2026, 10, 28) ||
+		!strings.HasPrefix(l.DeadlineReason, "betalingsfristen udløber tirsdag den 27. oktober 2026: 14 hele dage efter modtagelsen tirsdag den 13. oktober 2026") {
+		t.Fatalf("after the påkrav %+v", l)
 	}
 	eventually(t, "deadline passed", func() error {
 		if !state(t, id).Legal.DeadlinePassed {
@@ -79,7 +86,7 @@ func TestLegalClockOnTheRealStack(t *testing.T) {
 		}
 		return nil
 	})
-	term := step(eviction.UpdateTerminate, eviction.DateArg{On: plan.NewDate(2026, 10, 21)})
+	term := step(eviction.UpdateTerminate, eviction.DateArg{On: plan.NewDate(2026, 10, 28)})
 	if term.Legal.KommuneNotifiedOn != today() {
 		t.Fatalf("notice %+v", term.Legal)
 	}

@@ -17,7 +17,10 @@ import (
 
 var (
 	milestoneActualDesc = prometheus.NewDesc("helhed_milestone_actual",
-		"Milestone actual this plan year: the sum of the latest figures the responsible steering-group members reported (see helhed_milestone_target).",
+		"Milestone actual this plan year: the sum of the latest figures the responsible steering-group members reported (see helhed_milestone_target); a count of persons below the discretion threshold, or one that would let such a count be worked out, is left out (see helhed_milestone_actual_suppressed).",
+		[]string{"activity", "area", "year", "metric"}, nil)
+	milestoneSuppressedDesc = prometheus.NewDesc("helhed_milestone_actual_suppressed",
+		"1 where a milestone actual is left out by the discretion rule (meeting.PublishedActuals).",
 		[]string{"activity", "area", "year", "metric"}, nil)
 	nextMeetingDesc = prometheus.NewDesc("helhed_meeting_next_timestamp_seconds",
 		"Start of the next meeting of a governing body (moved dates included), Unix seconds.",
@@ -38,8 +41,11 @@ type Collector struct {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- milestoneActualDesc
+	ch <- milestoneSuppressedDesc
 	ch <- nextMeetingDesc
 	ch <- completenessDesc
+	ch <- budgetActualDesc
+	ch <- staffHoursDeliveredDesc
 }
 
 // Collect implements prometheus.Collector. A Redis error drops the
@@ -52,6 +58,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if err := c.collectRounds(ctx, ch); err != nil {
 		c.warn("rounds", err)
+	}
+	if err := c.collectFollowUp(ctx, ch); err != nil {
+		c.warn("budget and staff hours", err)
 	}
 }
 
@@ -69,17 +78,21 @@ func (c *Collector) collectMilestones(ctx context.Context, ch chan<- prometheus.
 		if err != nil {
 			return err
 		}
-		sums := map[[3]string]float64{}
+		sums := map[meeting.ActualKey]float64{}
 		for field, v := range h {
 			parts := strings.Split(field, "|")
 			f, err := strconv.ParseFloat(v, 64)
 			if len(parts) != 4 || err != nil {
 				continue
 			}
-			sums[[3]string{parts[0], parts[1], parts[2]}] += f
+			sums[meeting.ActualKey{Activity: parts[0], Area: parts[1], Metric: parts[2]}] += f
 		}
-		for k, v := range sums {
-			ch <- prometheus.MustNewConstMetric(milestoneActualDesc, prometheus.GaugeValue, v, k[0], k[1], y.Label, k[2])
+		for k, cell := range meeting.PublishedActuals(c.Plan, y.Label, sums) {
+			if cell.Suppressed {
+				ch <- prometheus.MustNewConstMetric(milestoneSuppressedDesc, prometheus.GaugeValue, 1, k.Activity, k.Area, y.Label, k.Metric)
+				continue
+			}
+			ch <- prometheus.MustNewConstMetric(milestoneActualDesc, prometheus.GaugeValue, cell.Value, k.Activity, k.Area, y.Label, k.Metric)
 		}
 	}
 	return nil

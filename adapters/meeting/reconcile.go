@@ -9,7 +9,7 @@ import (
 )
 
 // KeyPatterns are the Redis keys the meeting read model owns.
-var KeyPatterns = []string{"helhed:meeting:*", "helhed:milestone:*"}
+var KeyPatterns = []string{"helhed:meeting:*", "helhed:milestone:*", "helhed:budget:*", "helhed:staffhours:*"}
 
 // Reconciler rebuilds the meeting read model from Temporal (package
 // readmodel runs it on its schedule and on demand): running rounds are read
@@ -18,7 +18,9 @@ var KeyPatterns = []string{"helhed:meeting:*", "helhed:milestone:*"}
 // the members' figures it wrote (Figures), so the rebuild holds exactly
 // what MeetingRecordRound and MeetingRecordMilestones wrote live: the
 // rounds' hashes, each year's meeting summary, each member's latest figure
-// per target (by answer time, over the year's rounds) and their sums.
+// per target (by answer time, over the year's rounds) and their sums; and,
+// from Budget and Hours, what MeetingRecordBudget and
+// MeetingRecordStaffHours wrote.
 func Reconciler() readmodel.Reconciler {
 	var g readmodel.Gather[Run]
 	return readmodel.Spec{
@@ -98,6 +100,11 @@ func Project(m readmodel.Writes, runs []Run) error {
 			}
 		}
 	}
+	var states []meeting.State
+	for _, k := range keys {
+		states = append(states, latest[k].State)
+	}
+	projectFollowUp(m, states)
 	for _, yk := range years {
 		b, err := summaryJSON(held[yk])
 		if err != nil {

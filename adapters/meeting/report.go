@@ -36,6 +36,8 @@ type reportData struct {
 	Recommendations             []string
 	Decisions                   []string
 	Moves                       []string
+	// The economy and the staff hours (followup.go).
+	followUpData
 }
 
 type activityRow struct {
@@ -130,6 +132,12 @@ func buildReport(in meeting.CompileInput) reportData {
 		if answered {
 			d.Answered++
 		}
+		if q.Kind == meeting.RequestBudget {
+			if !answered {
+				d.Missing = append(d.Missing, partnerLabel(q.Partner, names)+" (økonomi)")
+			}
+			continue
+		}
 		if q.Kind == meeting.RequestIndicators {
 			if answered {
 				a := ans
@@ -173,6 +181,7 @@ func buildReport(in meeting.CompileInput) reportData {
 			}
 		}
 	}
+	d.followUpData = buildFollowUp(in, names)
 	return d
 }
 

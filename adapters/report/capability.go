@@ -22,6 +22,6 @@ func New(d capability.Deps) (capability.Capability, error) {
 			Mail: &activities.Mail{Sender: d.Mail}, PublicURL: d.Config.PublicURL}}},
 		Kinds:     []runs.Kind{RunKind()},
 		Schedules: []schedules.Source{report.Schedules},
-		Routes:    routes(d.Redis, d.Config.DataDir),
+		Routes:    routes(d.Redis, d.Config.DataDir, d.Log),
 	}, nil
 }

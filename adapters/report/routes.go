@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -38,20 +39,25 @@ type ListedFiles struct {
 	PDF     string `json:"pdf,omitempty"`
 }
 
-// routes are the operator API's report downloads.
-func routes(rdb redis.Cmdable, dataDir string) []capability.Route {
+// routes are the operator API's report downloads; log gets the file
+// system's errors, which the answers leave out.
+func routes(rdb redis.Cmdable, dataDir string, log *slog.Logger) []capability.Route {
+	if log == nil {
+		log = slog.Default()
+	}
 	return []capability.Route{
-		{Pattern: "GET /api/v1/reports", Handler: listHandler(rdb, dataDir), Access: capability.Operator},
-		{Pattern: "GET /api/v1/reports/{year}/{file}", Handler: fileHandler(dataDir), Access: capability.Operator},
+		{Pattern: "GET /api/v1/reports", Handler: listHandler(rdb, dataDir, log), Access: capability.Operator},
+		{Pattern: "GET /api/v1/reports/{year}/{file}", Handler: fileHandler(dataDir, log), Access: capability.Operator},
 	}
 }
 
 // listHandler lists every plan year's versions with their links.
-func listHandler(rdb redis.Cmdable, dataDir string) http.Handler {
+func listHandler(rdb redis.Cmdable, dataDir string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		list, err := listReports(r, rdb, dataDir)
 		if err != nil {
-			web.WriteError(w, http.StatusInternalServerError, err.Error(), "")
+			log.Error("list reports", "err", err)
+			web.WriteError(w, http.StatusInternalServerError, "rapporterne kunne ikke læses; se workerens log", "")
 			return
 		}
 		web.WriteJSON(w, http.StatusOK, map[string]any{"reports": list})
@@ -59,26 +65,27 @@ func listHandler(rdb redis.Cmdable, dataDir string) http.Handler {
 }
 
 // fileHandler serves one version's HTML or PDF.
-func fileHandler(dataDir string) http.Handler {
+func fileHandler(dataDir string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		year, file := r.PathValue("year"), r.PathValue("file")
 		if !yearRe.MatchString(year) {
-			web.WriteError(w, http.StatusBadRequest, "plan year must look like 2024-25", "year")
+			web.WriteError(w, http.StatusBadRequest, "planåret skrives som 2024-25", "year")
 			return
 		}
 		m := fileRe.FindStringSubmatch(file)
 		if m == nil {
-			web.WriteError(w, http.StatusBadRequest, "file must be <version>.html or <version>.pdf, e.g. 1.pdf", "file")
+			web.WriteError(w, http.StatusBadRequest, "filen skal hedde <version>.html eller <version>.pdf, fx 1.pdf", "file")
 			return
 		}
 		path := filepath.Join(Dir(dataDir, year), "v"+m[1]+"."+m[2])
 		f, err := os.Open(path)
 		if errors.Is(err, os.ErrNotExist) {
-			web.WriteError(w, http.StatusNotFound, "no report version "+m[1]+" for "+year, "")
+			web.WriteError(w, http.StatusNotFound, "rapporten for planåret "+year+" har ingen version "+m[1], "")
 			return
 		}
 		if err != nil {
-			web.WriteError(w, http.StatusInternalServerError, "read report: "+err.Error(), "")
+			log.Error("read report", "path", path, "err", err)
+			web.WriteError(w, http.StatusInternalServerError, "rapporten kunne ikke læses; se workerens log", "")
 			return
 		}
 		defer f.Close()

@@ -56,7 +56,7 @@ func (a *Activities) Prepare(_ context.Context, in statistics.PrepareInput) (sta
 	if due <= 0 {
 		due = statistics.DefaultDueWeekdays
 	}
-	dataYear := py.Period.Start.Year
+	dataYear := statistics.DataYear(py)
 	prep := statistics.Prepared{
 		PlanID: p.ID, PlanYear: label, DataYear: dataYear, Years: []int{dataYear - 1, dataYear},
 		Threshold: p.DiscretionThreshold, RequestID: statistics.Kind + "-" + label + "/" + p.Governance.MonitoringUnit,
@@ -93,16 +93,41 @@ func (a *Activities) FetchBaselines(ctx context.Context, prep statistics.Prepare
 	return b, nil
 }
 
-// Evaluate validates and computes (statistics.Evaluate) and records why
-// the data request gave no answer.
-func (a *Activities) Evaluate(_ context.Context, in statistics.EvaluateInput) (statistics.Result, error) {
+// Evaluate validates and computes (statistics.Evaluate), records why the
+// data request gave no answer, and gives each § 61 a criterion its trend
+// against last year's pull in the read model.
+func (a *Activities) Evaluate(ctx context.Context, in statistics.EvaluateInput) (statistics.Result, error) {
 	r := statistics.Evaluate(a.Plan, in.Prepared, in.Baselines, in.Answer)
 	if in.RequestError != "" {
 		r.Issues = append(r.Issues, statistics.Issue{Kind: statistics.IssueNoAnswer,
 			Message: "Dataanmodningen til monitoreringsenheden gav intet svar: " + in.RequestError})
 	}
 	r.PulledAt = in.Now
+	prev, err := a.previous(ctx, in.Prepared.PlanYear)
+	if err != nil {
+		return statistics.Result{}, err
+	}
+	statistics.AddTrend(&r, prev)
 	return r, nil
+}
+
+// previous is the pull of the plan year before planYear; nil when there
+// is none.
+func (a *Activities) previous(ctx context.Context, planYear string) (*statistics.Result, error) {
+	if a.Redis == nil {
+		return nil, nil
+	}
+	var last string
+	for _, y := range a.Plan.PlanYears() {
+		if y.Label == planYear {
+			break
+		}
+		last = y.Label
+	}
+	if last == "" {
+		return nil, nil
+	}
+	return Load(ctx, a.Redis, last)
 }
 
 // Publish writes the result to the read model. Every write is a SET of the

@@ -12,8 +12,9 @@ func RunKind() runs.Kind {
 		Name:     statistics.Kind,
 		Workflow: statistics.WorkflowName,
 		Title:    "Årligt statistikudtræk",
-		Description: "Henter kommunens nøgletal fra Danmarks Statistik, beder monitoreringsenheden om områdernes nøgletal, " +
-			"beregner indikatorerne og kriterierne i almenboligloven § 61 a og lægger tallene klar til årsrapporten.",
+		Description: "Henter kommunens, regionens og landets tal fra Danmarks Statistik, beder monitoreringsenheden om områdernes nøgletal, " +
+			"beregner indikatorerne og de fire kriterier i almenboligloven § 61 a, afgør om hvert område ville komme på listen 1. december, " +
+			"hvis den blev offentliggjort i dag, og lægger tallene klar til årsrapporten.",
 		NewInput:   func() any { return &statistics.Input{} },
 		Validate:   func(p *plan.Plan, in any) error { return statistics.Validate(p, *in.(*statistics.Input)) },
 		WorkflowID: func(in any) string { return statistics.WorkflowID(*in.(*statistics.Input)) },

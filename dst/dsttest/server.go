@@ -161,6 +161,41 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(b.String()))
 }
 
+// Recorded builds a table from a TABLEINFO answer (JSON) and a BULK
+// answer with every value selected (lang=da: UTF-8 BOM, ';', CRLF, a
+// header of the variable codes and INDHOLD, decimal comma, ".." for a
+// suppressed cell), as the API gives them. The header must name the
+// TABLEINFO variables in order and every key must be one of their values,
+// so a recorded answer cannot drift from its metadata.
+func Recorded(tableinfo, bulk []byte) (Table, error) {
+	var t Table
+	if err := json.Unmarshal(tableinfo, &t.Info); err != nil {
+		return Table{}, fmt.Errorf("tableinfo: %w", err)
+	}
+	text := strings.TrimPrefix(string(bulk), "\ufeff")
+	lines := strings.Split(strings.TrimRight(text, "\r\n"), "\r\n")
+	var want []string
+	for _, v := range t.Info.Variables {
+		want = append(want, strings.ToUpper(v.ID))
+	}
+	if got := lines[0]; got != strings.Join(append(want, dst.ValueColumn), ";") {
+		return Table{}, fmt.Errorf("%s: header %q, want the TABLEINFO variables %v and %s", t.Info.ID, got, want, dst.ValueColumn)
+	}
+	for i, line := range lines[1:] {
+		row := strings.Split(line, ";")
+		if len(row) != len(want)+1 {
+			return Table{}, fmt.Errorf("%s line %d: %d fields, want %d", t.Info.ID, i+2, len(row), len(want)+1)
+		}
+		for j, v := range t.Info.Variables {
+			if !v.Has(row[j]) {
+				return Table{}, fmt.Errorf("%s line %d: %s is not a value of %s", t.Info.ID, i+2, row[j], v.ID)
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, nil
+}
+
 // Var builds a variable with value ids (texts equal the ids).
 func Var(id string, time bool, values ...string) dst.VariableInfo {
 	v := dst.VariableInfo{ID: id, Text: strings.ToLower(id), Time: time, Elimination: !time}

@@ -1,8 +1,9 @@
 // Package teststack starts the whole helhed process for integration
 // tests, as TestMain or a single test needs it: a real redis-server
 // (internal/testredis), a temporary DATA_DIR, a config on free loopback
-// ports with the Temporal UI off, and app.Start with a quiet logger. Dev
-// stacks embed Temporal; a non-dev one joins a Temporal already running.
+// ports with the Temporal UI off, the plan derived around today
+// (internal/testplan), and app.Start with a quiet logger. Dev stacks
+// embed Temporal; a non-dev one joins a Temporal already running.
 package teststack
 
 import (
@@ -23,6 +24,7 @@ import (
 	"helhed/config"
 	"helhed/devserver"
 	"helhed/internal/replaytest"
+	"helhed/internal/testplan"
 	"helhed/internal/testredis"
 )
 
@@ -31,7 +33,9 @@ type Options struct {
 	// Name names the tests in messages and the temporary DATA_DIR.
 	Name string
 	// Env adds to or overrides the configuration's environment. A
-	// DATA_DIR or REDIS_URL given here is used instead of a new one.
+	// DATA_DIR or REDIS_URL given here is used instead of a new one; so is
+	// a PLAN_FILE (even ""), instead of the plan testplan.Around derives
+	// for today, whose file lives as long as the stack.
 	Env map[string]string
 	// NonDev loads the config of a production process (no embedded
 	// Temporal): Env names TEMPORAL_ADDRESS, OPERATOR_TOKEN and PAYLOAD_KEY.
@@ -43,8 +47,9 @@ type Options struct {
 	// PayloadKeyFile is a file holding the PAYLOAD_KEY, for tests that
 	// record histories the replay tests decode (internal/replaytest).
 	PayloadKeyFile string
-	// Prepare runs once the DATA_DIR exists, before the config is loaded:
-	// it may write files there and add their settings to env.
+	// Prepare runs once the DATA_DIR and the PLAN_FILE exist, before the
+	// config is loaded: it may write files there and add their settings
+	// to env.
 	Prepare func(dir string, env map[string]string) error
 	// Extra are capabilities beyond helhed's own (test probes).
 	Extra []capability.Capability
@@ -64,6 +69,7 @@ type Stack struct {
 	env      map[string]string
 	opts     Options
 	tempDir  bool
+	planDir  string // the derived plan's, removed on Close
 	cleanups []func()
 }
 
@@ -94,6 +100,11 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		}
 		s.tempDir, s.env["DATA_DIR"] = true, s.Dir
 	}
+	if _, set := s.env["PLAN_FILE"]; !set {
+		if s.env["PLAN_FILE"], err = s.writePlan(); err != nil {
+			return nil, err
+		}
+	}
 	if opts.FixedPorts {
 		for _, k := range []string{"HTTP_ADDR", "METRICS_ADDR"} {
 			if s.env[k] == "" {
@@ -120,6 +131,19 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// writePlan writes the plan derived around today to a directory of its
+// own and returns the file's path.
+func (s *Stack) writePlan() (string, error) {
+	p, err := testplan.Around(testplan.Today())
+	if err != nil {
+		return "", err
+	}
+	if s.planDir, err = os.MkdirTemp("", "helhed-plan-"+s.opts.Name); err != nil {
+		return "", err
+	}
+	return testplan.Write(s.planDir, p)
 }
 
 // start loads the config from the stack's environment and starts the app.
@@ -156,7 +180,7 @@ func (s *Stack) Restart(ctx context.Context) error {
 func (s *Stack) Cleanup(f func()) { s.cleanups = append(s.cleanups, f) }
 
 // Close runs the cleanups, stops the process and its redis-server and
-// removes a temporary DATA_DIR.
+// removes a temporary DATA_DIR and the derived plan.
 func (s *Stack) Close() {
 	for i := len(s.cleanups) - 1; i >= 0; i-- {
 		s.cleanups[i]()
@@ -171,6 +195,9 @@ func (s *Stack) Close() {
 	}
 	if s.tempDir {
 		_ = os.RemoveAll(s.Dir)
+	}
+	if s.planDir != "" {
+		_ = os.RemoveAll(s.planDir)
 	}
 }
 

@@ -2,6 +2,8 @@ package absence
 
 import (
 	"sort"
+
+	"helhed/suppress"
 )
 
 // AreaStat is one area's quarter.
@@ -35,6 +37,9 @@ type Carry struct {
 	Found      bool     `json:"found"`
 	Flagged    []string `json:"flagged"` // "<school>/<pupil id>", sorted
 	CoursesYTD int      `json:"coursesYtd"`
+	// CoursesHidden: an earlier quarter's new courses were suppressed, so
+	// the year's count stays suppressed.
+	CoursesHidden bool `json:"coursesHidden,omitempty"`
 }
 
 // Outcome is the quarter's figures.
@@ -46,6 +51,10 @@ type Outcome struct {
 	CoursesYTD int        `json:"coursesYtd"`
 	FlaggedYTD []string   `json:"flaggedYtd"`
 	Previous   bool       `json:"previous"` // the earlier quarters of the year were found
+	// CoursesHidden: this or an earlier quarter of the plan year had new
+	// courses below the discretion threshold, so the year's count is not
+	// published (the quarters' counts would give it away by subtraction).
+	CoursesHidden bool `json:"coursesHidden,omitempty"`
 }
 
 // Compute derives the quarter's figures from the accepted pupils.
@@ -112,6 +121,7 @@ func Compute(s Setup, pupils []Pupil, prev Carry) Outcome {
 	sort.Strings(ytd)
 	out.FlaggedYTD = ytd
 	out.CoursesYTD = prev.CoursesYTD + out.NewCourses
+	out.CoursesHidden = prev.CoursesHidden || suppress.Rule{Threshold: s.Threshold}.Hide(float64(out.NewCourses))
 	return out
 }
 

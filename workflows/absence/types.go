@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"helhed/danish"
 	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/workflows"
@@ -63,7 +64,7 @@ var quarterPattern = regexp.MustCompile(`^(\d{4})-[Qq]([1-4])$`)
 func ParseQuarter(s string) (Quarter, error) {
 	m := quarterPattern.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
-		return Quarter{}, fmt.Errorf("%q is not a quarter; write e.g. 2023-Q4", s)
+		return Quarter{}, fmt.Errorf("%q er ikke et kvartal; skriv fx 2023-Q4", s)
 	}
 	y, _ := strconv.Atoi(m[1])
 	q, _ := strconv.Atoi(m[2])
@@ -102,19 +103,19 @@ func (q Quarter) Prev() Quarter {
 func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *fielderr.Error {
 	switch {
 	case in.Plan == "":
-		return &fielderr.Error{Field: "plan", Message: "required (the plan id, " + p.ID + ")"}
+		return &fielderr.Error{Field: "plan", Message: "skal udfyldes (planens id, " + p.ID + ")"}
 	case in.Plan != p.ID:
-		return &fielderr.Error{Field: "plan", Message: fmt.Sprintf("this process runs plan %s, not %q", p.ID, in.Plan)}
+		return &fielderr.Error{Field: "plan", Message: fmt.Sprintf("denne proces kører planen %s, ikke %q", p.ID, in.Plan)}
 	}
 	q, err := ParseQuarter(in.Quarter)
 	if err != nil {
 		return &fielderr.Error{Field: "quarter", Message: err.Error()}
 	}
 	if q.End().Before(p.Period.Start) || q.Start().After(p.Period.End) {
-		return &fielderr.Error{Field: "quarter", Message: fmt.Sprintf("%s is outside the plan period %s", q, p.Period)}
+		return &fielderr.Error{Field: "quarter", Message: fmt.Sprintf("%s ligger uden for planperioden %s–%s", q, danish.Date(p.Period.Start), danish.Date(p.Period.End))}
 	}
 	if checkPast && !q.End().Before(today) {
-		return &fielderr.Error{Field: "quarter", Message: fmt.Sprintf("%s has not ended yet (it ends %s)", q, q.End())}
+		return &fielderr.Error{Field: "quarter", Message: fmt.Sprintf("%s er ikke slut endnu (det slutter %s)", q, danish.Date(q.End()))}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"helhed/danish"
 	"helhed/fielderr"
 	"helhed/plan"
 )
@@ -29,30 +30,33 @@ func CheckInput(in *Input) *fielderr.Error {
 	}
 	switch {
 	case in.RequestID == "":
-		return bad("requestId", "required")
+		return bad("requestId", "skal udfyldes")
 	case len(in.RequestID) > maxRequestIDLength:
-		return bad("requestId", "at most %d characters", maxRequestIDLength)
+		return bad("requestId", "højst %d tegn", maxRequestIDLength)
 	case !requestIDPattern.MatchString(in.RequestID):
-		return bad("requestId", "use lowercase letters, digits, '.', '_', '-' and '/' between parts (a business key, never personal data)")
+		return bad("requestId", "brug små bogstaver, cifre, '.', '_' og '-' og '/' mellem delene (en forretningsnøgle, aldrig personoplysninger)")
 	case in.Partner == "":
-		return bad("partner", "required (a plan partner id)")
+		return bad("partner", "skal udfyldes (en partner i planen)")
 	case strings.TrimSpace(in.Title) == "":
-		return bad("title", "required (Danish)")
+		return bad("title", "skal udfyldes (på dansk)")
 	case len(in.Title) > 200:
-		return bad("title", "at most 200 characters")
+		return bad("title", "højst 200 tegn")
 	case len(in.Instructions) > 10000:
-		return bad("instructions", "at most 10,000 characters")
+		return bad("instructions", "højst 10.000 tegn")
 	}
 	if in.Contact != "" {
 		if a, err := mail.ParseAddress(in.Contact); err != nil || a.Address != in.Contact {
-			return bad("contact", "not an e-mail address")
+			return bad("contact", "ikke en gyldig e-mailadresse")
 		}
 	}
+	if in.Due == "" {
+		return bad("due", "skal udfyldes (åååå-mm-dd)")
+	}
 	if _, err := plan.ParseDate(in.Due); err != nil {
-		return bad("due", "%v", err)
+		return bad("due", "%q er ikke en dato; skriv åååå-mm-dd", in.Due)
 	}
 	if (len(in.Fields) == 0) == (in.Table == nil) {
-		return bad("fields", "give either fields or table (exactly one)")
+		return bad("fields", "angiv enten fields eller table (præcis én af dem)")
 	}
 	if err := checkFields(in); err != nil {
 		return err
@@ -63,16 +67,16 @@ func CheckInput(in *Input) *fielderr.Error {
 	if p := in.Reminders; p != nil {
 		for i, n := range p.BeforeDue {
 			if n < 1 || n > 60 {
-				return bad(fmt.Sprintf("reminders.beforeDue[%d]", i), "weekdays before the due date: 1 to 60")
+				return bad(fmt.Sprintf("reminders.beforeDue[%d]", i), "hverdage før fristen: 1 til 60")
 			}
 		}
 		for i, n := range p.AfterDue {
 			if n < 1 || n > 60 {
-				return bad(fmt.Sprintf("reminders.afterDue[%d]", i), "weekdays after the due date: 1 to 60")
+				return bad(fmt.Sprintf("reminders.afterDue[%d]", i), "hverdage efter fristen: 1 til 60")
 			}
 		}
 		if p.EscalateAfter < 0 || p.EscalateAfter > 60 {
-			return bad("reminders.escalateAfter", "weekdays after the due date: 0 (no escalation) to 60")
+			return bad("reminders.escalateAfter", "hverdage efter fristen: 0 (ingen eskalering) til 60")
 		}
 	}
 	return nil
@@ -88,12 +92,12 @@ func checkFields(in *Input) *fielderr.Error {
 	}
 	perArea := slices.ContainsFunc(in.Fields, func(f Field) bool { return f.PerArea })
 	if perArea && len(in.Areas) == 0 {
-		return &fielderr.Error{Field: "areas", Message: "required when a field is asked per area"}
+		return &fielderr.Error{Field: "areas", Message: "skal udfyldes, når et felt spørges pr. boligområde"}
 	}
 	areaSeen := map[string]bool{}
 	for i, a := range in.Areas {
 		if !keyPattern.MatchString(a) || areaSeen[a] {
-			return &fielderr.Error{Field: fmt.Sprintf("areas[%d]", i), Message: "a plan area id, once"}
+			return &fielderr.Error{Field: fmt.Sprintf("areas[%d]", i), Message: "et boligområde i planen, højst én gang"}
 		}
 		areaSeen[a] = true
 	}
@@ -105,10 +109,10 @@ func checkTable(t *Table) *fielderr.Error {
 		return nil
 	}
 	if len(t.Columns) == 0 {
-		return &fielderr.Error{Field: "table.columns", Message: "at least one column"}
+		return &fielderr.Error{Field: "table.columns", Message: "mindst én kolonne"}
 	}
 	if t.MaxRows < 0 || t.MaxRows > DefaultMaxRows {
-		return &fielderr.Error{Field: "table.maxRows", Message: fmt.Sprintf("0 (default %d) to %d", DefaultMaxRows, DefaultMaxRows)}
+		return &fielderr.Error{Field: "table.maxRows", Message: fmt.Sprintf("0 (standard: %[1]s) til %[1]s", danish.FormatNumber(DefaultMaxRows, 0))}
 	}
 	return checkDefs("table.columns", len(t.Columns), func(i int) (string, string, FieldType, []string) {
 		c := t.Columns[i]
@@ -127,7 +131,7 @@ func checkDefs(list string, n int, def func(int) (key, label string, typ FieldTy
 			return err
 		}
 		if seen[key] {
-			return &fielderr.Error{Field: at + ".key", Message: fmt.Sprintf("%q is used twice", key)}
+			return &fielderr.Error{Field: at + ".key", Message: fmt.Sprintf("%q er brugt to gange", key)}
 		}
 		seen[key] = true
 	}
@@ -137,21 +141,21 @@ func checkDefs(list string, n int, def func(int) (key, label string, typ FieldTy
 func checkKind(at, key, label string, typ FieldType, choices []string) *fielderr.Error {
 	switch {
 	case !keyPattern.MatchString(key):
-		return &fielderr.Error{Field: at + ".key", Message: "lowercase ASCII letters, digits, '_' or '-', starting with a letter"}
+		return &fielderr.Error{Field: at + ".key", Message: "små bogstaver (a-z), cifre, '_' eller '-'; første tegn et bogstav"}
 	case strings.TrimSpace(label) == "":
-		return &fielderr.Error{Field: at + ".label", Message: "required (Danish)"}
+		return &fielderr.Error{Field: at + ".label", Message: "skal udfyldes (på dansk)"}
 	}
 	switch typ {
-	case Integer, Decimal, Percentage, Text, DateField:
+	case Integer, Decimal, Percentage, Amount, Text, DateField:
 		if len(choices) > 0 {
-			return &fielderr.Error{Field: at + ".choices", Message: "only for type choice"}
+			return &fielderr.Error{Field: at + ".choices", Message: "kun for typen choice"}
 		}
 	case Choice:
 		if len(choices) == 0 {
-			return &fielderr.Error{Field: at + ".choices", Message: "a choice needs its choices"}
+			return &fielderr.Error{Field: at + ".choices", Message: "typen choice kræver valgmuligheder (choices)"}
 		}
 	default:
-		return &fielderr.Error{Field: at + ".type", Message: "one of integer, decimal, percentage, text, choice, date"}
+		return &fielderr.Error{Field: at + ".type", Message: "én af integer, decimal, percentage, amount, text, choice, date"}
 	}
 	return nil
 }
@@ -160,16 +164,16 @@ func checkKind(at, key, label string, typ FieldType, choices []string) *fielderr
 // areas must be the plan's, and a new request may not be due in the past.
 func CheckAgainstPlan(p *plan.Plan, in *Input, today plan.Date) *fielderr.Error {
 	if _, ok := p.Partner(in.Partner); !ok {
-		return &fielderr.Error{Field: "partner", Message: fmt.Sprintf("%q is not a partner of plan %s", in.Partner, p.ID)}
+		return &fielderr.Error{Field: "partner", Message: fmt.Sprintf("%q er ikke en partner i planen %s", in.Partner, p.ID)}
 	}
 	for i, a := range in.Areas {
 		if _, ok := p.Area(a); !ok {
-			return &fielderr.Error{Field: fmt.Sprintf("areas[%d]", i), Message: fmt.Sprintf("%q is not an area of plan %s", a, p.ID)}
+			return &fielderr.Error{Field: fmt.Sprintf("areas[%d]", i), Message: fmt.Sprintf("%q er ikke et boligområde i planen %s", a, p.ID)}
 		}
 	}
 	due, _ := plan.ParseDate(in.Due)
 	if due.Before(today) {
-		return &fielderr.Error{Field: "due", Message: fmt.Sprintf("%s is in the past", in.Due)}
+		return &fielderr.Error{Field: "due", Message: fmt.Sprintf("fristen %s er allerede passeret", danish.Date(due))}
 	}
 	return nil
 }

@@ -41,6 +41,11 @@ const (
 	Text       FieldType = "text"
 	Choice     FieldType = "choice"
 	DateField  FieldType = "date" // yyyy-mm-dd (dd-mm-yyyy accepted in forms)
+
+	// Amount is a sum of money in kroner, not negative: "12.345,50",
+	// "12.345 kr." (danish.ParseAmount); the canonical form is kroner with
+	// a decimal point ("12345.5").
+	Amount FieldType = "amount"
 )
 
 // Field is one value asked for.

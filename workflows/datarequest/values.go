@@ -44,6 +44,17 @@ func parseValue(typ FieldType, choices []string, raw string) (string, string) {
 			return "", fmt.Sprintf("%s er uden for 0–100. En procentsats skal være mellem 0 og 100.", danish.FormatNumber(f, -1))
 		}
 		return formatNumber(f), ""
+	case Amount:
+		ore, err := danish.ParseAmount(raw)
+		switch {
+		case errors.Is(err, danish.ErrOreDecimals):
+			return "", fmt.Sprintf("»%s« har mere end to decimaler. Skriv beløbet i kroner og øre, fx 12.345,50.", clip(raw))
+		case err != nil:
+			return "", fmt.Sprintf("»%s« er ikke et beløb. Skriv beløbet i kroner, fx 12.345,50.", clip(raw))
+		case ore < 0:
+			return "", fmt.Sprintf("Beløbet %s kr. er negativt. Skriv forbruget som et beløb på 0 kr. eller mere.", danish.FormatAmount(ore))
+		}
+		return formatNumber(float64(ore) / 100), ""
 	case DateField:
 		d, err := danish.ParseDate(raw)
 		if err != nil {

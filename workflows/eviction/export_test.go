@@ -8,4 +8,13 @@ var (
 	// ContinueAsNewAfter is the history length at which a case continues
 	// as new.
 	ContinueAsNewAfter = continueAsNewAfter
+	// The weekday clock of cases escalated before the hverdag clock.
+	WeekdayDemandEarliest = weekdayDemandEarliest
+	WeekdayDeadline       = weekdayDeadline
+)
+
+// The workflow.GetVersion change ids of the hverdag clock.
+const (
+	ChangeLegalClock      = changeLegalClock
+	ChangeInstalmentCheck = changeInstalmentCheck
 )

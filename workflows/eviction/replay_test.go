@@ -6,14 +6,23 @@ import (
 	"helhed/internal/replaytest"
 )
 
-// TestReplay replays a recorded history of a case through a missed
+// TestReplay replays recorded histories of a case through a missed
 // instalment, påkrav, deadline, termination with the kommune notice, court
 // request and eviction against the current workflow code: a change that
-// would break running cases fails here and needs workflow.GetVersion. The
-// history was recorded on the real stack by
-// `HELHED_RECORD_HISTORY=1 go test -run TestLegalClockOnTheRealStack ./adapters/eviction`,
-// whose payloads are sealed with the test key in testdata.
+// would break running cases fails here and needs workflow.GetVersion.
+//
+//   - eviction-case-history.json runs on the hverdag clock (package legal;
+//     the påkrav's receipt read from the plan by an activity). It is
+//     recorded on the real stack by
+//     `HELHED_RECORD_HISTORY=1 go test -run TestLegalClockOnTheRealStack ./adapters/eviction`,
+//     whose payloads are sealed with the test key in testdata.
+//   - eviction-case-history-weekday-clock.json was recorded the same way
+//     before the hverdag clock: a case opened, escalated and sent its
+//     påkrav on the weekday clock, which must keep replaying (no
+//     GetVersion markers: the weekday clock, and no receipt activity).
+//     Keep it; it is not re-recorded.
 func TestReplay(t *testing.T) {
-	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/eviction-case-history.json"},
-		replaytest.Workflow{Fn: EvictionCase, Name: WorkflowName})
+	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{
+		"testdata/eviction-case-history.json", "testdata/eviction-case-history-weekday-clock.json",
+	}, replaytest.Workflow{Fn: EvictionCase, Name: WorkflowName})
 }

@@ -23,6 +23,7 @@ import (
 	"helhed/arrears"
 	"helhed/plan"
 	"helhed/workflows"
+	"helhed/workflows/eviction/legal"
 )
 
 // Kind is the run kind and the HelhedKind search attribute.
@@ -40,6 +41,7 @@ const (
 	actResolve       = ActivityPrefix + "Resolve"
 	actPublish       = ActivityPrefix + "Publish"
 	actKommuneNotice = ActivityPrefix + "KommuneNotice"
+	actDemandReceipt = ActivityPrefix + "DemandReceipt"
 	actScanInbox     = ActivityPrefix + "ScanInbox"
 	// actSendMail is the shared e-mail activity.
 	actSendMail = workflows.ActivitySendMail
@@ -54,7 +56,7 @@ const (
 	UpdatePaymentPlan = "payment-plan" // PaymentPlanArg
 	UpdatePayment     = "payment"      // PaymentArg
 	UpdateEscalate    = "escalate"     // EscalateArg
-	UpdateDemand      = "demand"       // DateArg: påkrav sent
+	UpdateDemand      = "demand"       // DemandArg: påkrav sent
 	UpdateTerminate   = "terminate"    // DateArg: ophævelse
 	UpdateCourt       = "court"        // DateArg: begæring til fogedretten
 	UpdateOutcome     = "outcome"      // OutcomeArg
@@ -113,17 +115,18 @@ const (
 	InstalmentMissed  = "missed"
 )
 
-// Legal-clock rules, in Danish weekdays (package workdays).
+// OutreachWeekdays is the housing-social worker's time to reach the
+// tenant, from the list (or from a failed attempt), in weekdays (package
+// workdays).
+const OutreachWeekdays = 5
+
+// The legal clocks. The hverdag clock (package legal) counts to the day
+// as the rent acts do. Cases whose legal clock started before it keep the
+// weekday clock they were shown (workflow.GetVersion), so their histories
+// replay; their påkrav is still refused before the hverdag clock allows.
 const (
-	// DemandAfterWeekdays: the påkrav may be sent this many weekdays after
-	// the due date at the earliest.
-	DemandAfterWeekdays = 3
-	// DemandDays is the time to pay after a påkrav, in calendar days; a
-	// deadline on a weekend or holiday moves to the next weekday.
-	DemandDays = 14
-	// OutreachWeekdays is the housing-social worker's time to reach the
-	// tenant, from the list (or from a failed attempt).
-	OutreachWeekdays = 5
+	ClockWeekdays = 0 // Monday–Friday weekdays (package workdays)
+	ClockHverdage = 1 // package legal; also the workflow.GetVersion version
 )
 
 // Money and Contact are the arrears list's.
@@ -279,20 +282,36 @@ type Payment struct {
 	At     time.Time `json:"at"`
 }
 
-// Legal is the legal clock of an escalated case.
+// Legal is the legal clock of an escalated case. On the hverdag clock
+// every date has its reason in Danish beside it (the …Reason fields:
+// generated text with dates only, unlike Reason, the operator's free
+// text).
 type Legal struct {
-	Reason            string    `json:"reason,omitempty"` // free text: state only, never the read model
-	StartedAt         time.Time `json:"startedAt"`
-	StartedOn         plan.Date `json:"startedOn"`
-	Amount            Money     `json:"amount"`  // what must be paid to avert it
-	DueDate           plan.Date `json:"dueDate"` // the unpaid due date the clock runs from
-	DemandEarliest    plan.Date `json:"demandEarliest"`
-	DemandSentOn      plan.Date `json:"demandSentOn,omitempty"`
-	Deadline          plan.Date `json:"deadline,omitempty"` // last day to pay after the påkrav
-	DeadlinePassed    bool      `json:"deadlinePassed,omitempty"`
-	TerminatedOn      plan.Date `json:"terminatedOn,omitempty"`
-	KommuneNotifiedOn plan.Date `json:"kommuneNotifiedOn,omitempty"`
-	CourtRequestedOn  plan.Date `json:"courtRequestedOn,omitempty"`
+	Reason    string    `json:"reason,omitempty"` // free text: state only, never the read model
+	StartedAt time.Time `json:"startedAt"`
+	StartedOn plan.Date `json:"startedOn"`
+	Amount    Money     `json:"amount"` // what must be paid to avert it
+	// Clock is ClockWeekdays (absent) or ClockHverdage.
+	Clock                int          `json:"clock,omitempty"`
+	DueDate              plan.Date    `json:"dueDate"` // the unpaid due date the clock runs from
+	LastDayToPay         plan.Date    `json:"lastDayToPay,omitempty"`
+	LastDayToPayReason   string       `json:"lastDayToPayReason,omitempty"`
+	DemandEarliest       plan.Date    `json:"demandEarliest"`
+	DemandEarliestReason string       `json:"demandEarliestReason,omitempty"`
+	DemandSentOn         plan.Date    `json:"demandSentOn,omitempty"`
+	DemandMethod         legal.Method `json:"demandMethod,omitempty"`
+	// DemandReceivedOn is the recorded receipt, or the plan's assumption
+	// for the method; the tenant's 14 days count from it.
+	DemandReceivedOn          plan.Date `json:"demandReceivedOn,omitempty"`
+	DemandReceivedReason      string    `json:"demandReceivedReason,omitempty"`
+	Deadline                  plan.Date `json:"deadline,omitempty"` // last day to pay after the påkrav
+	DeadlineReason            string    `json:"deadlineReason,omitempty"`
+	DeadlinePassed            bool      `json:"deadlinePassed,omitempty"`
+	TerminationEarliest       plan.Date `json:"terminationEarliest,omitempty"`
+	TerminationEarliestReason string    `json:"terminationEarliestReason,omitempty"`
+	TerminatedOn              plan.Date `json:"terminatedOn,omitempty"`
+	KommuneNotifiedOn         plan.Date `json:"kommuneNotifiedOn,omitempty"`
+	CourtRequestedOn          plan.Date `json:"courtRequestedOn,omitempty"`
 }
 
 // Transition is one change of stage.
@@ -348,6 +367,15 @@ type EscalateArg struct {
 // DateArg records a dated legal step.
 type DateArg struct {
 	On plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
+}
+
+// DemandArg records the påkrav: the day and the way it was sent, and the
+// day the tenant received it when a delivery receipt says so. (Cases of
+// the weekday clock sent {"on"} only; it decodes as a DemandArg.)
+type DemandArg struct {
+	On         plan.Date    `json:"on,omitempty" label:"Sendt den" help:"tom = i dag"`
+	Method     legal.Method `json:"method" label:"Sendt som"` // digital_post | quickbrev | letter
+	ReceivedOn plan.Date    `json:"receivedOn,omitempty" label:"Modtaget den" help:"fra en kvittering; tom = antaget efter forsendelsesmåden (planens antagelser)"`
 }
 
 // OutcomeArg closes an escalated case.

@@ -4,13 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/danish"
 	"helhed/fielderr"
 	"helhed/mail"
 	"helhed/plan"
 	"helhed/workflows"
+	"helhed/workflows/eviction/legal"
 )
 
 // maxNote bounds operators' free text (notes, reasons), which stays in
@@ -89,7 +92,10 @@ func (c *caseWF) allowed(update string) error {
 		if err := c.inStage("et påkrav", StageEscalated); err != nil {
 			return err
 		}
-		if !l.DemandSentOn.IsZero() {
+		switch {
+		case c.demandPending:
+			return errors.New("påkravet er ved at blive registreret; prøv igen om et øjeblik")
+		case !l.DemandSentOn.IsZero():
 			return fmt.Errorf("påkravet er allerede registreret som sendt den %s", l.DemandSentOn)
 		}
 	case UpdateTerminate:
@@ -101,8 +107,8 @@ func (c *caseWF) allowed(update string) error {
 			return errors.New("registrér påkravet først: et lejemål ophæves først efter påkrav og betalingsfrist")
 		case !l.TerminatedOn.IsZero():
 			return fmt.Errorf("lejemålet er allerede registreret som ophævet den %s", l.TerminatedOn)
-		case !c.today().After(l.Deadline):
-			return fmt.Errorf("betalingsfristen løber til og med %s; ophævelsen kan registreres fra %s", l.Deadline, l.Deadline.AddDays(1))
+		case c.today().Before(l.terminationFrom().Date):
+			return fmt.Errorf("betalingsfristen løber til og med %s; ophævelsen kan registreres %s", danish.LongDate(l.Deadline), l.terminationFrom().Reason)
 		}
 	case UpdateCourt:
 		if err := c.inStage("en begæring til fogedretten", StageEscalated); err != nil {
@@ -160,9 +166,10 @@ func (c *caseWF) openTasks() []workflows.OpenTask {
 		l := c.st.Legal
 		switch {
 		case l.DemandSentOn.IsZero():
-			return task(UpdateDemand, "Send påkrav (tidligst "+l.DemandEarliest.String()+")", l.DemandEarliest)
+			from := l.demandFrom()
+			return task(UpdateDemand, "Send påkrav, "+from.Reason, from.Date)
 		case l.TerminatedOn.IsZero():
-			return task(UpdateTerminate, "Betalingsfrist; derefter ophævelse", l.Deadline)
+			return task(UpdateTerminate, "Betalingsfrist til og med "+danish.LongDate(l.Deadline)+"; ophævelse "+l.terminationFrom().Reason, l.Deadline)
 		case l.CourtRequestedOn.IsZero():
 			return task(UpdateCourt, "Begæring om udsættelse til fogedretten", plan.Date{})
 		default:
@@ -280,8 +287,9 @@ func (c *caseWF) validatePaymentPlan(_ workflow.Context, a PaymentPlanArg) error
 
 func (c *caseWF) onPaymentPlan(ctx workflow.Context, a PaymentPlanArg) (View, error) {
 	pl := &PaymentPlan{AgreedOn: c.dateOr(a.AgreedOn), AgreedAt: workflow.Now(ctx), Base: c.st.Arrears}
+	clock := clockAt(ctx, changeInstalmentCheck)
 	for _, in := range a.Instalments {
-		pl.Instalments = append(pl.Instalments, Instalment{Due: in.Due, Amount: in.Amount, CheckOn: DemandEarliest(in.Due), Status: InstalmentPending})
+		pl.Instalments = append(pl.Instalments, Instalment{Due: in.Due, Amount: in.Amount, CheckOn: instalmentCheckOn(clock, in.Due), Status: InstalmentPending})
 	}
 	c.st.Plan = pl
 	c.transition(StagePaymentPlan, fmt.Sprintf("payment plan agreed: %d instalment(s)", len(pl.Instalments)))
@@ -341,24 +349,62 @@ func (c *caseWF) onEscalate(ctx workflow.Context, a EscalateArg) (View, error) {
 	return c.done(ctx)
 }
 
-func (c *caseWF) validateDemand(_ workflow.Context, a DateArg) error {
+// validateDemand refuses a påkrav dated before the law allows, naming the
+// first allowed day and why, and a receipt that is not a date between
+// sending and today. The way of sending is required on the hverdag clock.
+func (c *caseWF) validateDemand(_ workflow.Context, a DemandArg) error {
 	if err := c.allowed(UpdateDemand); err != nil {
 		return err
 	}
 	if err := c.checkDate("on", a.On); err != nil {
 		return err
 	}
-	if l := c.st.Legal; c.dateOr(a.On).Before(l.DemandEarliest) {
-		return invalid("on", "påkrav kan tidligst sendes den %s, %d hverdage efter forfaldsdatoen %s", l.DemandEarliest, DemandAfterWeekdays, l.DueDate)
+	l, sent := c.st.Legal, c.dateOr(a.On)
+	if from := l.demandFrom(); sent.Before(from.Date) {
+		return invalid("on", "påkravet kan ikke sendes %s; det kan sendes %s", danish.LongDate(sent), from.Reason)
+	}
+	if (a.Method != "" || l.Clock == ClockHverdage) && !slices.Contains(legal.Methods, a.Method) {
+		ways := make([]string, len(legal.Methods))
+		for i, m := range legal.Methods {
+			ways[i] = fmt.Sprintf("%q (%s)", m, legal.MethodTitles[m])
+		}
+		return invalid("method", "angiv, hvordan påkravet er sendt: %s; modtagelsen og betalingsfristen regnes ud fra det", strings.Join(ways, ", "))
+	}
+	switch r := a.ReceivedOn; {
+	case r.IsZero():
+	case r.Before(sent):
+		return invalid("receivedOn", "modtagelsen %s ligger før afsendelsen %s", danish.LongDate(r), danish.LongDate(sent))
+	case r.After(c.today()):
+		return invalid("receivedOn", "%s ligger i fremtiden; registrér modtagelsen, når kvitteringen foreligger, eller lad feltet stå tomt", danish.LongDate(r))
 	}
 	return nil
 }
 
-func (c *caseWF) onDemand(ctx workflow.Context, a DateArg) (View, error) {
+// onDemand records the påkrav. On the hverdag clock the deadline runs
+// from receipt: the recorded one, or the plan's assumption for the way
+// of sending (read by an activity, so a plan change reaches open cases).
+// A case on the weekday clock keeps its deadline from sending and, so
+// that its history replays, issues no new commands.
+func (c *caseWF) onDemand(ctx workflow.Context, a DemandArg) (View, error) {
 	l := c.st.Legal
-	l.DemandSentOn = c.dateOr(a.On)
-	l.Deadline = PaymentDeadline(l.DemandSentOn)
-	c.change("påkrav sent; payment deadline "+l.Deadline.String(), l.DemandSentOn)
+	sent := c.dateOr(a.On)
+	if l.Clock == ClockHverdage {
+		var rules plan.DemandReceipt
+		if a.ReceivedOn.IsZero() {
+			c.demandPending = true
+			actx := workflow.WithActivityOptions(ctx, shortActivity)
+			err := workflow.ExecuteActivity(actx, actDemandReceipt).Get(ctx, &rules)
+			c.demandPending = false
+			if err != nil {
+				return View{}, fmt.Errorf("read the plan's receipt assumptions: %w", err)
+			}
+		}
+		l.recordDemand(sent, a.Method, a.ReceivedOn, rules)
+	} else {
+		l.DemandSentOn, l.DemandMethod, l.DemandReceivedOn = sent, a.Method, a.ReceivedOn
+		l.Deadline = weekdayDeadline(sent)
+	}
+	c.change("påkrav sent; payment deadline "+l.Deadline.String(), sent)
 	return c.done(ctx)
 }
 
@@ -369,8 +415,8 @@ func (c *caseWF) validateTerminate(_ workflow.Context, a DateArg) error {
 	if err := c.checkDate("on", a.On); err != nil {
 		return err
 	}
-	if l := c.st.Legal; !c.dateOr(a.On).After(l.Deadline) {
-		return invalid("on", "betalingsfristen løber til og med %s; ophævelsen kan tidligst dateres %s", l.Deadline, l.Deadline.AddDays(1))
+	if from, on := c.st.Legal.terminationFrom(), c.dateOr(a.On); on.Before(from.Date) {
+		return invalid("on", "ophævelsen kan ikke dateres %s; den kan dateres %s", danish.LongDate(on), from.Reason)
 	}
 	return nil
 }

@@ -28,6 +28,9 @@ type caseWF struct {
 	published int  // the Seq the read model holds
 	lists     workflow.ReceiveChannel
 	lastSA    string // stage|dueAt last upserted
+	// demandPending: a påkrav is being recorded (its handler waits for
+	// the plan's receipt assumptions); a second one is refused meanwhile.
+	demandPending bool
 }
 
 // EvictionCase is the workflow. See the package comment for the stages.
@@ -355,16 +358,16 @@ func (c *caseWF) paidTowardPlan() Money {
 	return paid
 }
 
-// escalate starts the legal clock from the unpaid due date.
+// escalate starts the legal clock from the unpaid due date: the hverdag
+// clock, unless the case escalated on the weekday clock before (replay).
 func (c *caseWF) escalate(reason string, due plan.Date, amount Money) {
 	today := c.today()
 	if amount <= 0 {
 		amount = c.st.Arrears
 	}
-	c.st.Legal = &Legal{
-		Reason: reason, StartedAt: workflow.Now(c.ctx), StartedOn: today, Amount: amount,
-		DueDate: due, DemandEarliest: DemandEarliest(due),
-	}
+	l := startLegal(clockAt(c.ctx, changeLegalClock), due)
+	l.Reason, l.StartedAt, l.StartedOn, l.Amount = reason, workflow.Now(c.ctx), today, amount
+	c.st.Legal = l
 	c.transition(StageEscalated, reason)
 }
 
@@ -372,6 +375,16 @@ func (c *caseWF) setOutcome(outcome string, on plan.Date, cause string) {
 	c.st.Outcome = outcome
 	c.st.ClosedOn = on
 	c.change("outcome "+outcome+": "+cause, on)
+}
+
+// clockAt is the clock a computation first made at change uses: the
+// hverdag clock, or the weekday clock when a history recorded before it
+// replays (workflow.GetVersion answers DefaultVersion there).
+func clockAt(ctx workflow.Context, change string) int {
+	if workflow.GetVersion(ctx, change, workflow.DefaultVersion, ClockHverdage) == ClockHverdage {
+		return ClockHverdage
+	}
+	return ClockWeekdays
 }
 
 // publishIfDirty upserts the stage search attributes and writes the

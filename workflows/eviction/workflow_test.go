@@ -16,6 +16,7 @@ import (
 	"helhed/mailer"
 	"helhed/plan"
 	"helhed/workflows/eviction"
+	"helhed/workflows/eviction/legal"
 )
 
 func stages(ts []eviction.Transition) []eviction.Stage {
@@ -71,9 +72,11 @@ func TestCaseResolvedThroughPaymentPlan(t *testing.T) {
 	}
 	st := h.state("after-check-1")
 	if got := st.Plan.Instalments; got[0].Status != eviction.InstalmentKept || got[1].Status != eviction.InstalmentPending ||
-		got[0].CheckOn != day(2026, 3, 5) || got[1].CheckOn != day(2026, 4, 9) {
-		// 1 April 2026 + 3 weekdays skips Maundy Thursday, Good Friday,
-		// the weekend and Easter Monday: 7, 8, 9 April.
+		got[0].CheckOn != day(2026, 3, 6) || got[1].CheckOn != day(2026, 4, 9) {
+		// A påkrav for Monday 2 March could be sent on Friday 6 March (Tue,
+		// Wed, Thu are the three hverdage); for Wednesday 1 April on Thursday
+		// 9 April (skærtorsdag, langfredag and 2. påskedag are none: Sat 4,
+		// Tue 7, Wed 8 are).
 		t.Fatalf("instalments after the first check: %+v", got)
 	}
 	if l := h.state("after-list"); len(l.Lists) != 2 || l.Arrears != arrears.Kroner(3000) {
@@ -107,10 +110,11 @@ func TestCaseResolvedThroughPaymentPlan(t *testing.T) {
 
 // TestMissedInstalmentEscalatesThroughLegalClock: an instalment due on
 // Thursday 12 March 2026 is not paid; it is judged missed on Tuesday 17
-// March (three weekdays later, across the weekend), which escalates. The
-// påkrav sent on Friday 20 March gives a deadline that would be Good
-// Friday 3 April; Easter moves it to Tuesday 7 April. Termination, the
-// kommune notice, the court request and the eviction follow.
+// March (the first hverdag after the third: Fri 13, Sat 14, Mon 16), which
+// escalates. The påkrav sent by Digital Post on Friday 20 March is
+// received that day; the deadline would be Good Friday 3 April, and
+// Easter moves it to Tuesday 7 April. Termination, the kommune notice,
+// the court request and the eviction follow.
 func TestMissedInstalmentEscalatesThroughLegalClock(t *testing.T) {
 	h := newHarness(t, cph(2026, 2, 2, 9, 0))
 	h.update(cph(2026, 2, 3, 10, 0), "contact", eviction.UpdateOutreach, eviction.OutreachArg{Outcome: eviction.ContactMade})
@@ -118,8 +122,8 @@ func TestMissedInstalmentEscalatesThroughLegalClock(t *testing.T) {
 		Instalments: []eviction.InstalmentSpec{{Due: day(2026, 3, 12), Amount: arrears.Kroner(4000)}, {Due: day(2026, 4, 13), Amount: arrears.Kroner(4000)}}})
 	h.snapshot(cph(2026, 3, 16, 23, 0), "before-check")
 	h.snapshot(cph(2026, 3, 17, 9, 0), "escalated")
-	h.update(cph(2026, 3, 17, 10, 0), "demand-early", eviction.UpdateDemand, eviction.DateArg{On: day(2026, 3, 16)})
-	h.update(cph(2026, 3, 20, 10, 0), "demand", eviction.UpdateDemand, eviction.DateArg{})
+	h.update(cph(2026, 3, 17, 10, 0), "demand-early", eviction.UpdateDemand, eviction.DemandArg{On: day(2026, 3, 16), Method: legal.DigitalPost})
+	h.update(cph(2026, 3, 20, 10, 0), "demand", eviction.UpdateDemand, eviction.DemandArg{Method: legal.DigitalPost})
 	h.update(cph(2026, 4, 7, 12, 0), "terminate-early", eviction.UpdateTerminate, eviction.DateArg{})
 	h.update(cph(2026, 4, 7, 13, 0), "court-early", eviction.UpdateCourt, eviction.DateArg{})
 	h.snapshot(cph(2026, 4, 8, 9, 0), "deadline-passed")
@@ -144,11 +148,14 @@ func TestMissedInstalmentEscalatesThroughLegalClock(t *testing.T) {
 	if !slices.Equal(esc.Accepts, []string{eviction.UpdatePayment, eviction.UpdateDemand, eviction.UpdateOutcome}) {
 		t.Fatalf("escalated accepts %v", esc.Accepts)
 	}
-	h.rejected("demand-early", "påkrav kan tidligst sendes den 2026-03-17, 3 hverdage efter forfaldsdatoen 2026-03-12")
-	if v := h.accepted("demand"); v.Legal.DemandSentOn != day(2026, 3, 20) || v.Legal.Deadline != day(2026, 4, 7) {
+	h.rejected("demand-early", "påkravet kan ikke sendes mandag den 16. marts 2026; det kan sendes tidligst tirsdag den 17. marts 2026: "+
+		"3. hverdag efter forfaldsdagen torsdag den 12. marts 2026 er mandag den 16. marts 2026")
+	if v := h.accepted("demand"); v.Legal.DemandSentOn != day(2026, 3, 20) || v.Legal.DemandReceivedOn != day(2026, 3, 20) ||
+		v.Legal.Deadline != day(2026, 4, 7) || v.Legal.TerminationEarliest != day(2026, 4, 8) ||
+		!strings.Contains(v.Legal.DeadlineReason, "fredag den 3. april 2026 er langfredag") {
 		t.Fatalf("demand: %+v", v.Legal)
 	}
-	h.rejected("terminate-early", "betalingsfristen løber til og med 2026-04-07; ophævelsen kan")
+	h.rejected("terminate-early", "betalingsfristen løber til og med tirsdag den 7. april 2026; ophævelsen kan registreres tidligst onsdag den 8. april 2026")
 	h.rejected("court-early", "registrér ophævelsen først")
 	if st := h.state("deadline-passed"); !st.Legal.DeadlinePassed || !slices.Contains(st.Accepts, eviction.UpdateTerminate) {
 		t.Fatalf("on 8 April: %+v, accepts %v", st.Legal, st.Accepts)
@@ -221,8 +228,10 @@ func TestListsDedupeAndPaymentAverts(t *testing.T) {
 		t.Fatalf("after the corrected list: %d lists %+v, arrears %s", len(st.Lists), st.Lists, st.Arrears)
 	}
 	h.rejected("escalate-empty", "angiv en begrundelse for eskaleringen")
-	if v := h.accepted("escalate"); v.Stage != eviction.StageEscalated || v.Legal.DueDate != day(2026, 2, 1) ||
-		v.Legal.DemandEarliest != day(2026, 2, 4) || v.Legal.Amount != arrears.Kroner(9000) || v.Lists != 2 {
+	// Due on Sunday 1 February 2026: the last day to pay is Monday 2, and
+	// Tue 3, Wed 4, Thu 5 are the three hverdage.
+	if v := h.accepted("escalate"); v.Stage != eviction.StageEscalated || v.Legal.DueDate != day(2026, 2, 1) || v.Legal.LastDayToPay != day(2026, 2, 2) ||
+		v.Legal.DemandEarliest != day(2026, 2, 6) || v.Legal.Amount != arrears.Kroner(9000) || v.Lists != 2 {
 		t.Fatalf("escalate: %+v", v)
 	}
 	if v := h.accepted("part"); v.Outcome != "" {
@@ -299,17 +308,19 @@ func TestContinueAsNewCarriesState(t *testing.T) {
 	}
 }
 
+// TestLegalDates checks the weekday clock that cases escalated before the
+// hverdag clock keep (the hverdag clock's own table is package legal's).
 func TestLegalDates(t *testing.T) {
 	for _, c := range []struct {
 		name      string
 		got, want plan.Date
 	}{
-		{"påkrav across a weekend", eviction.DemandEarliest(day(2026, 3, 5)), day(2026, 3, 10)},
-		{"påkrav across Easter", eviction.DemandEarliest(day(2026, 3, 31)), day(2026, 4, 8)},
-		{"deadline on Good Friday", eviction.PaymentDeadline(day(2026, 3, 20)), day(2026, 4, 7)},
-		{"deadline on a Saturday", eviction.PaymentDeadline(day(2026, 3, 7)), day(2026, 3, 23)},
-		{"deadline on Ascension Day", eviction.PaymentDeadline(day(2026, 4, 30)), day(2026, 5, 15)},
-		{"deadline on a weekday", eviction.PaymentDeadline(day(2026, 2, 27)), day(2026, 3, 13)},
+		{"påkrav across a weekend", eviction.WeekdayDemandEarliest(day(2026, 3, 5)), day(2026, 3, 10)},
+		{"påkrav across Easter", eviction.WeekdayDemandEarliest(day(2026, 3, 31)), day(2026, 4, 8)},
+		{"deadline on Good Friday", eviction.WeekdayDeadline(day(2026, 3, 20)), day(2026, 4, 7)},
+		{"deadline on a Saturday", eviction.WeekdayDeadline(day(2026, 3, 7)), day(2026, 3, 23)},
+		{"deadline on Ascension Day", eviction.WeekdayDeadline(day(2026, 4, 30)), day(2026, 5, 15)},
+		{"deadline on a weekday", eviction.WeekdayDeadline(day(2026, 2, 27)), day(2026, 3, 13)},
 		{"outreach across a weekend", eviction.OutreachDue(day(2026, 2, 4)), day(2026, 2, 11)},
 	} {
 		if c.got != c.want {
@@ -324,7 +335,7 @@ func TestValidatorRejectionIsFieldError(t *testing.T) {
 	h := newHarness(t, cph(2026, 2, 2, 9, 0))
 	h.update(cph(2026, 2, 2, 10, 0), "bad-outcome", eviction.UpdateOutreach, eviction.OutreachArg{Outcome: "maybe"})
 	h.update(cph(2026, 2, 2, 10, 1), "future", eviction.UpdateOutreach, eviction.OutreachArg{Outcome: eviction.ContactMade, On: day(2026, 2, 9)})
-	h.update(cph(2026, 2, 2, 10, 2), "stage", eviction.UpdateDemand, eviction.DateArg{})
+	h.update(cph(2026, 2, 2, 10, 2), "stage", eviction.UpdateDemand, eviction.DemandArg{Method: legal.DigitalPost})
 	h.update(cph(2026, 2, 2, 11, 0), "resolve", eviction.UpdateResolve, eviction.ResolveArg{})
 	h.env.ExecuteWorkflow(eviction.WorkflowName, listInput(day(2026, 2, 2), arrears.Kroner(100), day(2026, 1, 1)))
 	h.result()

@@ -17,6 +17,10 @@ const (
 	ActivityRecordRound = "MeetingRecordRound"
 	// ActivityRecordMilestones takes a MilestoneRecord.
 	ActivityRecordMilestones = "MeetingRecordMilestones"
+	// ActivityRecordBudget takes a BudgetRecord.
+	ActivityRecordBudget = "MeetingRecordBudget"
+	// ActivityRecordStaffHours takes an HoursRecord.
+	ActivityRecordStaffHours = "MeetingRecordStaffHours"
 )
 
 // Document kinds ActivityCompile renders.
@@ -32,6 +36,8 @@ type Answer struct {
 	Kind    string            `json:"kind"`
 	OnTime  bool              `json:"onTime"`
 	Values  map[string]string `json:"values"`
+	// Rows are a table answer's rows (the budget request).
+	Rows []map[string]string `json:"rows,omitempty"`
 }
 
 // CompileInput is what ActivityCompile renders from.

@@ -26,6 +26,8 @@ func TestAnswersReachTheReadModelAsTheyArrive(t *testing.T) {
 	const (
 		ratio      = `helhed_progress_report_completeness_ratio{meeting="autumn",year="2022-23"}`
 		brandkadet = `helhed_milestone_actual{activity="brandkadet",area="alle",metric="unge",year="2022-23"}`
+		// An actual below the discretion threshold is marked, not shown.
+		brandkadetSuppressed = `helhed_milestone_actual_suppressed{activity="brandkadet",area="alle",metric="unge",year="2022-23"}`
 	)
 	asked := float64(len(h.plan.Governance.SteeringGroup.Members) + 1)
 	// The round opens 2022-09-28 08:00; the monitoring unit answers two
@@ -56,7 +58,14 @@ func TestAnswersReachTheReadModelAsTheyArrive(t *testing.T) {
 				}
 			}
 			want(ratio, c.ratio)
-			want(brandkadet, c.actual)
+			switch {
+			case c.actual >= 0 && c.actual < float64(h.plan.DiscretionThreshold):
+				want(brandkadet, -1)
+				want(brandkadetSuppressed, 1)
+			default:
+				want(brandkadet, c.actual)
+				want(brandkadetSuppressed, -1)
+			}
 			var st meeting.State
 			v, err := h.env.QueryWorkflow(meeting.QueryState)
 			if err == nil {
@@ -157,8 +166,9 @@ func TestReconcileProjectsWhatTheRoundsWrote(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The rounds' index, two round entries, the year's meeting summary, the
-	// members' figures and their sums.
-	rm.MatchesRedis(t, rdb, 6, meetingadapter.KeyPatterns...)
+	// members' figures and their sums, and the members' staff hours (the
+	// Randers plan has no budget lines).
+	rm.MatchesRedis(t, rdb, 7, meetingadapter.KeyPatterns...)
 	// The order of the runs does not matter.
 	var rev cycletest.ReadModel
 	if err := meetingadapter.Project(&rev, []meetingadapter.Run{runs[1], runs[0]}); err != nil {

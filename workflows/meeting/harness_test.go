@@ -32,8 +32,14 @@ const silent = "kfum"
 
 func newHarness(t testing.TB, start time.Time) *harness {
 	t.Helper()
+	return newHarnessFor(t, start, randers(t))
+}
+
+// newHarnessFor is newHarness with another plan.
+func newHarnessFor(t testing.TB, start time.Time, p *plan.Plan) *harness {
+	t.Helper()
 	env := cycletest.NewEnv(start)
-	h := &harness{env: env, plan: randers(t), dir: t.TempDir()}
+	h := &harness{env: env, plan: p, dir: t.TempDir()}
 	h.double = &cycletest.Double{Answer: answerAll}
 	h.double.Register(env)
 	h.mail = &cycletest.Recorder{Clock: env.Now}

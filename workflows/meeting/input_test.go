@@ -18,15 +18,15 @@ func TestInputCheck(t *testing.T) {
 		field string
 		msg   string
 	}{
-		{meeting.Input{BoardDate: "2022-11-23"}, "plan", "required"},
-		{meeting.Input{Plan: "x", BoardDate: "2022-11-23"}, "plan", "runs plan"},
-		{meeting.Input{Plan: p.ID}, "boardDate", "exactly one"},
-		{meeting.Input{Plan: p.ID, BoardDate: "2023-05-17", SummerDate: "2023-06-28"}, "boardDate", "exactly one"},
-		{meeting.Input{Plan: p.ID, BoardDate: "23-11-2022"}, "boardDate", "yyyy-mm-dd"},
-		{meeting.Input{Plan: p.ID, BoardDate: "2022-10-19"}, "boardDate", "in the past"},
-		{meeting.Input{Plan: p.ID, BoardDate: "2025-09-10"}, "boardDate", "outside the plan period"},
-		{meeting.Input{Plan: p.ID, BoardDate: "2022-11-09"}, "boardDate", "before today"}, // steering group 2022-10-19
-		{meeting.Input{Plan: p.ID, SummerDate: "2022-06-22"}, "summerDate", "in the past"},
+		{meeting.Input{BoardDate: "2022-11-23"}, "plan", "skal udfyldes"},
+		{meeting.Input{Plan: "x", BoardDate: "2022-11-23"}, "plan", "kører planen"},
+		{meeting.Input{Plan: p.ID}, "boardDate", "præcis én"},
+		{meeting.Input{Plan: p.ID, BoardDate: "2023-05-17", SummerDate: "2023-06-28"}, "boardDate", "præcis én"},
+		{meeting.Input{Plan: p.ID, BoardDate: "23-11-2022"}, "boardDate", "åååå-mm-dd"},
+		{meeting.Input{Plan: p.ID, BoardDate: "2022-10-19"}, "boardDate", "er passeret"},
+		{meeting.Input{Plan: p.ID, BoardDate: "2025-09-10"}, "boardDate", "uden for planperioden"},
+		{meeting.Input{Plan: p.ID, BoardDate: "2022-11-09"}, "boardDate", "før i dag"}, // steering group 2022-10-19
+		{meeting.Input{Plan: p.ID, SummerDate: "2022-06-22"}, "summerDate", "er passeret"},
 	} {
 		fe := c.in.Check(p, today, true)
 		if fe == nil || fe.Field != c.field || !strings.Contains(fe.Message, c.msg) {
@@ -69,7 +69,7 @@ func TestBadInputFailsTheRound(t *testing.T) {
 	h := newHarness(t, local(t, "2022-09-01 00:00"))
 	h.env.ExecuteWorkflow(meeting.WorkflowName, meeting.Input{Plan: "randers-2021-25", BoardDate: "2030-01-01"})
 	err := h.env.GetWorkflowError()
-	if err == nil || !strings.Contains(err.Error(), "boardDate") || !strings.Contains(err.Error(), "outside the plan period") {
+	if err == nil || !strings.Contains(err.Error(), "boardDate") || !strings.Contains(err.Error(), "uden for planperioden") {
 		t.Fatalf("error %v", err)
 	}
 	if len(h.double.Started()) != 0 || len(h.mail.Sent()) != 0 {

@@ -108,6 +108,11 @@ type Setup struct {
 	Targets    []TargetRef    `json:"targets"`
 	Indicators []IndicatorRef `json:"indicators"`
 	Requests   []Request      `json:"requests"`
+	// Budget and Staff are the year's budget lines and staff-hour
+	// commitments (followup.go); empty for a round prepared before they
+	// existed.
+	Budget []BudgetRef `json:"budget,omitempty"`
+	Staff  []StaffRef  `json:"staff,omitempty"`
 }
 
 // BuildSetup reads what the round needs from the plan.
@@ -142,6 +147,8 @@ func BuildSetup(p *plan.Plan, in Input) (Setup, error) {
 	}
 	s.Targets = targets(p, s.Year, s.Steering.Members)
 	s.Indicators = indicators(p)
+	s.Budget = budgetRefs(p, s.Year)
+	s.Staff = staffRefs(p, s.Year, s.Steering.Members)
 	s.Requests = requests(p, in, s)
 	return s, nil
 }
@@ -289,13 +296,19 @@ func requests(p *plan.Plan, in Input, s Setup) []Request {
 				})
 			}
 		}
+		staff := s.staffFields(m.ID)
+		fields = append(fields, staff...)
 		fields = append(fields, datarequest.Field{Key: "status", Label: "Status og nyt fra jer", Type: datarequest.Text,
 			Help: "Kort status til punktet »Nyt fra deltagerne«: hvad går godt, hvad driller, hvad skal styregruppen vide?"})
+		hours := ""
+		if len(staff) > 0 {
+			hours = "Angiv også de medarbejdertimer, I har leveret i planåret, mod de aftalte timer i planens tabeller. "
+		}
 		out = append(out, Request{Kind: RequestProgress, Input: datarequest.Input{
 			RequestID: base + m.ID, Partner: m.ID, Period: s.Year, Origin: origin,
 			Title: "Fremdriftsdata til " + what,
 			Instructions: fmt.Sprintf("Styregruppen følger op på milepælsplanen for planåret %s. Udfyld jeres tal for de aktiviteter, I har ansvaret for, "+
-				"og giv en kort status. Tallene indgår i fremdriftsrapporten til mødet og i bestyrelsens mødemateriale.", s.Year),
+				"og giv en kort status. %sTallene indgår i fremdriftsrapporten til mødet og i bestyrelsens mødemateriale.", s.Year, hours),
 			Fields: fields, Reminders: reminderPolicy(),
 		}})
 	}
@@ -316,6 +329,9 @@ func requests(p *plan.Plan, in Input, s Setup) []Request {
 			Instructions: "Indberet de seneste værdier for planens indikatorer pr. boligområde. De sammenholdes med baseline i fremdriftsrapporten.",
 			Fields:       fields, Reminders: reminderPolicy(),
 		}})
+	}
+	if b := budgetRequest(p, in, s, base, what, origin); b != nil {
+		out = append(out, *b)
 	}
 	return out
 }

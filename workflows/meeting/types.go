@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"helhed/danish"
 	"helhed/fielderr"
 	"helhed/plan"
 	"helhed/workflows"
@@ -61,11 +62,11 @@ func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *fielderr.E
 	}
 	switch {
 	case in.Plan == "":
-		return bad("plan", "required (the plan id, %s)", p.ID)
+		return bad("plan", "skal udfyldes (planens id, %s)", p.ID)
 	case in.Plan != p.ID:
-		return bad("plan", "this process runs plan %s, not %q", p.ID, in.Plan)
+		return bad("plan", "denne proces kører planen %s, ikke %q", p.ID, in.Plan)
 	case (in.BoardDate == "") == (in.SummerDate == ""):
-		return bad("boardDate", "give either boardDate or summerDate (exactly one)")
+		return bad("boardDate", "angiv enten boardDate eller summerDate (præcis én af dem)")
 	}
 	field, raw := "boardDate", in.BoardDate
 	if in.Summer() {
@@ -73,20 +74,20 @@ func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *fielderr.E
 	}
 	d, err := plan.ParseDate(raw)
 	if err != nil {
-		return bad(field, "%v", err)
+		return bad(field, "%q er ikke en dato; skriv åååå-mm-dd", raw)
 	}
 	if !p.Period.Contains(d) {
-		return bad(field, "%s is outside the plan period %s", d, p.Period)
+		return bad(field, "%s ligger uden for planperioden %s–%s", danish.Date(d), danish.Date(p.Period.Start), danish.Date(p.Period.End))
 	}
 	if !checkPast {
 		return nil
 	}
 	if d.Before(today) {
-		return bad(field, "%s is in the past", d)
+		return bad(field, "%s er passeret", danish.Date(d))
 	}
 	if !in.Summer() {
 		if sg := Derive(d, p.Governance.SteeringGroup.OffsetDays).Steering; sg.Before(today) {
-			return bad(field, "the steering group would meet on %s, before today (%s)", sg, today)
+			return bad(field, "styregruppen skulle så mødes %s, før i dag (%s)", danish.Date(sg), danish.Date(today))
 		}
 	}
 	return nil
@@ -141,7 +142,7 @@ var StageTitles = map[string]string{
 type RequestStatus struct {
 	RequestID string    `json:"requestId"`
 	Partner   string    `json:"partner"`
-	Kind      string    `json:"kind"` // "progress" or "indicators"
+	Kind      string    `json:"kind"` // RequestProgress, RequestIndicators or RequestBudget
 	Due       string    `json:"due"`
 	Status    string    `json:"status"` // open, answered, cancelled, failed
 	OnTime    bool      `json:"onTime,omitempty"`
@@ -186,4 +187,8 @@ type State struct {
 	// (adapters/meeting) rebuilds the read model from them.
 	Record  *RoundRecord `json:"record,omitempty"`
 	Figures []Figure     `json:"figures,omitempty"`
+	// Budget and Hours are, likewise, the secretariat's budget figures and
+	// the members' staff hours written so far (followup.go).
+	Budget []BudgetFigure `json:"budget,omitempty"`
+	Hours  []HoursFigure  `json:"hours,omitempty"`
 }

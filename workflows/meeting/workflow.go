@@ -299,8 +299,9 @@ func (r *round) startRequests(ctx workflow.Context) {
 // recordAnswer brings the answer to request i into the read model as it
 // arrives: the member's milestone figures (progress requests) and the
 // round's answered count, so the milestone actuals and the report's
-// completeness are current while data comes in, not only at the report.
-// The figures are kept in State.Figures for the reconcile.
+// completeness are current while data comes in, not only at the report;
+// likewise the staff hours and the budget figures (recordFollowUp). The
+// figures are kept in State for the reconcile.
 func (r *round) recordAnswer(ctx workflow.Context, i int) {
 	res, q := r.answers[i], r.st.Requests[i]
 	if q.Kind == RequestProgress {
@@ -314,6 +315,7 @@ func (r *round) recordAnswer(ctx workflow.Context, i int) {
 			r.write(ctx, ActivityRecordMilestones, func() any { return rec })
 		}
 	}
+	r.recordFollowUp(ctx, q, res)
 	r.record(ctx)
 }
 
@@ -349,7 +351,7 @@ func (r *round) answered() []Answer {
 	var out []Answer
 	for i, res := range r.answers {
 		if res != nil && res.Status == datarequest.StatusAnswered {
-			out = append(out, Answer{Partner: r.st.Requests[i].Partner, Kind: r.st.Requests[i].Kind, OnTime: res.OnTime, Values: res.Values})
+			out = append(out, Answer{Partner: r.st.Requests[i].Partner, Kind: r.st.Requests[i].Kind, OnTime: res.OnTime, Values: res.Values, Rows: res.Rows})
 		}
 	}
 	return out
@@ -413,6 +415,8 @@ func (r *round) snapshot(ctx workflow.Context) State {
 	s.Done = append([]StepDone(nil), r.st.Done...)
 	s.Requests = append([]RequestStatus(nil), r.st.Requests...)
 	s.Figures = append([]Figure(nil), r.st.Figures...)
+	s.Budget = append([]BudgetFigure(nil), r.st.Budget...)
+	s.Hours = append([]HoursFigure(nil), r.st.Hours...)
 	s.Accepts, s.OpenTasks = nil, nil
 	if r.setup == nil || s.Stage == StageClosed {
 		return s
@@ -468,7 +472,7 @@ func (r *round) registerUpdates(ctx workflow.Context) error {
 			case r.st.Stage == StageClosed:
 				return errors.New("runden er afsluttet")
 			case !r.steeringHeld(workflow.Now(ctx)):
-				return fmt.Errorf("styregruppen har ikke holdt mødet endnu (%s)", r.st.Timeline.Steering)
+				return fmt.Errorf("styregruppen har ikke holdt mødet endnu (%s)", danish.Date(r.st.Timeline.Steering))
 			case !r.st.Input.Summer() && r.isDone(StepPack):
 				return errors.New("bestyrelsens mødemateriale er allerede udsendt")
 			}
@@ -493,7 +497,7 @@ func (r *round) registerUpdates(ctx workflow.Context) error {
 			case r.st.Stage == StageClosed:
 				return errors.New("runden er afsluttet")
 			case !r.boardHeld(workflow.Now(ctx)):
-				return fmt.Errorf("bestyrelsen har ikke holdt mødet endnu (%s)", r.st.Timeline.Board)
+				return fmt.Errorf("bestyrelsen har ikke holdt mødet endnu (%s)", danish.Date(r.st.Timeline.Board))
 			}
 			return nil
 		}},
@@ -517,27 +521,27 @@ func (r *round) validateMove(ctx workflow.Context, m MoveBoard) error {
 	}
 	d, err := plan.ParseDate(m.BoardDate)
 	if err != nil {
-		return fielderr.Invalid("boardDate", err.Error())
+		return fielderr.Invalid("boardDate", fmt.Sprintf("%q er ikke en dato; skriv åååå-mm-dd", m.BoardDate))
 	}
 	today := plan.DateOf(now.In(r.loc))
 	switch {
 	case d.Before(today):
-		return fielderr.Invalid("boardDate", fmt.Sprintf("%s er i fortiden", d))
+		return fielderr.Invalid("boardDate", fmt.Sprintf("%s er i fortiden", danish.Date(d)))
 	case !r.setup.Period.Contains(d):
-		return fielderr.Invalid("boardDate", fmt.Sprintf("%s ligger uden for planperioden %s", d, r.setup.Period))
+		return fielderr.Invalid("boardDate", fmt.Sprintf("%s ligger uden for planperioden %s–%s", danish.Date(d), danish.Date(r.setup.Period.Start), danish.Date(r.setup.Period.End)))
 	case d == r.st.Timeline.Board:
-		return fielderr.Invalid("boardDate", "mødet ligger allerede på "+d.String())
+		return fielderr.Invalid("boardDate", "mødet ligger allerede den "+danish.Date(d))
 	case !workdays.IsWeekday(d):
-		return fielderr.Invalid("boardDate", fmt.Sprintf("%s er ikke en hverdag", d))
+		return fielderr.Invalid("boardDate", fmt.Sprintf("%s er ikke en hverdag", danish.Date(d)))
 	}
 	if r.steeringHeld(now) {
 		if !d.After(r.st.Timeline.Steering) {
-			return fielderr.Invalid("boardDate", fmt.Sprintf("bestyrelsen skal mødes efter styregruppens møde %s", r.st.Timeline.Steering))
+			return fielderr.Invalid("boardDate", fmt.Sprintf("bestyrelsen skal mødes efter styregruppens møde %s", danish.Date(r.st.Timeline.Steering)))
 		}
 		return nil
 	}
 	if sg := Derive(d, r.setup.OffsetDays).Steering; sg.Before(today) {
-		return fielderr.Invalid("boardDate", fmt.Sprintf("styregruppens møde ville ligge %s, før i dag (%s)", sg, today))
+		return fielderr.Invalid("boardDate", fmt.Sprintf("styregruppens møde ville ligge %s, før i dag (%s)", danish.Date(sg), danish.Date(today)))
 	}
 	return nil
 }

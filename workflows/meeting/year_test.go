@@ -169,7 +169,8 @@ func TestPlanYear(t *testing.T) {
 	}
 
 	// Brandkadet's target (≥ 12 youths) has responsible members who each
-	// reported 2: the actual is the sum, in the report and the metric.
+	// reported 2: the actual is the sum, in the report and the metric, or
+	// marked suppressed there when below the discretion threshold.
 	checkBrandkadet(t, h)
 }
 
@@ -177,10 +178,13 @@ func checkBrandkadet(t *testing.T, h *harness) {
 	responsible := brandkadetResponsible(t, h)
 	c := &meetingadapter.Collector{Plan: h.plan, Redis: rdb, Now: func() time.Time { return local(t, "2023-01-01 00:00") }}
 	got := cycletest.Gather(t, c)
-	if v := got[`helhed_milestone_actual{activity="brandkadet",area="alle",metric="unge",year="2022-23"}`]; v != float64(2*responsible) {
-		t.Errorf("brandkadet actual 2022-23 = %v, want %d; metrics: %v", v, 2*responsible, got)
+	v, shown := got[`helhed_milestone_actual{activity="brandkadet",area="alle",metric="unge",year="2022-23"}`]
+	marked := got[`helhed_milestone_actual_suppressed{activity="brandkadet",area="alle",metric="unge",year="2022-23"}`] == 1
+	if small := 2*responsible < h.plan.DiscretionThreshold; small != marked || shown == small || (shown && v != float64(2*responsible)) {
+		t.Errorf("brandkadet actual 2022-23 = %v (shown %v, marked suppressed %v), want %d; metrics: %v", v, shown, marked, 2*responsible, got)
 	}
-	// The annual report's summaries (workflows/report reads them).
+	// The annual report's summaries (workflows/report reads them and
+	// suppresses as /metrics does).
 	if v, _ := rdb.HGet(t.Context(), "helhed:meeting:milestones:2022-23", "brandkadet/unge").Result(); v != strconv.Itoa(2*responsible) {
 		t.Errorf("milestone summary brandkadet/unge = %q, want %d", v, 2*responsible)
 	}

@@ -57,6 +57,8 @@ type Report struct {
 	StatsMissing   string // why there are no statistics at all
 	PulledAt       string
 	Indicators     []IndicatorRow
+	ListDate       string // the 1 December of the early warning's list
+	Designations   []DesignationRow
 	Criteria       []CriterionGroup
 	Baselines      []BaselineRow
 	StatsProblems  []string // what the pull could not use, and why
@@ -91,19 +93,32 @@ type Bar struct {
 	HasValue, HasBase    bool
 }
 
+// DesignationRow is one area's § 61 a verdicts: would it be on the lists
+// if they were published today.
+type DesignationRow struct {
+	Area, Residents, Criteria string
+	Udsat, Parallelsamfund    string
+	Reasons                   []string
+}
+
 // CriterionGroup is one § 61 a criterion across the areas.
 type CriterionGroup struct {
 	ID, Title, Rule string
-	Threshold       float64
-	Rows            []CriterionRow
+	// Approximation says where Statbank lacks the statute's population.
+	Approximation string
+	Threshold     float64
+	Rows          []CriterionRow
 }
 
 // CriterionRow is a criterion in one area.
 type CriterionRow struct {
 	Area, Value, Margin, Missing string
-	Crossed                      bool
-	V                            float64
-	HasValue                     bool
+	// Met is ja, nej or ukendt ("" in a pull from before verdicts).
+	Met          string
+	Trend, Basis string
+	Crossed      bool
+	V            float64
+	HasValue     bool
 }
 
 // BaselineRow is one Statbank figure.
@@ -213,24 +228,50 @@ func (b *builder) statistics(r *Report, py plan.PlanYear, res *statistics.Result
 			order = append(order, c.Criterion)
 		}
 		g.Threshold = max(g.Threshold, c.Threshold)
-		row := CriterionRow{Area: b.areaName(c.Area), Crossed: c.Crossed, Missing: c.Missing, HasValue: c.HasValue && !c.Value.Suppressed, V: c.Value.Value}
+		if g.Approximation == "" {
+			g.Approximation = c.Approximation
+		}
+		row := CriterionRow{Area: b.areaName(c.Area), Crossed: c.Crossed, Missing: c.Missing, HasValue: c.HasValue && !c.Value.Suppressed, V: c.Value.Value,
+			Met: c.Met, Basis: c.Basis}
 		switch {
 		case c.Value.Suppressed:
 			row.Value = "diskretioneret"
 		case c.HasValue:
 			row.Value = danish.FormatNumber(c.Value.Value, 1) + " %"
-			row.Margin = signed(c.Margin) + " procentpoint"
+			if c.Met != statistics.VerdictUnknown {
+				row.Margin = signed(c.Margin) + " procentpoint"
+			}
 		default:
 			row.Value = "mangler"
+		}
+		if c.Previous != nil {
+			row.Trend = c.Trend + " (" + c.Previous.PlanYear + ": " + danish.FormatNumber(c.Previous.Value, 1) + " %, afstand " + signed(c.Previous.Margin) + ")"
 		}
 		g.Rows = append(g.Rows, row)
 	}
 	for _, id := range order {
 		r.Criteria = append(r.Criteria, *groups[id])
 	}
+	if list, err := plan.ParseDate(res.ListDate); err == nil {
+		r.ListDate = danish.Date(list)
+	}
+	for _, d := range res.Designations {
+		row := DesignationRow{Area: b.areaName(d.Area), Residents: "mangler", Udsat: d.Udsat, Parallelsamfund: d.Parallelsamfund, Reasons: d.Reasons,
+			Criteria: fmt.Sprintf("%d af 4", d.CriteriaMet)}
+		if d.Residents > 0 {
+			row.Residents = danish.FormatNumber(float64(d.Residents), 0) + " (" + d.ResidentsSource + ")"
+		}
+		if d.CriteriaUnknown > 0 {
+			row.Criteria += fmt.Sprintf(" (%d ukendt)", d.CriteriaUnknown)
+		}
+		if len(d.Missing) > 0 {
+			row.Udsat += " (mangler: " + strings.Join(d.Missing, "; ") + ")"
+		}
+		r.Designations = append(r.Designations, row)
+	}
 	for _, f := range res.Baselines.Figures {
-		if f.Key == statistics.BConvicted {
-			continue // a count behind the share; the share is shown
+		if f.Key == statistics.BConvictedPenal || f.Key == statistics.BDecisions1517 {
+			continue // counts behind the share; the share is shown
 		}
 		r.Baselines = append(r.Baselines, BaselineRow{Name: baselineTitle[f.Key], Area: dstArea(f.Area, b.p), Period: f.Period, Table: f.Table,
 			Value: danish.FormatNumber(f.Value, decimals(f.Unit)) + " " + f.Unit})
@@ -253,40 +294,52 @@ func (b *builder) statistics(r *Report, py plan.PlanYear, res *statistics.Result
 
 var critTitle = map[string][2]string{
 	statistics.CritOutsideWork: {"Uden for arbejdsmarked og uddannelse", "Andelen af beboere 18-64 år uden tilknytning til arbejdsmarked eller uddannelse overstiger 40 % (gennemsnit af to år)."},
-	statistics.CritConvictions: {"Dømte for kriminalitet", "Andelen af beboere dømt for overtrædelse af straffeloven, våbenloven eller lov om euforiserende stoffer er mindst tre gange landsgennemsnittet (gennemsnit af to år)."},
+	statistics.CritConvictions: {"Dømte for kriminalitet", "Andelen af beboere på 18 år og derover dømt for overtrædelse af straffeloven, våbenloven eller lov om euforiserende stoffer er mindst tre gange landsgennemsnittet (gennemsnit af to år)."},
 	statistics.CritEducation:   {"Alene grundskole", "Andelen af beboere 30-59 år med alene grundskole overstiger 60 %."},
 	statistics.CritIncome:      {"Indkomst", "Den gennemsnitlige bruttoindkomst for skattepligtige 15-64 år (ekskl. uddannelsessøgende) er under 55 % af regionens gennemsnit (værdien er områdets indkomst i procent af regionens)."},
 }
 
 var baselineTitle = map[string]string{
 	statistics.BPopulation:     "Befolkning",
-	statistics.BPopulation15:   "Befolkning 15 år og derover",
+	statistics.BPopulation18:   "Befolkning 18 år og derover",
 	statistics.BPrimaryOnly:    "Andel 30-59 år med alene grundskole",
 	statistics.BOutsideWork:    "Andel 20-64 år uden for arbejde og uddannelse",
 	statistics.BIncome:         "Gennemsnitlig indkomst før skat",
-	statistics.BConvictedShare: "Andel skyldige (15 år og derover)",
+	statistics.BIncomeRegion:   "Gennemsnitlig indkomst før skat, 25-64 år med indkomst (§ 61 a, nr. 4)",
+	statistics.BConvictedShare: "Andel dømte efter straffeloven, 18 år og derover (§ 61 a, nr. 2)",
 }
 
 func (b *builder) milestones(r *Report, py plan.PlanYear, actuals map[string]string) {
 	if len(actuals) == 0 {
 		r.MilestonesMissing = fmt.Sprintf(missingSource, "fremdriftsrapporteringen fra mødeforløbene")
 	}
+	// The actuals as /metrics publishes them (meeting.PublishedActuals).
+	sums := map[meeting.ActualKey]float64{}
+	for key, v := range actuals {
+		parts := strings.Split(key, "/")
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || len(parts) < 2 || len(parts) > 3 {
+			continue
+		}
+		k := meeting.ActualKey{Activity: parts[0], Area: meeting.AllAreas, Metric: parts[1]}
+		if len(parts) == 3 {
+			k.Area = parts[2]
+		}
+		sums[k] = f
+	}
+	published := meeting.PublishedActuals(b.p, py.Label, sums)
 	for _, t := range b.p.Targets() {
 		if t.Activity == "" || t.Year != py.Label {
 			continue
 		}
 		act, _ := b.p.Activity(t.Activity)
 		row := MilestoneRow{Activity: act.Name, Metric: t.Description, Area: b.areaName(orAll(t.Area)), Target: meeting.TargetText(t), Status: "mangler"}
-		key := t.Activity + "/" + t.Metric
-		if t.Area != "" {
-			key += "/" + t.Area
-		}
-		if v, ok := actuals[key]; ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err == nil {
-				row.Actual = danish.FormatNumber(f, 0)
+		if c, ok := published[meeting.ActualKey{Activity: t.Activity, Area: orAll(t.Area), Metric: t.Metric}]; ok {
+			row.Actual, row.Status = b.rule.Label(), "diskretioneret"
+			if !c.Suppressed {
+				row.Actual = danish.FormatNumber(c.Value, 0)
 				row.Status = "ikke nået"
-				if reached(t, f) {
+				if reached(t, c.Value) {
 					row.Status = "nået"
 				}
 			}
@@ -306,7 +359,7 @@ func (b *builder) evictions(r *Report, s *EvictionSummary) {
 		i, _ := b.p.Indicator(ind)
 		for _, bl := range i.Baselines {
 			if bl.Area == area {
-				return b.count(bl.Value)
+				return Number(bl.Value) // the plan's own figure: not suppressed
 			}
 		}
 		return "–"

@@ -115,7 +115,7 @@ type decision struct {
 func registerUpdates(ctx workflow.Context, state *State, d **decision) error {
 	check := func(version int) error {
 		if state.Stage != StageAwaiting || *d != nil {
-			return errors.New("no version awaits approval now")
+			return errors.New("ingen version afventer godkendelse nu")
 		}
 		if version != state.Version {
 			return fielderr.Invalid("version", "version "+strconv.Itoa(version)+" afventer ikke godkendelse; den aktuelle version er "+strconv.Itoa(state.Version))

@@ -43,8 +43,9 @@ type evaluator struct {
 	figs map[string]keyFigure
 }
 
-// Evaluate validates the delivered key figures and computes indicators and
-// criteria. answer is nil when the data request gave nothing.
+// Evaluate validates the delivered key figures and computes indicators,
+// the § 61 a criteria and the verdicts (law.go). answer is nil when the
+// data request gave nothing.
 func Evaluate(p *plan.Plan, prep Prepared, base Baselines, answer *datarequest.Result) Result {
 	e := &evaluator{p: p, prep: prep, base: base, rule: suppress.Rule{Threshold: prep.Threshold}, figs: map[string]keyFigure{}}
 	for _, k := range keyFigures(p) {
@@ -66,6 +67,8 @@ func Evaluate(p *plan.Plan, prep Prepared, base Baselines, answer *datarequest.R
 	}
 	res.Indicators = e.indicators()
 	res.Criteria = e.criteria()
+	res.ListDate = ListDate(prep.DataYear).String()
+	res.Designations = e.designations(res.Criteria)
 	res.Issues = e.s.issues
 	return res
 }
@@ -172,7 +175,7 @@ func (e *evaluator) population(vals map[cellKey]float64, k cellKey, fig string) 
 	if v, ok := vals[cellKey{k.Area, k.Year, KFResidents}]; ok {
 		return v, "beboerne"
 	}
-	if a, ok := e.p.Area(k.Area); ok {
+	if a, ok := e.p.Area(k.Area); ok && a.Residents > 0 {
 		return float64(a.Residents), "beboerne ifølge planen"
 	}
 	if k.Area == AllAreas {
@@ -416,127 +419,6 @@ func targetOf(ind plan.Indicator, area, year string, yearIdx int, baseline *floa
 			v = *baseline - v*float64(yearIdx+1)
 		}
 		return &v
-	}
-	return nil
-}
-
-// criteria computes the § 61 a criteria per plan area.
-func (e *evaluator) criteria() []CriterionValue {
-	nat, natOK := e.base.Find(BConvictedShare, AreaCountry)
-	region, regionOK := e.base.Find(BIncome, AreaRegion)
-	var out []CriterionValue
-	y0, y1 := e.prep.Years[0], e.prep.Years[1]
-	for _, a := range e.prep.Areas {
-		// Share outside work and education, 18-64, two-year average.
-		c := CriterionValue{Criterion: CritOutsideWork, Area: a, Threshold: 40, Years: []int{y0, y1}}
-		e.twoYear(&c, a, KFOutside1864, KFResidents1864, false)
-		out = append(out, c)
-
-		c = CriterionValue{Criterion: CritConvictions, Area: a, Years: []int{y0, y1}}
-		if natOK {
-			c.Threshold = round(3*nat.Value, 2)
-			e.twoYear(&c, a, KFConvicted18, KFResidents18, true)
-		} else {
-			c.Missing = "landsgennemsnittet for dømte mangler: " + e.baseMissing(BConvicted, BPopulation15)
-		}
-		out = append(out, c)
-
-		c = CriterionValue{Criterion: CritEducation, Area: a, Threshold: 60, Years: []int{y1}}
-		r := e.ratio(a, y1, KFPrimaryOnly3059, KFResidents3059)
-		if r.missing != "" {
-			c.Missing = r.missing
-		} else {
-			c.Value, _ = e.rule.Share(r.num, r.den)
-			e.judge(&c, 100*r.num/r.den, false, false)
-		}
-		out = append(out, c)
-
-		c = CriterionValue{Criterion: CritIncome, Area: a, Threshold: 55, Years: []int{y1}}
-		inc, m := e.get(a, y1, KFIncome1564)
-		switch {
-		case m != "":
-			c.Missing = e.figs[KFIncome1564].Label + " " + strconv.Itoa(y1) + ": " + m
-		case !regionOK || region.Value <= 0:
-			c.Missing = "regionens gennemsnitlige indkomst mangler: " + e.baseMissing(BIncome)
-		default:
-			v := 100 * inc.Value / region.Value
-			c.Value = suppress.Cell{Value: round(v, 1)}
-			e.judge(&c, v, true, false)
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-// twoYear averages a share over the two years.
-func (e *evaluator) twoYear(c *CriterionValue, area, num, den string, orEqual bool) {
-	var sum float64
-	suppressed := false
-	for _, y := range c.Years {
-		r := e.ratio(area, y, num, den)
-		if r.missing != "" {
-			c.Missing = "kræver tal for både " + strconv.Itoa(c.Years[0]) + " og " + strconv.Itoa(c.Years[1]) + "; " + r.missing
-			return
-		}
-		if e.rule.Hide(r.num) || e.rule.Hide(r.den) {
-			suppressed = true
-		}
-		sum += 100 * r.num / r.den
-	}
-	avg := sum / float64(len(c.Years))
-	c.Value = suppress.Cell{Value: round(avg, 1), Suppressed: suppressed}
-	if suppressed {
-		c.Value.Value = 0
-	}
-	e.judge(c, avg, false, orEqual)
-}
-
-// judge sets Crossed and Margin; below is true for "less than" criteria.
-func (e *evaluator) judge(c *CriterionValue, v float64, below, orEqual bool) {
-	c.HasValue = true
-	if below {
-		c.Crossed, c.Margin = v < c.Threshold, v-c.Threshold
-	} else {
-		c.Crossed, c.Margin = v > c.Threshold || (orEqual && v >= c.Threshold), c.Threshold-v
-	}
-	c.Margin = round(c.Margin, 1)
-	if c.Value.Suppressed {
-		// Whether a suppressed value crosses would reveal it; only that
-		// the figure is withheld is published.
-		c.Crossed, c.Margin = false, 0
-		c.Missing = "diskretioneret (for få personer)"
-	}
-}
-
-// baseMissing says why baseline keys are missing.
-func (e *evaluator) baseMissing(keys ...string) string {
-	var reasons []string
-	for _, m := range e.base.Missing {
-		for _, k := range keys {
-			if strings.Contains(strings.Join(tablesOf(k), ","), m.What) {
-				reasons = append(reasons, m.Reason)
-			}
-		}
-	}
-	if len(reasons) == 0 {
-		return "ikke hentet"
-	}
-	return strings.Join(dedupe(reasons), "; ")
-}
-
-// tablesOf names the tables a baseline key comes from.
-func tablesOf(key string) []string {
-	switch key {
-	case BPopulation, BPopulation15:
-		return []string{"FOLK1A"}
-	case BPrimaryOnly:
-		return []string{"HFUDD11"}
-	case BOutsideWork:
-		return []string{"HFUDD16"}
-	case BIncome:
-		return []string{"INDKP101"}
-	case BConvicted:
-		return []string{"STRAFNA8"}
 	}
 	return nil
 }

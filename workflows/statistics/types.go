@@ -2,9 +2,11 @@
 // DESIGN.md §5.3): kommune baselines from Danmarks Statistik's Statbank,
 // the monitoring unit's ordered area key figures through a child data
 // request (CSV), validation, diskretionering, every plan indicator per area
-// against its baseline and direction of better, and the almenboligloven
-// § 61 a criteria per area as an early warning with the margin to each
-// threshold. The result goes to the Redis read model (helhed:stats:*),
+// against its baseline and direction of better, and almenboligloven § 61 a
+// as the ministry computes it for the 1 December list: the four criteria
+// per area with the margin to each threshold and the trend, and whether
+// the area would be on the list of udsatte boligområder (and of
+// parallelsamfund) if it were published today. The result goes to the Redis read model (helhed:stats:*),
 // which the annual report and the metrics read.
 //
 // This package holds the workflow and the pure rules; the Statbank calls,
@@ -98,7 +100,9 @@ type BaselineFigure struct {
 	Value  float64 `json:"value"`
 	Unit   string  `json:"unit"` // "personer", "pct", "kr"
 	Period string  `json:"period"`
-	Table  string  `json:"table"`
+	// Year is the calendar year of Period.
+	Year  int    `json:"year,omitempty"`
+	Table string `json:"table"`
 }
 
 // Missing is a figure that could not be used, and why (Danish).
@@ -115,10 +119,22 @@ type Baselines struct {
 	Missing []Missing        `json:"missing,omitempty"`
 }
 
-// Find returns the figure for key and area.
+// Find returns the newest figure for key and area.
 func (b Baselines) Find(key, area string) (BaselineFigure, bool) {
+	var out BaselineFigure
+	found := false
 	for _, f := range b.Figures {
-		if f.Key == key && f.Area == area {
+		if f.Key == key && f.Area == area && (!found || f.Year > out.Year) {
+			out, found = f, true
+		}
+	}
+	return out, found
+}
+
+// FindYear returns the figure for key and area in year.
+func (b Baselines) FindYear(key, area string, year int) (BaselineFigure, bool) {
+	for _, f := range b.Figures {
+		if f.Key == key && f.Area == area && f.Year == year {
 			return f, true
 		}
 	}
@@ -177,12 +193,27 @@ type IndicatorValue struct {
 	Missing string   `json:"missing,omitempty"` // Danish reason when no value
 }
 
-// Criterion ids (almenboligloven § 61 a, stk. 1).
+// Criterion ids (almenboligloven § 61 a, stk. 1, nr. 1-4).
 const (
 	CritOutsideWork = "uden-for-arbejde-uddannelse" // > 40 % of 18-64, two-year average
-	CritConvictions = "domfaeldte"                  // ≥ 3× the national share, two-year average
+	CritConvictions = "domfaeldte"                  // ≥ 3× the national share of 18+, two-year average
 	CritEducation   = "kun-grundskole"              // > 60 % of 30-59 with only primary school
 	CritIncome      = "indkomst"                    // < 55 % of the region's average gross income
+)
+
+// Verdicts: a criterion met, an area on a list "if it were published
+// today". Unknown when a figure is missing or suppressed.
+const (
+	VerdictYes     = "ja"
+	VerdictNo      = "nej"
+	VerdictUnknown = "ukendt"
+)
+
+// Comparisons of a criterion's value with its threshold.
+const (
+	CompareOver    = ">" // over the threshold
+	CompareAtLeast = "≥" // at least the threshold
+	CompareUnder   = "<" // under the threshold
 )
 
 // CriterionValue is one § 61 a criterion in one area.
@@ -192,13 +223,71 @@ type CriterionValue struct {
 	Value     suppress.Cell `json:"value"` // percent (income: percent of the region)
 	HasValue  bool          `json:"hasValue"`
 	Threshold float64       `json:"threshold"`
+	// Comparison is how the value meets the threshold (CompareOver, …).
+	Comparison string `json:"comparison,omitempty"`
 	// Crossed is true when the area meets the criterion.
 	Crossed bool `json:"crossed"`
+	// Met is the verdict: ja, nej, or ukendt (Missing says why).
+	Met string `json:"met,omitempty"`
 	// Margin is the distance to the threshold in percentage points:
 	// positive is room left, negative how far past it the area is.
 	Margin  float64 `json:"margin"`
 	Years   []int   `json:"years,omitempty"`
 	Missing string  `json:"missing,omitempty"`
+	// Basis says what the value and the threshold are computed from:
+	// figures, years and tables (Danish).
+	Basis string `json:"basis,omitempty"`
+	// Approximation says where Statbank does not have the statute's
+	// population, what is used instead and which way that errs (Danish).
+	Approximation string `json:"approximation,omitempty"`
+	// Previous is the criterion in last year's pull, when that had a
+	// value; Trend compares the margins (StatusBetter, StatusWorse,
+	// StatusSame).
+	Previous *PreviousCriterion `json:"previous,omitempty"`
+	Trend    string             `json:"trend,omitempty"`
+}
+
+// PreviousCriterion is a criterion as last year's pull found it.
+type PreviousCriterion struct {
+	PlanYear  string  `json:"planYear"`
+	Value     float64 `json:"value"`
+	Threshold float64 `json:"threshold"`
+	Margin    float64 `json:"margin"`
+}
+
+// AreaDesignation is the § 61 a verdict for one area against the list of
+// the list date: would the area be on it if it were published today.
+type AreaDesignation struct {
+	Area string `json:"area"`
+	// Residents is the count the 1,000-resident test uses (0: unknown),
+	// ResidentsSource where it comes from (Danish).
+	Residents       int    `json:"residents,omitempty"`
+	ResidentsSource string `json:"residentsSource,omitempty"`
+	CriteriaMet     int    `json:"criteriaMet"`
+	CriteriaUnknown int    `json:"criteriaUnknown"`
+	// Udsat is the verdict on the list of udsatte boligområder (stk. 1
+	// and 3): ja, nej or ukendt.
+	Udsat string `json:"udsat"`
+	// Parallelsamfund is the verdict on the list of parallelsamfund (stk.
+	// 2), from the plan's non-western share when it gives one:
+	// NonWesternShare percent in NonWesternYear.
+	Parallelsamfund string   `json:"parallelsamfund"`
+	NonWesternShare *float64 `json:"nonWesternShare,omitempty"`
+	NonWesternYear  int      `json:"nonWesternYear,omitempty"`
+	// Reasons explain the verdicts; Missing lists what would settle an
+	// "ukendt" (Danish).
+	Reasons []string `json:"reasons"`
+	Missing []string `json:"missing,omitempty"`
+	// Summary is the verdict in one line (Danish).
+	Summary string `json:"summary"`
+}
+
+// EarlyWarning is a pull's § 61 a early warning: per area the four
+// criteria and the verdicts, against the list of ListDate (yyyy-mm-dd).
+type EarlyWarning struct {
+	ListDate     string            `json:"listDate"`
+	Criteria     []CriterionValue  `json:"criteria"`
+	Designations []AreaDesignation `json:"designations"`
 }
 
 // Result is a finished pull, and what the read model holds.
@@ -213,17 +302,28 @@ type Result struct {
 	Issues     []Issue          `json:"issues,omitempty"`
 	Indicators []IndicatorValue `json:"indicators"`
 	Criteria   []CriterionValue `json:"criteria"`
+	// ListDate is the 1 December (yyyy-mm-dd) of the list the early
+	// warning speaks of; Designations are the verdicts per area.
+	ListDate     string            `json:"listDate,omitempty"`
+	Designations []AreaDesignation `json:"designations,omitempty"`
 	// KeyFigures is the data request's status: "answered" or "cancelled".
 	KeyFigures       string `json:"keyFigures"`
 	KeyFiguresOnTime bool   `json:"keyFiguresOnTime"`
 }
 
-// State is the query answer.
+// EarlyWarning returns the result's § 61 a part.
+func (r Result) EarlyWarning() *EarlyWarning {
+	return &EarlyWarning{ListDate: r.ListDate, Criteria: r.Criteria, Designations: r.Designations}
+}
+
+// State is the query answer, and the run's state in the operator API
+// (GET /api/v1/runs/{id}): once evaluated, with the early warning.
 type State struct {
-	PlanYear  string `json:"planYear"`
-	Stage     string `json:"stage"`
-	RequestID string `json:"requestId,omitempty"`
-	Due       string `json:"due,omitempty"`
+	PlanYear     string        `json:"planYear"`
+	Stage        string        `json:"stage"`
+	RequestID    string        `json:"requestId,omitempty"`
+	Due          string        `json:"due,omitempty"`
+	EarlyWarning *EarlyWarning `json:"earlyWarning,omitempty"`
 }
 
 // Stages of a pull.

@@ -8,13 +8,13 @@ import (
 // Validate checks an operator's input against the plan.
 func Validate(p *plan.Plan, in Input) error {
 	if in.PlanYear == "" {
-		return &fielderr.Error{Field: "planYear", Message: "required, e.g. \"2024-25\""}
+		return &fielderr.Error{Field: "planYear", Message: "skal udfyldes, fx \"2024-25\""}
 	}
 	if _, ok := p.PlanYear(in.PlanYear); !ok {
-		return &fielderr.Error{Field: "planYear", Message: "not a plan year of " + p.ID}
+		return &fielderr.Error{Field: "planYear", Message: "ikke et planår i planen " + p.ID}
 	}
 	if in.DueWeekdays < 0 || in.DueWeekdays > 60 {
-		return &fielderr.Error{Field: "dueWeekdays", Message: "must be between 1 and 60 weekdays (0 for the default 15)"}
+		return &fielderr.Error{Field: "dueWeekdays", Message: "mellem 1 og 60 hverdage (0 giver standarden på 15)"}
 	}
 	return nil
 }

@@ -65,6 +65,7 @@ func StatisticsPull(ctx workflow.Context, in Input) (*Result, error) {
 	if err := workflow.ExecuteActivity(short, activityEvaluate, ev).Get(ctx, &res); err != nil {
 		return nil, err
 	}
+	state.EarlyWarning = res.EarlyWarning()
 	if err := workflow.ExecuteActivity(short, activityPublish, res).Get(ctx, nil); err != nil {
 		return nil, err
 	}
