@@ -321,6 +321,11 @@ func (a *App) Banner(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "  redis:       %s\n", a.Redis.Options().Addr)
 	}
+	if a.Config.Mail() == config.MailSMTP {
+		fmt.Fprintf(w, "  mail:        SMTP (SMTP_URL)\n")
+	} else {
+		fmt.Fprintf(w, "  mail:        .eml files in %s (no SMTP_URL; nothing is sent)\n", filepath.Join(a.Config.DataDir, "outbox"))
+	}
 	fmt.Fprintf(w, "  data dir:    %s\n", a.Config.DataDir)
 	for _, g := range a.Config.Generated {
 		switch g {

@@ -150,6 +150,7 @@ func TestHistoryHoldsNoPlaintext(t *testing.T) {
 func TestHealthzNamesRedisWhenDown(t *testing.T) {
 	a := teststack.StartT(t, teststack.Options{Name: "app-nondev", NonDev: true, Env: map[string]string{
 		"TEMPORAL_ADDRESS": shared.TemporalAddr(), "OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+		"MAIL_MODE": "outbox",
 	}})
 	if code, body := teststack.Get(t, "http://"+a.HTTPAddr()+"/healthz", ""); code != http.StatusOK {
 		t.Fatalf("before: %d %s", code, body)
@@ -186,11 +187,12 @@ func TestStartErrorsNameTheSetting(t *testing.T) {
 		{"bad plan", map[string]string{"PLAN_FILE": badPlan}, "PLAN_FILE"},
 		{"redis down", map[string]string{"REDIS_URL": "redis://" + closedPort}, "REDIS_URL"},
 		{"temporal down", map[string]string{"TEMPORAL_ADDRESS": closedPort, "REDIS_URL": shared.Config.RedisURL}, "TEMPORAL_ADDRESS"},
+		{"no SMTP_URL", map[string]string{"MAIL_MODE": ""}, "SMTP_URL"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := map[string]string{"OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
-				"TEMPORAL_ADDRESS": shared.TemporalAddr(), "REDIS_URL": shared.Config.RedisURL}
+				"TEMPORAL_ADDRESS": shared.TemporalAddr(), "REDIS_URL": shared.Config.RedisURL, "MAIL_MODE": "outbox"}
 			for k, v := range c.env {
 				env[k] = v
 			}
@@ -249,4 +251,14 @@ func waitForTimer(t *testing.T, a *app.App, id string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatal("timer never started")
+}
+
+// TestBannerSaysMailMode: the start banner tells whether mail is sent or
+// only written to files.
+func TestBannerSaysMailMode(t *testing.T) {
+	var b strings.Builder
+	shared.Banner(&b)
+	if !strings.Contains(b.String(), "mail:        .eml files in") || !strings.Contains(b.String(), "nothing is sent") {
+		t.Fatalf("banner does not say the mail mode:\n%s", b.String())
+	}
 }

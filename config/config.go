@@ -30,8 +30,13 @@ type Config struct {
 	PlanFile          string `env:"PLAN_FILE"`
 	PublicURL         string `env:"PUBLIC_URL, default=http://127.0.0.1:8080"`
 	SMTPURL           string `env:"SMTP_URL"`
-	MailFrom          string `env:"MAIL_FROM, default=helhedsplan@example.invalid"`
-	OperatorToken     string `env:"OPERATOR_TOKEN"`
+	// MailMode is "smtp" or "outbox". Unset, it is smtp when SMTP_URL is
+	// set and outbox under -dev; without -dev, writing mail to files must
+	// be chosen explicitly (MAIL_MODE=outbox), so a forgotten SMTP_URL
+	// never silently keeps partners' mail on disk.
+	MailMode      string `env:"MAIL_MODE"`
+	MailFrom      string `env:"MAIL_FROM, default=helhedsplan@example.invalid"`
+	OperatorToken string `env:"OPERATOR_TOKEN"`
 	// PayloadKey is the base64 AES-256 key that encrypts new payloads.
 	PayloadKey string `env:"PAYLOAD_KEY"`
 	// PayloadKeysOld are earlier keys (comma-separated base64) still
@@ -176,10 +181,36 @@ func (c *Config) validate() error {
 			errs = append(errs, &Error{"SMTP_URL", fmt.Sprintf("%q is not smtp:// or smtps://", c.SMTPURL)})
 		}
 	}
+	switch {
+	case c.MailMode != "" && c.MailMode != MailSMTP && c.MailMode != MailOutbox:
+		errs = append(errs, &Error{"MAIL_MODE", fmt.Sprintf("%q: want smtp or outbox", c.MailMode)})
+	case c.MailMode == MailOutbox && c.SMTPURL != "":
+		errs = append(errs, &Error{"MAIL_MODE", "outbox together with SMTP_URL: choose one (unset SMTP_URL, or MAIL_MODE)"})
+	case c.SMTPURL == "" && c.MailMode == MailSMTP:
+		errs = append(errs, &Error{"SMTP_URL", "required with MAIL_MODE=smtp"})
+	case c.SMTPURL == "" && !c.Dev && c.MailMode != MailOutbox:
+		errs = append(errs, &Error{"SMTP_URL", "required without -dev (smtp://user:pass@host:587); to write e-mail as .eml files under DATA_DIR/outbox instead, set MAIL_MODE=outbox"})
+	}
 	if c.DataDir == "" {
 		errs = append(errs, &Error{"DATA_DIR", "must not be empty"})
 	}
 	return errors.Join(errs...)
+}
+
+// Mail modes (MAIL_MODE).
+const (
+	MailSMTP   = "smtp"
+	MailOutbox = "outbox"
+)
+
+// Mail is the mode mail is sent in: smtp when SMTP_URL is set, else outbox
+// (validate has refused an unset SMTP_URL outside -dev without
+// MAIL_MODE=outbox).
+func (c *Config) Mail() string {
+	if c.SMTPURL != "" {
+		return MailSMTP
+	}
+	return MailOutbox
 }
 
 // DecodeKey parses a base64 AES-256 key.

@@ -20,7 +20,7 @@ func load(t *testing.T, env map[string]string, dev bool) (*Config, error) {
 
 func TestDefaults(t *testing.T) {
 	cfg, err := load(t, map[string]string{
-		"OPERATOR_TOKEN": "0123456789abcdef", "PAYLOAD_KEY": validKey, "REDIS_URL": "redis://127.0.0.1:6379/0",
+		"OPERATOR_TOKEN": "0123456789abcdef", "PAYLOAD_KEY": validKey, "REDIS_URL": "redis://127.0.0.1:6379/0", "MAIL_MODE": "outbox",
 	}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -88,5 +88,46 @@ func TestDevGeneratesAndKeepsPayloadKey(t *testing.T) {
 	keys, err := second.PayloadKeys()
 	if err != nil || len(keys) != 1 || len(keys[0]) != 32 {
 		t.Fatalf("PayloadKeys: %v %v", keys, err)
+	}
+}
+
+func TestMailModeMustBeChosenWithoutDev(t *testing.T) {
+	base := map[string]string{"OPERATOR_TOKEN": "0123456789abcdef", "PAYLOAD_KEY": validKey, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+	with := func(kv ...string) map[string]string {
+		env := map[string]string{}
+		for k, v := range base {
+			env[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			env[kv[i]] = kv[i+1]
+		}
+		return env
+	}
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		dev  bool
+		want string // setting named in the error; "" = starts, in mode mode
+		mode string
+	}{
+		{"no SMTP_URL without -dev", with(), false, "SMTP_URL", ""},
+		{"outbox chosen", with("MAIL_MODE", "outbox"), false, "", MailOutbox},
+		{"smtp", with("SMTP_URL", "smtp://mail:25"), false, "", MailSMTP},
+		{"smtp chosen, no URL", with("MAIL_MODE", "smtp"), false, "SMTP_URL", ""},
+		{"outbox and a URL", with("MAIL_MODE", "outbox", "SMTP_URL", "smtp://mail:25"), false, "MAIL_MODE", ""},
+		{"unknown mode", with("MAIL_MODE", "files"), false, "MAIL_MODE", ""},
+		{"dev defaults to outbox", map[string]string{"DATA_DIR": t.TempDir()}, true, "", MailOutbox},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := load(t, c.env, c.dev)
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Fatalf("want an error naming %s, got %v", c.want, err)
+			case c.want == "" && cfg.Mail() != c.mode:
+				t.Fatalf("mode %s, want %s", cfg.Mail(), c.mode)
+			}
+		})
 	}
 }
