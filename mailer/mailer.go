@@ -7,6 +7,8 @@ package mailer
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -48,9 +50,17 @@ func New(smtpURL, from, outboxDir string, marker Marker) (Sender, error) {
 
 var keyUnsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// FileName is the outbox file name of a key.
+// FileName is the outbox file name of a key. A key with characters a file
+// name cannot hold gets them replaced and a short hash of the whole key
+// appended, so "a/b" and "a_b" never share a file (and so never suppress
+// each other's send).
 func FileName(key string) string {
-	return keyUnsafe.ReplaceAllString(key, "_") + ".eml"
+	safe := keyUnsafe.ReplaceAllString(key, "_")
+	if safe == key {
+		return safe + ".eml"
+	}
+	sum := sha256.Sum256([]byte(key))
+	return safe + "-" + hex.EncodeToString(sum[:4]) + ".eml"
 }
 
 func build(from string, m mail.Message) (*gomail.Msg, error) {

@@ -2,12 +2,13 @@ package mailer
 
 import (
 	"context"
-	"helhed/mail"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"helhed/mail"
 )
 
 func TestOutboxWritesOnceAndIncludesInvite(t *testing.T) {
@@ -54,5 +55,23 @@ func TestBadMessagesAndURLs(t *testing.T) {
 	}
 	if _, err := New("http://mail", "x@example.invalid", t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "SMTP_URL") {
 		t.Errorf("bad SMTP_URL: %v", err)
+	}
+}
+
+func TestFileNamesNeverCollide(t *testing.T) {
+	keys := []string{"a/b", "a_b", "a b", "a:b", "a/b/", "annual-report/2024-25/v1/review"}
+	seen := map[string]string{}
+	for _, k := range keys {
+		n := FileName(k)
+		if other, ok := seen[n]; ok {
+			t.Errorf("%q and %q share %s", k, other, n)
+		}
+		seen[n] = k
+		if strings.ContainsAny(n, "/: ") {
+			t.Errorf("%q: unsafe file name %q", k, n)
+		}
+	}
+	if FileName("plain-key.1") != "plain-key.1.eml" {
+		t.Errorf("a safe key keeps its name: %s", FileName("plain-key.1"))
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"helhed/internal/replaytest"
 	"helhed/internal/testredis"
 	"helhed/internal/teststack"
+	"helhed/mailer"
 	"helhed/workflows"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/report"
@@ -148,7 +149,7 @@ func TestPullAndReportEndToEnd(t *testing.T) {
 	}
 
 	// The committees' mail, with the PDF.
-	eml, err := os.ReadFile(filepath.Join(dir, "outbox", "annual-report_2024-25_v2_committees.eml"))
+	eml, err := os.ReadFile(filepath.Join(dir, "outbox", mailer.FileName("annual-report/2024-25/v2/committees")))
 	if err != nil || !strings.Contains(string(eml), "aarsrapport-2024-25.pdf") {
 		t.Errorf("committee mail: %v", err)
 	}
