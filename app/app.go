@@ -214,6 +214,9 @@ func (a *App) serve() error {
 		web.Check{Name: "redis", Check: func(ctx context.Context) error {
 			return a.Redis.Ping(ctx).Err()
 		}},
+		// Until a reconcile after this start has succeeded, the portal and
+		// the task list may miss what Temporal holds.
+		web.Check{Name: "readmodel", Check: a.ReadModel.Ready, Degraded: true},
 	))
 	if err := a.routes(mux); err != nil {
 		return err

@@ -49,20 +49,32 @@ func probeEcho(ctx workflow.Context, in probeInput) (string, error) {
 
 var probes = capability.Capability{Name: "probes", Workflows: []capability.Workflow{{Name: "probe-echo", Func: probeEcho}}}
 
+// TestHealthzOK: /healthz is 200 from the start ("degraded: readmodel"
+// while the reconcile after start runs) and "ok" once it has succeeded.
 func TestHealthzOK(t *testing.T) {
-	code, body := teststack.Get(t, "http://"+shared.HTTPAddr()+"/healthz", "")
-	if code != http.StatusOK {
-		t.Fatalf("healthz %d: %s", code, body)
-	}
-	var got struct {
-		Status string            `json:"status"`
-		Checks map[string]string `json:"checks"`
-	}
-	if err := json.Unmarshal([]byte(body), &got); err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != "ok" || got.Checks["temporal"] != "ok" || got.Checks["redis"] != "ok" {
-		t.Fatalf("healthz body %s", body)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, body := teststack.Get(t, "http://"+shared.HTTPAddr()+"/healthz", "")
+		if code != http.StatusOK {
+			t.Fatalf("healthz %d: %s", code, body)
+		}
+		var got struct {
+			Status string            `json:"status"`
+			Checks map[string]string `json:"checks"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Checks["temporal"] != "ok" || got.Checks["redis"] != "ok" {
+			t.Fatalf("healthz body %s", body)
+		}
+		if got.Status == "ok" && got.Checks["readmodel"] == "ok" {
+			return
+		}
+		if got.Status != "degraded: readmodel" || time.Now().After(deadline) {
+			t.Fatalf("healthz body %s", body)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
@@ -219,8 +231,22 @@ func TestRestartResumesTimer(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitForTimer(t, s.App, "restart-probe")
+	firstReconcile := s.ReadModel.StartupWorkflowID()
 	if err := s.Restart(ctx); err != nil {
 		t.Fatal(err)
+	}
+	// Every start reconciles in a fresh run, never joining one left from
+	// before (it may have died with the old process).
+	if id := s.ReadModel.StartupWorkflowID(); id == "" || id == firstReconcile {
+		t.Fatalf("start-up reconcile %q after a restart; before it was %q", id, firstReconcile)
+	}
+	rctx, rcancel := context.WithTimeout(ctx, time.Minute)
+	defer rcancel()
+	if err := s.Temporal.GetWorkflow(rctx, s.ReadModel.StartupWorkflowID(), "").Get(rctx, nil); err != nil {
+		t.Fatalf("start-up reconcile after the restart: %v", err)
+	}
+	if err := s.ReadModel.Ready(rctx); err != nil {
+		t.Fatalf("read model not ready after the start-up reconcile: %v", err)
 	}
 
 	waitCtx, cancel := context.WithTimeout(ctx, 60*time.Second)

@@ -88,7 +88,7 @@ func runFixtures(ctx context.Context) (*fixtureLog, error) {
 	_, err = c.DescribeWorkflowExecution(ctx, "probe-no-such-workflow", "")
 	f.addf("probe: one workflow failed, one activity attempt failed and one request failed (%v) on purpose (SDK failure metrics)", err != nil)
 	// A new Redis: start-up reconciles once; let it finish first.
-	if err := c.GetWorkflow(ctx, readmodel.ManualWorkflowID, "").Get(ctx, nil); err != nil {
+	if err := c.GetWorkflow(ctx, stack.ReadModel.StartupWorkflowID(), "").Get(ctx, nil); err != nil {
 		return nil, fmt.Errorf("start-up reconcile: %w", err)
 	}
 

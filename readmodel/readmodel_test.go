@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 		// let it finish before the tests count drift.
 		wctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := s.Temporal.GetWorkflow(wctx, readmodel.ManualWorkflowID, "").Get(wctx, nil); err != nil {
+		if err := s.Temporal.GetWorkflow(wctx, s.ReadModel.StartupWorkflowID(), "").Get(wctx, nil); err != nil {
 			return fmt.Errorf("start-up reconcile: %w", err)
 		}
 		return nil

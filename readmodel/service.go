@@ -37,6 +37,9 @@ type Service struct {
 	Log      *slog.Logger
 	// Concurrency is how many runs are loaded at once (default 8).
 	Concurrency int
+
+	started   time.Time // when OnStart ran: Ready waits for a reconcile after it
+	startupID string
 }
 
 // New returns a Service over the reconcilers in reg.
@@ -52,6 +55,10 @@ type Options struct {
 	// Kinds limits the reconcile to these kinds; empty means every kind
 	// (and then the schedule snapshot is refreshed too).
 	Kinds []string `json:"kinds,omitempty"`
+	// Startup marks the reconcile after a process start: a rebuild of an
+	// empty Redis (the in-process one of -dev) is expected then, so missing
+	// keys are logged as information, not as drift.
+	Startup bool `json:"startup,omitempty"`
 }
 
 // Report is what a reconcile found and did.
@@ -116,7 +123,7 @@ func (s *Service) Reconcile(ctx context.Context, opts Options, progress func(kin
 		if !known {
 			return rep, fmt.Errorf("unknown kind %q: no reconciler and no runs", kind)
 		}
-		kr := s.reconcileKind(ctx, kind, runs)
+		kr := s.reconcileKind(ctx, kind, runs, opts.Startup)
 		if kr.Error != "" {
 			rep.Errors = append(rep.Errors, kind+": "+kr.Error)
 		}
@@ -158,7 +165,7 @@ func (s *Service) Reconcile(ctx context.Context, opts Options, progress func(kin
 // reconcileKind counts the kind's runs and, with a Reconciler, rebuilds
 // its read model. A run that cannot be loaded leaves the read model as it
 // was: without its projection, a rebuild would delete its keys.
-func (s *Service) reconcileKind(ctx context.Context, kind string, all []Run) KindReport {
+func (s *Service) reconcileKind(ctx context.Context, kind string, all []Run, startup bool) KindReport {
 	kr := KindReport{Kind: kind, Runs: map[string]int{}}
 	for _, run := range all {
 		st := statusName(run.Status)
@@ -220,7 +227,11 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, all []Run) Kin
 	}
 	kr.Drift = d
 	kr.Keys = m.Len()
-	if d.Total() > 0 {
+	switch {
+	case d.Total() == 0:
+	case startup && d.Extra == 0 && d.Changed == 0:
+		s.Log.Info("read model rebuilt after start", "kind", kind, "keys", d.Missing)
+	default:
 		s.Log.Warn("read model drift repaired", "kind", kind, "missing", d.Missing, "extra", d.Extra, "changed", d.Changed)
 	}
 	return kr

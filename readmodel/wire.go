@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -36,25 +38,49 @@ func (s *Service) Wire(w worker.Registry, reg prometheus.Registerer, p *plan.Pla
 	return nil
 }
 
-// OnStart makes sure the periodic reconcile is scheduled and, when this
-// Redis holds no reconcile record (new, flushed, or the in-process one of
-// -dev), starts a reconcile at once so the read model is rebuilt without
-// waiting for the schedule (app: the module's Start hook).
+// OnStart makes sure the periodic reconcile is scheduled and starts a
+// fresh reconcile of every kind for this process start (app: start). It is
+// a new run each start, never a join of one left running by a process that
+// died, so the read model is rebuilt whatever state Redis or Temporal were
+// left in; Ready reports when a reconcile started after this start has
+// succeeded.
 func (s *Service) OnStart() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.EnsureSchedule(ctx); err != nil {
 		return err
 	}
-	recorded, err := s.Recorded(ctx)
-	if err != nil {
-		return fmt.Errorf("read model: %w", err)
+	s.started = time.Now()
+	id := fmt.Sprintf("%s/start/%s-%s", Kind, s.started.UTC().Format("20060102T150405.000000000Z"), rand.Text()[:8])
+	opts := startOptions()
+	opts.ID = id
+	if _, err := s.Temporal.ExecuteWorkflow(ctx, opts, WorkflowName, Options{Startup: true}); err != nil {
+		return fmt.Errorf("start reconcile: %w", err)
 	}
-	if !recorded {
-		if _, err := s.Start(ctx, Options{}); err != nil {
-			return err
-		}
-		s.Log.Info("read model has no reconcile record; reconcile started", "workflowId", ManualWorkflowID)
+	s.startupID = id
+	s.Log.Info("read model reconcile started for this process start", "workflowId", id)
+	return nil
+}
+
+// StartupWorkflowID is the ID of the reconcile OnStart started.
+func (s *Service) StartupWorkflowID() string { return s.startupID }
+
+// errReconciling is Ready's answer until a reconcile started after this
+// process start has succeeded.
+var errReconciling = errors.New("reconciling after start")
+
+// Ready reports whether a reconcile that started after this process
+// started has succeeded (on any replica), so the read model is whole.
+func (s *Service) Ready(ctx context.Context) error {
+	if s.started.IsZero() {
+		return errReconciling
+	}
+	v, err := s.Redis.HGet(ctx, keyReconcile, "last_success").Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return err
+	}
+	if last, _ := strconv.ParseInt(v, 10, 64); last < s.started.Unix() {
+		return errReconciling
 	}
 	return nil
 }

@@ -14,29 +14,41 @@ import (
 type Check struct {
 	Name  string
 	Check func(context.Context) error
+	// Degraded marks a check whose failure leaves the process serving
+	// (e.g. the read model still being rebuilt): 200 with status
+	// "degraded: <name>", not 503.
+	Degraded bool
 }
 
-// Health answers 200 when every check passes and 503 naming each that
-// failed, so a load balancer and a person read the same answer.
+// Health answers 200 when every check passes, 200 "degraded" when only
+// Degraded checks fail, and 503 naming each hard check that failed, so a
+// load balancer and a person read the same answer.
 func Health(checks ...Check) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		status := map[string]string{}
-		var down []string
+		var down, degraded []string
 		for _, c := range checks {
-			if err := c.Check(ctx); err != nil {
+			switch err := c.Check(ctx); {
+			case err == nil:
+				status[c.Name] = "ok"
+			case c.Degraded:
+				status[c.Name] = "degraded: " + err.Error()
+				degraded = append(degraded, c.Name)
+			default:
 				status[c.Name] = "down: " + err.Error()
 				down = append(down, c.Name)
-			} else {
-				status[c.Name] = "ok"
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		body := map[string]any{"status": "ok", "checks": status}
-		if len(down) > 0 {
+		switch {
+		case len(down) > 0:
 			body["status"] = "down: " + strings.Join(down, ", ")
 			w.WriteHeader(http.StatusServiceUnavailable)
+		case len(degraded) > 0:
+			body["status"] = "degraded: " + strings.Join(degraded, ", ")
 		}
 		_ = json.NewEncoder(w).Encode(body)
 	})
