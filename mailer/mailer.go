@@ -63,6 +63,10 @@ func FileName(key string) string {
 	return safe + "-" + hex.EncodeToString(sum[:4]) + ".eml"
 }
 
+// MessageID is the Message-ID (without angle brackets) of the message
+// keyed key: a receiving server, or a test, recognises a resend by it.
+func MessageID(key string) string { return keyUnsafe.ReplaceAllString(key, ".") + "@helhed" }
+
 func build(from string, m mail.Message) (*gomail.Msg, error) {
 	if m.Key == "" {
 		return nil, errors.New("mail: message without key")
@@ -78,7 +82,7 @@ func build(from string, m mail.Message) (*gomail.Msg, error) {
 		return nil, fmt.Errorf("mail %s: recipient: %w", m.Key, err)
 	}
 	msg.Subject(m.Subject)
-	msg.SetMessageIDWithValue(keyUnsafe.ReplaceAllString(m.Key, ".") + "@helhed")
+	msg.SetMessageIDWithValue(MessageID(m.Key))
 	msg.SetDate()
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {

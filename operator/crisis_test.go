@@ -1,6 +1,7 @@
 package operator_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"helhed/internal/replaytest"
 	"helhed/mailer"
 	"helhed/runs"
+	"helhed/workflows"
 	"helhed/workflows/crisis"
 )
 
@@ -75,8 +77,9 @@ func TestCrisisThroughAPI(t *testing.T) {
 	})
 
 	outbox := filepath.Join(shared.Config.DataDir, "outbox")
+	run := firstRunID(t, id)
 	for _, key := range []string{"/activated/sekretariatsleder", "/meeting-0", "/task-ssp", "/resident-information", "/task-evaluation", "/evaluation"} {
-		if _, err := os.Stat(filepath.Join(outbox, mailer.FileName(id+key))); err != nil {
+		if _, err := os.Stat(filepath.Join(outbox, mailer.FileName(workflows.RunMailKey(run, id+key)))); err != nil {
 			t.Errorf("mail %s: %v", key, err)
 		}
 	}
@@ -88,6 +91,75 @@ func TestCrisisThroughAPI(t *testing.T) {
 		t.Errorf("time to first meeting count = %v", v)
 	}
 	replaytest.Record(t, shared.Temporal, id, "../workflows/crisis/testdata/activation-history.json")
+}
+
+// firstRunID is the first run of workflow id's chain, which its e-mail
+// keys carry (workflows.MailKey).
+func firstRunID(t *testing.T, id string) string {
+	t.Helper()
+	d, err := shared.Temporal.DescribeWorkflowExecution(context.Background(), id, "")
+	if err != nil {
+		t.Fatalf("describe %s: %v", id, err)
+	}
+	return d.GetWorkflowExecutionInfo().GetFirstRunId()
+}
+
+// TestCrisisActivatedAgain: a crisis activated, cancelled and activated
+// again for the same area, day and incident (the same workflow id) sends
+// its activation e-mails again, because their keys are the run's; the
+// first run's e-mails are not sent a second time (issue 13, item 2).
+func TestCrisisActivatedAgain(t *testing.T) {
+	start := func() (id, run string) {
+		t.Helper()
+		in := crisis.Example(shared.Plan, time.Now())
+		in.Incident, in.Reference = crisis.Shooting, "activated-again"
+		r := call(t, "POST", "/api/v1/runs", token, map[string]any{"kind": crisis.Kind, "input": in})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("start crisis: %d %s", r.Status, r.Raw)
+		}
+		return r.str("workflowId"), r.str("runId")
+	}
+	outbox := filepath.Join(shared.Config.DataDir, "outbox")
+	activation := func(id, run string) string {
+		return filepath.Join(outbox, mailer.FileName(workflows.RunMailKey(run, id+"/activated/sekretariatsleder")))
+	}
+	sent := func(file string) func() string {
+		return func() string {
+			if _, err := os.Stat(file); err != nil {
+				return "activation e-mail not sent: " + err.Error()
+			}
+			return ""
+		}
+	}
+
+	id, first := start()
+	eventually(t, 60*time.Second, sent(activation(id, first)))
+	if _, err := runner.Cancel(context.Background(), id, "aktiveret ved en fejl"); err != nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	eventually(t, 60*time.Second, func() string {
+		if d := call(t, "GET", runPath(id), token, nil); d.str("status") == runs.StatusRunning {
+			return "still running: " + d.Raw
+		}
+		return ""
+	})
+	firstMail, err := os.ReadFile(activation(id, first))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	again, second := start()
+	defer cancelRun(t, again)
+	if again != id || second == first {
+		t.Fatalf("activated again as %s run %s, want %s with a new run (first %s)", again, second, id, first)
+	}
+	if got := firstRunID(t, id); got != second {
+		t.Fatalf("first run of the new chain %s, want %s", got, second)
+	}
+	eventually(t, 60*time.Second, sent(activation(id, second)))
+	if b, err := os.ReadFile(activation(id, first)); err != nil || string(b) != string(firstMail) {
+		t.Errorf("the first run's activation e-mail changed: %v", err)
+	}
 }
 
 // TestCrisisRefusalIsPlainDanish: a start refused by the crisis validator

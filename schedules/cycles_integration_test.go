@@ -41,7 +41,8 @@ func TestMeetingRoundMovesOnTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := meeting.WorkflowID(in)
-	if _, err := shared.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, meeting.WorkflowName, in); err != nil {
+	round, err := shared.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, meeting.WorkflowName, in)
+	if err != nil {
 		t.Fatal(err)
 	}
 	state := func() (meeting.State, error) {
@@ -81,7 +82,7 @@ func TestMeetingRoundMovesOnTheServer(t *testing.T) {
 		return due == st.Timeline.Due.String(), err
 	})
 
-	err := update(ctx, id, meeting.UpdateMoveBoard, meeting.MoveBoard{BoardDate: "2020-01-01"}, nil)
+	err = update(ctx, id, meeting.UpdateMoveBoard, meeting.MoveBoard{BoardDate: "2020-01-01"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "fortiden") {
 		t.Errorf("a move into the past: %v", err)
 	}
@@ -97,7 +98,7 @@ func TestMeetingRoundMovesOnTheServer(t *testing.T) {
 		due, err := requestDue()
 		return due == tl.Due.String(), err
 	})
-	key := "meeting/" + p.ID + "/" + in.Key() + "/invite-styregruppe-1"
+	key := workflows.RunMailKey(round.GetRunID(), "meeting/"+p.ID+"/"+in.Key()+"/invite-styregruppe-1")
 	var ics string
 	waitFor(t, "the updated invitation", func() (bool, error) {
 		var err error

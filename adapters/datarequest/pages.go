@@ -2,6 +2,7 @@ package datarequest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -131,9 +132,28 @@ func (p *Portal) taskPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	receipt := r.URL.Query().Has("kvittering")
+	if receipt && t.Status == datarequest.StatusOpen {
+		t = p.acceptedTask(r.Context(), t)
+	}
 	view := p.taskView(v, t, nil, nil)
-	view.Receipt = r.URL.Query().Has("kvittering")
+	view.Receipt = receipt
 	p.render(w, http.StatusOK, "task.html", view)
+}
+
+// acceptedTask is the task as the workflow holds it: the read model is
+// written after the submit Update has returned, so right after a submit
+// it may still say open.
+func (p *Portal) acceptedTask(ctx context.Context, t datarequest.Task) datarequest.Task {
+	res, err := p.temporal.QueryWorkflow(ctx, datarequest.WorkflowID(t.RequestID), "", datarequest.QueryState)
+	if err != nil {
+		return t
+	}
+	var st datarequest.State
+	if err := res.Get(&st); err != nil {
+		return t
+	}
+	return datarequest.TaskFromState(st)
 }
 
 func (p *Portal) submit(w http.ResponseWriter, r *http.Request) {

@@ -297,6 +297,8 @@ func TestTasksAPIAndMetrics(t *testing.T) {
 		strings.NewReader(`{"values":{"elever":"10","fravaer@vangdalen":"1","fravaer@gl-jennumparken":"2"}}`)); code != http.StatusOK || got["onTime"] != true {
 		t.Fatalf("submit: %d %v", code, got)
 	}
+	// The read model is written after the submit returns, before the receipt.
+	readMail(t, datarequest.MailKey(answered.RequestID, datarequest.NoticeReceipt, 0))
 	count := func(status string) int {
 		code, got := api(t, "GET", "/api/v1/tasks?partner="+p+"&status="+status, nil)
 		if code != http.StatusOK {
@@ -389,6 +391,8 @@ func TestStarterVerbs(t *testing.T) {
 	if code, out, errOut := run("task", "submit", in.RequestID, "--values", values); code != 0 || !strings.Contains(out, "til tiden") {
 		t.Fatalf("submit: %d %s %s", code, out, errOut)
 	}
+	// The read model is written after the submit returns, before the receipt.
+	readMail(t, datarequest.MailKey(in.RequestID, datarequest.NoticeReceipt, 0))
 	if code, out, _ := run("tasks", "--partner", "platangaarden", "--status", "done", "--json"); code != 0 || !strings.Contains(out, `"status": "answered"`) {
 		t.Fatalf("tasks done: %d %s", code, out)
 	}

@@ -3,10 +3,12 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/temporal"
@@ -65,6 +67,28 @@ func (a *Activities) Resolve(_ context.Context, in report.ResolveInput) (report.
 
 // Dir is where a plan year's versions are kept.
 func Dir(dataDir, planYear string) string { return filepath.Join(dataDir, "reports", planYear) }
+
+// LastVersion is the highest version of planYear on disk, 0 when none. A
+// run numbers on from it, so a rerun of a closed year never overwrites the
+// files of a version an earlier run rendered (and the board approved).
+func (a *Activities) LastVersion(_ context.Context, planYear string) (int, error) {
+	files, err := os.ReadDir(Dir(a.DataDir, planYear))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	last := 0
+	for _, f := range files {
+		if m := fileRe.FindStringSubmatch(f.Name()); m != nil && strings.HasPrefix(f.Name(), "v") {
+			if n, _ := strconv.Atoi(m[1]); n > last {
+				last = n
+			}
+		}
+	}
+	return last, nil
+}
 
 // Render assembles the plan year, writes v<N>.html and prints v<N>.pdf.
 // Files are written to a temporary name and renamed, so a reader never

@@ -104,9 +104,19 @@ func TestReportShowsEarlyWarning(t *testing.T) {
 		// Suppressed: no verdict.
 		"<td>Hermann Stillingsvej-området</td><td>diskretioneret<br><span class=\"missing\">diskretioneret (for få personer)</span></td>\n<td>60,0 %</td><td></td><td>ukendt</td>",
 		"Andel dømte efter straffeloven, 18 år og derover (§ 61 a, nr. 2)",
+		// The persons aged 30-59 with only primary school: 623 in all, 320
+		// in Gl. Jennumparken; the 3 in Hermann Stillingsvej-området are
+		// hidden, and so are Glarbjergvej's 300, else 623 − 320 − 300 = 3.
+		"<td>Alle områder</td>\n<td>623</td>\n<td>939</td>",
+		"<td>Gl. Jennumparken</td>\n<td>320</td>\n<td>348</td>",
+		"<td>Glarbjergvej-området</td>\n<td>..</td>\n<td>348</td>",
+		"<td>Hermann Stillingsvej-området</td>\n<td>..</td>\n<td>243</td>",
 	} {
 		if !bytes.Contains(html, []byte(want)) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+	if bytes.Contains(html, []byte("<td>300</td>")) {
+		t.Error("report shows Glarbjergvej-området's 300, which gives Hermann Stillingsvej-området's 3 away")
 	}
 }

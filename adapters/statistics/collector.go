@@ -17,7 +17,7 @@ import (
 
 var (
 	indicatorValueDesc = prometheus.NewDesc("helhed_indicator_value",
-		"Latest pulled value of a plan indicator in an area (area \"alle\" = the plan's areas together); suppressed values are left out.",
+		"Latest pulled value of a plan indicator in an area (area \"alle\" = the plan's areas together); a value the discretion rule hides is left out: a count of persons below the threshold, one that would let such a count be worked out from the total and the other areas, a share with few persons in it or outside it.",
 		[]string{"indicator", "area"}, nil)
 	indicatorBaselineDesc = prometheus.NewDesc("helhed_indicator_baseline",
 		"The plan's baseline of an indicator in an area.", []string{"indicator", "area"}, nil)

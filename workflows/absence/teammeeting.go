@@ -167,7 +167,9 @@ func TeamMeeting(ctx workflow.Context, in TeamMeetingInput) error {
 	if err != nil {
 		return fmt.Errorf("time zone %q: %w", s.TimeZone, err)
 	}
-	return workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, teamMeetingMail(s, loc, workflow.Now(ctx))).Get(ctx, nil)
+	msg := teamMeetingMail(s, loc, workflow.Now(ctx))
+	msg.Key = workflows.MailKey(ctx, msg.Key)
+	return workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, msg).Get(ctx, nil)
 }
 
 // teamMeetingMail is the invitation: the same UID for a meeting, so a

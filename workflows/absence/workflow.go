@@ -193,6 +193,7 @@ func (r *round) finish(ctx workflow.Context, carry Carry) (Result, error) {
 	}
 	msg := mail.Message{Key: "absence/" + r.setup.PlanID + "/" + r.setup.Quarter + "/note", To: r.setup.Team,
 		Subject: "Kvartalsnotat om elevfravær " + r.setup.Quarter, Text: doc.Markdown, HTML: doc.HTML}
+	msg.Key = workflows.MailKey(ctx, msg.Key)
 	if err := workflow.ExecuteActivity(actx, workflows.ActivitySendMail, msg).Get(ctx, nil); err != nil {
 		return Result{State: r.st}, err
 	}

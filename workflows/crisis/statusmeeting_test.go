@@ -13,6 +13,7 @@ import (
 	"helhed/activities"
 	crisisadapter "helhed/adapters/crisis"
 	"helhed/mailer"
+	"helhed/workflows"
 	"helhed/workflows/crisis"
 )
 
@@ -51,7 +52,7 @@ func TestStatusMeeting(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(outbox, mailer.FileName("default-test-workflow-id")))
+	b, err := os.ReadFile(filepath.Join(outbox, mailer.FileName(workflows.RunMailKey(testRunID, "default-test-workflow-id"))))
 	if err != nil {
 		t.Fatal(err)
 	}

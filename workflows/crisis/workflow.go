@@ -55,7 +55,7 @@ func Activation(ctx workflow.Context, in Input) (Result, error) {
 	// Notify the whole group at once, in parallel.
 	var sends []workflow.Future
 	for _, m := range w.group.Members {
-		sends = append(sends, workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, activationMail(w.id, in, w.group, m, w.s.ConveneBy, w.loc)))
+		sends = append(sends, startMail(ctx, activationMail(w.id, in, w.group, m, w.s.ConveneBy, w.loc)))
 	}
 	if err := waitAll(ctx, sends); err != nil {
 		return Result{}, fmt.Errorf("notify crisis group: %w", err)
@@ -151,8 +151,8 @@ func (w *run) awaitMeeting(ctx workflow.Context) error {
 		w.record(ctx)
 		ssp, convenor := w.member(w.sspRole()), w.member(w.group.Convenor)
 		if err := waitAll(ctx, []workflow.Future{
-			workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, sspTaskMail(w.id, w.in, w.group, ssp)),
-			workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, residentTaskMail(w.id, w.in, w.group, convenor)),
+			startMail(ctx, sspTaskMail(w.id, w.in, w.group, ssp)),
+			startMail(ctx, residentTaskMail(w.id, w.in, w.group, convenor)),
 		}); err != nil {
 			return fmt.Errorf("follow-up tasks: %w", err)
 		}
@@ -253,5 +253,12 @@ func evaluationDue(now time.Time, loc *time.Location) time.Time {
 // sendMail runs the shared mail activity (registered by the app, so called
 // by name) and waits.
 func sendMail(ctx workflow.Context, m mail.Message) error {
-	return workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, m).Get(ctx, nil)
+	return startMail(ctx, m).Get(ctx, nil)
+}
+
+// startMail starts the shared mail activity with the key scoped to this run
+// (workflows.MailKey), so activating the same crisis again sends again.
+func startMail(ctx workflow.Context, m mail.Message) workflow.Future {
+	m.Key = workflows.MailKey(ctx, m.Key)
+	return workflow.ExecuteActivity(ctx, workflows.ActivitySendMail, m)
 }

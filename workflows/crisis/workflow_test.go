@@ -30,6 +30,7 @@ import (
 	"helhed/internal/testredis"
 	"helhed/mailer"
 	"helhed/plan"
+	"helhed/workflows"
 	"helhed/workflows/crisis"
 )
 
@@ -55,6 +56,13 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessSending(t, func(o *mailer.Outbox) mailer.Sender { return o })
+}
+
+// newHarnessSending is newHarness with the mail activity sending through
+// sender, given the outbox.
+func newHarnessSending(t *testing.T, sender func(*mailer.Outbox) mailer.Sender) *harness {
+	t.Helper()
 	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +70,7 @@ func newHarness(t *testing.T) *harness {
 	h := &harness{t: t, env: s.NewTestWorkflowEnvironment(), p: randers(t), outbox: t.TempDir()}
 	h.env.RegisterWorkflowWithOptions(crisis.Activation, workflow.RegisterOptions{Name: crisis.WorkflowName})
 	h.env.RegisterActivity(&crisisadapter.Activities{Plan: h.p, Redis: rdb, PublicURL: "https://helhed.example"})
-	h.env.RegisterActivity(&activities.Mail{Sender: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}})
+	h.env.RegisterActivity(&activities.Mail{Sender: sender(&mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"})})
 	loc := h.p.Location()
 	h.start = time.Date(2026, 3, 2, 9, 0, 0, 0, loc) // a Monday
 	h.env.SetStartTime(h.start)
@@ -147,10 +155,15 @@ func (h *harness) run() crisis.Result {
 	return r
 }
 
-// mail returns the outbox message with key, failing when it was not sent.
+// testRunID is the run id the test environment gives every workflow; the
+// e-mail keys are scoped to it (workflows.MailKey).
+const testRunID = "default-test-run-id"
+
+// mail returns the outbox message with business key key, failing when it
+// was not sent.
 func (h *harness) mail(key string) sentMail {
 	h.t.Helper()
-	b, err := os.ReadFile(filepath.Join(h.outbox, mailer.FileName(key)))
+	b, err := os.ReadFile(filepath.Join(h.outbox, mailer.FileName(workflows.RunMailKey(testRunID, key))))
 	if err != nil {
 		h.t.Fatalf("mail %s not sent: %v", key, err)
 	}
@@ -159,7 +172,7 @@ func (h *harness) mail(key string) sentMail {
 
 func (h *harness) noMail(key string) {
 	h.t.Helper()
-	if _, err := os.Stat(filepath.Join(h.outbox, mailer.FileName(key))); err == nil {
+	if _, err := os.Stat(filepath.Join(h.outbox, mailer.FileName(workflows.RunMailKey(testRunID, key)))); err == nil {
 		h.t.Errorf("mail %s was sent", key)
 	}
 }

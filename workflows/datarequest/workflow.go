@@ -54,7 +54,15 @@ type request struct {
 	cursor      time.Time // events up to here are handled or skipped
 	gen         int       // bumped when the schedule must be recomputed
 	version     int64
+	// receipt is the accepted submit's receipt, which the main loop
+	// writes to the read model and mails after the Update has returned.
+	receipt *Notice
 }
+
+// ChangeSubmitAckFirst is the GetVersion change under which the submit
+// Update returns as soon as the answer is accepted; histories recorded
+// before it wrote the read model and sent the receipt inside the handler.
+const ChangeSubmitAckFirst = "submit-ack-first"
 
 // Workflow is the DataRequest workflow (WorkflowName, kind Kind).
 func Workflow(ctx workflow.Context, in Input) (Result, error) {
@@ -107,6 +115,11 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 			}
 		}
 		r.fire(ctx, next)
+	}
+	if r.receipt != nil {
+		r.save(ctx)
+		r.notify(ctx, *r.receipt)
+		r.receipt = nil
 	}
 	// Let a running handler (its read-model write, its e-mail) finish.
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -314,11 +327,19 @@ func (r *request) submit(ctx workflow.Context, sub Submission) (SubmitResult, er
 	r.status, r.answer, r.answeredAt = StatusAnswered, answer, now
 	r.onTime = now.Before(Deadline(r.due, r.loc))
 	r.gen++
+	ackFirst := workflow.GetVersion(ctx, ChangeSubmitAckFirst, workflow.DefaultVersion, 1) == 1
 	r.upsertSearch(ctx)
-	r.save(ctx)
 	receipt := r.notice(NoticeReceipt, 0)
 	receipt.AnsweredAt, receipt.OnTime = now, r.onTime
-	r.notify(ctx, receipt)
+	if ackFirst {
+		// The partner's answer is accepted now: the read model and the
+		// receipt follow in the main loop and retry there, so an SMTP
+		// outage never fails the submit.
+		r.receipt = &receipt
+	} else {
+		r.save(ctx)
+		r.notify(ctx, receipt)
+	}
 	return SubmitResult{RequestID: r.in.RequestID, AnsweredAt: now, OnTime: r.onTime,
 		Values: len(answer.Values), Rows: len(answer.Rows)}, nil
 }

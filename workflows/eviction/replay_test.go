@@ -21,8 +21,17 @@ import (
 //     påkrav on the weekday clock, which must keep replaying (no
 //     GetVersion markers: the weekday clock, and no receipt activity).
 //     Keep it; it is not re-recorded.
+//   - eviction-case-history-notice-in-handler.json is
+//     eviction-case-history.json as recorded before ChangeNoticeAfterAck:
+//     the terminate Update sent the § 92 notice before it returned. Keep
+//     it; it is not re-recorded.
+//   - eviction-case-history-notice-after-ack.json is a termination under
+//     ChangeNoticeAfterAck with the mail server down while the notice
+//     retries, recorded by
+//     `HELHED_RECORD_HISTORY=1 go test -run TestKommuneNoticeWaitsForTheMailServer ./adapters/eviction`.
 func TestReplay(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{
 		"testdata/eviction-case-history.json", "testdata/eviction-case-history-weekday-clock.json",
+		"testdata/eviction-case-history-notice-in-handler.json", "testdata/eviction-case-history-notice-after-ack.json",
 	}, replaytest.Workflow{Fn: EvictionCase, Name: WorkflowName})
 }

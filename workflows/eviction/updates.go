@@ -428,12 +428,40 @@ func (c *caseWF) onTerminate(ctx workflow.Context, a DateArg) (View, error) {
 	l := c.st.Legal
 	l.TerminatedOn = c.dateOr(a.On)
 	c.change("tenancy terminated (ophævelse)", l.TerminatedOn)
+	if workflow.GetVersion(ctx, ChangeNoticeAfterAck, workflow.DefaultVersion, 1) == 1 {
+		// The termination is recorded now; the notice follows in its own
+		// coroutine and retries until the mail server accepts it, so an
+		// SMTP outage neither fails nor holds up the operator's step.
+		c.noticePending = true
+		workflow.Go(c.ctx, c.sendKommuneNotice)
+		return c.done(ctx)
+	}
 	if err := c.notifyKommune(ctx); err != nil {
 		return View{}, err
 	}
 	l.KommuneNotifiedOn = c.today()
 	c.change("kommune notified in writing (almenlejeloven § 92)", l.KommuneNotifiedOn)
 	return c.done(ctx)
+}
+
+// ChangeNoticeAfterAck is the GetVersion change under which the terminate
+// Update returns before the § 92 notice is sent; histories recorded before
+// it sent the notice inside the handler.
+const ChangeNoticeAfterAck = "kommune-notice-after-ack"
+
+// sendKommuneNotice sends the § 92 notice and only then records the
+// kommune as notified (the court request is refused until then). A
+// notice that cannot be composed is logged and leaves the case
+// un-notified.
+func (c *caseWF) sendKommuneNotice(ctx workflow.Context) {
+	defer func() { c.noticePending = false }()
+	if err := c.notifyKommune(ctx); err != nil {
+		workflow.GetLogger(ctx).Error("kommune notice not sent (almenlejeloven § 92)", "error", err)
+		return
+	}
+	l := c.st.Legal
+	l.KommuneNotifiedOn = c.today()
+	c.change("kommune notified in writing (almenlejeloven § 92)", l.KommuneNotifiedOn)
 }
 
 // notifyKommune composes the § 92 notice (an activity: it reads the plan's

@@ -31,6 +31,9 @@ type caseWF struct {
 	// demandPending: a påkrav is being recorded (its handler waits for
 	// the plan's receipt assumptions); a second one is refused meanwhile.
 	demandPending bool
+	// noticePending: the § 92 notice is being sent; the case neither
+	// continues as new nor ends before it is.
+	noticePending bool
 }
 
 // EvictionCase is the workflow. See the package comment for the stages.
@@ -106,10 +109,13 @@ func (c *caseWF) run() (View, error) {
 		if err := c.publishIfDirty(); err != nil {
 			return View{}, err
 		}
-		if c.closed() {
+		// A change made while the publish ran (the closing update's, or
+		// the § 92 notice's) is published before the loop ends: the
+		// closing handler waits for it.
+		if c.closed() && !c.dirty {
 			break
 		}
-		if c.continueAsNewDue() {
+		if c.continueAsNewDue() && !c.noticePending {
 			return View{}, c.continueAsNew()
 		}
 		wake := func() bool { return c.dirty || c.lists.Len() > 0 }
@@ -132,8 +138,9 @@ func (c *caseWF) run() (View, error) {
 		}
 		c.onTimer()
 	}
-	// Let running update handlers finish; take lists that raced the close.
-	if err := workflow.Await(c.ctx, func() bool { return workflow.AllHandlersFinished(c.ctx) }); err != nil {
+	// Let running update handlers and the § 92 notice finish; take lists
+	// that raced the close.
+	if err := workflow.Await(c.ctx, func() bool { return workflow.AllHandlersFinished(c.ctx) && !c.noticePending }); err != nil {
 		return View{}, err
 	}
 	c.drainLists()

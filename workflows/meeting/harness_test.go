@@ -92,12 +92,18 @@ func (h *harness) run(t *testing.T, in meeting.Input) meeting.State {
 	return st
 }
 
-// sentAt maps mail keys (without the round prefix) to their local send time.
+// testRunID is the run id the test environment gives every workflow; the
+// e-mail keys are scoped to it (workflows.MailKey).
+const testRunID = "default-test-run-id"
+
+// sentAt maps mail keys (without the round prefix and the run's
+// "@<run id>", workflows.RunMailKey) to their local send time.
 func (h *harness) sentAt(prefix string) map[string]string {
 	loc := h.plan.Location()
 	out := map[string]string{}
 	for _, s := range h.mail.Sent() {
 		if k, ok := strings.CutPrefix(s.Message.Key, prefix); ok {
+			k, _, _ = strings.Cut(k, "@")
 			out[k] = s.At.In(loc).Format("2006-01-02 15:04")
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"helhed/workflows"
 	"helhed/workflows/meeting"
 )
 
@@ -107,7 +108,7 @@ func TestMoveBoardMidRound(t *testing.T) {
 		t.Errorf("mails %v\nwant %v", sent, want)
 	}
 	for _, s := range h.mail.Sent() {
-		if !strings.HasSuffix(s.Message.Key, "invite-styregruppe-1") {
+		if !strings.HasSuffix(s.Message.Key, workflows.RunMailKey(testRunID, "invite-styregruppe-1")) {
 			continue
 		}
 		if s.Message.Invite == nil {

@@ -389,7 +389,10 @@ func (r *round) close(ctx workflow.Context) error {
 	return nil
 }
 
+// mail sends m with its key scoped to this run (workflows.MailKey), so a
+// relaunched round invites again.
 func (r *round) mail(ctx workflow.Context, m mail.Message) error {
+	m.Key = workflows.MailKey(ctx, m.Key)
 	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions), workflows.ActivitySendMail, m).Get(ctx, nil)
 }
 

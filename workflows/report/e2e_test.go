@@ -149,7 +149,7 @@ func TestPullAndReportEndToEnd(t *testing.T) {
 	}
 
 	// The committees' mail, with the PDF.
-	eml, err := os.ReadFile(filepath.Join(dir, "outbox", mailer.FileName("annual-report/2024-25/v2/committees")))
+	eml, err := os.ReadFile(filepath.Join(dir, "outbox", mailer.FileName(workflows.RunMailKey(run.GetRunID(), "annual-report/2024-25/v2/committees"))))
 	if err != nil || !strings.Contains(string(eml), "aarsrapport-2024-25.pdf") {
 		t.Errorf("committee mail: %v", err)
 	}

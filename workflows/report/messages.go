@@ -5,6 +5,7 @@ import (
 
 	"helhed/mail"
 	"helhed/plan"
+	"helhed/workflows"
 )
 
 // ReviewMessage is the notice to the board secretariat that a version
@@ -25,8 +26,12 @@ func ReviewMessage(p *plan.Plan, publicURL string, res Resolved, v Version) mail
 // attached. Its key makes a retried send a no-op.
 func CommitteeMessage(p *plan.Plan, in DistributeInput, pdf []byte) mail.Message {
 	year := in.Resolved.PlanYear
+	key := fmt.Sprintf("annual-report/%s/v%d/committees", year, in.Version.Version)
+	if in.Run != "" {
+		key = workflows.RunMailKey(in.Run, key)
+	}
 	return mail.Message{
-		Key:     fmt.Sprintf("annual-report/%s/v%d/committees", year, in.Version.Version),
+		Key:     key,
 		To:      in.Resolved.Recipients,
 		Subject: fmt.Sprintf("Årsrapport %s for %s", year, p.Name),
 		Text: fmt.Sprintf("Bestyrelsen for %s har godkendt årsrapporten for planåret %s (version %d).\n\n"+

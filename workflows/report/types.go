@@ -41,7 +41,13 @@ const (
 	activityReviewMail   = "ReviewMail"
 	activityDistribute   = "Distribute"
 	activityPublishState = "PublishState"
+	activityLastVersion  = "LastVersion"
 )
+
+// changeNumberOn is the workflow.GetVersion change id under which a run
+// numbers its versions on from the last one on disk for the year, so a
+// rerun never overwrites an earlier run's (approved) files.
+const changeNumberOn = "report-number-on"
 
 // Input starts a report.
 type Input struct {
@@ -85,6 +91,9 @@ type RenderInput struct {
 type DistributeInput struct {
 	Resolved Resolved `json:"resolved"`
 	Version  Version  `json:"version"`
+	// Run is the run chain the committees' e-mail is keyed to
+	// (workflows.RunMailKey); empty in runs from before run-scoped keys.
+	Run string `json:"run,omitempty"`
 }
 
 // Approval approves a version.

@@ -40,6 +40,11 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	state.PlanYear = res.PlanYear
+	if workflow.GetVersion(ctx, changeNumberOn, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+		if err := workflow.ExecuteActivity(short, activityLastVersion, res.PlanYear).Get(ctx, &state.Version); err != nil {
+			return nil, err
+		}
+	}
 	setStage := func(stage string) error {
 		state.Stage = stage
 		return workflow.UpsertTypedSearchAttributes(ctx, searchattr.Kind.ValueSet(Kind), searchattr.PlanID.ValueSet(res.PlanID),
@@ -62,6 +67,7 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 			return nil, err
 		}
 		if msg.Key != "" {
+			msg.Key = workflows.MailKey(ctx, msg.Key)
 			if err := workflow.ExecuteActivity(short, workflows.ActivitySendMail, msg).Get(ctx, nil); err != nil {
 				return nil, err
 			}
@@ -91,7 +97,11 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 	}
 	approved := state.Versions[len(state.Versions)-1]
 	approvedAt := workflow.Now(ctx)
-	if err := workflow.ExecuteActivity(short, activityDistribute, DistributeInput{Resolved: res, Version: approved}).Get(ctx, nil); err != nil {
+	distribute := DistributeInput{Resolved: res, Version: approved}
+	if workflow.GetVersion(ctx, workflows.MailKeyChange, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+		distribute.Run = workflows.FirstRunID(ctx)
+	}
+	if err := workflow.ExecuteActivity(short, activityDistribute, distribute).Get(ctx, nil); err != nil {
 		return nil, err
 	}
 	if err := setStage(StageSent); err != nil {

@@ -26,6 +26,7 @@ import (
 	"helhed/internal/testredis"
 	"helhed/mailer"
 	"helhed/plan"
+	"helhed/workflows"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/report"
 	"helhed/workflows/statistics"
@@ -204,12 +205,13 @@ func TestAnnualReportSendBackThenApprove(t *testing.T) {
 	for _, f := range files {
 		names = append(names, f.Name())
 	}
-	want := []string{mailer.FileName("annual-report/2024-25/v1/review"), mailer.FileName("annual-report/2024-25/v2/committees"), mailer.FileName("annual-report/2024-25/v2/review")}
+	sent := func(key string) string { return mailer.FileName(workflows.RunMailKey("default-test-run-id", key)) } // the test environment's run
+	want := []string{sent("annual-report/2024-25/v1/review"), sent("annual-report/2024-25/v2/committees"), sent("annual-report/2024-25/v2/review")}
 	slices.Sort(want)
 	if strings.Join(names, ",") != strings.Join(want, ",") {
 		t.Fatalf("outbox %v, want %v", names, want)
 	}
-	eml, _ := os.ReadFile(filepath.Join(outbox.Dir, mailer.FileName("annual-report/2024-25/v2/committees")))
+	eml, _ := os.ReadFile(filepath.Join(outbox.Dir, sent("annual-report/2024-25/v2/committees")))
 	if !bytes.Contains(eml, []byte("aarsrapport-2024-25.pdf")) || !bytes.Contains(eml, []byte("application/pdf")) ||
 		!bytes.Contains(eml, []byte("direktoer@umt-eksempel.randers.dk")) {
 		t.Errorf("committee mail lacks the PDF or the chair:\n%.600s", eml)
@@ -238,6 +240,11 @@ func checkReportHTML(t *testing.T, html string) {
 		"<td>Hermann Stillingsvej-området</td>\n<td>..",
 		// Indicators against baseline and target.
 		"<td>Alle områder</td>\n<td>623</td>\n<td>939</td><td>–</td><td>883</td>",
+		// With the 3 hidden, 623 less the published areas would give it
+		// away: Glarbjergvej's 300 is hidden too.
+		"<td>Gl. Jennumparken</td>\n<td>320</td>\n<td>348</td>",
+		"<td>Glarbjergvej-området</td>\n<td>..</td>\n<td>348</td>",
+		"<td>Hermann Stillingsvej-området</td>\n<td>..</td>\n<td>243</td>",
 		"<td>Energivej-området</td>\n<td>6,1 %</td>\n<td>6,4</td>",
 		// What is missing, and why.
 		"Der er ingen nøgletal for Vangdalen.",

@@ -237,8 +237,8 @@ func (e *evaluator) indicators() []IndicatorValue {
 		yearIdx = y.Index
 	}
 	for _, ind := range e.p.Indicators {
-		areas := e.indicatorAreas(ind)
-		for _, a := range areas {
+		var rows []IndicatorValue
+		for _, a := range e.indicatorAreas(ind) {
 			iv := IndicatorValue{Indicator: ind.ID, Area: a, Unit: ind.Unit, Better: ind.Better}
 			iv.Baseline = baselineOf(ind, a, e.combineAreas(ind))
 			if len(ind.Kommune) > 0 {
@@ -247,12 +247,100 @@ func (e *evaluator) indicators() []IndicatorValue {
 			}
 			iv.Target = targetOf(ind, a, e.prep.PlanYear, yearIdx, iv.Baseline)
 			e.value(ind, &iv)
-			iv.Status = status(iv)
-			out = append(out, iv)
+			rows = append(rows, iv)
 		}
+		if countsPersons(ind.Unit) {
+			e.suppressCounts(ind, rows)
+		}
+		for i := range rows {
+			rows[i].Status = status(rows[i])
+		}
+		out = append(out, rows...)
 	}
 	return out
 }
+
+// countsPersons reports whether an indicator of unit is a count of
+// persons, the figures the discretion rule hides when small. A share
+// computed from counts is hidden by them (value); a percentage or an
+// average the monitoring unit delivers comes without its counts and is
+// published as delivered; the plan's own baselines and targets are never
+// hidden.
+func countsPersons(unit string) bool { return unit == "persons" || unit == "count" }
+
+// suppressCounts applies the discretion rule to the figures of an
+// indicator that counts persons (rows, one per area and AllAreas). They
+// are one suppress.Table: the areas add up to AllAreas, so with a small
+// area count hidden, enough further figures are hidden that subtracting
+// the published areas from the total gives none of them away. An area
+// without a usable figure is part of the total too: the areas without
+// one are a count nobody publishes (Internal), protected when it is
+// small. A figure the monitoring unit delivered as ".." is hidden
+// whatever its size, so it is taken as a small count.
+func (e *evaluator) suppressCounts(ind plan.Indicator, rows []IndicatorValue) {
+	var t suppress.Table
+	ids := make([]int, len(rows))
+	byArea := map[string]int{}
+	for i, iv := range rows {
+		switch {
+		case iv.Value.Suppressed:
+			ids[i] = t.Count(1)
+		case iv.HasValue:
+			ids[i] = t.Count(count(iv.Value.Value))
+		default:
+			ids[i] = -1 // no figure
+		}
+		byArea[iv.Area] = i
+	}
+	if all, ok := byArea[AllAreas]; ok && ids[all] >= 0 {
+		parts, _ := e.allAreasParts(ind)
+		var partIDs []int
+		rest, restKnown, uncovered := count(rows[all].Value.Value), !rows[all].Value.Suppressed, false
+		for _, a := range parts {
+			i, ok := byArea[a]
+			if !ok || ids[i] < 0 {
+				uncovered = true
+				continue
+			}
+			partIDs = append(partIDs, ids[i])
+			if rows[i].Value.Suppressed {
+				restKnown = false
+			} else {
+				rest -= count(rows[i].Value.Value)
+			}
+		}
+		if uncovered {
+			if !restKnown {
+				rest = 1 // the rest's size is unknown: protect it
+			}
+			partIDs = append(partIDs, t.Internal(rest))
+		}
+		if len(partIDs) > 0 {
+			t.Sum(ids[all], partIDs...)
+		}
+	}
+	cells := e.rule.Suppress(&t)
+	for i, id := range ids {
+		if id >= 0 && cells[id].Suppressed {
+			rows[i].Value = suppress.Cell{Suppressed: true}
+		}
+	}
+}
+
+// allAreasParts are the areas an indicator's AllAreas figure adds up:
+// every plan area when the monitoring unit delivered the figure ("alle"
+// is the areas together), else the areas value adds up itself
+// (combineAreas).
+func (e *evaluator) allAreasParts(ind plan.Indicator) (parts []string, delivered bool) {
+	_, isDerived := derived[ind.ID]
+	if _, ok := e.s.cells[cellKey{AllAreas, e.prep.DataYear, ind.ID}]; ok && !isDerived {
+		return e.prep.Areas, true
+	}
+	return e.combineAreas(ind), false
+}
+
+// count is a figure as a whole count of persons.
+func count(v float64) int { return int(math.Round(v)) }
 
 // indicatorAreas are the areas an indicator is reported for: those with a
 // baseline or a delivered value, plus AllAreas for an indicator with a
@@ -303,15 +391,14 @@ func (e *evaluator) combineAreas(ind plan.Indicator) []string {
 	return out
 }
 
-// value fills iv's value, suppressed where the counts are small.
+// value fills iv's value; a share is suppressed where few persons are in
+// it or outside it.
 func (e *evaluator) value(ind plan.Indicator, iv *IndicatorValue) {
 	y := e.prep.DataYear
 	d, isDerived := derived[ind.ID]
 	parts := []string{iv.Area}
-	if iv.Area == AllAreas {
-		if _, ok := e.s.cells[cellKey{AllAreas, y, ind.ID}]; !ok || isDerived {
-			parts = e.combineAreas(ind)
-		}
+	if sum, delivered := e.allAreasParts(ind); iv.Area == AllAreas && !delivered {
+		parts = sum
 	}
 	var num, den float64
 	for _, a := range parts {
@@ -348,9 +435,9 @@ func (e *evaluator) value(ind plan.Indicator, iv *IndicatorValue) {
 	case isDerived && d[1] != "":
 		iv.Value, _ = e.rule.Share(num, den)
 		iv.Value.Value = round(iv.Value.Value, 1)
-	case ind.Unit == "persons" || ind.Unit == "count":
-		iv.Value = e.rule.Count(num)
 	default:
+		// A count of persons is suppressed with the indicator's other
+		// figures (suppressCounts).
 		iv.Value = suppress.Cell{Value: num}
 	}
 }

@@ -224,8 +224,8 @@ func (e *evaluator) twoYear(c *CriterionValue, area, num, den string) (float64, 
 			c.Missing = "kræver tal for både " + years(c.Years) + "; " + r.missing
 			return 0, false
 		}
-		if e.rule.Hide(r.num) || e.rule.Hide(r.den) {
-			suppressed = true
+		if share, _ := e.rule.Share(r.num, r.den); share.Suppressed {
+			suppressed = true // few persons in the share, or few outside it
 		}
 		sum += 100 * r.num / r.den
 	}

@@ -121,6 +121,14 @@ func CheckResult(t *testing.T, r statistics.Result) {
 	if hs := findIndicator(t, r, "grundskole-30-59-aar", "hermann-stillingsvej-omraadet"); !hs.Value.Suppressed || hs.Status != statistics.StatusSuppressed {
 		t.Errorf("grundskole HS %+v", hs)
 	}
+	// 623 − 320 − 300 would give the 3 away: Glarbjergvej's 300, the
+	// smallest other count, is hidden too; Gl. Jennumparken's is not.
+	if v := findIndicator(t, r, "grundskole-30-59-aar", gv); !v.Value.Suppressed || v.Status != statistics.StatusSuppressed {
+		t.Errorf("grundskole GV %+v, want hidden so that HS cannot be worked out", v)
+	}
+	if v := findIndicator(t, r, "grundskole-30-59-aar", gj); v.Value.Suppressed || v.Value.Value != 320 || v.Status != statistics.StatusBetter {
+		t.Errorf("grundskole GJ %+v", v)
+	}
 	if v := findIndicator(t, r, "fravaer-skole", "energivej-omraadet"); v.Value.Value != 6.1 || v.Status != statistics.StatusBetter {
 		t.Errorf("fravær EV %+v", v)
 	}

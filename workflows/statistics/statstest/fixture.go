@@ -59,6 +59,9 @@
 //     udsat: nej.
 //   - grundskole-30-59-aar for the areas together: 320 + 300 + 3 = 623
 //     against 348 + 348 + 243 = 939; target 939 − 14 × 4 = 883: better.
+//     Hermann Stillingsvej's 3 is hidden, and so is Glarbjergvej's 300
+//     (the smallest other count), else 623 − 320 − 300 = 3; Gl.
+//     Jennumparken's 320 against 348: better.
 //   - HFUDD16 is not in the stand-in: EXTRACT-NOTFOUND, recorded as missing.
 package statstest
 
