@@ -75,7 +75,7 @@ func TestSubmitWhileTheMailServerIsDown(t *testing.T) {
 		t.Fatalf("portal confirmation: %d %.500s", code, body)
 	}
 	// The receipts' sends fail and retry meanwhile.
-	eventually(t, "a failing receipt send", func() error {
+	teststack.Eventually(t, "a failing receipt send", func() error {
 		d, err := s.Temporal.DescribeWorkflowExecution(ctx, datarequest.WorkflowID(viaAPI.RequestID), "")
 		if err != nil {
 			return err
@@ -130,20 +130,4 @@ func invitation(t testing.TB, smtp *testsmtp.Server, requestID string) string {
 	}
 	t.Fatalf("no invitation for %s", requestID)
 	return ""
-}
-
-// eventually polls cond for up to a minute.
-func eventually(t testing.TB, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

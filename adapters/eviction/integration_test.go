@@ -19,6 +19,7 @@ import (
 	evictionadapter "helhed/adapters/eviction"
 	"helhed/arrears"
 	"helhed/danish"
+	"helhed/internal/teststack"
 	"helhed/plan"
 	"helhed/workflows/eviction"
 )
@@ -41,7 +42,7 @@ func TestImportTwoMonths(t *testing.T) {
 		t.Fatalf("month 1: %+v", res)
 	}
 	var m1 map[string]evictionadapter.CaseRow
-	eventually(t, "month 1 cases in outreach", func() error {
+	teststack.Eventually(t, "month 1 cases in outreach", func() error {
 		m1 = byTenancy(t, month1)
 		for _, tn := range month1 {
 			if c, ok := m1[tn[1]]; !ok || c.Stage != eviction.StageOutreach {
@@ -74,7 +75,7 @@ func TestImportTwoMonths(t *testing.T) {
 		t.Fatalf("month 2: %+v", res)
 	}
 	all := append(append([][2]string{}, month1...), month2New...)
-	eventually(t, "month 2 applied", func() error {
+	teststack.Eventually(t, "month 2 applied", func() error {
 		m := byTenancy(t, all)
 		if len(m) != 14 {
 			return fmt.Errorf("%d cases, want 14", len(m))
@@ -106,7 +107,7 @@ func TestImportTwoMonths(t *testing.T) {
 	}
 	third := "lejemaalsnr;boligorganisation;afdeling;navn;adresse;restance;forfaldsdato\n27-101-1;ms;27;Anna Jensen;Jennumparken 12;6.000,00;01-02-2026\n"
 	importBody(t, []byte(third), nov.AddDays(1))
-	eventually(t, "third list", func() error {
+	teststack.Eventually(t, "third list", func() error {
 		if st := state(t, anna); len(st.Lists) != 3 || st.Arrears != arrears.Kroner(6000) {
 			return fmt.Errorf("%d lists (want 3: the repeat is not one), arrears %s", len(st.Lists), st.Arrears)
 		}
@@ -226,7 +227,7 @@ func TestBadInputOverHTTP(t *testing.T) {
 		t.Fatalf("windows-1252: %+v", res)
 	}
 	id := eviction.WorkflowID(arrears.TenancyID(hasher, "ms", "6-020-1"))
-	eventually(t, "windows-1252 case", func() error {
+	teststack.Eventually(t, "windows-1252 case", func() error {
 		_, err := stack.Temporal.DescribeWorkflowExecution(context.Background(), id, "")
 		return err
 	})
@@ -299,7 +300,7 @@ func TestInboxPickup(t *testing.T) {
 		t.Fatal(err)
 	}
 	var result evictionadapter.ImportResult
-	eventually(t, "inbox files filed", func() error {
+	teststack.Eventually(t, "inbox files filed", func() error {
 		raw, err := os.ReadFile(filepath.Join(inbox, "done", "rykkerliste-inbox.csv.result.json"))
 		if err != nil {
 			return err
@@ -328,7 +329,7 @@ func TestInboxPickup(t *testing.T) {
 			}
 		}
 	}
-	eventually(t, "inbox case", func() error {
+	teststack.Eventually(t, "inbox case", func() error {
 		if c, ok := byTenancy(t, [][2]string{{"rb1940", "29-001-1"}})["29-001-1"]; !ok || c.Area != "vangdalen" {
 			return fmt.Errorf("case %+v", c)
 		}
@@ -357,7 +358,7 @@ func TestOperatorCaseJoinsTheList(t *testing.T) {
 	if res := importBody(t, []byte(line), plan.NewDate(2026, 10, 1)); res.Accepted != 1 {
 		t.Fatalf("import %+v", res)
 	}
-	eventually(t, "the list reaches the operator's case", func() error {
+	teststack.Eventually(t, "the list reaches the operator's case", func() error {
 		st := state(t, id)
 		if st.Origin != "operator" || len(st.Lists) != 1 || st.Arrears != arrears.Kroner(3000) || st.Area != "gl-jennumparken" {
 			return fmt.Errorf("state: origin %s, %d lists, arrears %s", st.Origin, len(st.Lists), st.Arrears)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"helhed/arrears"
+	"helhed/internal/teststack"
 	"helhed/plan"
 	"helhed/workflows/eviction"
 )
@@ -30,7 +31,7 @@ func TestLegalClockOverTheOperatorAPI(t *testing.T) {
 		t.Fatalf("import %+v", res)
 	}
 	id := eviction.WorkflowID(arrears.TenancyID(hasher, "rb1940", "29-778-1"))
-	eventually(t, "case opened", func() error {
+	teststack.Eventually(t, "case opened", func() error {
 		if st := state(t, id); st.Stage != eviction.StageOutreach {
 			return fmt.Errorf("stage %s", st.Stage)
 		}
@@ -83,7 +84,7 @@ func TestLegalClockOverTheOperatorAPI(t *testing.T) {
 	if l.DemandReceivedOn != plan.NewDate(2026, 9, 11) || l.Deadline != plan.NewDate(2026, 9, 25) || l.TerminationEarliest != plan.NewDate(2026, 9, 26) {
 		t.Fatalf("after the påkrav %+v", l)
 	}
-	eventually(t, "deadline passed", func() error {
+	teststack.Eventually(t, "deadline passed", func() error {
 		if !state(t, id).Legal.DeadlinePassed {
 			return fmt.Errorf("not yet")
 		}
@@ -108,7 +109,7 @@ func TestLegalClockOverTheOperatorAPI(t *testing.T) {
 		t.Fatalf("describe: %d %s", code, raw)
 	}
 	var row *eviction.Legal
-	eventually(t, "the case list shows the termination", func() error {
+	teststack.Eventually(t, "the case list shows the termination", func() error {
 		for _, c := range cases(t, "").Cases {
 			if c.WorkflowID == id && c.Legal != nil && !c.Legal.TerminatedOn.IsZero() {
 				row = c.Legal

@@ -181,24 +181,6 @@ func byTenancy(t testing.TB, tenancies [][2]string) map[string]evictionadapter.C
 	return out
 }
 
-// eventually polls cond until it holds (the read model is written by
-// activities just after a start or an update returns); the limit is
-// generous because the machine is shared, and is no performance check.
-func eventually(t testing.TB, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // update sends an operator update and waits for its result.
 func update(t testing.TB, workflowID, name string, arg any) (eviction.View, error) {
 	t.Helper()

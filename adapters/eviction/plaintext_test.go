@@ -15,6 +15,7 @@ import (
 
 	"helhed/arrears"
 	"helhed/internal/replaytest"
+	"helhed/internal/teststack"
 	"helhed/mailer"
 	"helhed/plan"
 	"helhed/workflows/eviction"
@@ -48,7 +49,7 @@ func TestLegalClockOnTheRealStack(t *testing.T) {
 		t.Fatalf("import %+v", res)
 	}
 	id := eviction.WorkflowID(arrears.TenancyID(hasher, "rb1940", secretTenancy))
-	eventually(t, "case opened", func() error {
+	teststack.Eventually(t, "case opened", func() error {
 		if st := state(t, id); st.Stage != eviction.StageOutreach {
 			return fmt.Errorf("stage %s", st.Stage)
 		}
@@ -67,7 +68,7 @@ func TestLegalClockOnTheRealStack(t *testing.T) {
 		{Due: plan.NewDate(2026, 10, 1), Amount: arrears.Kroner(3600)}, {Due: plan.NewDate(2026, 11, 2), Amount: arrears.Kroner(3600)}}})
 	// The first instalment's check day has passed: Thursday 1 October
 	// 2026 + Fri 2, Sat 3, Mon 5 gives Tuesday 6 October. Missed.
-	eventually(t, "escalated by the missed instalment", func() error {
+	teststack.Eventually(t, "escalated by the missed instalment", func() error {
 		if st := state(t, id); st.Stage != eviction.StageEscalated || st.Legal.Clock != eviction.ClockHverdage || st.Legal.DemandEarliest != plan.NewDate(2026, 10, 6) {
 			return fmt.Errorf("stage %s, legal %+v", st.Stage, st.Legal)
 		}
@@ -80,7 +81,7 @@ func TestLegalClockOnTheRealStack(t *testing.T) {
 		!strings.HasPrefix(l.DeadlineReason, "betalingsfristen udløber tirsdag den 27. oktober 2026: 14 hele dage efter modtagelsen tirsdag den 13. oktober 2026") {
 		t.Fatalf("after the påkrav %+v", l)
 	}
-	eventually(t, "deadline passed", func() error {
+	teststack.Eventually(t, "deadline passed", func() error {
 		if !state(t, id).Legal.DeadlinePassed {
 			return fmt.Errorf("not yet")
 		}
@@ -91,7 +92,7 @@ func TestLegalClockOnTheRealStack(t *testing.T) {
 	if term := step(eviction.UpdateTerminate, eviction.DateArg{On: plan.NewDate(2026, 10, 28)}); term.Legal.TerminatedOn != plan.NewDate(2026, 10, 28) {
 		t.Fatalf("terminate %+v", term.Legal)
 	}
-	eventually(t, "kommune notified", func() error {
+	teststack.Eventually(t, "kommune notified", func() error {
 		if l := state(t, id).Legal; l.KommuneNotifiedOn != today() {
 			return fmt.Errorf("notice %+v", l)
 		}

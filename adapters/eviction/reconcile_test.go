@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"helhed/internal/teststack"
 	"helhed/readmodel"
 	"helhed/workflows/eviction"
 )
@@ -25,7 +26,7 @@ func TestReconcileRebuildsTheReadModel(t *testing.T) {
 	}
 	// Cases opened by earlier tests may still be publishing: wait for a
 	// quiet read model.
-	eventually(t, "no drift", func() error {
+	teststack.Eventually(t, "no drift", func() error {
 		if kr := reconcile(); !kr.Reconciled || kr.Drift.Total() != 0 {
 			return fmt.Errorf("%+v", kr)
 		}

@@ -84,7 +84,7 @@ func TestKommuneNoticeWaitsForTheMailServer(t *testing.T) {
 		}
 		return st
 	}
-	eventually(t, "case opened", func() error {
+	teststack.Eventually(t, "case opened", func() error {
 		if _, err := s.Temporal.DescribeWorkflowExecution(ctx, id, ""); err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func TestKommuneNoticeWaitsForTheMailServer(t *testing.T) {
 	// The notice's send has failed (its activity retries; the failure
 	// itself is sealed by the payload codec) and the case still says the
 	// kommune is not notified.
-	eventually(t, "the notice's send failing", func() error {
+	teststack.Eventually(t, "the notice's send failing", func() error {
 		d, err := s.Temporal.DescribeWorkflowExecution(ctx, id, "")
 		if err != nil {
 			return err
@@ -133,7 +133,7 @@ func TestKommuneNoticeWaitsForTheMailServer(t *testing.T) {
 	if err := smtp.Start(); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the kommune notified", func() error {
+	teststack.Eventually(t, "the kommune notified", func() error {
 		if l := stateOf().Legal; l.KommuneNotifiedOn != today() {
 			return fmt.Errorf("legal %+v", l)
 		}

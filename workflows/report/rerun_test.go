@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,15 +21,7 @@ import (
 // approved renders v2 and leaves the approved v1 files as they were; both
 // stay served as /api/v1/reports/2024-25/{1,2}.pdf (issue 13, item 2).
 func TestAnnualReportRerunNumbersOn(t *testing.T) {
-	needTools(t)
-	p := randers(t)
-	rdb.FlushDB(context.Background())
-	seedStatistics(t, p)
-	dataDir := t.TempDir()
-	outbox := &mailer.Outbox{Dir: filepath.Join(dataDir, "outbox"), From: "helhedsplan@example.invalid"}
-	if err := os.MkdirAll(outbox.Dir, 0o750); err != nil {
-		t.Fatal(err)
-	}
+	p, dataDir, outbox := reportFixture(t)
 	// run runs the report to the approval of its first version.
 	run := func(start time.Time) report.Result {
 		t.Helper()

@@ -121,7 +121,10 @@ func ink(img image.Image) float64 {
 	return float64(dark) / float64(all)
 }
 
-func TestAnnualReportSendBackThenApprove(t *testing.T) {
+// reportFixture is a report run's world: the Randers plan, a flushed Redis
+// seeded with a statistics pull, and a DATA_DIR with an outbox.
+func reportFixture(t *testing.T) (*plan.Plan, string, *mailer.Outbox) {
+	t.Helper()
 	needTools(t)
 	p := randers(t)
 	rdb.FlushDB(context.Background())
@@ -131,6 +134,11 @@ func TestAnnualReportSendBackThenApprove(t *testing.T) {
 	if err := os.MkdirAll(outbox.Dir, 0o750); err != nil {
 		t.Fatal(err)
 	}
+	return p, dataDir, outbox
+}
+
+func TestAnnualReportSendBackThenApprove(t *testing.T) {
+	p, dataDir, outbox := reportFixture(t)
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.SetTestTimeout(3 * time.Minute)
