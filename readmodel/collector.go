@@ -28,8 +28,8 @@ var (
 		"Read-model keys the last reconcile of the kind found wrong (missing, extra or different) and repaired.", "kind")
 	keysDesc = desc("helhed_readmodel_keys",
 		"Read-model keys of the kind after its last reconcile.", "kind")
-	loadErrorsDesc = desc("helhed_readmodel_load_errors",
-		"Runs of the kind the last reconcile could not read (state query or result); their read model was left as it was.", "kind")
+	unreadableDesc = desc("helhed_readmodel_unreadable_runs",
+		"Runs of the kind the last reconcile could not read (state query or result) and skipped; while above 0 the kind's read model keeps keys no readable run accounts for.", "kind")
 	runsDesc = desc("helhed_workflow_runs",
 		"Workflow runs of the kind by status, as Temporal visibility listed them at the last reconcile (closed runs within the namespace retention).", "kind", "status")
 	lastCompletedDesc = desc("helhed_workflow_last_completed_timestamp_seconds",
@@ -73,7 +73,7 @@ func NewCollector(r redis.UniversalClient, log *slog.Logger) *Collector {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{upDesc, lastSuccessDesc, lastAttemptDesc, durationDesc, driftDesc, keysDesc,
-		loadErrorsDesc, runsDesc, lastCompletedDesc, lastFailedDesc, schedPausedDesc, schedNextDesc, schedLastDesc,
+		unreadableDesc, runsDesc, lastCompletedDesc, lastFailedDesc, schedPausedDesc, schedNextDesc, schedLastDesc,
 		schedDelayDesc, schedSkippedDesc, schedFailedDesc} {
 		ch <- d
 	}
@@ -114,7 +114,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		if k.Reconciled {
 			gauge(driftDesc, float64(k.Drift.Total()), kind)
 			gauge(keysDesc, float64(k.Keys), kind)
-			gauge(loadErrorsDesc, float64(k.LoadErrors), kind)
+			gauge(unreadableDesc, float64(k.Unreadable), kind)
 		}
 		for _, st := range statuses {
 			gauge(runsDesc, float64(k.Runs[st]), kind, st)

@@ -3,6 +3,7 @@ package readmodel
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 
@@ -14,6 +15,10 @@ type Drift struct {
 	Missing int `json:"missing"` // wanted keys Redis did not have
 	Extra   int `json:"extra"`   // owned keys no run accounts for
 	Changed int `json:"changed"` // keys whose content differed
+	// Kept are owned keys no run accounts for that were left in place,
+	// because a run of the kind could not be read and they may be its.
+	// They are not in Total.
+	Kept int `json:"kept,omitempty"`
 }
 
 // Total is the number of keys that were wrong.
@@ -27,7 +32,13 @@ const batch = 500
 // never sees a half-written key. Keys that match are left alone: a live
 // write racing the reconcile is overwritten only where the reconcile had
 // already seen a difference, and the next reconcile repairs that.
-func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model) (Drift, error) {
+//
+// With keepExtras (the model lacks runs that could not be read) nothing
+// the model does not account for is deleted: extra keys stay, and a
+// differing hash, set or sorted set gets the model's fields and members
+// added to the live ones instead of replacing them, so a skipped run's
+// entry in an index shared with other runs survives.
+func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model, keepExtras bool) (Drift, error) {
 	var d Drift
 	m.prune()
 	live, err := scanKeys(ctx, rdb, m.patterns)
@@ -49,10 +60,19 @@ func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model) (Drift,
 					d.Missing++
 					fix = append(fix, key)
 				}
+			case !ok && keepExtras:
+				d.Kept++
 			case !ok:
 				d.Extra++
 				fix = append(fix, key)
 			case !equal(want, got[j]):
+				if keepExtras {
+					merged := merge(got[j], want)
+					if equal(merged, got[j]) {
+						continue // the live key only has more
+					}
+					m.keys[key] = merged
+				}
 				d.Changed++
 				fix = append(fix, key)
 			}
@@ -207,6 +227,30 @@ func readKeys(ctx context.Context, rdb redis.UniversalClient, keys []string) ([]
 		}
 	}
 	return out, nil
+}
+
+// merge is live with want's fields and members added (want's values win);
+// a key of another type, or a string, is want.
+func merge(live, want *entry) *entry {
+	if live.typ != want.typ {
+		return want
+	}
+	out := &entry{typ: want.typ, str: want.str}
+	switch want.typ {
+	case typeHash:
+		out.hash = make(map[string]string, len(live.hash)+len(want.hash))
+		maps.Copy(out.hash, live.hash)
+		maps.Copy(out.hash, want.hash)
+	case typeSet:
+		out.set = make(map[string]struct{}, len(live.set)+len(want.set))
+		maps.Copy(out.set, live.set)
+		maps.Copy(out.set, want.set)
+	case typeZSet:
+		out.zset = make(map[string]float64, len(live.zset)+len(want.zset))
+		maps.Copy(out.zset, live.zset)
+		maps.Copy(out.zset, want.zset)
+	}
+	return out
 }
 
 // equal compares two entries; string values that both parse as numbers

@@ -11,17 +11,25 @@
 //     visibility query that lists its runs, the Redis key patterns its read
 //     model owns, and a projection from a run's state (a workflow query for
 //     running runs, the result for completed ones) to read-model writes;
-//   - a reconcile lists every run of every kind, projects the wanted read
-//     model into a Model in memory, compares it key by key with what Redis
-//     holds, rewrites only the keys that differ (each key atomically) and
-//     deletes owned keys no run accounts for;
+//   - a reconcile takes one kind at a time: it counts the kind's runs by
+//     status, pages through its runs in visibility (small pages, each
+//     call under its own deadline and retried when it times out), loads
+//     them a few at a time and projects each into a Model in memory as it
+//     arrives, then compares the Model key by key with what Redis holds,
+//     rewrites only the keys that differ (each key atomically) and deletes
+//     owned keys no run accounts for, before the next kind is listed;
+//   - a run that cannot be loaded (a history that does not replay for the
+//     state query, a result that does not decode) is skipped, counted,
+//     logged by workflow id and alerted on (HelhedReadModelUnreadableRuns);
+//     its kind is still rebuilt from the other runs, but keeps the keys
+//     and members no readable run accounts for, and the reconcile still
+//     counts as a success;
 //   - it records, per kind, the drift it found and the runs by status, and a
 //     snapshot of every Temporal schedule, under helhed:readmodel:; the
 //     Collector publishes those on scrape, so every replica reports the same.
 //
 // The reconcile runs as the ReadModelReconcile workflow (one activity),
 // started every 15 minutes by the Temporal schedule
-// "helhed-readmodel-reconcile", at process start when the read model has no
-// reconcile record (an empty or flushed Redis), by `POST /api/v1/reconcile`
-// and by `starter reconcile`.
+// "helhed-readmodel-reconcile", at every process start, by
+// `POST /api/v1/reconcile` and by `starter reconcile`.
 package readmodel

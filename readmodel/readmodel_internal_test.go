@@ -1,9 +1,21 @@
 package readmodel
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	workflowpb "go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
 )
 
 func TestMatch(t *testing.T) {
@@ -95,5 +107,93 @@ func TestValueAndSameValue(t *testing.T) {
 	}
 	if !sameValue("5.70", "5.7") || sameValue("5.7", "5.8") || sameValue("a", "b") || !sameValue("a", "a") {
 		t.Error("sameValue")
+	}
+}
+
+// pagingClient serves ListWorkflow from ids, a page token being the offset
+// of the next run; fail[offset] failures are returned before the page at
+// offset is served.
+type pagingClient struct {
+	client.Client
+	ids   []string
+	fail  map[int]int
+	err   error
+	sizes []int32 // page sizes asked for, in order
+}
+
+func (c *pagingClient) ListWorkflow(_ context.Context, req *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	c.sizes = append(c.sizes, req.GetPageSize())
+	start, _ := strconv.Atoi(string(req.GetNextPageToken()))
+	if c.fail[start] > 0 {
+		c.fail[start]--
+		return nil, c.err
+	}
+	end := min(start+int(req.GetPageSize()), len(c.ids))
+	resp := &workflowservice.ListWorkflowExecutionsResponse{}
+	for _, id := range c.ids[start:end] {
+		resp.Executions = append(resp.Executions, &workflowpb.WorkflowExecutionInfo{
+			Execution: &commonpb.WorkflowExecution{WorkflowId: id, RunId: "r-" + id},
+			Status:    enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING,
+		})
+	}
+	if end < len(c.ids) {
+		resp.NextPageToken = []byte(strconv.Itoa(end))
+	}
+	return resp, nil
+}
+
+// TestListRetriesTimedOutPage: a page that times out is asked for again,
+// at half the size, and the listing goes on from where it was; every run
+// is visited once, in order, with a heartbeat before every call.
+func TestListRetriesTimedOutPage(t *testing.T) {
+	var ids []string
+	for i := range 260 {
+		ids = append(ids, fmt.Sprintf("wf-%03d", i))
+	}
+	c := &pagingClient{ids: ids, fail: map[int]int{100: 2}, err: serviceerror.NewDeadlineExceeded("context deadline exceeded")}
+	s := &Service{Temporal: c, Log: slog.New(slog.DiscardHandler), pageSize: 100, retryPause: time.Millisecond}
+	var got []string
+	beats := 0
+	err := s.list(context.Background(), "q", func() { beats++ }, func(page []Run) error {
+		for _, r := range page {
+			got = append(got, r.WorkflowID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, ids) {
+		t.Fatalf("visited %d runs, want the %d listed, in order", len(got), len(ids))
+	}
+	// 0–99, two time-outs at 100 (100 → 50 → 25), then pages of 25.
+	if want := []int32{100, 100, 50, 25, 25, 25, 25, 25, 25, 25}; !slices.Equal(c.sizes[:len(want)], want) {
+		t.Errorf("page sizes %v, want %v…", c.sizes, want)
+	}
+	if beats != len(c.sizes) {
+		t.Errorf("%d heartbeats for %d calls", beats, len(c.sizes))
+	}
+}
+
+func TestListGivesUp(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		err   error
+		calls int
+	}{
+		{"unavailable after every attempt", serviceerror.NewUnavailable("server unavailable"), callAttempts},
+		{"invalid query at once", serviceerror.NewInvalidArgument("invalid query"), 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pc := &pagingClient{ids: []string{"a", "b"}, fail: map[int]int{0: 99}, err: c.err}
+			s := &Service{Temporal: pc, Log: slog.New(slog.DiscardHandler), retryPause: time.Millisecond}
+			err := s.list(context.Background(), "q", func() {}, func([]Run) error { return nil })
+			if err == nil || !strings.Contains(err.Error(), c.err.Error()) {
+				t.Errorf("err = %v, want %v", err, c.err)
+			}
+			if len(pc.sizes) != c.calls {
+				t.Errorf("%d calls, want %d", len(pc.sizes), c.calls)
+			}
+		})
 	}
 }

@@ -45,13 +45,9 @@ func (r ScheduleReport) LastRunFailed() bool {
 }
 
 // snapshotSchedules describes every schedule and replaces the snapshot in
-// Redis. runs maps workflow types to kinds for schedules whose action sets
-// no HelhedKind.
-func (s *Service) snapshotSchedules(ctx context.Context, runs []Run) ([]ScheduleReport, error) {
-	kindOfType := map[string]string{}
-	for _, r := range runs {
-		kindOfType[r.Type] = r.Kind
-	}
+// Redis. A schedule's kind is the HelhedKind its action sets, else the one
+// of the run it started last, else its workflow type.
+func (s *Service) snapshotSchedules(ctx context.Context) ([]ScheduleReport, error) {
 	iter, err := s.Temporal.ScheduleClient().List(ctx, client.ScheduleListOptions{PageSize: 100})
 	if err != nil {
 		return nil, fmt.Errorf("list schedules: %w", err)
@@ -68,7 +64,6 @@ func (s *Service) snapshotSchedules(ctx context.Context, runs []Run) ([]Schedule
 		}
 		rep := ScheduleReport{
 			ID:                  e.ID,
-			Kind:                kindOfType[e.WorkflowType.Name],
 			Paused:              d.Schedule.State != nil && d.Schedule.State.Paused,
 			MissedCatchupWindow: d.Info.NumActionsMissedCatchupWindow,
 			SkippedOverlap:      d.Info.NumActionsSkippedOverlap,
@@ -77,9 +72,6 @@ func (s *Service) snapshotSchedules(ctx context.Context, runs []Run) ([]Schedule
 			if k, ok := a.TypedSearchAttributes.GetKeyword(searchattr.Kind); ok {
 				rep.Kind = k
 			}
-		}
-		if rep.Kind == "" {
-			rep.Kind = e.WorkflowType.Name
 		}
 		if len(d.Info.NextActionTimes) > 0 {
 			rep.NextAction = d.Info.NextActionTimes[0].Unix()
@@ -91,11 +83,18 @@ func (s *Service) snapshotSchedules(ctx context.Context, runs []Run) ([]Schedule
 			if wf := last.StartWorkflowResult; wf != nil {
 				desc, err := s.Temporal.DescribeWorkflowExecution(ctx, wf.WorkflowID, "")
 				if err == nil {
-					rep.LastRunStatus = statusName(desc.GetWorkflowExecutionInfo().GetStatus())
+					run := runOf(desc.GetWorkflowExecutionInfo())
+					rep.LastRunStatus = statusName(run.Status)
+					if rep.Kind == "" {
+						rep.Kind = run.Kind
+					}
 				} else {
 					rep.LastRunStatus = statusName(enumspb.WORKFLOW_EXECUTION_STATUS_UNSPECIFIED)
 				}
 			}
+		}
+		if rep.Kind == "" {
+			rep.Kind = e.WorkflowType.Name
 		}
 		out = append(out, rep)
 	}

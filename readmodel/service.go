@@ -11,13 +11,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
-
-	"helhed/searchattr"
 )
 
 // Redis keys this package owns.
@@ -38,9 +34,16 @@ type Service struct {
 	// Concurrency is how many runs are loaded at once (default 8).
 	Concurrency int
 
+	pageSize   int           // runs per visibility page (default defaultPageSize)
+	retryPause time.Duration // before a failed visibility call is made again (default defaultRetryPause)
+
 	started   time.Time // when OnStart ran: Ready waits for a reconcile after it
 	startupID string
 }
+
+// runTimeout bounds the loading of one run (a state query replays its
+// history on a worker).
+const runTimeout = 30 * time.Second
 
 // New returns a Service over the reconcilers in reg.
 func New(c client.Client, r redis.UniversalClient, reg *Registry, log *slog.Logger) *Service {
@@ -72,6 +75,9 @@ type Report struct {
 	// Errors lists what failed; the read model of a kind with an error
 	// was left as it was.
 	Errors []string `json:"errors,omitempty"`
+	// Warnings lists kinds rebuilt without some of their runs (see
+	// KindReport.Warning); the reconcile still succeeded.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // KindReport is one kind's part of a Report, and what the Collector
@@ -84,60 +90,71 @@ type KindReport struct {
 	Runs       map[string]int `json:"runs"` // by status: running, completed, failed, …
 	// LastCompleted and LastFailed are Unix seconds (0: none within the
 	// namespace's retention).
-	LastCompleted int64  `json:"lastCompleted"`
-	LastFailed    int64  `json:"lastFailed"`
-	Keys          int    `json:"keys"`
-	Drift         Drift  `json:"drift"`
-	LoadErrors    int    `json:"loadErrors"`
-	Error         string `json:"error,omitempty"`
+	LastCompleted int64 `json:"lastCompleted"`
+	LastFailed    int64 `json:"lastFailed"`
+	Keys          int   `json:"keys"`
+	Drift         Drift `json:"drift"`
+	// Unreadable counts the runs that could not be loaded (a history that
+	// does not replay for the state query, a result that does not decode).
+	// They were skipped: the read model was rebuilt from the other runs,
+	// but keys and members no readable run accounts for were kept, since
+	// they may be the skipped runs'. Warning says so.
+	Unreadable int    `json:"unreadable"`
+	Warning    string `json:"warning,omitempty"`
+	Error      string `json:"error,omitempty"`
 }
 
 // Reconcile rebuilds the read model of the chosen kinds and records what it
 // found. The kinds are every registered Reconciler's plus every HelhedKind
 // visibility knows, so runs of kinds without a read model are counted too.
-// progress (may be nil) is called after each kind, for heartbeats. It
-// returns an error when any kind failed; the report still says what the
-// others did.
+// Each kind is rebuilt and recorded before the next is listed. progress
+// (may be nil) is called for heartbeats, at least once per visibility call
+// and per run loaded, from several goroutines but never at once. It returns
+// an error when any kind failed; the report still says what the others did.
+// A kind with unreadable runs is rebuilt without them (KindReport.Warning)
+// and does not count as failed.
 func (s *Service) Reconcile(ctx context.Context, opts Options, progress func(kind string)) (Report, error) {
 	rep := Report{Started: time.Now().UTC()}
-	all, err := s.list(ctx, searchattr.Kind.GetName()+" IS NOT NULL")
-	if err != nil {
-		return rep, err
-	}
-	byKind := map[string][]Run{}
-	for _, r := range s.Registry.All() {
-		byKind[r.Kind()] = nil
-	}
-	for _, run := range all {
-		byKind[run.Kind] = append(byKind[run.Kind], run)
+	var mu sync.Mutex
+	beat := func(kind string) func() {
+		return func() {
+			if progress != nil {
+				mu.Lock()
+				defer mu.Unlock()
+				progress(kind)
+			}
+		}
 	}
 	kinds := opts.Kinds
 	if len(kinds) == 0 {
-		for k := range byKind {
-			kinds = append(kinds, k)
+		for _, r := range s.Registry.All() {
+			kinds = append(kinds, r.Kind())
 		}
+		others, err := s.otherKinds(ctx, kinds, beat(""))
+		if err != nil {
+			return rep, err
+		}
+		kinds = append(kinds, others...)
 		sort.Strings(kinds)
+	} else if err := s.checkKinds(ctx, kinds); err != nil {
+		return rep, err
 	}
 	for _, kind := range kinds {
-		runs, known := byKind[kind]
-		if !known {
-			return rep, fmt.Errorf("unknown kind %q: no reconciler and no runs", kind)
-		}
-		kr := s.reconcileKind(ctx, kind, runs, opts.Startup)
+		kr := s.reconcileKind(ctx, kind, opts.Startup, beat(kind))
 		if kr.Error != "" {
 			rep.Errors = append(rep.Errors, kind+": "+kr.Error)
+		}
+		if kr.Warning != "" {
+			rep.Warnings = append(rep.Warnings, kind+": "+kr.Warning)
 		}
 		rep.Drift += kr.Drift.Total()
 		rep.Kinds = append(rep.Kinds, kr)
 		if err := s.saveJSON(ctx, keyKinds, kind, kr); err != nil {
 			rep.Errors = append(rep.Errors, err.Error())
 		}
-		if progress != nil {
-			progress(kind)
-		}
 	}
 	if len(opts.Kinds) == 0 {
-		sched, err := s.snapshotSchedules(ctx, all)
+		sched, err := s.snapshotSchedules(ctx)
 		if err != nil {
 			rep.Errors = append(rep.Errors, "schedules: "+err.Error())
 		} else {
@@ -155,60 +172,67 @@ func (s *Service) Reconcile(ctx context.Context, opts Options, progress func(kin
 	if err := s.Redis.HSet(ctx, keyReconcile, fields).Err(); err != nil {
 		rep.Errors = append(rep.Errors, fmt.Sprintf("record reconcile: %v", err))
 	}
-	s.Log.Info("read model reconciled", "kinds", len(rep.Kinds), "drift", rep.Drift, "errors", len(rep.Errors), "seconds", rep.Duration)
+	s.Log.Info("read model reconciled", "kinds", len(rep.Kinds), "drift", rep.Drift, "errors", len(rep.Errors),
+		"warnings", len(rep.Warnings), "seconds", rep.Duration)
 	if len(rep.Errors) > 0 {
 		return rep, fmt.Errorf("reconcile: %d error(s), first: %s", len(rep.Errors), rep.Errors[0])
 	}
 	return rep, nil
 }
 
+// checkKinds refuses a kind with neither a reconciler nor any run, before
+// any kind is reconciled.
+func (s *Service) checkKinds(ctx context.Context, kinds []string) error {
+	for _, kind := range kinds {
+		known, err := s.knownKind(ctx, kind)
+		if err != nil {
+			return fmt.Errorf("count runs of kind %q: %w", kind, err)
+		}
+		if !known {
+			return fmt.Errorf("unknown kind %q: no reconciler and no runs", kind)
+		}
+	}
+	return nil
+}
+
+// knownKind reports whether kind has a reconciler or any run.
+func (s *Service) knownKind(ctx context.Context, kind string) (bool, error) {
+	if _, ok := s.Registry.Get(kind); ok {
+		return true, nil
+	}
+	n, err := s.Temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: KindQuery(kind)})
+	if err != nil {
+		return false, err
+	}
+	return n.GetCount() > 0, nil
+}
+
 // reconcileKind counts the kind's runs and, with a Reconciler, rebuilds
-// its read model. A run that cannot be loaded leaves the read model as it
-// was: without its projection, a rebuild would delete its keys.
-func (s *Service) reconcileKind(ctx context.Context, kind string, all []Run, startup bool) KindReport {
+// its read model.
+func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, beat func()) KindReport {
 	kr := KindReport{Kind: kind, Runs: map[string]int{}}
-	for _, run := range all {
-		st := statusName(run.Status)
-		if st == "continued_as_new" {
-			continue
-		}
-		kr.Runs[st]++
-		closed := run.Close.Unix()
-		switch st {
-		case "completed":
-			kr.LastCompleted = max(kr.LastCompleted, closed)
-		case "failed", "timed_out", "terminated":
-			kr.LastFailed = max(kr.LastFailed, closed)
-		}
+	if err := s.countKind(ctx, &kr, beat); err != nil {
+		kr.Error = err.Error()
+		return kr
 	}
 	r, ok := s.Registry.Get(kind)
 	if !ok {
 		return kr
 	}
 	kr.Reconciled = true
-	listed := all
-	if q := r.ListQuery(); q != KindQuery(kind) {
-		var err error
-		if listed, err = s.list(ctx, q); err != nil {
-			kr.Error = err.Error()
-			return kr
-		}
-	}
 	m := NewModel(kind, r.Keys())
-	loaded, errs := s.load(ctx, r, listed)
-	kr.LoadErrors = len(errs)
-	if len(errs) > 0 {
-		kr.Error = fmt.Sprintf("%d run(s) could not be read, read model left as it was; first: %v", len(errs), errs[0])
+	read, unreadable, err := s.project(ctx, r, m, beat)
+	if err != nil {
+		kr.Error = err.Error()
 		return kr
 	}
-	for i, run := range listed {
-		if run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
-			continue
-		}
-		if err := r.Project(m, run, loaded[i]); err != nil {
-			kr.Error = fmt.Sprintf("project %s: %v", run.WorkflowID, err)
-			return kr
-		}
+	kr.Unreadable = unreadable.n
+	if unreadable.n > 0 && read == 0 {
+		// Nothing to rebuild from: what a Finisher writes for no runs
+		// (zero counters) would overwrite the live values.
+		kr.Warning = fmt.Sprintf("none of the %d run(s) could be read, read model left as it was; first: %v", unreadable.n, unreadable.first)
+		s.Log.Warn("read model not rebuilt: no run readable", "kind", kind, "unreadable", unreadable.n)
+		return kr
 	}
 	if f, ok := r.(Finisher); ok {
 		if err := f.Finish(m); err != nil {
@@ -220,13 +244,18 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, all []Run, sta
 		kr.Error = err.Error()
 		return kr
 	}
-	d, err := syncModel(ctx, s.Redis, m)
+	d, err := syncModel(ctx, s.Redis, m, unreadable.n > 0)
 	if err != nil {
 		kr.Error = err.Error()
 		return kr
 	}
 	kr.Drift = d
 	kr.Keys = m.Len()
+	if unreadable.n > 0 {
+		kr.Warning = fmt.Sprintf("%d run(s) could not be read and were skipped; the read model was rebuilt from the other %d, "+
+			"but %d key(s) and any members no readable run accounts for were kept; first: %v", unreadable.n, read, d.Kept, unreadable.first)
+		s.Log.Warn("read model rebuilt without unreadable runs", "kind", kind, "unreadable", unreadable.n, "kept", d.Kept)
+	}
 	switch {
 	case d.Total() == 0:
 	case startup && d.Extra == 0 && d.Changed == 0:
@@ -237,120 +266,101 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, all []Run, sta
 	return kr
 }
 
-// load reads every run concurrently; superseded runs are not loaded.
-func (s *Service) load(ctx context.Context, r Reconciler, rs []Run) ([]any, []error) {
-	out := make([]any, len(rs))
-	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-	)
+// unreadableRuns counts the runs project skipped.
+type unreadableRuns struct {
+	n     int
+	first error
+}
+
+// loggedUnreadable is how many unreadable runs of a kind are logged one
+// by one in a reconcile; the count says the rest.
+const loggedUnreadable = 10
+
+// loaded is one run with what its Reconciler loaded for it.
+type loaded struct {
+	run Run
+	v   any
+	err error
+}
+
+// project lists the runs of r.ListQuery page by page, loads them (at most
+// Concurrency at once, each under runTimeout) and projects each into m as
+// it arrives, so only the runs in flight are held, not every run of the
+// kind. Superseded continue-as-new runs are not loaded. A run that cannot
+// be loaded is skipped and counted; read is the number projected.
+func (s *Service) project(ctx context.Context, r Reconciler, m *Model, beat func()) (read int, skipped unreadableRuns, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	n := s.Concurrency
 	if n <= 0 {
 		n = 8
 	}
-	sem := make(chan struct{}, n)
-	for i, run := range rs {
-		if run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			qctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			defer cancel()
-			v, err := r.Load(qctx, s.Temporal, run)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, err)
-				return
-			}
-			out[i] = v
-		}()
-	}
-	wg.Wait()
-	return out, errs
-}
-
-// list pages through a visibility query.
-func (s *Service) list(ctx context.Context, query string) ([]Run, error) {
-	var out []Run
-	var token []byte
-	for {
-		resp, err := s.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Query: query, NextPageToken: token, PageSize: 1000,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("list %q: %w", query, err)
-		}
-		for _, e := range resp.GetExecutions() {
-			out = append(out, runOf(e.GetExecution().GetWorkflowId(), e.GetExecution().GetRunId(), e.GetType().GetName(),
-				e.GetStatus(), e.GetStartTime().AsTime(), e.GetCloseTime(), e.GetSearchAttributes()))
-		}
-		token = resp.GetNextPageToken()
-		if len(token) == 0 {
-			return out, nil
-		}
-	}
-}
-
-type timestamp interface {
-	AsTime() time.Time
-	IsValid() bool
-}
-
-func runOf(id, runID, typ string, st enumspb.WorkflowExecutionStatus, start time.Time, closeTS timestamp, sa *commonpb.SearchAttributes) Run {
-	r := Run{WorkflowID: id, RunID: runID, Type: typ, Status: st, Start: start}
-	if closeTS != nil && closeTS.IsValid() && st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		r.Close = closeTS.AsTime()
-	}
-	fields := sa.GetIndexedFields()
-	str := func(name string) string {
-		var v string
-		if p, ok := fields[name]; ok {
-			if err := converter.GetDefaultDataConverter().FromPayload(p, &v); err != nil {
-				var vs []string // keyword lists decode as a slice
-				if converter.GetDefaultDataConverter().FromPayload(p, &vs) == nil && len(vs) > 0 {
-					v = vs[0]
+	runs := make(chan Run, n)
+	results := make(chan loaded, n)
+	var listErr error
+	go func() {
+		defer close(runs)
+		listErr = s.list(ctx, r.ListQuery(), beat, func(page []Run) error {
+			for _, run := range page {
+				if run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
+					continue
+				}
+				select {
+				case runs <- run:
+				case <-ctx.Done():
+					return ctx.Err()
 				}
 			}
+			return nil
+		})
+	}()
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			for run := range runs {
+				rctx, cancel := context.WithTimeout(ctx, runTimeout)
+				v, err := r.Load(rctx, s.Temporal, run)
+				cancel()
+				results <- loaded{run: run, v: v, err: err}
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var projectErr error
+	for l := range results {
+		beat()
+		switch {
+		case projectErr != nil || ctx.Err() != nil:
+			// Draining after a failure or a cancel: not the run's fault.
+		case l.err != nil:
+			skipped.n++
+			if skipped.first == nil {
+				skipped.first = l.err
+			}
+			if skipped.n <= loggedUnreadable {
+				s.Log.Warn("read model: run unreadable, skipped", "kind", r.Kind(), "workflowId", l.run.WorkflowID, "runId", l.run.RunID, "err", l.err)
+			}
+		default:
+			if err := r.Project(m, l.run, l.v); err != nil {
+				projectErr = fmt.Errorf("project %s: %w", l.run.WorkflowID, err)
+				cancel()
+				continue
+			}
+			read++
 		}
-		return v
 	}
-	r.Kind = str(searchattr.Kind.GetName())
-	r.Stage = str(searchattr.Stage.GetName())
-	r.Area = str(searchattr.Area.GetName())
-	r.Partner = str(searchattr.Partner.GetName())
-	r.Plan = str(searchattr.PlanID.GetName())
-	if p, ok := fields[searchattr.DueAt.GetName()]; ok {
-		var t time.Time
-		if converter.GetDefaultDataConverter().FromPayload(p, &t) == nil {
-			r.DueAt = t
-		}
+	switch {
+	case projectErr != nil:
+		return read, skipped, projectErr
+	case listErr != nil:
+		return read, skipped, listErr
+	case ctx.Err() != nil:
+		return read, skipped, ctx.Err()
 	}
-	return r
-}
-
-func statusName(st enumspb.WorkflowExecutionStatus) string {
-	switch st {
-	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
-		return "running"
-	case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED:
-		return "completed"
-	case enumspb.WORKFLOW_EXECUTION_STATUS_FAILED:
-		return "failed"
-	case enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED:
-		return "canceled"
-	case enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED:
-		return "terminated"
-	case enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
-		return "continued_as_new"
-	case enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
-		return "timed_out"
-	}
-	return "unknown"
+	return read, skipped, nil
 }
 
 func (s *Service) saveJSON(ctx context.Context, key, field string, v any) error {
@@ -372,8 +382,4 @@ func (s *Service) Recorded(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	return n > 0, nil
-}
-
-func countRequest(kind string) *workflowservice.CountWorkflowExecutionsRequest {
-	return &workflowservice.CountWorkflowExecutionsRequest{Query: KindQuery(kind)}
 }

@@ -144,11 +144,8 @@ func (s *Service) handleReconcile(w http.ResponseWriter, r *http.Request) {
 
 // checkKind refuses a kind with neither a reconciler nor any run.
 func (s *Service) checkKind(ctx context.Context, kind string) (field, msg string) {
-	if _, ok := s.Registry.Get(kind); ok {
-		return "", ""
-	}
-	n, err := s.Temporal.CountWorkflow(ctx, countRequest(kind))
-	if err == nil && n.GetCount() > 0 {
+	known, err := s.knownKind(ctx, kind)
+	if known {
 		return "", ""
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {

@@ -33,7 +33,8 @@ const (
 )
 
 // Workflow runs one reconcile as a single activity; the activity heartbeats
-// per kind, so a worker lost midway is noticed within two minutes.
+// with every visibility call and every run loaded, so a worker lost midway
+// is noticed within two minutes.
 func Workflow(ctx workflow.Context, opts Options) (Report, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Minute,

@@ -81,3 +81,17 @@ func TestPrintJSONAndQuery(t *testing.T) {
 		t.Errorf("query: %s", got)
 	}
 }
+
+// TestPrintReconcileNamesSkippedRuns: a kind rebuilt without an unreadable
+// run says so in its note, in Danish.
+func TestPrintReconcileNamesSkippedRuns(t *testing.T) {
+	var rep reconcileReport
+	if err := json.Unmarshal([]byte(`{"kinds":[{"kind":"crisis","reconciled":true,"runs":{"running":2},"keys":5,"unreadable":1,"warning":"1 run(s) could not be read"},{"kind":"other","runs":{"completed":1}}]}`), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	printReconcile(&out, rep)
+	if !strings.Contains(out.String(), "1 kørsel(er) kunne ikke læses og blev sprunget over") || !strings.Contains(out.String(), "ingen læsemodel registreret") {
+		t.Fatalf("report:\n%s", out.String())
+	}
+}

@@ -27,7 +27,8 @@ type reconcileReport struct {
 		Drift      struct {
 			Missing, Extra, Changed int
 		} `json:"drift"`
-		Error string `json:"error"`
+		Error      string `json:"error"`
+		Unreadable int    `json:"unreadable"`
 	} `json:"kinds"`
 	Schedules []json.RawMessage `json:"schedules"`
 }
@@ -92,7 +93,10 @@ func printReconcile(w io.Writer, rep reconcileReport) {
 			keys, miss, extra, changed = fmt.Sprint(k.Keys), fmt.Sprint(k.Drift.Missing), fmt.Sprint(k.Drift.Extra), fmt.Sprint(k.Drift.Changed)
 		}
 		note := k.Error
-		if note == "" && !k.Reconciled {
+		switch {
+		case note == "" && k.Unreadable > 0:
+			note = fmt.Sprintf("%d kørsel(er) kunne ikke læses og blev sprunget over (se workerens log og --json)", k.Unreadable)
+		case note == "" && !k.Reconciled:
 			note = "kørsler talt; ingen læsemodel registreret"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", k.Kind, k.Runs["running"], closed, keys, miss, extra, changed, note)
