@@ -20,13 +20,15 @@ type api struct {
 	log    *slog.Logger
 }
 
-// apiError is every error body: the message, the field at fault, and for
-// a conflict the run that is in the way.
+// apiError is every error body: the message, the field at fault, for a
+// conflict the run that is in the way, and for a refused start its outcome
+// (refused-running or refused-closed).
 type apiError struct {
 	Error      string `json:"error"`
 	Field      string `json:"field,omitempty"`
 	WorkflowID string `json:"workflowId,omitempty"`
 	RunID      string `json:"runId,omitempty"`
+	Outcome    string `json:"outcome,omitempty"`
 }
 
 // writeErr answers err with the status that says what it means; unknown
@@ -41,7 +43,8 @@ func (a *api) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	if re.Code == runs.CodeUnavailable {
 		a.log.Warn("operator API: temporal unavailable", "error", err)
 	}
-	web.WriteJSON(w, runs.HTTPStatus(err), apiError{Error: re.Message, Field: re.Field, WorkflowID: re.WorkflowID, RunID: re.RunID})
+	web.WriteJSON(w, runs.HTTPStatus(err), apiError{Error: re.Message, Field: re.Field, WorkflowID: re.WorkflowID, RunID: re.RunID,
+		Outcome: string(re.Outcome)})
 }
 
 // readJSON reads a JSON request body: 415 unless the content type is

@@ -67,7 +67,8 @@ func TestAPIEveryKind(t *testing.T) {
 			id := r.str("workflowId")
 			defer cancelRun(t, id)
 			dup := call(t, "POST", "/api/v1/runs", token, map[string]any{"kind": k.Name, "input": json.RawMessage(example)})
-			if dup.Status != http.StatusConflict || dup.str("workflowId") != id || dup.str("runId") != r.str("runId") {
+			if dup.Status != http.StatusConflict || dup.str("workflowId") != id || dup.str("runId") != r.str("runId") ||
+				dup.str("outcome") != string(runs.OutcomeRefusedRunning) {
 				t.Errorf("duplicate: %d %s (first %s)", dup.Status, dup.Raw, id)
 			}
 			if d := call(t, "GET", runPath(id), token, nil); d.Status != http.StatusOK || d.str("kind") != k.Name {

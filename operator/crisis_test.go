@@ -2,6 +2,7 @@ package operator_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -105,11 +106,12 @@ func firstRunID(t *testing.T, id string) string {
 }
 
 // TestCrisisActivatedAgain: a crisis activated, cancelled and activated
-// again for the same area, day and incident (the same workflow id) sends
-// its activation e-mails again, because their keys are the run's; the
-// first run's e-mails are not sent a second time (issue 13, item 2).
+// again for the same area, day and incident (the same workflow id) is a new
+// run of the closed key, the start answer says so, and it sends every
+// activation e-mail again, because their keys are the run's; the first
+// run's e-mails are not sent a second time (issue 13, item 2).
 func TestCrisisActivatedAgain(t *testing.T) {
-	start := func() (id, run string) {
+	start := func() apiResult {
 		t.Helper()
 		in := crisis.Example(shared.Plan, time.Now())
 		in.Incident, in.Reference = crisis.Shooting, "activated-again"
@@ -117,48 +119,63 @@ func TestCrisisActivatedAgain(t *testing.T) {
 		if r.Status != http.StatusCreated {
 			t.Fatalf("start crisis: %d %s", r.Status, r.Raw)
 		}
-		return r.str("workflowId"), r.str("runId")
+		return r
 	}
-	outbox := filepath.Join(shared.Config.DataDir, "outbox")
-	activation := func(id, run string) string {
-		return filepath.Join(outbox, mailer.FileName(workflows.RunMailKey(run, id+"/activated/sekretariatsleder")))
+	roles := shared.Plan.Governance.Crisis.Roles
+	if len(roles) == 0 {
+		t.Fatal("the plan has no crisis group")
 	}
-	sent := func(file string) func() string {
+	activation := func(id, run, role string) string {
+		return filepath.Join(shared.Config.DataDir, "outbox", mailer.FileName(workflows.RunMailKey(run, id+"/activated/"+role)))
+	}
+	// allSent waits for the run's activation e-mail to every member of the
+	// crisis group.
+	allSent := func(id, run string) func() string {
 		return func() string {
-			if _, err := os.Stat(file); err != nil {
-				return "activation e-mail not sent: " + err.Error()
+			n := 0
+			for _, r := range roles {
+				if outboxHas(run, id+"/activated/"+r.ID) {
+					n++
+				}
+			}
+			if n != len(roles) {
+				return fmt.Sprintf("run %s sent %d of its %d activation e-mails", run, n, len(roles))
 			}
 			return ""
 		}
 	}
 
-	id, first := start()
-	eventually(t, 60*time.Second, sent(activation(id, first)))
+	r := start()
+	id, first := r.str("workflowId"), r.str("runId")
+	if r.str("outcome") != string(runs.OutcomeStarted) || r.Body["previous"] != nil || r.str("message") != "kørslen er startet" {
+		t.Errorf("first activation's answer: %s", r.Raw)
+	}
+	eventually(t, 60*time.Second, allSent(id, first))
 	if _, err := runner.Cancel(context.Background(), id, "aktiveret ved en fejl"); err != nil {
 		t.Fatalf("cancel: %v", err)
 	}
-	eventually(t, 60*time.Second, func() string {
-		if d := call(t, "GET", runPath(id), token, nil); d.str("status") == runs.StatusRunning {
-			return "still running: " + d.Raw
+	status := waitClosed(t, id)
+	firstMail := map[string][]byte{}
+	for _, role := range roles {
+		b, err := os.ReadFile(activation(id, first, role.ID))
+		if err != nil {
+			t.Fatal(err)
 		}
-		return ""
-	})
-	firstMail, err := os.ReadFile(activation(id, first))
-	if err != nil {
-		t.Fatal(err)
+		firstMail[role.ID] = b
 	}
 
-	again, second := start()
+	r = start()
+	again, second := r.str("workflowId"), r.str("runId")
 	defer cancelRun(t, again)
-	if again != id || second == first {
-		t.Fatalf("activated again as %s run %s, want %s with a new run (first %s)", again, second, id, first)
-	}
+	assertRerun(t, r, id, first, status)
 	if got := firstRunID(t, id); got != second {
 		t.Fatalf("first run of the new chain %s, want %s", got, second)
 	}
-	eventually(t, 60*time.Second, sent(activation(id, second)))
-	if b, err := os.ReadFile(activation(id, first)); err != nil || string(b) != string(firstMail) {
-		t.Errorf("the first run's activation e-mail changed: %v", err)
+	eventually(t, 60*time.Second, allSent(id, second))
+	for role, want := range firstMail {
+		if b, err := os.ReadFile(activation(id, first, role)); err != nil || string(b) != string(want) {
+			t.Errorf("the first run's activation e-mail to %s changed: %v", role, err)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"helhed/fielderr"
@@ -199,9 +200,10 @@ func (p *pages) overview(w http.ResponseWriter, r *http.Request, sess *session) 
 
 // startData is a kind's start form.
 type startData struct {
-	Kind     runs.Kind
-	Fields   []formField
-	Existing string // the open run a duplicate start ran into
+	Kind           runs.Kind
+	Fields         []formField
+	Existing       string // the run with the key a refused start ran into
+	ExistingClosed bool   // it has closed (the kind does not rerun a key)
 }
 
 func (p *pages) startPage(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -227,15 +229,25 @@ func (p *pages) start(w http.ResponseWriter, r *http.Request, sess *session) {
 		started, err = p.runner.Start(r.Context(), k.Name, body)
 	}
 	if err == nil {
-		http.Redirect(w, r, "/operator/runs/"+url.PathEscape(started.WorkflowID)+"?startet=1", http.StatusSeeOther)
+		flash := "?startet=1"
+		if started.Previous != nil {
+			flash = "?startet=igen&forrige=" + url.QueryEscape(started.Previous.Status)
+		}
+		http.Redirect(w, r, "/operator/runs/"+url.PathEscape(started.WorkflowID)+flash, http.StatusSeeOther)
 		return
 	}
 	status, msg, errs := p.formErrors(err, "input.")
 	d := startData{Kind: k, Fields: formFields(specs, r.PostForm, errs)}
 	var re *runs.Error
-	if errors.As(err, &re) && re.Code == runs.CodeAlreadyRunning {
-		d.Existing = re.WorkflowID
-		msg = "Der kører allerede en sag med samme nøgle. Intet nyt er startet."
+	if errors.As(err, &re) {
+		switch re.Code {
+		case runs.CodeAlreadyRunning:
+			d.Existing = re.WorkflowID
+			msg = "Der kører allerede en sag med samme nøgle. Intet nyt er startet."
+		case runs.CodeKeyUsed:
+			d.Existing, d.ExistingClosed = re.WorkflowID, true
+			msg = "Intet nyt er startet: " + re.Message + "."
+		}
 	}
 	p.render(w, status, "start.html", view{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true, Error: msg, Data: d})
 }
@@ -283,6 +295,8 @@ func (p *pages) message(err error) string {
 		return "Ukendt handling eller type: " + re.Message
 	case runs.CodeAlreadyRunning:
 		return "Der kører allerede en sag med samme nøgle."
+	case runs.CodeKeyUsed:
+		return "Intet nyt er startet: " + re.Message + "."
 	}
 	if re.Field != "" {
 		return re.Field + ": " + re.Message
@@ -313,6 +327,11 @@ func (p *pages) runPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	v := view{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
 	q := r.URL.Query()
 	switch {
+	case q.Get("startet") == "igen":
+		v.Flash = "En ny kørsel er startet med samme nøgle."
+		if prev := q.Get("forrige"); slices.Contains(runs.Statuses(), prev) {
+			v.Flash += " Den forrige kørsel er " + runs.StatusTitle(prev) + "."
+		}
 	case q.Has("startet"):
 		v.Flash = "Kørslen er startet."
 	case q.Has("annulleret"):

@@ -23,6 +23,7 @@ const (
 	CodeUnknownUpdate  Code = "unknown-update"  // the kind has no such Update (400)
 	CodeNotFound       Code = "not-found"       // no such run (404)
 	CodeAlreadyRunning Code = "already-running" // a run with the ID is open (409)
+	CodeKeyUsed        Code = "key-used"        // the ID's run closed and the kind does not rerun (409)
 	CodeRejected       Code = "rejected"        // the run's stage refuses the Update (409)
 	CodeClosed         Code = "closed"          // the run has ended (409)
 	CodeUnavailable    Code = "unavailable"     // Temporal does not answer (503)
@@ -30,13 +31,14 @@ const (
 
 // Error is every failure the run layer reports: a code, a message (for
 // field errors the field's own, Danish, message), the field at fault and,
-// for conflicts, the existing run.
+// for conflicts, the existing run; a refused start also says its Outcome.
 type Error struct {
 	Code       Code
 	Message    string
 	Field      string
 	WorkflowID string
 	RunID      string
+	Outcome    Outcome
 	Err        error
 }
 
@@ -64,7 +66,7 @@ func HTTPStatus(err error) int {
 		return http.StatusBadRequest
 	case CodeNotFound:
 		return http.StatusNotFound
-	case CodeAlreadyRunning, CodeRejected, CodeClosed:
+	case CodeAlreadyRunning, CodeKeyUsed, CodeRejected, CodeClosed:
 		return http.StatusConflict
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable

@@ -7,7 +7,11 @@
 // This file is the contract capabilities fill in: keep it stable.
 package runs
 
-import "helhed/plan"
+import (
+	"fmt"
+
+	"helhed/plan"
+)
 
 // Conventions beyond the fields below, which the operator layer relies on:
 //
@@ -62,6 +66,34 @@ type Kind struct {
 	Choices func(p *plan.Plan) map[string][]Choice
 	// StageTitles are Danish names of the HelhedStage values (optional).
 	StageTitles map[string]string
+
+	// Rerun says whether a business key whose run has closed may start
+	// again (the zero value, RerunAllowed, lets it).
+	Rerun Rerun
+}
+
+// Rerun is a kind's policy for starting a closed business key again. An
+// open run always blocks a second start with its key.
+type Rerun int
+
+const (
+	// RerunAllowed: a start with a closed run's key is a new run of it
+	// (OutcomeRerun), e.g. a crisis activated again after a cancel.
+	RerunAllowed Rerun = iota
+	// RerunRefused: a key is used once; a start with a closed run's key
+	// is refused (CodeKeyUsed) and needs a new key.
+	RerunRefused
+)
+
+// String is the policy as GET /api/v1/kinds spells it.
+func (r Rerun) String() string {
+	switch r {
+	case RerunAllowed:
+		return "allowed"
+	case RerunRefused:
+		return "refused"
+	}
+	return fmt.Sprintf("Rerun(%d)", int(r))
 }
 
 // Choice is one allowed value of a field, with its Danish label.

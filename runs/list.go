@@ -205,17 +205,26 @@ func (r *Runner) lookup(ctx context.Context, id string) (Summary, Kind, error) {
 	if id == "" {
 		return Summary{}, Kind{}, &Error{Code: CodeInvalid, Field: "id", Message: "angiv kørslens id"}
 	}
-	resp, err := r.Client.DescribeWorkflowExecution(ctx, id, "")
+	sum, err := r.describeRun(ctx, id, "")
 	if err != nil {
-		return Summary{}, Kind{}, temporalError(err, id)
+		return Summary{}, Kind{}, err
 	}
-	sum := r.summary(resp.GetWorkflowExecutionInfo())
 	k, ok := r.Kinds.resolve(sum.Kind, sum.WorkflowType)
 	if !ok {
 		return sum, Kind{}, &Error{Code: CodeNotFound, WorkflowID: id,
 			Message: fmt.Sprintf("kørslen %q er ikke af en slags, operatører styrer (workflowtype %s)", id, sum.WorkflowType)}
 	}
 	return sum, k, nil
+}
+
+// describeRun reads run runID of workflow id ("" for the latest); no such
+// run is CodeNotFound.
+func (r *Runner) describeRun(ctx context.Context, id, runID string) (Summary, error) {
+	resp, err := r.Client.DescribeWorkflowExecution(ctx, id, runID)
+	if err != nil {
+		return Summary{}, temporalError(err, id)
+	}
+	return r.summary(resp.GetWorkflowExecutionInfo()), nil
 }
 
 // Description is one run in detail: its summary, the state its query

@@ -29,6 +29,8 @@ func NewRegistry(kinds []Kind) (*Registry, error) {
 			problems = append(problems, label+": no NewInput")
 		case k.WorkflowID == nil:
 			problems = append(problems, label+": no WorkflowID")
+		case k.Rerun != RerunAllowed && k.Rerun != RerunRefused:
+			problems = append(problems, label+": unknown "+k.Rerun.String())
 		}
 		if _, dup := r.byKey[k.Name]; dup && k.Name != "" {
 			problems = append(problems, label+": registered twice")

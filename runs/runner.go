@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"time"
 	"unicode"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -33,6 +35,32 @@ type Runner struct {
 type Started struct {
 	WorkflowID string `json:"workflowId"`
 	RunID      string `json:"runId"`
+	// Outcome is OutcomeStarted or OutcomeRerun.
+	Outcome Outcome `json:"outcome"`
+	// Previous is the closed run a rerun follows (nil for a new key).
+	Previous *PreviousRun `json:"previous,omitempty"`
+	// Message says what happened, in Danish.
+	Message string `json:"message"`
+}
+
+// Outcome says what a start did: started a new key, ran a closed key
+// again, or was refused (then it is the Error's).
+type Outcome string
+
+// Outcomes of a start.
+const (
+	OutcomeStarted        Outcome = "started"         // no run had the key
+	OutcomeRerun          Outcome = "rerun"           // a new run of a closed key
+	OutcomeRefusedRunning Outcome = "refused-running" // a run with the key is open (CodeAlreadyRunning)
+	OutcomeRefusedClosed  Outcome = "refused-closed"  // the key's run closed and the kind does not rerun (CodeKeyUsed)
+)
+
+// PreviousRun is the closed run a rerun follows.
+type PreviousRun struct {
+	RunID       string     `json:"runId"`
+	Status      string     `json:"status"`
+	StatusTitle string     `json:"statusTitle"` // Danish, e.g. "annulleret"
+	ClosedAt    *time.Time `json:"closedAt,omitempty"`
 }
 
 // SignalCancelReason is the signal that records an operator's reason before
@@ -88,17 +116,33 @@ func inputError(err error) *Error {
 }
 
 // Start starts a run of kind with the JSON input. A run with the same
-// business key still open is refused with CodeAlreadyRunning naming it; a
-// closed one does not block a new run (a rerun).
+// business key still open is refused with CodeAlreadyRunning naming it. A
+// closed one starts a new run (OutcomeRerun, naming the closed run) when
+// the kind's Rerun allows it, and is refused with CodeKeyUsed otherwise.
 func (r *Runner) Start(ctx context.Context, kind string, raw []byte) (Started, error) {
 	k, in, id, err := r.Prepare(kind, raw)
 	if err != nil {
 		return Started{}, err
 	}
+	// The latest run with the key decides the outcome; the reuse policy
+	// below holds the same line should another start slip in between.
+	prev, err := r.describeRun(ctx, id, "")
+	if err != nil && HTTPStatus(err) != http.StatusNotFound {
+		return Started{}, err
+	}
+	if err == nil {
+		if refused := startRefusal(k, prev); refused != nil {
+			return Started{}, refused
+		}
+	}
+	reuse := enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+	if k.Rerun == RerunRefused {
+		reuse = enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE
+	}
 	opts := client.StartWorkflowOptions{
 		ID:                                       id,
 		TaskQueue:                                r.taskQueue(),
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		WorkflowIDReusePolicy:                    reuse,
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
@@ -108,12 +152,43 @@ func (r *Runner) Start(ctx context.Context, kind string, raw []byte) (Started, e
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) {
-			return Started{}, &Error{Code: CodeAlreadyRunning, WorkflowID: id, RunID: started.RunId, Err: err,
-				Message: "en kørsel med samme nøgle er allerede i gang"}
+			// A start that raced this one, or (for a kind that does not
+			// rerun) a run that closed since we looked: the run says which.
+			other := Summary{WorkflowID: id, RunID: started.RunId, Status: StatusRunning}
+			if k.Rerun == RerunRefused {
+				if sum, derr := r.describeRun(ctx, id, started.RunId); derr == nil {
+					other = sum
+				}
+			}
+			refused := startRefusal(k, other)
+			refused.Err = err
+			return Started{}, refused
 		}
 		return Started{}, temporalError(err, id)
 	}
-	return Started{WorkflowID: run.GetID(), RunID: run.GetRunID()}, nil
+	s := Started{WorkflowID: run.GetID(), RunID: run.GetRunID(), Outcome: OutcomeStarted, Message: "kørslen er startet"}
+	if prev.RunID != "" { // prev is the zero Summary when the key is new
+		s.Outcome = OutcomeRerun
+		s.Previous = &PreviousRun{RunID: prev.RunID, Status: prev.Status, StatusTitle: StatusTitle(prev.Status), ClosedAt: prev.ClosedAt}
+		s.Message = "en ny kørsel med samme nøgle er startet; den forrige kørsel er " + StatusTitle(prev.Status)
+	}
+	return s, nil
+}
+
+// startRefusal is why a start of kind k with the key of run prev is
+// refused, or nil when it may start: prev is open, or it closed and k
+// does not rerun.
+func startRefusal(k Kind, prev Summary) *Error {
+	switch {
+	case prev.Status == StatusRunning:
+		return &Error{Code: CodeAlreadyRunning, Outcome: OutcomeRefusedRunning, WorkflowID: prev.WorkflowID, RunID: prev.RunID,
+			Message: "en kørsel med samme nøgle er allerede i gang"}
+	case k.Rerun == RerunRefused:
+		return &Error{Code: CodeKeyUsed, Outcome: OutcomeRefusedClosed, WorkflowID: prev.WorkflowID, RunID: prev.RunID,
+			Message: fmt.Sprintf("id'et %s er brugt af en afsluttet kørsel (%s); %s startes ikke igen under samme id – brug et nyt id",
+				prev.WorkflowID, StatusTitle(prev.Status), strings.ToLower(k.Title))}
+	}
+	return nil
 }
 
 func (r *Runner) taskQueue() string {

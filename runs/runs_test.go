@@ -187,3 +187,39 @@ func TestRegistryChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestStartRefusal: an open run refuses a start with its key; a closed one
+// refuses it only for a kind that does not rerun, naming the id, how the
+// run ended and asking for a new id.
+func TestStartRefusal(t *testing.T) {
+	rerun := Kind{Name: "crisis", Title: "Aktivering"}
+	once := Kind{Name: "data-request", Title: "Dataanmodning", Rerun: RerunRefused}
+	open := Summary{WorkflowID: "x/1", RunID: "r1", Status: StatusRunning}
+	closed := Summary{WorkflowID: "x/1", RunID: "r0", Status: StatusCanceled}
+	for _, k := range []Kind{rerun, once} {
+		e := startRefusal(k, open)
+		if e == nil || e.Code != CodeAlreadyRunning || e.Outcome != OutcomeRefusedRunning || e.RunID != "r1" || HTTPStatus(e) != 409 {
+			t.Errorf("%s, open run: %+v", k.Name, e)
+		}
+	}
+	if e := startRefusal(rerun, closed); e != nil {
+		t.Errorf("a rerun kind refused a closed key: %v", e)
+	}
+	e := startRefusal(once, closed)
+	want := "id'et x/1 er brugt af en afsluttet kørsel (annulleret); dataanmodning startes ikke igen under samme id – brug et nyt id"
+	if e == nil || e.Code != CodeKeyUsed || e.Outcome != OutcomeRefusedClosed || e.RunID != "r0" || HTTPStatus(e) != 409 || Message(e) != want {
+		t.Errorf("closed key of a kind that does not rerun: %+v", e)
+	}
+}
+
+func TestRegistryChecksRerun(t *testing.T) {
+	k := Kind{Name: "a", Workflow: "A", NewInput: func() any { return new(sample) }, WorkflowID: func(any) string { return "a/1" }, Rerun: Rerun(7)}
+	if _, err := NewRegistry([]Kind{k}); err == nil || !strings.Contains(err.Error(), "unknown Rerun(7)") {
+		t.Errorf("unknown rerun policy: %v", err)
+	}
+	k.Rerun = RerunRefused
+	r, err := NewRegistry([]Kind{k})
+	if err != nil || r.Info(&plan.Plan{})[0].Rerun != "refused" {
+		t.Errorf("refused: %v", err)
+	}
+}

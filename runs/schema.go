@@ -98,6 +98,8 @@ type KindInfo struct {
 	Updates     []UpdateInfo      `json:"updates"`
 	Stages      map[string]string `json:"stages,omitempty"`
 	Example     any               `json:"example,omitempty"`
+	// Rerun is "allowed" or "refused": may a closed business key start again.
+	Rerun string `json:"rerun"`
 }
 
 // UpdateInfo describes one of a kind's Updates.
@@ -113,7 +115,7 @@ func (r *Registry) Info(p *plan.Plan) []KindInfo {
 	var out []KindInfo
 	for _, k := range r.Kinds() {
 		info := KindInfo{Name: k.Name, Title: k.Title, Description: k.Description, Workflow: k.Workflow,
-			Input: k.InputFields(p), Updates: []UpdateInfo{}, Stages: k.StageTitles}
+			Input: k.InputFields(p), Updates: []UpdateInfo{}, Stages: k.StageTitles, Rerun: k.Rerun.String()}
 		if k.Example != nil {
 			info.Example = k.Example(p)
 		}

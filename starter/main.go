@@ -1,6 +1,8 @@
 // Command starter is the operators' CLI. `starter help` lists its verbs.
 // Exit codes: 0 success, 1 the request failed (bad plan, refused run),
-// 2 the command line itself was wrong.
+// 2 the command line itself was wrong, 3 a start whose key has an open
+// run, 4 a start whose key's run has closed and the kind does not run a
+// key again.
 package main
 
 import (

@@ -21,9 +21,12 @@ import (
 	"helhed/tclient"
 )
 
-// exitAlreadyRunning is the exit code of a start refused because a run
-// with the same business key is open.
-const exitAlreadyRunning = 3
+// Exit codes of a refused start: a run with the same business key is
+// open, or the key's run has closed and the kind does not run a key again.
+const (
+	exitAlreadyRunning = 3
+	exitKeyUsed        = 4
+)
 
 // runner dials Temporal with the environment's settings: TEMPORAL_ADDRESS,
 // TEMPORAL_NAMESPACE, PAYLOAD_KEY (or, on a dev machine, the key
@@ -65,10 +68,13 @@ func withRunner(ctx context.Context, e *env, asJSON bool, f func(*runs.Runner) (
 		var re *runs.Error
 		if asJSON && errors.As(err, &re) {
 			printJSON(e.stdout, map[string]any{"error": re.Message, "field": re.Field, "code": re.Code,
-				"workflowId": re.WorkflowID, "runId": re.RunID, "status": runs.HTTPStatus(err)})
+				"workflowId": re.WorkflowID, "runId": re.RunID, "status": runs.HTTPStatus(err), "outcome": re.Outcome})
 		}
 		if errors.As(err, &re) && re.Code == runs.CodeAlreadyRunning {
 			return &exitError{code: exitAlreadyRunning, err: fmt.Errorf("allerede i gang: %s (kørsels-id %s)", re.WorkflowID, re.RunID)}
+		}
+		if errors.As(err, &re) && re.Code == runs.CodeKeyUsed {
+			return &exitError{code: exitKeyUsed, err: err}
 		}
 		return err
 	}
@@ -95,7 +101,11 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
 		s, err := rn.Start(ctx, pos[0], input)
 		return s, func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "startet: %s (kørsels-id %s)\n", s.WorkflowID, s.RunID)
+			if _, err := fmt.Fprintf(w, "startet: %s (kørsels-id %s)\n", s.WorkflowID, s.RunID); err != nil || s.Previous == nil {
+				return err
+			}
+			_, err := fmt.Fprintf(w, "en ny kørsel af en afsluttet nøgle; den forrige (kørsels-id %s) er %s\n",
+				s.Previous.RunID, s.Previous.StatusTitle)
 			return err
 		}, err
 	})

@@ -9,10 +9,13 @@ import (
 	"testing"
 	"time"
 
+	datarequestadapter "helhed/adapters/datarequest"
 	"helhed/app"
 	"helhed/config"
 	"helhed/internal/teststack"
+	"helhed/runs"
 	"helhed/workflows/crisis"
+	"helhed/workflows/datarequest"
 )
 
 // TestRunVerbs runs the run verbs against a whole dev stack (embedded
@@ -132,6 +135,59 @@ func TestRunVerbs(t *testing.T) {
 		code, out, errOut = runStarterIn(vars, "", "cancel", id, "--reason", "Falsk alarm", "--json")
 		if code != 0 || !strings.Contains(out, `"via": "update"`) {
 			t.Errorf("cancel: %d %s %s", code, out, errOut)
+		}
+	})
+	// closed waits until the latest run of id has ended.
+	closed := func(t *testing.T, id string) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			_, out, _ := runStarterIn(vars, "", "describe", id, "--json")
+			var d map[string]any
+			if json.Unmarshal([]byte(out), &d) == nil && d["status"] != nil && d["status"] != runs.StatusRunning {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s not closed:\n%s", id, out)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	t.Run("rerun", func(t *testing.T) {
+		closed(t, id)
+		code, out, errOut := runStarterIn(vars, "", "start", "crisis", "--input", inputFile)
+		if code != 0 || !strings.Contains(out, "startet: "+id) || !strings.Contains(out, "en ny kørsel af en afsluttet nøgle") ||
+			!strings.Contains(out, "er gennemført") {
+			t.Errorf("rerun: %d %s %s", code, out, errOut)
+		}
+		runStarterIn(vars, "", "cancel", id, "--reason", "Falsk alarm")
+		closed(t, id)
+		code, out, errOut = runStarterIn(vars, "", "start", "crisis", "--input", inputFile, "--json")
+		var started map[string]any
+		_ = json.Unmarshal([]byte(out), &started)
+		if previous, _ := started["previous"].(map[string]any); code != 0 || started["outcome"] != "rerun" || previous["status"] != runs.StatusCompleted {
+			t.Errorf("rerun --json: %d %s %s", code, out, errOut)
+		}
+		runStarterIn(vars, "", "cancel", id, "--reason", "Falsk alarm")
+	})
+	t.Run("closed data request id", func(t *testing.T) {
+		in := datarequestadapter.Example(a.Plan).(*datarequest.Input)
+		in.RequestID = strings.Replace(in.RequestID, "eksempel/", "starter/", 1)
+		raw, _ := json.Marshal(in)
+		drID := datarequest.WorkflowID(in.RequestID)
+		if code, out, errOut := runStarterIn(vars, string(raw), "start", datarequest.Kind, "--input", "-"); code != 0 {
+			t.Fatalf("start: %d %s %s", code, out, errOut)
+		}
+		if code, _, errOut := runStarterIn(vars, "", "cancel", drID, "--reason", "sendt ved en fejl"); code != 0 {
+			t.Fatalf("cancel: %d %s", code, errOut)
+		}
+		closed(t, drID)
+		code, out, errOut := runStarterIn(vars, string(raw), "start", datarequest.Kind, "--input", "-", "--json")
+		var refused map[string]any
+		_ = json.Unmarshal([]byte(out), &refused)
+		if code != exitKeyUsed || refused["outcome"] != "refused-closed" || refused["code"] != "key-used" ||
+			!strings.Contains(errOut, "starter: id'et "+drID+" er brugt af en afsluttet kørsel") || !strings.Contains(errOut, "brug et nyt id") {
+			t.Errorf("start under the closed id: %d %s %s", code, out, errOut)
 		}
 	})
 	t.Run("temporal down", func(t *testing.T) {

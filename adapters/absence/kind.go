@@ -36,5 +36,7 @@ func RunKind() runs.Kind {
 			}
 			return absence.Input{Plan: p.ID, Quarter: q.String()}
 		},
+		// A round run again after a cancel asks the schools again.
+		Rerun: runs.RerunAllowed,
 	}
 }

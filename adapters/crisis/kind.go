@@ -41,6 +41,8 @@ func RunKind() runs.Kind {
 			{Name: crisis.UpdateCancel, Title: "Annullér aktiveringen", NewArg: func() any { return new(crisis.Cancellation) },
 				Description: "Fx ved falsk alarm. Krisegruppen får besked."},
 		},
+		// Activated again after a cancel (same area, day and incident): a new run.
+		Rerun: runs.RerunAllowed,
 	}
 }
 

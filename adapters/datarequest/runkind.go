@@ -41,6 +41,8 @@ func RunKind() runs.Kind {
 			datarequest.StageOpen: "Åben", datarequest.StageEscalated: "Eskaleret", datarequest.StageAnswered: "Besvaret", datarequest.StageCancelled: "Annulleret",
 		},
 		Example: Example,
+		// A request id is used once: partners and the portal know a task by it.
+		Rerun: runs.RerunRefused,
 	}
 }
 

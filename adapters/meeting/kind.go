@@ -38,6 +38,8 @@ func RunKind() runs.Kind {
 		StateQuery:  meeting.QueryState,
 		StageTitles: meeting.StageTitles,
 		Example:     func(p *plan.Plan) any { return example(p, p.DateOf(time.Now())) },
+		// A round relaunched after a cancel runs, and invites, again.
+		Rerun: runs.RerunAllowed,
 	}
 }
 

@@ -31,5 +31,7 @@ func RunKind() runs.Kind {
 			return map[string][]runs.Choice{"planYear": statisticsadapter.PlanYearChoices(p)}
 		},
 		StageTitles: map[string]string{report.StageRendering: "Dannes", report.StageAwaiting: "Afventer bestyrelsen", report.StageApproved: "Godkendt", report.StageSent: "Sendt til fagudvalgene"},
+		// A rerun numbers the report versions on; approved ones stay.
+		Rerun: runs.RerunAllowed,
 	}
 }

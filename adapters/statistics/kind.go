@@ -25,6 +25,8 @@ func RunKind() runs.Kind {
 		},
 		StageTitles: map[string]string{statistics.StagePreparing: "Forberedes", statistics.StageWaiting: "Afventer nøgletal",
 			statistics.StageEvaluating: "Beregnes", statistics.StageDone: "Færdig"},
+		// A pull run again fetches the figures again.
+		Rerun: runs.RerunAllowed,
 	}
 }
 
