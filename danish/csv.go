@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -29,6 +30,10 @@ const (
 	// Binary: NUL bytes, a zip archive (an Excel .xlsx) or control
 	// characters; not a text file.
 	Binary
+	// OtherEncoding: neither UTF-8 nor Windows-1252, e.g. an old DOS
+	// export in IBM 850, whose Ø and Å are bytes Windows-1252 leaves
+	// undefined.
+	OtherEncoding
 )
 
 // TextError refuses a file that is not text Decode reads. Message is
@@ -43,9 +48,10 @@ func (e *TextError) Error() string { return e.Message }
 // Decode turns an uploaded file into text. UTF-8, with or without a
 // byte-order mark, is taken as it is; anything that is not valid UTF-8 is
 // read as Windows-1252 (after a BOM, too), which is what Excel and older
-// ERP exports on Danish Windows write ("ANSI"). UTF-16, binary files and
-// zip archives (.xlsx) are a *TextError. encoding is one of the Encoding
-// constants.
+// ERP exports on Danish Windows write ("ANSI"). UTF-16, binary files, zip
+// archives (.xlsx) and bytes Windows-1252 does not define are a
+// *TextError, never text with U+FFFD in it. encoding is one of the
+// Encoding constants.
 func Decode(b []byte) (text, encoding string, err error) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
@@ -62,9 +68,14 @@ func Decode(b []byte) (text, encoding string, err error) {
 		}
 		return string(rest), EncodingUTF8, nil
 	}
+	// The decoder turns the five bytes Windows-1252 leaves undefined into
+	// U+FFFD; such a file is in another encoding and would be read wrong.
+	if slices.ContainsFunc(rest, undefinedIn1252) {
+		return "", "", &TextError{OtherEncoding, "filen er hverken UTF-8 eller Windows-1252 (måske en ældre DOS-tegnkodning); gem den som UTF-8 eller som »CSV (semikolonsepareret)« i Excel"}
+	}
 	out, err := charmap.Windows1252.NewDecoder().Bytes(rest)
 	if err != nil {
-		return "", "", &TextError{Binary, "filen er hverken UTF-8 eller Windows-1252"}
+		return "", "", &TextError{OtherEncoding, "filen er hverken UTF-8 eller Windows-1252"}
 	}
 	// Control characters other than tab, CR and LF mean it is not text.
 	for _, c := range out {
@@ -73,6 +84,24 @@ func Decode(b []byte) (text, encoding string, err error) {
 		}
 	}
 	return string(out), EncodingWindows1252, nil
+}
+
+func undefinedIn1252(c byte) bool {
+	return c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D
+}
+
+// EncodingName is how an Encoding constant is named to the person whose
+// file it is: "Windows-1252", "UTF-8", "UTF-8 med BOM".
+func EncodingName(encoding string) string {
+	switch encoding {
+	case EncodingUTF8:
+		return "UTF-8"
+	case EncodingUTF8BOM:
+		return "UTF-8 med BOM"
+	case EncodingWindows1252:
+		return "Windows-1252"
+	}
+	return encoding
 }
 
 // ErrEmpty is a file with nothing in it but white space (and a "sep=" line).

@@ -53,6 +53,7 @@ func TestDecode(t *testing.T) {
 		{"zip without NUL", "PK\x03\x04abc", Binary, "zip-arkiv"},
 		{"binary", "omraade;beboere\n\x00\x01\x02", Binary, "NUL-bytes"},
 		{"control characters", "omraade;beboere\n\x01\x02\xe6", Binary, "styretegn"},
+		{"IBM 850 Ø and Å", "omraade\nGl. Jennumparken \x9d\x8f\n", OtherEncoding, "hverken UTF-8 eller Windows-1252"},
 	}
 	for _, c := range refused {
 		_, _, err := Decode([]byte(c.in))
@@ -226,6 +227,14 @@ func isParse(line int) func(error) bool {
 	return func(err error) bool {
 		var pe *csv.ParseError
 		return errors.As(err, &pe) && pe.StartLine == line
+	}
+}
+
+func TestEncodingName(t *testing.T) {
+	for enc, want := range map[string]string{EncodingUTF8: "UTF-8", EncodingUTF8BOM: "UTF-8 med BOM", EncodingWindows1252: "Windows-1252"} {
+		if got := EncodingName(enc); got != want {
+			t.Errorf("EncodingName(%q) = %q, want %q", enc, got, want)
+		}
 	}
 }
 

@@ -90,7 +90,8 @@ func taskSubmit(ctx context.Context, e *env, args []string) error {
 		return f.usageErr()
 	}
 	id := pos[0]
-	sub := map[string]any{"submittedBy": "operator"}
+	var body []byte
+	contentType := "application/json"
 	if *values != "" {
 		raw, err := readInput(e, *values)
 		if err != nil {
@@ -100,22 +101,23 @@ func taskSubmit(ctx context.Context, e *env, args []string) error {
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return usageError("--values: forventer et JSON-objekt med tekster, fx {\"elever\": \"7\"}")
 		}
-		sub["values"] = v
+		body, _ = json.Marshal(map[string]any{"submittedBy": "operator", "values": v})
 	} else {
+		// The file goes as it is: the API decodes UTF-8 or Windows-1252,
+		// which JSON could not carry.
 		raw, err := readInput(e, *csvFile)
 		if err != nil {
 			return err
 		}
-		sub["csv"] = string(raw)
+		body, contentType = raw, "text/csv"
 	}
-	body, _ := json.Marshal(sub)
 	var res struct {
 		AnsweredAt time.Time `json:"answeredAt"`
 		OnTime     bool      `json:"onTime"`
 		Values     int       `json:"values"`
 		Rows       int       `json:"rows"`
 	}
-	if err := apiCall(ctx, e, "POST", "/api/v1/tasks/"+url.PathEscape(id)+"/submit", "application/json", bytes.NewReader(body), &res); err != nil {
+	if err := apiCall(ctx, e, "POST", "/api/v1/tasks/"+url.PathEscape(id)+"/submit", contentType, bytes.NewReader(body), &res); err != nil {
 		return err
 	}
 	timing := "til tiden"

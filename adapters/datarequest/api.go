@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/api/serviceerror"
 
@@ -63,7 +65,9 @@ type validationBody struct {
 	Errors []datarequest.FieldError `json:"errors"`
 }
 
-// POST /api/v1/tasks/{id}/submit with a Submission as JSON.
+// POST /api/v1/tasks/{id}/submit with a Submission as JSON, or a table
+// task's CSV file as it is (Content-Type: text/csv; UTF-8 with or without
+// BOM, or Windows-1252), decoded here.
 func (a *api) submit(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	t, ok, err := a.p.store.Get(r.Context(), id, time.Now())
@@ -76,43 +80,74 @@ func (a *api) submit(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, http.StatusNotFound, "ingen dataanmodning med id "+id, "")
 		return
 	}
+	tooBig := func() {
+		web.WriteError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("indholdet er for stort; en CSV-fil må højst fylde %d MB", datarequest.MaxCSVBytes>>20), "csv")
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, datarequest.MaxCSVBytes+256<<10))
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			web.WriteError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("indholdet er for stort; en CSV-fil må højst fylde %d MB", datarequest.MaxCSVBytes>>20), "csv")
+		var maxBytes *http.MaxBytesError
+		if errors.As(err, &maxBytes) {
+			tooBig()
 			return
 		}
 		web.WriteError(w, http.StatusBadRequest, "indholdet kunne ikke læses", "")
 		return
 	}
 	var sub datarequest.Submission
-	if err := runs.Decode(body, &sub); err != nil {
-		fe := runs.AsInvalid(err)
-		web.WriteError(w, http.StatusBadRequest, fe.Message, fe.Field)
-		return
+	var file []byte
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "text/csv" {
+		if len(body) > datarequest.MaxCSVBytes {
+			tooBig()
+			return
+		}
+		file = body
+	} else {
+		// Bytes that are not UTF-8 would become U+FFFD in JSON: a file in
+		// another encoding is sent as text/csv.
+		if !utf8.Valid(body) {
+			web.WriteError(w, http.StatusBadRequest, "indholdet er ikke UTF-8; send en CSV-fil uændret med Content-Type: text/csv, så læses den som UTF-8 eller Windows-1252", "csv")
+			return
+		}
+		if err := runs.Decode(body, &sub); err != nil {
+			fe := runs.AsInvalid(err)
+			web.WriteError(w, http.StatusBadRequest, fe.Message, fe.Field)
+			return
+		}
 	}
 	if sub.SubmittedBy == "" {
 		sub.SubmittedBy = "operator"
 	}
+	sub, answer, err := prepare(t, sub, file)
+	if err == nil {
+		err = a.p.fits(t, sub, answer)
+	}
+	if err != nil {
+		a.refuse(w, t, err)
+		return
+	}
 	res, err := Submit(r.Context(), a.p.temporal, id, sub)
 	if err != nil {
-		status, ve, msg := classify(err)
-		if ve != nil {
-			body := validationBody{Error: ve.Error(), Errors: ve.Errors}
-			if len(ve.Errors) > 0 {
-				body.Field = ve.Errors[0].Field
-			}
-			web.WriteJSON(w, status, body)
-			return
-		}
-		if status >= 500 {
-			a.p.log.Warn("api: submit failed", "workflow", t.WorkflowID, "err", err)
-		}
-		web.WriteError(w, status, msg, "")
+		a.refuse(w, t, err)
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, res)
+}
+
+// refuse answers a submission that was not accepted (classify).
+func (a *api) refuse(w http.ResponseWriter, t datarequest.Task, err error) {
+	status, ve, msg := classify(err)
+	if ve != nil {
+		body := validationBody{Error: ve.Error(), Errors: ve.Errors}
+		if len(ve.Errors) > 0 {
+			body.Field = ve.Errors[0].Field
+		}
+		web.WriteJSON(w, status, body)
+		return
+	}
+	if status >= 500 {
+		a.p.log.Warn("api: submit failed", "workflow", t.WorkflowID, "err", err)
+	}
+	web.WriteError(w, status, msg, "")
 }
 
 // classify turns a submit error into an HTTP status and either the

@@ -46,10 +46,12 @@ func BenchmarkOpenRequests(b *testing.B) {
 		created := inParallel(b, n, starters, func(j int) error {
 			in := formRequest(fmt.Sprintf("%s/%d", prefix, j), partners[j%len(partners)])
 			in.Due = today().AddDays(30).String()
-			if _, err := datarequestadapter.Start(context.Background(), stack.app.Temporal, in); err != nil {
+			run, err := datarequestadapter.Start(context.Background(), stack.app.Temporal, in)
+			if err != nil {
 				return err
 			}
-			return waitFile(filepath.Join(stack.dir, "outbox", mailFileName(datarequest.MailKey(in.RequestID, datarequest.NoticeInvite, 0))))
+			key := workflows.RunMailKey(run.GetRunID(), datarequest.MailKey(in.RequestID, datarequest.NoticeInvite, 0))
+			return waitFile(filepath.Join(stack.dir, "outbox", mailFileName(key)))
 		})
 		if open, err := stack.store.List(context.Background(), datarequestadapter.Filter{Status: datarequest.StatusOpen}, time.Now()); err != nil || len(open) < n {
 			b.Fatalf("%d open in the read model (%v)", len(open), err)

@@ -38,7 +38,11 @@ func New(d capability.Deps) (capability.Capability, error) {
 	if err != nil {
 		return capability.Capability{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
 	}
-	tk := &tokens.Tokens{R: d.Redis, Secret: tokens.DeriveSecret(key, "tokens")}
+	partners := make([]string, 0, len(d.Plan.Partners))
+	for _, pt := range d.Plan.Partners {
+		partners = append(partners, pt.ID)
+	}
+	tk := &tokens.Tokens{R: d.Redis, Secret: tokens.DeriveSecret(key, "tokens"), Partners: partners}
 	portal, err := newPortal(d, store, tk, tokens.DeriveSecret(key, "csrf"))
 	if err != nil {
 		return capability.Capability{}, err

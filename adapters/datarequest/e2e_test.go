@@ -51,7 +51,7 @@ func TestBrowserAnswersRequest(t *testing.T) {
 	in := formRequest("e2e/noerrevangsskolen", "noerrevangsskolen")
 	run := start(t, in)
 
-	header, body := readMail(t, datarequest.MailKey(in.RequestID, datarequest.NoticeInvite, 0))
+	header, body := readMail(t, noticeKey(t, stack.app.Temporal, in.RequestID, datarequest.NoticeInvite, 0))
 	if subj := decodeSubject(header); !strings.HasPrefix(subj, "Dataanmodning: "+in.Title) {
 		t.Fatalf("subject %q", subj)
 	}
@@ -138,7 +138,7 @@ func TestBrowserAnswersRequest(t *testing.T) {
 			t.Fatalf("result %s = %q, want %q", k, res.Values[k], v)
 		}
 	}
-	_, receipt := readMail(t, datarequest.MailKey(in.RequestID, datarequest.NoticeReceipt, 0))
+	_, receipt := readMail(t, noticeKey(t, stack.app.Temporal, in.RequestID, datarequest.NoticeReceipt, 0))
 	if !strings.Contains(receipt, "Vi har modtaget jeres svar") {
 		t.Fatalf("receipt:\n%s", receipt)
 	}

@@ -24,6 +24,7 @@ import (
 	"helhed/internal/teststack"
 	"helhed/mailer"
 	"helhed/plan"
+	"helhed/workflows"
 	"helhed/workflows/datarequest"
 )
 
@@ -89,7 +90,7 @@ func start(t testing.TB, in datarequest.Input) client.WorkflowRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readMail(t, datarequest.MailKey(in.RequestID, datarequest.NoticeInvite, 0))
+	readMail(t, noticeKey(t, stack.app.Temporal, in.RequestID, datarequest.NoticeInvite, 0))
 	return run
 }
 
@@ -126,12 +127,28 @@ func readMail(t testing.TB, key string) (mail.Header, string) {
 
 func mailFileName(key string) string { return mailer.FileName(key) }
 
+// noticeKey is the idempotency key of a request's notice, scoped to its
+// run chain (workflows.MailKey).
+func noticeKey(t testing.TB, c client.Client, requestID, kind string, n int) string {
+	t.Helper()
+	d, err := c.DescribeWorkflowExecution(context.Background(), datarequest.WorkflowID(requestID), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := d.GetWorkflowExecutionInfo()
+	first := info.GetFirstRunId()
+	if first == "" {
+		first = info.GetExecution().GetRunId()
+	}
+	return workflows.RunMailKey(first, datarequest.MailKey(requestID, kind, n))
+}
+
 var linkPattern = regexp.MustCompile(`http://[^\s]+/portal/t/[A-Za-z0-9_-]{43}/opgave/[^\s]+`)
 
 // taskLink is the portal link of the request's invitation.
 func taskLink(t testing.TB, requestID string) string {
 	t.Helper()
-	_, body := readMail(t, datarequest.MailKey(requestID, datarequest.NoticeInvite, 0))
+	_, body := readMail(t, noticeKey(t, stack.app.Temporal, requestID, datarequest.NoticeInvite, 0))
 	link := linkPattern.FindString(body)
 	if link == "" {
 		t.Fatalf("no portal link in the invitation:\n%s", body)

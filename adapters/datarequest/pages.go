@@ -172,7 +172,7 @@ func (p *Portal) submit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sub, typed, formErr := p.readForm(w, r, t)
+	sub, file, typed, formErr := p.readForm(w, r, t)
 	if formErr == errFormExpired {
 		p.renderError(w, http.StatusForbidden, "Formularen er udløbet eller ikke sendt fra portalen. Indlæs siden igen og indsend på ny.")
 		return
@@ -191,12 +191,18 @@ func (p *Portal) submit(w http.ResponseWriter, r *http.Request) {
 	if formErr != nil {
 		errors.As(formErr, &ve)
 	} else {
-		// The same rules as the workflow's validator, checked here first
-		// so a wrong value costs no round trip to Temporal.
-		in := inputOf(t)
-		if _, err := datarequest.Check(&in, sub); err != nil {
-			errors.As(err, &ve)
+		// The workflow's own rules and what it can carry, checked here
+		// first: a refused answer never reaches Temporal, so it leaves
+		// nothing in the request's history.
+		prepared, answer, err := prepare(t, sub, file)
+		if err == nil {
+			err = p.fits(t, prepared, answer)
 		}
+		if err != nil && !errors.As(err, &ve) {
+			p.fail(w, "check submission", err)
+			return
+		}
+		sub = prepared
 	}
 	if ve == nil {
 		_, err := Submit(r.Context(), p.temporal, t.RequestID, sub)
@@ -218,38 +224,38 @@ func (p *Portal) submit(w http.ResponseWriter, r *http.Request) {
 
 var errFormExpired = errors.New("form token missing")
 
-// readForm reads the posted answer: form values, or the CSV file of a
-// table task. Too large a body becomes a field error, not a failure.
-func (p *Portal) readForm(w http.ResponseWriter, r *http.Request, t datarequest.Task) (datarequest.Submission, map[string]string, error) {
+// readForm reads the posted answer: form values, or the bytes of a table
+// task's CSV file (nil when none was chosen), which prepare decodes. Too
+// large a body becomes a field error, not a failure.
+func (p *Portal) readForm(w http.ResponseWriter, r *http.Request, t datarequest.Task) (datarequest.Submission, []byte, map[string]string, error) {
 	sub := datarequest.Submission{SubmittedBy: "portal"}
 	if t.Table != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, datarequest.MaxCSVBytes+64<<10)
 		if err := r.ParseMultipartForm(datarequest.MaxCSVBytes + 64<<10); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return sub, nil, &datarequest.ValidationError{Errors: []datarequest.FieldError{{Field: "csv",
+				return sub, nil, nil, &datarequest.ValidationError{Errors: []datarequest.FieldError{{Field: "csv",
 					Message: fmt.Sprintf("Filen er for stor. Den må højst fylde %d MB.", datarequest.MaxCSVBytes>>20)}}}
 			}
-			return sub, nil, errFormExpired
+			return sub, nil, nil, errFormExpired
 		}
 		if r.MultipartForm != nil {
 			defer r.MultipartForm.RemoveAll()
 		}
 		f, _, err := r.FormFile("csv")
 		if err != nil {
-			return sub, nil, nil // Check says a file is missing
+			return sub, nil, nil, nil // Check says a file is missing
 		}
 		defer f.Close()
-		var buf bytes.Buffer
-		if _, err := io.Copy(&buf, io.LimitReader(f, datarequest.MaxCSVBytes+1)); err != nil {
-			return sub, nil, errFormExpired
+		file, err := io.ReadAll(io.LimitReader(f, datarequest.MaxCSVBytes+1))
+		if err != nil {
+			return sub, nil, nil, errFormExpired
 		}
-		sub.CSV = buf.String()
-		return sub, nil, nil
+		return sub, file, nil, nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 512<<10)
 	if err := r.ParseForm(); err != nil {
-		return sub, nil, errFormExpired
+		return sub, nil, nil, errFormExpired
 	}
 	in := inputOf(t)
 	sub.Values = map[string]string{}
@@ -261,7 +267,7 @@ func (p *Portal) readForm(w http.ResponseWriter, r *http.Request, t datarequest.
 			sub.Values[s.Key] = raw
 		}
 	}
-	return sub, typed, nil
+	return sub, nil, typed, nil
 }
 
 // inputOf is the part of a request's input the form and Check need.

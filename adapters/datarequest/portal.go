@@ -9,12 +9,15 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"helhed/adapters/datarequest/tokens"
 	"helhed/capability"
+	"helhed/codec"
 	"helhed/danish"
 	"helhed/plan"
 	"helhed/web"
+	"helhed/workflows/datarequest"
 )
 
 // The partner portal: server-rendered Danish pages under /portal/t/{token}
@@ -48,17 +51,29 @@ type Portal struct {
 	publicURL string
 	log       *slog.Logger
 	tmpl      *template.Template
+	// payloads encodes as the Temporal client does, to measure what an
+	// answer becomes (fits).
+	payloads converter.DataConverter
 }
 
 // newPortal builds the portal; csrfKey signs its form tokens.
 func newPortal(d capability.Deps, store *Store, tk *tokens.Tokens, csrfKey []byte) (*Portal, error) {
 	loc := d.Plan.Location()
 	tmpl, err := template.New("").Funcs(template.FuncMap{
-		"longDate": danish.LongDate,
-		"moment":   func(t time.Time) string { return danish.Moment(t, loc) },
+		"longDate":   danish.LongDate,
+		"moment":     func(t time.Time) string { return danish.Moment(t, loc) },
+		"fileReadAs": datarequest.FileReadAs,
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("portal templates: %w", err)
+	}
+	keys, err := d.Config.PayloadKeys()
+	if err != nil {
+		return nil, fmt.Errorf("PAYLOAD_KEY: %w", err)
+	}
+	sealer, err := codec.New(keys)
+	if err != nil {
+		return nil, fmt.Errorf("PAYLOAD_KEY: %w", err)
 	}
 	limit := func(name string, n int) *web.RateLimit {
 		return &web.RateLimit{R: d.Redis, Prefix: tokens.KeyPrefix + "rate:" + name + ":", Limit: n, Window: rateWindow}
@@ -70,7 +85,7 @@ func newPortal(d capability.Deps, store *Store, tk *tokens.Tokens, csrfKey []byt
 	return &Portal{
 		plan: d.Plan, temporal: d.Temporal, store: store, tokens: tk, csrf: web.CSRF{Key: csrfKey},
 		submits: limit("submit", submitLimit), views: limit("view", viewLimit), badTokens: limit("badtoken", badTokenLimit),
-		publicURL: d.Config.PublicURL, log: log, tmpl: tmpl,
+		publicURL: d.Config.PublicURL, log: log, tmpl: tmpl, payloads: codec.DataConverter(sealer),
 	}, nil
 }
 

@@ -256,7 +256,7 @@ func TestBadSubmissionsChangeNothing(t *testing.T) {
 	if code, body := get(t, taskLink(t, cancelled.RequestID)); code != http.StatusOK || !strings.Contains(body, "annulleret") {
 		t.Fatalf("cancelled page: %d", code)
 	}
-	if _, body := readMail(t, datarequest.MailKey(cancelled.RequestID, datarequest.NoticeCancelled, 0)); !strings.Contains(body, "ikke længere nødvendig") {
+	if _, body := readMail(t, noticeKey(t, stack.app.Temporal, cancelled.RequestID, datarequest.NoticeCancelled, 0)); !strings.Contains(body, "ikke længere nødvendig") {
 		t.Fatalf("cancellation e-mail:\n%s", body)
 	}
 }
@@ -298,7 +298,7 @@ func TestTasksAPIAndMetrics(t *testing.T) {
 		t.Fatalf("submit: %d %v", code, got)
 	}
 	// The read model is written after the submit returns, before the receipt.
-	readMail(t, datarequest.MailKey(answered.RequestID, datarequest.NoticeReceipt, 0))
+	readMail(t, noticeKey(t, stack.app.Temporal, answered.RequestID, datarequest.NoticeReceipt, 0))
 	count := func(status string) int {
 		code, got := api(t, "GET", "/api/v1/tasks?partner="+p+"&status="+status, nil)
 		if code != http.StatusOK {
@@ -392,7 +392,7 @@ func TestStarterVerbs(t *testing.T) {
 		t.Fatalf("submit: %d %s %s", code, out, errOut)
 	}
 	// The read model is written after the submit returns, before the receipt.
-	readMail(t, datarequest.MailKey(in.RequestID, datarequest.NoticeReceipt, 0))
+	readMail(t, noticeKey(t, stack.app.Temporal, in.RequestID, datarequest.NoticeReceipt, 0))
 	if code, out, _ := run("tasks", "--partner", "platangaarden", "--status", "done", "--json"); code != 0 || !strings.Contains(out, `"status": "answered"`) {
 		t.Fatalf("tasks done: %d %s", code, out)
 	}

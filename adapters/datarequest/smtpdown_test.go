@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	datarequestadapter "helhed/adapters/datarequest"
 	"helhed/internal/replaytest"
 	"helhed/internal/testsmtp"
@@ -52,9 +54,9 @@ func TestSubmitWhileTheMailServerIsDown(t *testing.T) {
 		if _, err := datarequestadapter.Start(ctx, s.Temporal, in); err != nil {
 			t.Fatal(err)
 		}
-		waitDelivered(datarequest.MailKey(in.RequestID, datarequest.NoticeInvite, 0))
+		waitDelivered(noticeKey(t, s.Temporal, in.RequestID, datarequest.NoticeInvite, 0))
 	}
-	link := linkPattern.FindString(invitation(t, smtp, viaPortal.RequestID))
+	link := linkPattern.FindString(invitation(t, s.Temporal, smtp, viaPortal.RequestID))
 	if link == "" {
 		t.Fatal("no portal link in the invitation")
 	}
@@ -99,7 +101,7 @@ func TestSubmitWhileTheMailServerIsDown(t *testing.T) {
 		if err := run.Get(wctx, &res); err != nil || res.Status != datarequest.StatusAnswered {
 			t.Fatalf("%s: %v %+v", in.RequestID, err, res)
 		}
-		if n := delivered(datarequest.MailKey(in.RequestID, datarequest.NoticeReceipt, 0)); n != 1 {
+		if n := delivered(noticeKey(t, s.Temporal, in.RequestID, datarequest.NoticeReceipt, 0)); n != 1 {
 			t.Fatalf("%s: receipt delivered %d times", in.RequestID, n)
 		}
 	}
@@ -107,9 +109,9 @@ func TestSubmitWhileTheMailServerIsDown(t *testing.T) {
 }
 
 // invitation is the text of the request's invitation as the server got it.
-func invitation(t testing.TB, smtp *testsmtp.Server, requestID string) string {
+func invitation(t testing.TB, c client.Client, smtp *testsmtp.Server, requestID string) string {
 	t.Helper()
-	id := mailer.MessageID(datarequest.MailKey(requestID, datarequest.NoticeInvite, 0))
+	id := mailer.MessageID(noticeKey(t, c, requestID, datarequest.NoticeInvite, 0))
 	for _, m := range smtp.Messages() {
 		if !strings.Contains(m.Data, id) {
 			continue

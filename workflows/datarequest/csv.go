@@ -2,7 +2,6 @@ package datarequest
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,34 +10,81 @@ import (
 	"helhed/danish"
 )
 
-// Limits of a table upload. A submission travels as a Temporal Update and
-// the rows come back in the workflow's result; both are payloads under the
-// server's 2 MB blob limit, so the file and its parsed rows stay well
-// below it.
+// Limits of a table upload. MaxCSVBytes bounds the file as uploaded;
+// what counts for Temporal is the size of what the workflow carries once
+// the file is read (MaxPayloadBytes).
 const (
 	MaxCSVBytes     = 1 << 20 // 1 MiB
 	DefaultMaxRows  = 100000
-	maxRowsJSON     = 1536 << 10
 	maxReportErrors = 50
 )
 
-// parseTable validates a CSV upload against the table's columns and
+// Temporal refuses a payload over its blob size limit
+// (limit.blobSize.error, 2 MiB by default) and logs a warning over
+// limit.blobSize.warn (512 KiB). An accepted answer is carried as the
+// submit Update's argument and as the workflow's result, which the
+// parent's child-completed event repeats, and a parent may wrap the result
+// in payloads of its own; so each of them, encoded (JSON, sealed by the
+// payload codec), must stay at MaxPayloadBytes, half the error limit.
+const (
+	BlobSizeErrorLimit = 2 << 20
+	MaxPayloadBytes    = BlobSizeErrorLimit / 2
+)
+
+// ReadCSV reads a table file where it arrives (the portal, the API): it
+// decodes the bytes (UTF-8 with or without BOM, Windows-1252, through
+// danish.NewCSVReader), parses the file and checks every line by the rules
+// the workflow's validator applies to the rows, and returns the submission
+// to send: the rows in canonical form and the encoding read. Errors are a
+// *ValidationError naming lines and columns. The caller then measures what
+// the workflow will carry, encoded, against MaxPayloadBytes.
+func ReadCSV(in *Input, file []byte) (Submission, error) {
+	if in.Table == nil {
+		return Submission{}, &ValidationError{Errors: []FieldError{{Field: "csv", Message: notATable}}}
+	}
+	p := parseTable(in.Table, file)
+	errs := p.errs
+	if len(errs) == 0 {
+		errs = screen(in, nil, Answer{Rows: p.rows}, p.lines)
+	}
+	if len(errs) > 0 {
+		return Submission{}, &ValidationError{Errors: errs}
+	}
+	return Submission{Rows: p.rows, Encoding: p.encoding}, nil
+}
+
+// parsed is a table file read by parseTable.
+type parsed struct {
+	rows     []map[string]string
+	lines    []int  // the file line of each row
+	encoding string // danish.Encoding*
+	errs     []FieldError
+	// malformed is whether errs holds more than cells that look like a CPR
+	// number. Refusing those is the validator's rule (Check, ReadCSV); the
+	// submit handler, which takes what was accepted, fails only on
+	// malformed files, so histories recorded before the rule replay as
+	// they ran.
+	malformed bool
+}
+
+// parseTable validates a CSV file against the table's columns and
 // returns its rows keyed by column key. Header names match as
 // danish.NormaliseHeader folds them (case, å/ø/æ, spaces and '_') and in
 // any order; the delimiter is ';' or ',' (sniffed from the header, or named
 // by Excel's "sep=" line); unknown extra columns are ignored. Every error
 // names its line (1 = the first line) and, for a cell, its column.
-func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
-	if len(body) > MaxCSVBytes {
-		return nil, []FieldError{{Field: "csv", Message: fmt.Sprintf("Filen er for stor (%s). Den må højst fylde %s.", sizeText(len(body)), sizeText(MaxCSVBytes))}}
+func parseTable(t *Table, file []byte) parsed {
+	fail := func(errs ...FieldError) parsed { return parsed{errs: errs, malformed: true} }
+	if len(file) > MaxCSVBytes {
+		return fail(FieldError{Field: "csv", Message: fmt.Sprintf("Filen er for stor (%s). Den må højst fylde %s.", sizeText(len(file)), sizeText(MaxCSVBytes))})
 	}
-	r, err := danish.NewCSVReader([]byte(body), danish.CSVFormat{Separators: ";,"})
+	r, err := danish.NewCSVReader(file, danish.CSVFormat{Separators: ";,"})
 	if err != nil {
-		return nil, []FieldError{headerError(t, err)}
+		return fail(headerError(t, err))
 	}
 	index, matches := matchColumns(t.Columns, r.Header)
 	if matches == 0 {
-		return nil, []FieldError{{Field: "csv", Line: r.HeaderLine, Message: "Første linje skal være kolonnenavnene adskilt af semikolon (;) eller komma (,): " + columnList(t.Columns) + "."}}
+		return fail(FieldError{Field: "csv", Line: r.HeaderLine, Message: "Første linje skal være kolonnenavnene adskilt af semikolon (;) eller komma (,): " + columnList(t.Columns) + "."})
 	}
 	var errs []FieldError
 	for i, c := range t.Columns {
@@ -47,15 +93,13 @@ func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return fail(errs...)
 	}
-	maxRows := t.MaxRows
-	if maxRows <= 0 {
-		maxRows = DefaultMaxRows
-	}
+	maxRows := maxRowsOf(t)
 
-	var rows []map[string]string
+	p := parsed{encoding: r.Encoding}
 	var out errorList
+	cprCells := 0
 	for {
 		rec, line, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -68,7 +112,7 @@ func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		if len(rows) >= maxRows {
+		if len(p.rows) >= maxRows {
 			out.add(FieldError{Field: "csv", Line: line, Message: fmt.Sprintf("Filen har flere end %d rækker; del den op eller kontakt sekretariatet.", maxRows)})
 			break
 		}
@@ -93,27 +137,36 @@ func parseTable(t *Table, body string) ([]map[string]string, []FieldError) {
 				}
 				continue
 			}
+			looksLikeCPR := danish.LooksLikeCPR(raw)
+			if looksLikeCPR {
+				cprCells++
+				out.add(FieldError{Field: "csv", Line: line, Column: c.Key, Message: cprMessage})
+			}
 			v, msg := parseValue(c.Type, c.Choices, raw)
 			if msg != "" {
-				out.add(FieldError{Field: "csv", Line: line, Column: c.Key, Message: msg})
+				if !looksLikeCPR { // one error per cell; its value is not echoed
+					out.add(FieldError{Field: "csv", Line: line, Column: c.Key, Message: msg})
+				}
 				continue
 			}
 			row[c.Key] = v
 		}
-		rows = append(rows, row)
+		p.rows = append(p.rows, row)
+		p.lines = append(p.lines, line)
 	}
-	if len(out.errs) == 0 && len(rows) == 0 {
+	if len(out.errs) == 0 && len(p.rows) == 0 {
 		out.add(FieldError{Field: "csv", Line: r.HeaderLine + 1, Message: "Filen har kun overskriftslinjen; der er ingen rækker med data."})
 	}
-	if len(out.errs) == 0 {
-		if b, err := json.Marshal(rows); err != nil || len(b) > maxRowsJSON {
-			out.add(FieldError{Field: "csv", Message: "Tabellen er for stor til at blive modtaget i ét stykke; del den op eller kontakt sekretariatet."})
-		}
+	p.malformed = len(out.errs)+out.dropped > cprCells
+	p.errs = out.list()
+	return p
+}
+
+func maxRowsOf(t *Table) int {
+	if t.MaxRows <= 0 {
+		return DefaultMaxRows
 	}
-	if len(out.errs) > 0 {
-		return nil, out.list()
-	}
-	return rows, nil
+	return t.MaxRows
 }
 
 // headerError says in Danish why the upload has no table to read.
@@ -124,8 +177,10 @@ func headerError(t *Table, err error) FieldError {
 		pe *csv.ParseError
 	)
 	switch {
-	case errors.As(err, &te):
+	case errors.As(err, &te) && te.Problem == danish.Binary:
 		return FieldError{Field: "csv", Message: "Filen er ikke en CSV-tekstfil. Gem regnearket som CSV (semikolonsepareret) og prøv igen."}
+	case errors.As(err, &te):
+		return FieldError{Field: "csv", Message: "Filen kan ikke læses: " + te.Message + "."}
 	case errors.Is(err, danish.ErrEmpty):
 		return FieldError{Field: "csv", Message: "Filen er tom. Første linje skal være kolonnenavnene: " + columnList(t.Columns) + "."}
 	case errors.As(err, &se):

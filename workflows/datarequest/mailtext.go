@@ -40,6 +40,9 @@ type Notice struct {
 	RemindersSent int       `json:"remindersSent,omitempty"`
 	AnsweredAt    time.Time `json:"answeredAt,omitzero"`
 	OnTime        bool      `json:"onTime,omitempty"`
+	// A receipt's table: its rows and the encoding its file was read in.
+	Rows     int    `json:"rows,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // MailKey is the idempotency key of a notice.
@@ -49,6 +52,17 @@ func MailKey(requestID, kind string, n int) string {
 		k += fmt.Sprintf("-%d", n)
 	}
 	return k
+}
+
+// FileReadAs tells a partner how their file was read: "Filen blev læst
+// som Windows-1252: 12 rækker." (the receipt e-mail and the confirmation
+// page), so a file read in the wrong encoding is noticed.
+func FileReadAs(encoding string, rows int) string {
+	what := fmt.Sprintf("%d rækker", rows)
+	if rows == 1 {
+		what = "1 række"
+	}
+	return fmt.Sprintf("Filen blev læst som %s: %s.", danish.EncodingName(encoding), what)
 }
 
 // letter is what a notice says; link parts are filled in by the activity.
@@ -110,6 +124,9 @@ func Compose(n Notice, partnerName, planName, taskURL, listURL string, loc *time
 			when = "efter fristen (" + due + ")"
 		}
 		l.p("Tak. Vi har modtaget jeres svar på »%s« %s, %s.", n.Title, danish.Moment(n.AnsweredAt, loc), when)
+		if n.Encoding != "" {
+			l.p("%s", FileReadAs(n.Encoding, n.Rows))
+		}
 	case NoticeEscalation:
 		l = letter{}
 		l.subject = fmt.Sprintf("Eskalering: %s har ikke svaret på %s", partnerName, n.Title)

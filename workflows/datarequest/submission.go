@@ -1,11 +1,19 @@
 package datarequest
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
+
+	"helhed/danish"
+	"helhed/plan"
 )
 
 // ValidationErrorType is the ApplicationError type a rejected submission
@@ -53,29 +61,60 @@ func Slots(fields []Field, areas []string) []Slot {
 	return out
 }
 
+// Messages of a submission of the wrong shape.
+const (
+	notATable = "Opgaven beder om udfyldte felter, ikke om en CSV-fil."
+	noFile    = "Vælg en CSV-fil med tabellen."
+)
+
+// cprMessage refuses a value that looks like a CPR number, without
+// repeating it.
+const cprMessage = "Værdien ligner et CPR-nummer og modtages ikke. CPR-numre må ikke sendes; brug fx et pseudonymt id."
+
 // Check validates a submission against the request and returns it in
 // canonical form, or a *ValidationError with a Danish message per field
-// (per line and column for a table). It is pure, so the workflow's update
-// validator, the portal and the API all run the same rules.
+// (per line and column for a CSV, per row and column for rows). It is
+// pure, so the workflow's update validator, the portal and the API all run
+// the same rules; a table file is read at the edge by ReadCSV, which runs
+// them on its lines.
 func Check(in *Input, sub Submission) (Answer, error) {
-	if sub.SubmittedBy != "" && sub.SubmittedBy != "portal" && sub.SubmittedBy != "operator" {
-		return Answer{}, &ValidationError{Errors: []FieldError{{Field: "submittedBy", Message: "skal være »portal« eller »operator«."}}}
+	if err := shape(in, sub); err != nil {
+		return Answer{}, err
 	}
-	if in.Table != nil {
-		if len(sub.Values) > 0 {
-			return Answer{}, &ValidationError{Errors: []FieldError{{Field: "values", Message: "Opgaven beder om en tabel (CSV-fil), ikke om enkeltværdier."}}}
+	if in.Table != nil && sub.CSV != "" {
+		read, err := ReadCSV(in, []byte(sub.CSV))
+		if err != nil {
+			return Answer{}, err
 		}
-		if strings.TrimSpace(sub.CSV) == "" {
-			return Answer{}, &ValidationError{Errors: []FieldError{{Field: "csv", Message: "Vælg en CSV-fil med tabellen."}}}
-		}
-		rows, errs := parseTable(in.Table, sub.CSV)
-		if len(errs) > 0 {
-			return Answer{}, &ValidationError{Errors: errs}
-		}
-		return Answer{Rows: rows}, nil
+		return Answer{Rows: read.Rows}, nil
 	}
-	if sub.CSV != "" {
-		return Answer{}, &ValidationError{Errors: []FieldError{{Field: "csv", Message: "Opgaven beder om udfyldte felter, ikke om en CSV-fil."}}}
+	a, err := accepted(in, sub)
+	if err != nil {
+		return Answer{}, err
+	}
+	if errs := screen(in, sub.Values, a, nil); len(errs) > 0 {
+		return Answer{}, &ValidationError{Errors: errs}
+	}
+	return a, nil
+}
+
+// accepted is the answer a submission the validator accepted yields: what
+// the submit handler keeps. It holds no rule that only refuses (screen):
+// such a rule, added later, must not change what an Update accepted in a
+// recorded history yields when it is replayed.
+func accepted(in *Input, sub Submission) (Answer, error) {
+	if err := shape(in, sub); err != nil {
+		return Answer{}, err
+	}
+	switch {
+	case in.Table != nil && sub.CSV != "":
+		p := parseTable(in.Table, []byte(sub.CSV))
+		if p.malformed {
+			return Answer{}, &ValidationError{Errors: p.errs}
+		}
+		return Answer{Rows: p.rows}, nil
+	case in.Table != nil:
+		return Answer{Rows: sub.Rows}, nil
 	}
 	slots := Slots(in.Fields, in.Areas)
 	var errs []FieldError
@@ -113,6 +152,175 @@ func Check(in *Input, sub Submission) (Answer, error) {
 		return Answer{}, &ValidationError{Errors: []FieldError{{Message: "Udfyld mindst ét felt."}}}
 	}
 	return Answer{Values: values}, nil
+}
+
+// shape checks that a submission is of the request's kind: values for a
+// form; a CSV or rows (not both) for a table.
+func shape(in *Input, sub Submission) error {
+	bad := func(field, msg string) error {
+		return &ValidationError{Errors: []FieldError{{Field: field, Message: msg}}}
+	}
+	if sub.SubmittedBy != "" && sub.SubmittedBy != "portal" && sub.SubmittedBy != "operator" {
+		return bad("submittedBy", "skal være »portal« eller »operator«.")
+	}
+	if in.Table == nil {
+		if sub.CSV != "" || sub.Rows != nil {
+			return bad("csv", notATable)
+		}
+		return nil
+	}
+	switch {
+	case len(sub.Values) > 0:
+		return bad("values", "Opgaven beder om en tabel (CSV-fil), ikke om enkeltværdier.")
+	case sub.CSV != "" && sub.Rows != nil:
+		return bad("rows", "Send tabellen enten som CSV-tekst (csv) eller som rækker (rows), ikke begge.")
+	case strings.TrimSpace(sub.CSV) == "" && len(sub.Rows) == 0:
+		return bad("csv", noFile)
+	}
+	return nil
+}
+
+// screen holds the rules that only refuse, run by the validator and at
+// the edge but not by the submit handler (accepted): no value that looks
+// like a CPR number (raw are a form's values as typed; a table's cells are
+// checked as read, and again as rows); a table's rows as the workflow
+// keeps them; and the answer's size. lines are the file lines of a table's
+// rows, for the messages; nil names rows by number.
+func screen(in *Input, raw map[string]string, a Answer, lines []int) []FieldError {
+	var errs []FieldError
+	var size int
+	if in.Table != nil {
+		errs = checkRows(in.Table, a.Rows, lines)
+		size = jsonSize(a.Rows)
+	} else {
+		for _, s := range Slots(in.Fields, in.Areas) {
+			if danish.LooksLikeCPR(raw[s.Key]) {
+				errs = append(errs, FieldError{Field: s.Key, Message: cprMessage})
+			}
+		}
+		size = jsonSize(a.Values)
+	}
+	if len(errs) == 0 && size > MaxPayloadBytes {
+		errs = append(errs, TooLarge(in, size))
+	}
+	return errs
+}
+
+// TooLarge refuses an answer that would be n bytes as the workflow
+// carries it (over MaxPayloadBytes).
+func TooLarge(in *Input, n int) FieldError {
+	if in.Table == nil {
+		return FieldError{Message: fmt.Sprintf("Svaret er for stort til at blive modtaget (%s; højst %s). Gør teksterne kortere.", sizeText(n), sizeText(MaxPayloadBytes))}
+	}
+	return FieldError{Field: "csv", Message: fmt.Sprintf(
+		"Tabellen er for stor til at blive modtaget: læst fylder den %s, og et svar må højst fylde %s. Filen er ikke modtaget. Kontakt sekretariatet, så anmodningen kan deles op.",
+		sizeText(n), sizeText(MaxPayloadBytes))}
+}
+
+// jsonSize is the length of v as JSON, the form Temporal payloads have
+// before the codec seals them.
+func jsonSize(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+// checkRows checks a table's rows as the workflow keeps them: at least
+// one and at most the table's maximum, only the table's columns, the
+// required ones filled, every value in canonical form (as parseValue
+// writes it) and none that looks like a CPR number.
+func checkRows(t *Table, rows []map[string]string, lines []int) []FieldError {
+	if len(rows) == 0 {
+		return []FieldError{{Field: "rows", Message: "Tabellen har ingen rækker med data."}}
+	}
+	if max := maxRowsOf(t); len(rows) > max {
+		return []FieldError{{Field: "rows", Message: fmt.Sprintf("Tabellen har flere end %d rækker; del den op eller kontakt sekretariatet.", max)}}
+	}
+	at := func(i int, column, msg string) FieldError {
+		if lines != nil {
+			return FieldError{Field: "csv", Line: lines[i], Column: column, Message: msg}
+		}
+		return FieldError{Field: fmt.Sprintf("rows[%d]", i), Column: column, Message: msg}
+	}
+	var out errorList
+	for i, row := range rows {
+		known := 0
+		for _, c := range t.Columns {
+			v, ok := row[c.Key]
+			if ok {
+				known++
+			}
+			switch {
+			case v == "":
+				if c.Required {
+					out.add(at(i, c.Key, "Cellen er tom, men kolonnen skal udfyldes."))
+				}
+			case danish.LooksLikeCPR(v):
+				out.add(at(i, c.Key, cprMessage))
+			default:
+				if msg := canonical(c, v); msg != "" {
+					out.add(at(i, c.Key, msg))
+				}
+			}
+		}
+		if known < len(row) {
+			var unknown []string
+			for k := range row { //workflowcheck:ignore only collected, then sorted
+				if !slices.ContainsFunc(t.Columns, func(c Column) bool { return c.Key == k }) {
+					unknown = append(unknown, k)
+				}
+			}
+			slices.Sort(unknown)
+			for _, k := range unknown {
+				out.add(at(i, clip(k), "Ukendt kolonne i denne opgave."))
+			}
+		}
+	}
+	return out.list()
+}
+
+// canonical says what is wrong with a row's value v of column c, or ""
+// when it is in the form parseValue writes.
+func canonical(c Column, v string) string {
+	ok := false
+	switch c.Type {
+	case Integer:
+		n, err := strconv.ParseInt(v, 10, 64)
+		ok = err == nil && strconv.FormatInt(n, 10) == v
+	case Decimal, Percentage, Amount:
+		f, err := strconv.ParseFloat(v, 64)
+		ok = err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) && formatNumber(f) == v
+		switch c.Type {
+		case Percentage:
+			ok = ok && f >= 0 && f <= 100
+		case Amount:
+			ok = ok && f >= 0 && formatNumber(math.Round(f*100)/100) == v
+		}
+	case DateField:
+		d, err := plan.ParseDate(v)
+		ok = err == nil && d.String() == v
+	case Choice:
+		ok = slices.Contains(c.Choices, v)
+	case Text:
+		ok = v == strings.TrimSpace(v) && utf8.ValidString(v) && utf8.RuneCountInString(v) <= MaxTextLength
+	}
+	if ok {
+		return ""
+	}
+	return fmt.Sprintf("»%s« har ikke den form, rækkerne skal have: %s.", clip(v), canonicalForm[c.Type])
+}
+
+// canonicalForm describes the form of a row's value per type.
+var canonicalForm = map[FieldType]string{
+	Integer:    "et helt tal uden tusindtalsadskillelse, fx 1250",
+	Decimal:    "et tal med punktum som decimaltegn, fx 12.5",
+	Percentage: "et tal fra 0 til 100 med punktum som decimaltegn, fx 5.7",
+	Amount:     "kroner med punktum og højst to decimaler, fx 12345.5",
+	DateField:  "åååå-mm-dd",
+	Choice:     "en af valgmulighederne, skrevet som i opgaven",
+	Text:       "tekst uden mellemrum først og sidst, højst 5000 tegn",
 }
 
 // reject wraps a validation error for an update validator: the caller gets

@@ -11,5 +11,6 @@ func TaskFromState(st State) Task {
 		Fields: in.Fields, Table: in.Table, Due: st.Due, Status: st.Status,
 		CreatedAt: st.CreatedAt, AnsweredAt: st.AnsweredAt, OnTime: st.OnTime,
 		RemindersSent: st.RemindersSent, Escalated: st.Escalated, Origin: in.Origin, Version: st.Version,
+		AnsweredRows: st.AnsweredRows, Encoding: st.Encoding,
 	}
 }

@@ -115,10 +115,22 @@ type Input struct {
 func WorkflowID(requestID string) string { return Kind + "/" + requestID }
 
 // Submission is what a partner sends: form values by field key (and
-// "<key>@<area>" for per-area fields), or a CSV body for a table.
+// "<key>@<area>" for per-area fields), or a table.
+//
+// A table file is read where it arrives (ReadCSV in the portal and the
+// API): decoded from its bytes, parsed and checked once, and sent as Rows
+// with the Encoding it was read in, so no file bytes travel through JSON
+// and the workflow parses nothing. CSV (text) is still taken from callers
+// that send the Update themselves, and is in histories from before.
 type Submission struct {
 	Values map[string]string `json:"values,omitempty"`
 	CSV    string            `json:"csv,omitempty"`
+	// Rows are a table's rows in canonical form by column key, as
+	// ReadCSV returns them.
+	Rows []map[string]string `json:"rows,omitempty"`
+	// Encoding is the danish.Encoding* the file was read in; shown back to
+	// the partner.
+	Encoding string `json:"encoding,omitempty"`
 	// SubmittedBy is "portal" or "operator"; never a person's name.
 	SubmittedBy string `json:"submittedBy,omitempty"`
 }
@@ -189,6 +201,8 @@ type SubmitResult struct {
 	OnTime     bool      `json:"onTime"`
 	Values     int       `json:"values"` // number of values accepted
 	Rows       int       `json:"rows"`   // number of table rows accepted
+	// Encoding is the danish.Encoding* an uploaded file was read in.
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // Result is what the workflow returns.
@@ -218,6 +232,10 @@ type State struct {
 	CreatedAt time.Time `json:"createdAt,omitzero"`
 	OnTime    bool      `json:"onTime"`
 	Version   int64     `json:"version"` // bumped on every change of state
+	// What was accepted, for the confirmation and the answered task: the
+	// table's rows and the encoding its file was read in.
+	AnsweredRows int    `json:"answeredRows,omitempty"`
+	Encoding     string `json:"encoding,omitempty"`
 	// For the run layer's pages (runs/kind.go conventions): the partner's
 	// open task, and the Updates the request takes now.
 	OpenTasks []workflows.OpenTask `json:"openTasks,omitempty"`
@@ -247,4 +265,6 @@ type Task struct {
 	Escalated     bool      `json:"escalated"`
 	Origin        string    `json:"origin,omitempty"`
 	Version       int64     `json:"version"`
+	AnsweredRows  int       `json:"answeredRows,omitempty"`
+	Encoding      string    `json:"encoding,omitempty"` // danish.Encoding* of the accepted file
 }

@@ -81,8 +81,10 @@ func parseValue(typ FieldType, choices []string, raw string) (string, string) {
 // no grouping, as few digits as it needs ("1234.5").
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// clip shortens a quoted value in a message.
+// clip shortens a quoted value in a message and masks what looks like a
+// CPR number in it.
 func clip(s string) string {
+	s = danish.RedactCPR(s)
 	const max = 40
 	if utf8.RuneCountInString(s) <= max {
 		return s

@@ -54,15 +54,24 @@ type request struct {
 	cursor      time.Time // events up to here are handled or skipped
 	gen         int       // bumped when the schedule must be recomputed
 	version     int64
-	// receipt is the accepted submit's receipt, which the main loop
-	// writes to the read model and mails after the Update has returned.
-	receipt *Notice
+	encoding    string // of the accepted table's file
+	// unsaved and pending are what an Update recorded but left to the
+	// main loop, which writes the read model and sends the notices after
+	// the Update has returned (ChangeSubmitAckFirst, ChangeNoticeAfterAck).
+	unsaved bool
+	pending []Notice
 }
 
 // ChangeSubmitAckFirst is the GetVersion change under which the submit
 // Update returns as soon as the answer is accepted; histories recorded
 // before it wrote the read model and sent the receipt inside the handler.
 const ChangeSubmitAckFirst = "submit-ack-first"
+
+// ChangeNoticeAfterAck is the GetVersion change under which the extend,
+// reassign and cancel Updates likewise return once the change is
+// recorded, and the read model and the notice follow; histories recorded
+// before it did both inside the handler.
+const ChangeNoticeAfterAck = "notice-after-ack"
 
 // Workflow is the DataRequest workflow (WorkflowName, kind Kind).
 func Workflow(ctx workflow.Context, in Input) (Result, error) {
@@ -96,8 +105,12 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 	}
 
 	for r.status == StatusOpen {
+		if r.unsaved || len(r.pending) > 0 {
+			r.flush(ctx)
+			continue
+		}
 		gen := r.gen
-		changed := func() bool { return r.gen != gen || r.status != StatusOpen }
+		changed := func() bool { return r.gen != gen || r.status != StatusOpen || r.unsaved || len(r.pending) > 0 }
 		next, ok := r.nextEvent()
 		if !ok {
 			if err := workflow.Await(ctx, changed); err != nil {
@@ -116,11 +129,7 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 		}
 		r.fire(ctx, next)
 	}
-	if r.receipt != nil {
-		r.save(ctx)
-		r.notify(ctx, *r.receipt)
-		r.receipt = nil
-	}
+	r.flush(ctx)
 	// Let a running handler (its read-model write, its e-mail) finish.
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return r.stopped(ctx, err)
@@ -180,10 +189,12 @@ func (r *request) notice(kind string, n int) Notice {
 	return nt
 }
 
-// notify sends a notice. A notice that cannot be sent is logged, not
-// fatal: the request stays open and the secretariat sees it in the task
-// list.
+// notify sends a notice, its key scoped to the run (workflows.MailKey):
+// a retried send never mails twice, a request started again under the
+// same id mails again. A notice that cannot be sent is logged, not fatal:
+// the request stays open and the secretariat sees it in the task list.
 func (r *request) notify(ctx workflow.Context, n Notice) {
+	n.Key = workflows.MailKey(ctx, n.Key)
 	ctx = workflow.WithActivityOptions(ctx, activityOptions) // handlers' contexts lack them
 	if err := workflow.ExecuteActivity(ctx, ActivitySendNotice, n).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("data request notice not sent", "kind", n.Kind, "error", err)
@@ -193,9 +204,37 @@ func (r *request) notify(ctx workflow.Context, n Notice) {
 // save bumps the version and writes the read model.
 func (r *request) save(ctx workflow.Context) {
 	r.version++
+	r.write(ctx)
+}
+
+func (r *request) write(ctx workflow.Context) {
 	ctx = workflow.WithActivityOptions(ctx, activityOptions)
 	if err := workflow.ExecuteActivity(ctx, ActivitySaveTask, r.task()).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("data request read model not written", "error", err)
+	}
+}
+
+// later records a change an Update made (the version moves now) and
+// leaves its read-model write and notice n to the main loop (flush), so
+// the Update returns at once and an SMTP outage never fails it.
+func (r *request) later(n Notice) {
+	r.version++
+	r.unsaved = true
+	r.pending = append(r.pending, n)
+}
+
+// flush writes the read model and sends the notices Updates left, the
+// write first: an Update recorded meanwhile is written before its notice.
+func (r *request) flush(ctx workflow.Context) {
+	for r.unsaved || len(r.pending) > 0 {
+		if r.unsaved {
+			r.unsaved = false
+			r.write(ctx)
+			continue
+		}
+		n := r.pending[0]
+		r.pending = r.pending[1:]
+		r.notify(ctx, n)
 	}
 }
 
@@ -240,6 +279,7 @@ func (r *request) state() State {
 		Input: r.in, Status: r.status, Due: r.due.String(), Contact: r.contact,
 		RemindersSent: r.reminders, Escalated: r.escalations > 0, AnsweredAt: r.answeredAt,
 		CreatedAt: r.createdAt, OnTime: r.onTime, Version: r.version,
+		AnsweredRows: len(r.answer.Rows), Encoding: r.encoding,
 	}
 	s.Accepts = []string{}
 	if r.status == StatusOpen {
@@ -319,29 +359,35 @@ func (r *request) submit(ctx workflow.Context, sub Submission) (SubmitResult, er
 	if err := r.ready(ctx, r.checkOpen); err != nil {
 		return SubmitResult{}, err
 	}
-	answer, err := Check(&r.in, sub) //workflowcheck:ignore
+	// The validator checked sub (Check); this takes what it accepted,
+	// rows read at the edge as they are.
+	answer, err := accepted(&r.in, sub) //workflowcheck:ignore
 	if err != nil {
 		return SubmitResult{}, err
 	}
 	now := workflow.Now(ctx)
 	r.status, r.answer, r.answeredAt = StatusAnswered, answer, now
+	if r.in.Table != nil {
+		r.encoding = sub.Encoding
+	}
 	r.onTime = now.Before(Deadline(r.due, r.loc))
 	r.gen++
 	ackFirst := workflow.GetVersion(ctx, ChangeSubmitAckFirst, workflow.DefaultVersion, 1) == 1
 	r.upsertSearch(ctx)
 	receipt := r.notice(NoticeReceipt, 0)
 	receipt.AnsweredAt, receipt.OnTime = now, r.onTime
+	receipt.Rows, receipt.Encoding = len(answer.Rows), r.encoding
 	if ackFirst {
 		// The partner's answer is accepted now: the read model and the
 		// receipt follow in the main loop and retry there, so an SMTP
 		// outage never fails the submit.
-		r.receipt = &receipt
+		r.later(receipt)
 	} else {
 		r.save(ctx)
 		r.notify(ctx, receipt)
 	}
 	return SubmitResult{RequestID: r.in.RequestID, AnsweredAt: now, OnTime: r.onTime,
-		Values: len(answer.Values), Rows: len(answer.Rows)}, nil
+		Values: len(answer.Values), Rows: len(answer.Rows), Encoding: r.encoding}, nil
 }
 
 func (r *request) validateExtend(ctx workflow.Context, x Extension) error {
@@ -370,10 +416,9 @@ func (r *request) extend(ctx workflow.Context, x Extension) (State, error) {
 	r.cursor = maxTime(r.cursor, workflow.Now(ctx))
 	r.gen++
 	r.upsertSearch(ctx)
-	r.save(ctx)
 	n := r.notice(NoticeExtension, r.extensions)
 	n.OldDue = old.String()
-	r.notify(ctx, n)
+	r.record(ctx, n)
 	return r.state(), nil
 }
 
@@ -394,8 +439,7 @@ func (r *request) reassign(ctx workflow.Context, x Reassignment) (State, error) 
 	}
 	r.contact = x.Contact
 	r.reassigned++
-	r.save(ctx)
-	r.notify(ctx, r.notice(NoticeReassigned, r.reassigned))
+	r.record(ctx, r.notice(NoticeReassigned, r.reassigned))
 	return r.state(), nil
 }
 
@@ -416,11 +460,22 @@ func (r *request) cancel(ctx workflow.Context, x Cancellation) (State, error) {
 	r.status, r.reason = StatusCancelled, x.Reason
 	r.gen++
 	r.upsertSearch(ctx)
-	r.save(ctx)
 	n := r.notice(NoticeCancelled, 0)
 	n.Reason = x.Reason
-	r.notify(ctx, n)
+	r.record(ctx, n)
 	return r.state(), nil
+}
+
+// record finishes an operator Update's change: under ChangeNoticeAfterAck
+// the read model and the notice follow in the main loop (later); before
+// it, the handler wrote and sent them itself.
+func (r *request) record(ctx workflow.Context, n Notice) {
+	if workflow.GetVersion(ctx, ChangeNoticeAfterAck, workflow.DefaultVersion, 1) == 1 {
+		r.later(n)
+		return
+	}
+	r.save(ctx)
+	r.notify(ctx, n)
 }
 
 // ready waits until the request has opened (its contact and zone are

@@ -25,9 +25,12 @@ import (
 
 	datarequestadapter "helhed/adapters/datarequest"
 	"helhed/adapters/datarequest/tokens"
+	"helhed/danish"
 	"helhed/internal/testredis"
+	"helhed/mail"
 	"helhed/mailer"
 	"helhed/plan"
+	"helhed/workflows"
 	"helhed/workflows/datarequest"
 )
 
@@ -70,6 +73,12 @@ type harness struct {
 
 func newHarness(t *testing.T, start time.Time) *harness {
 	t.Helper()
+	return newHarnessSending(t, start, func(o *mailer.Outbox) mailer.Sender { return o })
+}
+
+// newHarnessSending is newHarness with the outbox wrapped by sender.
+func newHarnessSending(t *testing.T, start time.Time, sender func(*mailer.Outbox) mailer.Sender) *harness {
+	t.Helper()
 	if testRedis == nil {
 		t.Skip("redis-server not installed")
 	}
@@ -92,7 +101,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	h.env.SetTestTimeout(time.Minute)
 	h.env.RegisterWorkflowWithOptions(datarequest.Workflow, workflow.RegisterOptions{Name: datarequest.WorkflowName})
 	h.env.RegisterActivity(&datarequestadapter.Activities{Plan: p, Store: h.store, Tokens: &tokens.Tokens{R: rdb, Secret: secret},
-		Mail: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}, PublicURL: "https://portal.example"})
+		Mail: sender(&mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}), PublicURL: "https://portal.example"})
 	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		if info.ActivityType.Name != datarequest.ActivitySendNotice {
 			return
@@ -119,13 +128,25 @@ func (h *harness) at(t *testing.T, when string, f func()) {
 	h.env.RegisterDelayedCallback(f, ts.Sub(h.env.Now()))
 }
 
-// timeline lists what was sent as "yyyy-mm-dd hh:mm key-suffix".
+// testRunID is the run id the test environment gives every workflow.
+const testRunID = "default-test-run-id"
+
+// timeline lists what was sent as "yyyy-mm-dd hh:mm kind[-n]": the key
+// between the request's prefix and the run's suffix (workflows.MailKey),
+// or the whole key marked "not per run:" when it lacks either.
 func (h *harness) timeline(requestID string) []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var out []string
 	for _, s := range h.sent {
-		out = append(out, s.At.In(cph).Format("2006-01-02 15:04")+" "+strings.TrimPrefix(s.Key, "data-request/"+requestID+"/"))
+		kind, ok := strings.CutPrefix(s.Key, "data-request/"+requestID+"/")
+		if ok {
+			kind, ok = strings.CutSuffix(kind, workflows.RunMailKey(testRunID, ""))
+		}
+		if !ok {
+			kind = "not per run: " + s.Key
+		}
+		out = append(out, s.At.In(cph).Format("2006-01-02 15:04")+" "+kind)
 	}
 	return out
 }
@@ -206,7 +227,7 @@ func TestRemindersAndEscalationAcrossEaster(t *testing.T) {
 			t.Errorf("%s to %q", s.Key, s.N.To)
 		}
 	}
-	eml, err := os.ReadFile(filepath.Join(h.outbox, mailer.FileName("data-request/easter/escalation")))
+	eml, err := os.ReadFile(filepath.Join(h.outbox, mailer.FileName(workflows.RunMailKey(testRunID, "data-request/easter/escalation"))))
 	if err != nil || !strings.Contains(string(eml), "sekretariatsleder@bysekretariatet-eksempel.randers.dk") {
 		t.Fatalf("escalation e-mail: %v", err)
 	}
@@ -372,5 +393,140 @@ func TestBadInputFailsNamingTheField(t *testing.T) {
 	}
 	if len(h.timeline("bad")) != 0 {
 		t.Fatal("a bad request sent mail")
+	}
+}
+
+// mailOutage is a mail server that can be down: sends fail while it is,
+// and each key is delivered once.
+type mailOutage struct {
+	out       *mailer.Outbox
+	mu        sync.Mutex
+	down      bool
+	delivered map[string]int // per key, without the run suffix
+}
+
+func (m *mailOutage) Send(ctx context.Context, msg mail.Message) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.down {
+		return errors.New("451 mail server unavailable")
+	}
+	m.delivered[strings.TrimSuffix(msg.Key, workflows.RunMailKey(testRunID, ""))]++
+	return m.out.Send(ctx, msg)
+}
+
+func (m *mailOutage) set(down bool) { m.mu.Lock(); m.down = down; m.mu.Unlock() }
+
+func (m *mailOutage) count(key string) int { m.mu.Lock(); defer m.mu.Unlock(); return m.delivered[key] }
+
+// The operator's extend, reassign and cancel return as soon as the
+// change is recorded, with the mail server down; the read model follows at
+// once and each notice once the server is back (ChangeNoticeAfterAck).
+func TestOperatorUpdatesReturnBeforeTheirMail(t *testing.T) {
+	smtp := &mailOutage{delivered: map[string]int{}}
+	h := newHarnessSending(t, copenhagen(t, "2026-03-20 10:00"), func(o *mailer.Outbox) mailer.Sender { smtp.out = o; return smtp })
+	const id = "ack"
+	key := func(kind string, n int) string { return datarequest.MailKey(id, kind, n) }
+	// acked sends an Update and checks, when it completes, that its notice
+	// has not gone out.
+	acked := func(name string, arg any, notice string) {
+		h.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { t.Errorf("%s rejected: %v", name, err) },
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					t.Errorf("%s failed: %v", name, err)
+				}
+				if n := smtp.count(notice); n != 0 {
+					t.Errorf("%s returned after its notice was sent", name)
+				}
+			},
+		}, arg)
+	}
+	h.at(t, "2026-03-23 09:00", func() {
+		smtp.set(true)
+		acked(datarequest.UpdateExtend, datarequest.Extension{Due: "2026-04-17"}, key(datarequest.NoticeExtension, 1))
+		acked(datarequest.UpdateReassign, datarequest.Reassignment{Contact: "ny-kontakt@ppr-eksempel.randers.dk"}, key(datarequest.NoticeReassigned, 1))
+	})
+	// The test environment retries an activity 10 times, 1 s doubling:
+	// the server is back within those 8½ minutes.
+	h.at(t, "2026-03-23 09:02", func() {
+		task, _, err := h.store.Get(context.Background(), id, h.env.Now())
+		if err != nil || task.Due != "2026-04-17" {
+			t.Errorf("read model while the mail server is down: %+v %v", task, err)
+		}
+		smtp.set(false)
+	})
+	h.at(t, "2026-03-24 09:00", func() {
+		smtp.set(true)
+		acked(datarequest.UpdateCancel, datarequest.Cancellation{Reason: "sendt ved en fejl"}, key(datarequest.NoticeCancelled, 0))
+	})
+	h.at(t, "2026-03-24 09:03", func() { smtp.set(false) })
+	h.env.ExecuteWorkflow(datarequest.Workflow, easterInput(id))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{key(datarequest.NoticeInvite, 0), key(datarequest.NoticeExtension, 1), key(datarequest.NoticeReassigned, 1), key(datarequest.NoticeCancelled, 0)} {
+		if n := smtp.count(k); n != 1 {
+			t.Errorf("%s delivered %d times", k, n)
+		}
+	}
+	var res datarequest.Result
+	if err := h.env.GetWorkflowResult(&res); err != nil || res.Status != datarequest.StatusCancelled || res.Due != "2026-04-17" {
+		t.Fatalf("result %+v %v", res, err)
+	}
+	task, _, err := h.store.Get(context.Background(), id, copenhagen(t, "2026-03-25 00:00"))
+	if err != nil || task.Status != datarequest.StatusCancelled {
+		t.Fatalf("read model %+v %v", task, err)
+	}
+}
+
+// A table read at the edge arrives as rows: the workflow checks them,
+// keeps them as they are and tells the partner how the file was read.
+func TestTableAnsweredWithRows(t *testing.T) {
+	h := newHarness(t, copenhagen(t, "2026-03-20 10:00"))
+	in := *tableInput()
+	in.RequestID, in.Due = "rows", "2026-04-07"
+	rows := []map[string]string{{"omraade": "Hermann Stillingsvej-området", "beboere": "1234", "andel": "5.7"}, {"omraade": "Ærø", "beboere": "12"}}
+	var rejected error
+	h.at(t, "2026-03-23 09:00", func() {
+		h.env.UpdateWorkflow(datarequest.UpdateSubmit, "", &testsuite.TestUpdateCallback{
+			OnAccept: func() { t.Error("rows in a form the workflow does not keep were accepted") },
+			OnReject: func(err error) { rejected = err },
+		}, datarequest.Submission{Rows: []map[string]string{{"omraade": "Vangdalen", "beboere": "1.234"}}})
+	})
+	h.at(t, "2026-03-23 10:00", func() {
+		h.env.UpdateWorkflow(datarequest.UpdateSubmit, "", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { t.Errorf("rows rejected: %v", err) },
+			OnComplete: func(v any, err error) {
+				res, ok := v.(datarequest.SubmitResult)
+				if err != nil || !ok || res.Rows != 2 || res.Encoding != danish.EncodingWindows1252 {
+					t.Errorf("submit: %+v %v", v, err)
+				}
+			},
+		}, datarequest.Submission{Rows: rows, Encoding: danish.EncodingWindows1252, SubmittedBy: "portal"})
+	})
+	h.env.ExecuteWorkflow(datarequest.Workflow, in)
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if ve, ok := datarequest.AsValidationError(rejected); !ok || !hasError(ve.Errors, "rows[0]", 0, "beboere", "et helt tal") {
+		t.Fatalf("rejection %v", rejected)
+	}
+	var res datarequest.Result
+	if err := h.env.GetWorkflowResult(&res); err != nil || len(res.Rows) != 2 || res.Rows[0]["omraade"] != "Hermann Stillingsvej-området" || res.Rows[1]["omraade"] != "Ærø" {
+		t.Fatalf("result %+v %v", res, err)
+	}
+	var receipt datarequest.Notice
+	for _, s := range h.sent {
+		if s.N.Kind == datarequest.NoticeReceipt {
+			receipt = s.N
+		}
+	}
+	if receipt.Rows != 2 || receipt.Encoding != danish.EncodingWindows1252 {
+		t.Fatalf("receipt %+v", receipt)
+	}
+	task, _, err := h.store.Get(context.Background(), "rows", copenhagen(t, "2026-03-24 00:00"))
+	if err != nil || task.AnsweredRows != 2 || task.Encoding != danish.EncodingWindows1252 {
+		t.Fatalf("read model %+v %v", task, err)
 	}
 }

@@ -1,15 +1,20 @@
 // Package tokens issues the partner portal's link tokens. A partner has at
 // most one live token. Redis keeps only the token's SHA-256 hash (mapped to
-// the partner, with a TTL) and a random nonce; the token itself is an HMAC
-// of the nonce under a server secret, so the e-mail activity can put the
-// same link in every message without Redis ever holding the token, and a
-// copy of Redis alone opens nothing.
+// the partner, with a TTL) and a nonce; the token itself is an HMAC of the
+// nonce under a server secret, so the e-mail activity can put the same link
+// in every message without Redis ever holding the token, and a copy of
+// Redis alone opens nothing.
+//
+// The nonce is derived from the secret, the partner and the partner's
+// generation (raised by every rotation and revocation, kept in Redis
+// without TTL), so a partner's first token can be recomputed: links mailed
+// before Redis lost its keys (the in-process Redis of -dev after every
+// restart, a flushed or lost production Redis) keep working (Lookup).
 package tokens
 
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -27,6 +32,9 @@ const KeyPrefix = "helhed:portal:"
 const (
 	keyToken   = KeyPrefix + "token:"   // + sha256(token) hex → partner id
 	keyPartner = KeyPrefix + "partner:" // + partner → hash {nonce, hash}
+	// + partner → the number of rotations and revocations (no TTL): a
+	// generation's token is never issued again once it was replaced.
+	keyGeneration = KeyPrefix + "generation:"
 )
 
 // DefaultTTL is how long a link lives after it was last put in an e-mail
@@ -40,6 +48,9 @@ type Tokens struct {
 	R      redis.Cmdable
 	Secret []byte        // DeriveSecret(PAYLOAD_KEY)
 	TTL    time.Duration // 0 means DefaultTTL
+	// Partners are the plan's partner ids: Lookup recomputes their first
+	// tokens when Redis knows neither the token nor the partner.
+	Partners []string
 }
 
 // Issued is a live token.
@@ -102,15 +113,34 @@ func (t *Tokens) Rotate(ctx context.Context, partner string) (Issued, error) {
 	return t.put(ctx, partner, true)
 }
 
+// nonce is the nonce of a partner's token of one generation: derived, so
+// the token can be recomputed without Redis.
+func (t *Tokens) nonce(partner string, generation int64) string {
+	m := hmac.New(sha256.New, t.Secret)
+	m.Write([]byte(fmt.Sprintf("nonce\x00%s\x00%d", partner, generation)))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
 func (t *Tokens) put(ctx context.Context, partner string, replace bool) (Issued, error) {
 	if len(t.Secret) < 32 {
 		return Issued{}, errors.New("portal tokens: secret not set")
 	}
-	nonceBytes := make([]byte, 16)
-	if _, err := rand.Read(nonceBytes); err != nil {
-		return Issued{}, fmt.Errorf("portal token nonce: %w", err)
+	var generation int64
+	var err error
+	if replace {
+		generation, err = t.R.Incr(ctx, keyGeneration+partner).Result()
+	} else {
+		generation, err = t.R.Get(ctx, keyGeneration+partner).Int64()
+		if errors.Is(err, redis.Nil) {
+			// Recorded so that Lookup tells an expired first token (the
+			// generation is there) from one Redis forgot (it is not).
+			err = t.R.SetNX(ctx, keyGeneration+partner, 0, 0).Err()
+		}
 	}
-	nonce := hex.EncodeToString(nonceBytes)
+	if err != nil {
+		return Issued{}, fmt.Errorf("portal token generation for %s: %w", partner, err)
+	}
+	nonce := t.nonce(partner, generation)
 	token := t.derive(partner, nonce)
 	flag := "0"
 	if replace {
@@ -137,8 +167,12 @@ func (t *Tokens) put(ctx context.Context, partner string, replace bool) (Issued,
 	return Issued{Token: got, ExpiresAt: time.Now().Add(ttl)}, nil
 }
 
-// Revoke ends the partner's token; it reports whether there was one.
+// Revoke ends the partner's token; it reports whether there was one. The
+// next token the partner gets is a new generation's.
 func (t *Tokens) Revoke(ctx context.Context, partner string) (bool, error) {
+	if err := t.R.Incr(ctx, keyGeneration+partner).Err(); err != nil {
+		return false, fmt.Errorf("revoke portal token for %s: %w", partner, err)
+	}
 	h, err := t.R.HGet(ctx, keyPartner+partner, "hash").Result()
 	if err == redis.Nil {
 		return false, nil
@@ -161,10 +195,37 @@ func (t *Tokens) Lookup(ctx context.Context, token string) (partner string, ok b
 	}
 	partner, err = t.R.Get(ctx, keyToken+Hash(token)).Result()
 	if err == redis.Nil {
-		return "", false, nil
+		return t.recover(ctx, token)
 	}
 	if err != nil {
 		return "", false, fmt.Errorf("look up portal token: %w", err)
 	}
 	return partner, true, nil
+}
+
+// recover accepts a partner's first token that Redis has forgotten (no
+// generation recorded for the partner: Redis lost its keys), and installs
+// it again. A token that expired or was replaced while
+// Redis kept its keys stays refused.
+func (t *Tokens) recover(ctx context.Context, token string) (string, bool, error) {
+	if len(t.Secret) < 32 {
+		return "", false, nil
+	}
+	for _, partner := range t.Partners {
+		if !hmac.Equal([]byte(t.derive(partner, t.nonce(partner, 0))), []byte(token)) {
+			continue
+		}
+		n, err := t.R.Exists(ctx, keyGeneration+partner).Result()
+		if err != nil {
+			return "", false, fmt.Errorf("look up portal token: %w", err)
+		}
+		if n > 0 {
+			return "", false, nil
+		}
+		if _, err := t.Ensure(ctx, partner); err != nil {
+			return "", false, err
+		}
+		return partner, true, nil
+	}
+	return "", false, nil
 }

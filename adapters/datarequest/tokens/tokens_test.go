@@ -110,3 +110,49 @@ func TestNewSecretReissues(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestLinkSurvivesLostRedis: a link mailed before Redis lost its keys (the
+// in-process Redis of -dev after a restart) still opens the portal, and is
+// the link the next e-mail carries; a revoked, rotated or expired link stays
+// refused while Redis keeps its keys.
+func TestLinkSurvivesLostRedis(t *testing.T) {
+	ctx := context.Background()
+	tk := newTokens(t)
+	tk.Partners = []string{"skole-a", "skole-b", "skole-c"}
+	a, _ := tk.Ensure(ctx, "skole-a")
+	b, _ := tk.Ensure(ctx, "skole-b")
+	c, _ := tk.Ensure(ctx, "skole-c")
+	if _, err := tk.Rotate(ctx, "skole-b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tk.Revoke(ctx, "skole-c"); err != nil {
+		t.Fatal(err)
+	}
+	if lookup(t, tk, b.Token) != "" || lookup(t, tk, c.Token) != "" {
+		t.Fatal("a rotated or revoked link opened the portal")
+	}
+	if again, _ := tk.Ensure(ctx, "skole-c"); again.Token == c.Token {
+		t.Fatal("the next e-mail after a revocation carries the revoked link")
+	}
+	// The first link expired (TTL ran out) while Redis kept its keys.
+	rdb.Del(ctx, keyPartner+"skole-a", keyToken+Hash(a.Token))
+	if lookup(t, tk, a.Token) != "" {
+		t.Fatal("an expired link opened the portal")
+	}
+
+	rdb.Del(ctx, keyGeneration+"skole-a")
+	keys, _ := rdb.Keys(ctx, KeyPrefix+"*skole-a*").Result()
+	if len(keys) != 0 {
+		t.Fatalf("left: %v", keys)
+	}
+	// Redis lost every key of skole-a.
+	if lookup(t, tk, a.Token) != "skole-a" {
+		t.Fatal("the mailed link does not open the portal after Redis lost its keys")
+	}
+	if again, _ := tk.Ensure(ctx, "skole-a"); again.Token != a.Token {
+		t.Fatal("the next e-mail carries another link than the one mailed before")
+	}
+	if lookup(t, tk, a.Token+"x") != "" || lookup(t, &Tokens{R: rdb, Secret: tk.Secret}, b.Token) != "" {
+		t.Fatal("recovery accepted a token it should not")
+	}
+}

@@ -1,0 +1,24 @@
+package datarequest_test
+
+import (
+	"testing"
+
+	"helhed/internal/replaytest"
+	"helhed/workflows/datarequest"
+)
+
+// TestReplayPaths replays the paths a user can take besides the portal
+// answer of TestReplayRecordedHistory, recorded on the real stack by
+// `HELHED_RECORD_HISTORY=1 go test -run TestNoDriftAfterEveryStep ./adapters/datarequest`:
+//
+//   - history-reassigned-answered.json: a table request sent to another
+//     contact, then answered with a CSV file in the portal.
+//   - history-overdue-extended.json: a request past its due date, extended
+//     by the operator, then answered through the API.
+//   - history-cancelled.json: cancelled by the operator through the run
+//     layer.
+func TestReplayPaths(t *testing.T) {
+	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/history-reassigned-answered.json",
+		"testdata/history-overdue-extended.json", "testdata/history-cancelled.json"},
+		replaytest.Workflow{Fn: datarequest.Workflow, Name: datarequest.WorkflowName})
+}
