@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"helhed/mail"
@@ -18,12 +20,16 @@ type Activities struct {
 	Plan  *plan.Plan
 	Model *ReadModel
 	Inbox *Inbox // nil: no inbox pick-up on this worker
+	// Temporal finds the tenancy's closed case an operator's case follows
+	// (nil: operator cases are not linked to one).
+	Temporal client.Client
 }
 
 // Resolve maps an operator's organisation and department to the plan.
 // Validation has checked them already; a plan that changed in between
-// fails the case without retries.
-func (a *Activities) Resolve(_ context.Context, in eviction.ResolveInput) (eviction.Resolved, error) {
+// fails the case without retries. It also finds the tenancy's case that
+// closed before this one, which the new case follows as its next episode.
+func (a *Activities) Resolve(ctx context.Context, in eviction.ResolveInput) (eviction.Resolved, error) {
 	org, ok := a.Plan.HousingOrganisation(in.Organisation)
 	if !ok {
 		return eviction.Resolved{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("organisation %q is not in plan %s", in.Organisation, a.Plan.ID), "UnknownOrganisation", nil)
@@ -32,7 +38,16 @@ func (a *Activities) Resolve(_ context.Context, in eviction.ResolveInput) (evict
 	if !ok {
 		return eviction.Resolved{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("department %q of %s is in none of plan %s's areas", in.Department, org.ID, a.Plan.ID), "UnknownDepartment", nil)
 	}
-	return eviction.Resolved{PlanID: a.Plan.ID, Organisation: org.ID, Owner: org.Administrator, Area: area.ID}, nil
+	r := eviction.Resolved{PlanID: a.Plan.ID, Organisation: org.ID, Owner: org.Administrator, Area: area.ID}
+	if a.Temporal != nil {
+		run := activity.GetInfo(ctx).WorkflowExecution
+		prev, err := lastClosedCase(ctx, a.Temporal, run.ID, run.RunID)
+		if err != nil {
+			return eviction.Resolved{}, err
+		}
+		r.Previous = prev
+	}
+	return r, nil
 }
 
 // Publish writes a case's view and its facts to the read model. Writes
@@ -43,12 +58,17 @@ func (a *Activities) Publish(ctx context.Context, v eviction.View) error {
 	return err
 }
 
+// Forget removes a cancelled case from the read model.
+func (a *Activities) Forget(ctx context.Context, caseID string) error {
+	return a.Model.Remove(ctx, caseID)
+}
+
 // KommuneNotice composes the case's § 92 notice (eviction.NoticeMessage)
 // to the plan's kommune contact; the shared mail activity sends it.
 func (a *Activities) KommuneNotice(_ context.Context, in eviction.NoticeInput) (mail.Message, error) {
 	to, ok := eviction.KommuneContact(a.Plan)
 	if !ok {
-		return mail.Message{}, temporal.NewNonRetryableApplicationError("the plan names no municipal partner to notify", "NoKommuneContact", nil)
+		return mail.Message{}, temporal.NewNonRetryableApplicationError("the plan names no municipal partner to notify", eviction.ErrTypeNoKommuneContact, nil)
 	}
 	return eviction.NoticeMessage(a.Plan, to, in), nil
 }

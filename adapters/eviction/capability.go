@@ -71,7 +71,7 @@ func New(d capability.Deps) (capability.Capability, error) {
 			{Name: eviction.WorkflowName, Func: eviction.EvictionCase},
 			{Name: eviction.InboxWorkflowName, Func: eviction.InboxScan},
 		},
-		Activities: []capability.Activities{{Impl: &Activities{Plan: d.Plan, Model: model, Inbox: inbox},
+		Activities: []capability.Activities{{Impl: &Activities{Plan: d.Plan, Model: model, Inbox: inbox, Temporal: d.Temporal},
 			Options: activity.RegisterOptions{Name: eviction.ActivityPrefix}}},
 		Kinds:       []runs.Kind{RunKind(d.Plan, hasher)},
 		Reconcilers: []readmodel.Reconciler{Reconciler(d.Plan)},

@@ -57,6 +57,7 @@ func TestImportTwoMonths(t *testing.T) {
 
 	// Two tenants are reached; a refused update leaves no trace in history.
 	anna := m1["27-101-1"].WorkflowID
+	stack.Settled(t, anna) // the read model shows the case before its publish's completion is in history
 	events := historyLength(t, anna)
 	if _, err := update(t, anna, eviction.UpdateOutreach, eviction.OutreachArg{Outcome: "maybe"}); err == nil {
 		t.Fatal("a bad outcome was accepted")

@@ -36,6 +36,8 @@ func RunKind(p *plan.Plan, hasher *pseudonym.Hasher) runs.Kind {
 				"Uden kvittering antages modtagelsen efter planens regler (som standard Digital Post samme dag, Quickbrev næste omdelingsdag og almindeligt brev 5. omdelingsdag).",
 				NewArg: func() any { return &eviction.DemandArg{} }, Choices: methodChoices},
 			{Name: eviction.UpdateTerminate, Title: "Ophævelse", Description: "Lejemålet ophævet, tidligst dagen efter betalingsfristens udløb; kommunen underrettes skriftligt.", NewArg: func() any { return &eviction.DateArg{} }},
+			{Name: eviction.UpdateRetryNotice, Title: "Send underretningen til kommunen igen", Description: "Når underretningen efter almenlejelovens § 92 er mislykkedes (mailserveren modtog den ikke, eller planen nævner ingen kommunal partner), sendes den igen, med samme nøgle, så kommunen ikke får den to gange. Begæringen til fogedretten afvises, til underretningen er sendt.",
+				NewArg: func() any { return &eviction.RetryNoticeArg{} }},
 			{Name: eviction.UpdateCourt, Title: "Begæring til fogedretten", Description: "Kræver at kommunen er underrettet.", NewArg: func() any { return &eviction.DateArg{} }},
 			{Name: eviction.UpdateOutcome, Title: "Udfald", Description: "Udsættelse afværget (averted) eller gennemført (evicted).", NewArg: func() any { return &eviction.OutcomeArg{} },
 				Choices: outcomeChoices(eviction.OutcomeTitles, eviction.OutcomeAverted, eviction.OutcomeEvicted)},

@@ -47,6 +47,29 @@ redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
 return 1
 `)
 
+// removeScript deletes a case and takes its facts out of the aggregates.
+var removeScript = redis.NewScript(`
+local function add(k, v)
+  if redis.call('HINCRBY', KEYS[2], k, v) == 0 then redis.call('HDEL', KEYS[2], k) end
+end
+local facts = redis.call('HGET', KEYS[1], 'facts')
+if facts then
+  for k, v in pairs(cjson.decode(facts)) do add(k, -v) end
+end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 1
+`)
+
+// Remove deletes a case (a cancelled run shows no case); removing one that
+// is not there changes nothing, so a retry is harmless.
+func (m *ReadModel) Remove(ctx context.Context, caseID string) error {
+	if err := removeScript.Run(ctx, m.R, []string{caseKey(caseID), keyAgg, keyCases}, caseID).Err(); err != nil {
+		return fmt.Errorf("remove case %s from redis: %w", caseID, err)
+	}
+	return nil
+}
+
 // ReadModel is the cases' read model in Redis.
 type ReadModel struct {
 	R redis.UniversalClient

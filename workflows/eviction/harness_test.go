@@ -3,9 +3,13 @@ package eviction_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +22,7 @@ import (
 	"helhed/activities"
 	evictionadapter "helhed/adapters/eviction"
 	"helhed/internal/testplan"
+	"helhed/mail"
 	"helhed/mailer"
 	"helhed/plan"
 	"helhed/workflows/eviction"
@@ -43,29 +48,59 @@ type harness struct {
 	p       *plan.Plan
 	rdb     *redis.Client
 	outbox  string
+	mail    *mailSwitch
 	start   time.Time
 	results map[string]*updateResult
 	states  map[string]eviction.State
 }
 
 type updateResult struct {
-	view     eviction.View
-	rejected error
-	failed   error
+	view      eviction.View
+	rejected  error
+	failed    error
+	completed bool
 }
 
 func newHarness(t *testing.T, start time.Time) *harness {
 	t.Helper()
 	h := &harness{t: t, p: examplePlan(t), rdb: unitRedis(t), outbox: t.TempDir(), start: start,
 		results: map[string]*updateResult{}, states: map[string]eviction.State{}}
+	h.mail = &mailSwitch{Outbox: mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}}
 	var s testsuite.WorkflowTestSuite
 	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	h.env = s.NewTestWorkflowEnvironment()
 	h.env.SetStartTime(start)
 	h.env.RegisterWorkflowWithOptions(eviction.EvictionCase, workflow.RegisterOptions{Name: eviction.WorkflowName})
 	h.env.RegisterActivityWithOptions(&evictionadapter.Activities{Plan: h.p, Model: &evictionadapter.ReadModel{R: h.rdb}}, activity.RegisterOptions{Name: eviction.ActivityPrefix})
-	h.env.RegisterActivity(&activities.Mail{Sender: &mailer.Outbox{Dir: h.outbox, From: "helhedsplan@example.invalid"}})
+	h.env.RegisterActivity(&activities.Mail{Sender: h.mail})
 	return h
+}
+
+// mailSwitch is the outbox with a switch: while down, every send fails
+// (retryably), as with a mail server that does not answer. It keeps the
+// key of every send tried.
+type mailSwitch struct {
+	mailer.Outbox
+	down atomic.Bool
+	mu   sync.Mutex
+	keys []string
+}
+
+func (m *mailSwitch) Send(ctx context.Context, msg mail.Message) error {
+	m.mu.Lock()
+	m.keys = append(m.keys, msg.Key)
+	m.mu.Unlock()
+	if m.down.Load() {
+		return errors.New("mail server down")
+	}
+	return m.Outbox.Send(ctx, msg)
+}
+
+// tried are the keys of the sends tried so far, in order.
+func (m *mailSwitch) tried() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.keys)
 }
 
 // at runs fn at wall time when (Copenhagen) in the workflow's clock.
@@ -80,23 +115,28 @@ func (h *harness) at(when time.Time, fn func()) {
 
 // update sends an update at when and records its fate under label.
 func (h *harness) update(when time.Time, label, name string, arg any) {
+	h.at(when, func() { h.send(label, name, arg) })
+}
+
+// send sends an update now and records its fate under label. It runs on
+// the environment's own thread: in a callback of at or of a listener.
+func (h *harness) send(label, name string, arg any) {
 	res := &updateResult{}
 	h.results[label] = res
-	h.at(when, func() {
-		h.env.UpdateWorkflow(name, label, &testsuite.TestUpdateCallback{
-			OnAccept: func() {},
-			OnReject: func(err error) { res.rejected = err },
-			OnComplete: func(v interface{}, err error) {
-				if err != nil {
-					res.failed = err
-					return
-				}
-				if view, ok := v.(eviction.View); ok {
-					res.view = view
-				}
-			},
-		}, arg)
-	})
+	h.env.UpdateWorkflow(name, label, &testsuite.TestUpdateCallback{
+		OnAccept: func() {},
+		OnReject: func(err error) { res.rejected = err },
+		OnComplete: func(v interface{}, err error) {
+			if err != nil {
+				res.failed = err
+				return
+			}
+			if view, ok := v.(eviction.View); ok {
+				res.view = view
+			}
+			res.completed = true
+		},
+	}, arg)
 }
 
 // snapshot queries the state at when and keeps it under label.
@@ -124,10 +164,24 @@ func (h *harness) signalList(when time.Time, e eviction.ListEntry) {
 func (h *harness) accepted(label string) eviction.View {
 	h.t.Helper()
 	r := h.results[label]
-	if r == nil || r.rejected != nil || r.failed != nil {
+	if r == nil || r.rejected != nil || r.failed != nil || !r.completed {
 		h.t.Fatalf("update %s: %+v", label, r)
 	}
 	return r.view
+}
+
+// failed fails unless the update labelled label was accepted and its
+// handler then refused it with a message containing want.
+func (h *harness) failed(label, want string) error {
+	h.t.Helper()
+	r := h.results[label]
+	if r == nil || r.rejected != nil || r.failed == nil {
+		h.t.Fatalf("update %s did not fail in its handler: %+v", label, r)
+	}
+	if !strings.Contains(r.failed.Error(), want) {
+		h.t.Fatalf("update %s failed with %q, want %q", label, r.failed, want)
+	}
+	return r.failed
 }
 
 // rejected fails unless the update labelled label was refused with a

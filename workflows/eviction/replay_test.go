@@ -29,9 +29,32 @@ import (
 //     ChangeNoticeAfterAck with the mail server down while the notice
 //     retries, recorded by
 //     `HELHED_RECORD_HISTORY=1 go test -run TestKommuneNoticeWaitsForTheMailServer ./adapters/eviction`.
+//
+// The four above were recorded before changeCaseEpisodes,
+// changeHandlerRecheck and ChangeNoticeRetry (a notice retried without
+// end); keep them, they are not re-recorded. The three below take those
+// branches:
+//
+//   - eviction-case-history-notice-retry.json: a § 92 notice whose send
+//     failed for NoticeRetryWindow, recorded as failed, and sent again by
+//     the retry-kommune-notice Update; recorded by
+//     `HELHED_RECORD_HISTORY=1 go test -run TestKommuneNoticeRetriedOverTheAPI ./adapters/eviction`.
+//   - eviction-case-history-episode.json: a case opened by a list line
+//     after the tenancy's first case closed, as its second episode, and
+//     eviction-case-history-operator-episode.json: a case an operator
+//     opened after the second closed, as the third (its Resolve activity
+//     finds the second); both recorded by
+//     `HELHED_RECORD_HISTORY=1 go test -run TestClosedCaseOpensNextEpisode ./adapters/eviction`.
+//
+// No history covers changeQuietContinueAsNew: on the real stack a run
+// continues as new only after 2,000 events, and replaytest.Record keeps
+// the newest run only (TestUpdateDuringContinueAsNewFinishes covers it in
+// the test environment).
 func TestReplay(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{
 		"testdata/eviction-case-history.json", "testdata/eviction-case-history-weekday-clock.json",
 		"testdata/eviction-case-history-notice-in-handler.json", "testdata/eviction-case-history-notice-after-ack.json",
+		"testdata/eviction-case-history-notice-retry.json", "testdata/eviction-case-history-episode.json",
+		"testdata/eviction-case-history-operator-episode.json",
 	}, replaytest.Workflow{Fn: EvictionCase, Name: WorkflowName})
 }

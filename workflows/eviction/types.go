@@ -5,7 +5,9 @@
 // plan to resolved — or, when an instalment is missed or an operator
 // escalates, through the legal clock (påkrav, 14 days to pay, termination,
 // bailiff court with the kommune notified under almenlejeloven § 92) to an
-// outcome, averted or evicted.
+// outcome, averted or evicted. When a tenancy's case has closed, the next
+// list line (or an operator) opens a new case for it under the same
+// workflow ID: its next episode, linked to the one before.
 //
 // Contact details travel only inside the (encrypted) workflow payloads:
 // never in workflow IDs, search attributes, logs, Redis or metrics.
@@ -40,6 +42,7 @@ const (
 	ActivityPrefix   = "eviction."
 	actResolve       = ActivityPrefix + "Resolve"
 	actPublish       = ActivityPrefix + "Publish"
+	actForget        = ActivityPrefix + "Forget"
 	actKommuneNotice = ActivityPrefix + "KommuneNotice"
 	actDemandReceipt = ActivityPrefix + "DemandReceipt"
 	actScanInbox     = ActivityPrefix + "ScanInbox"
@@ -61,7 +64,15 @@ const (
 	UpdateCourt       = "court"        // DateArg: begæring til fogedretten
 	UpdateOutcome     = "outcome"      // OutcomeArg
 	UpdateResolve     = "resolve"      // ResolveArg: arrears cleared
+	// UpdateRetryNotice sends the § 92 notice again after it failed
+	// (RetryNoticeArg), under the same idempotency key.
+	UpdateRetryNotice = "retry-kommune-notice"
 )
+
+// ErrTypeNoKommuneContact is the error type of a § 92 notice that cannot
+// be composed because the plan names no municipal partner: the
+// KommuneNotice activity fails with it, without retries.
+const ErrTypeNoKommuneContact = "NoKommuneContact"
 
 // WorkflowID is the case's workflow ID: the kind and the tenancy's
 // pseudonymous id, never a tenancy number or a name.
@@ -150,10 +161,26 @@ type CaseInput struct {
 // Input starts the workflow: a CaseInput (its fields at the top level of
 // the JSON, so an operator's CaseInput decodes as an Input), plus List when
 // the importer opens the case or State when a run continues as new.
+// Previous is set by the importer when the tenancy's last case has closed:
+// this case is the next episode. (An operator's case finds it with the
+// Resolve activity.)
 type Input struct {
 	CaseInput
-	List  *ListEntry `json:"list,omitempty"`
-	State *State     `json:"state,omitempty"`
+	List     *ListEntry    `json:"list,omitempty"`
+	State    *State        `json:"state,omitempty"`
+	Previous *PreviousCase `json:"previous,omitempty"`
+}
+
+// PreviousCase links a case to the tenancy's case before it, which had
+// closed when a new list line came. The workflow ID is the same (it is
+// the tenancy's); the case and run IDs tell the two apart.
+type PreviousCase struct {
+	CaseID string `json:"caseId"`
+	RunID  string `json:"runId"` // the run that closed
+	// Episode is the previous case's episode number; 0 when it could not
+	// be read (a run that failed or was cancelled and cannot be queried).
+	Episode int       `json:"episode,omitempty"`
+	Closed  plan.Date `json:"closed,omitempty"`
 }
 
 // ListEntry is one tenancy's line on one arrears list, signalled to its
@@ -207,6 +234,12 @@ type State struct {
 	Seq         int          `json:"seq"` // bumps on every change; orders read-model writes
 	Origin      string       `json:"origin"`
 	Runs        int          `json:"runs"` // runs so far (continue-as-new)
+	// Episode counts the tenancy's cases: 1 for its first, 2 for the case
+	// a list line opened after the first had closed, and so on (0 in cases
+	// opened before episodes were counted: first cases). Previous links
+	// the case before.
+	Episode  int           `json:"episode,omitempty"`
+	Previous *PreviousCase `json:"previous,omitempty"`
 
 	// Filled by the state query for the operator layer (runs.Kind
 	// conventions): the open tasks and the Updates the stage accepts.
@@ -220,12 +253,14 @@ type ResolveInput struct {
 	Department   string `json:"department"`
 }
 
-// Resolved is the tenancy's place in the plan.
+// Resolved is the tenancy's place in the plan, and its case that closed
+// before this one (nil: none, or not looked up).
 type Resolved struct {
-	PlanID       string `json:"planId"`
-	Organisation string `json:"organisation"` // plan id
-	Owner        string `json:"owner"`        // the organisation's administrator partner
-	Area         string `json:"area"`
+	PlanID       string        `json:"planId"`
+	Organisation string        `json:"organisation"` // plan id
+	Owner        string        `json:"owner"`        // the organisation's administrator partner
+	Area         string        `json:"area"`
+	Previous     *PreviousCase `json:"previous,omitempty"`
 }
 
 // ListRecord is one list the tenancy was on.
@@ -311,7 +346,14 @@ type Legal struct {
 	TerminationEarliestReason string    `json:"terminationEarliestReason,omitempty"`
 	TerminatedOn              plan.Date `json:"terminatedOn,omitempty"`
 	KommuneNotifiedOn         plan.Date `json:"kommuneNotifiedOn,omitempty"`
-	CourtRequestedOn          plan.Date `json:"courtRequestedOn,omitempty"`
+	// KommuneNoticeFailedOn is the day the § 92 notice was given up on (its
+	// send failed for NoticeRetryWindow, or it could not be composed), and
+	// KommuneNoticeFailure says why in Danish (generated text, no personal
+	// data). The case then waits for an operator to send it again
+	// (UpdateRetryNotice), which clears both.
+	KommuneNoticeFailedOn plan.Date `json:"kommuneNoticeFailedOn,omitempty"`
+	KommuneNoticeFailure  string    `json:"kommuneNoticeFailure,omitempty"`
+	CourtRequestedOn      plan.Date `json:"courtRequestedOn,omitempty"`
 }
 
 // Transition is one change of stage.
@@ -382,6 +424,12 @@ type DemandArg struct {
 type OutcomeArg struct {
 	Outcome string    `json:"outcome" label:"Udfald"` // averted | evicted
 	On      plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
+}
+
+// RetryNoticeArg sends a failed § 92 notice again.
+type RetryNoticeArg struct {
+	// Note is the operator's remark, e.g. what was fixed (optional).
+	Note string `json:"note,omitempty" label:"Bemærkning" help:"fx hvad der er rettet, før underretningen sendes igen" form:"textarea"`
 }
 
 // ResolveArg closes a case whose arrears are cleared.

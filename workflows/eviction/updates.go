@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"helhed/danish"
@@ -39,6 +41,7 @@ func (c *caseWF) register() error {
 		{UpdateCourt, c.onCourt, c.validateCourt},
 		{UpdateOutcome, c.onOutcome, c.validateOutcome},
 		{UpdateResolve, c.onResolve, c.validateResolve},
+		{UpdateRetryNotice, c.onRetryNotice, c.validateRetryNotice},
 	} {
 		if err := workflow.SetUpdateHandlerWithOptions(c.ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
 			return fmt.Errorf("register update %s: %w", u.name, err)
@@ -68,6 +71,21 @@ func (c *caseWF) inStage(step string, stages ...Stage) error {
 		return fmt.Errorf("%s kan ikke registreres nu (fase: %s)", step, StageTitles[string(c.st.Stage)])
 	}
 	return nil
+}
+
+// stillAllowed is allowed(update) again, in update's handler. Temporal
+// runs an update's validator when the update arrives and its handler
+// after; another update's handler (or the main loop on a timer) that ran
+// in between, or while the handler waited for an activity, may have moved
+// the case. The refusal is the validator's, returned by the handler.
+// Handlers run on replay, so from changeHandlerRecheck on, allowed is part
+// of the workflow's deterministic path: change what it refuses only under
+// a new workflow.GetVersion.
+func (c *caseWF) stillAllowed(ctx workflow.Context, update string) error {
+	if workflow.GetVersion(ctx, changeHandlerRecheck, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	return c.allowed(update)
 }
 
 // allowed says whether the case's stage takes an update now (whatever its
@@ -122,6 +140,18 @@ func (c *caseWF) allowed(update string) error {
 		case !l.CourtRequestedOn.IsZero():
 			return fmt.Errorf("begæringen til fogedretten er allerede registreret den %s", l.CourtRequestedOn)
 		}
+	case UpdateRetryNotice:
+		if err := c.inStage("en ny underretning af kommunen", StageEscalated); err != nil {
+			return err
+		}
+		switch {
+		case l.TerminatedOn.IsZero():
+			return errors.New("lejemålet er ikke registreret som ophævet; kommunen underrettes, når ophævelsen registreres")
+		case !l.KommuneNotifiedOn.IsZero():
+			return fmt.Errorf("kommunen er allerede underrettet den %s (almenlejeloven § 92)", l.KommuneNotifiedOn)
+		case c.noticePending:
+			return errors.New("underretningen af kommunen er ved at blive sendt; vent, til den er sendt eller mislykket")
+		}
 	default:
 		return fmt.Errorf("ukendt handling %q", update)
 	}
@@ -130,7 +160,7 @@ func (c *caseWF) allowed(update string) error {
 
 // updateNames are the operator updates in the order pages show them.
 var updateNames = []string{UpdateOutreach, UpdatePaymentPlan, UpdatePayment, UpdateEscalate, UpdateDemand,
-	UpdateTerminate, UpdateCourt, UpdateOutcome, UpdateResolve}
+	UpdateTerminate, UpdateRetryNotice, UpdateCourt, UpdateOutcome, UpdateResolve}
 
 // query is the state query: the state plus the open tasks and the updates
 // the stage accepts now.
@@ -170,6 +200,8 @@ func (c *caseWF) openTasks() []workflows.OpenTask {
 			return task(UpdateDemand, "Send påkrav, "+from.Reason, from.Date)
 		case l.TerminatedOn.IsZero():
 			return task(UpdateTerminate, "Betalingsfrist til og med "+danish.LongDate(l.Deadline)+"; ophævelse "+l.terminationFrom().Reason, l.Deadline)
+		case c.allowed(UpdateRetryNotice) == nil:
+			return task(UpdateRetryNotice, NoticeFailedTitle, plan.Date{})
 		case l.CourtRequestedOn.IsZero():
 			return task(UpdateCourt, "Begæring om udsættelse til fogedretten", plan.Date{})
 		default:
@@ -239,6 +271,9 @@ func (c *caseWF) validateOutreach(_ workflow.Context, a OutreachArg) error {
 }
 
 func (c *caseWF) onOutreach(ctx workflow.Context, a OutreachArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdateOutreach); err != nil {
+		return View{}, err
+	}
 	on := c.dateOr(a.On)
 	c.st.Outreach.Attempts = append(c.st.Outreach.Attempts, Attempt{Outcome: a.Outcome, On: on, At: workflow.Now(ctx), Note: a.Note})
 	if a.Outcome == ContactMade {
@@ -286,6 +321,9 @@ func (c *caseWF) validatePaymentPlan(_ workflow.Context, a PaymentPlanArg) error
 }
 
 func (c *caseWF) onPaymentPlan(ctx workflow.Context, a PaymentPlanArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdatePaymentPlan); err != nil {
+		return View{}, err
+	}
 	pl := &PaymentPlan{AgreedOn: c.dateOr(a.AgreedOn), AgreedAt: workflow.Now(ctx), Base: c.st.Arrears}
 	clock := clockAt(ctx, changeInstalmentCheck)
 	for _, in := range a.Instalments {
@@ -307,6 +345,9 @@ func (c *caseWF) validatePayment(_ workflow.Context, a PaymentArg) error {
 }
 
 func (c *caseWF) onPayment(ctx workflow.Context, a PaymentArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdatePayment); err != nil {
+		return View{}, err
+	}
 	on := c.dateOr(a.On)
 	c.st.Payments = append(c.st.Payments, Payment{On: on, Amount: a.Amount, At: workflow.Now(ctx)})
 	c.change("payment of "+a.Amount.String(), on)
@@ -337,6 +378,9 @@ func (c *caseWF) validateEscalate(_ workflow.Context, a EscalateArg) error {
 }
 
 func (c *caseWF) onEscalate(ctx workflow.Context, a EscalateArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdateEscalate); err != nil {
+		return View{}, err
+	}
 	due := a.DueDate
 	if due.IsZero() {
 		due = c.st.DueDate
@@ -386,6 +430,9 @@ func (c *caseWF) validateDemand(_ workflow.Context, a DemandArg) error {
 // A case on the weekday clock keeps its deadline from sending and, so
 // that its history replays, issues no new commands.
 func (c *caseWF) onDemand(ctx workflow.Context, a DemandArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdateDemand); err != nil {
+		return View{}, err
+	}
 	l := c.st.Legal
 	sent := c.dateOr(a.On)
 	if l.Clock == ClockHverdage {
@@ -397,6 +444,10 @@ func (c *caseWF) onDemand(ctx workflow.Context, a DemandArg) (View, error) {
 			c.demandPending = false
 			if err != nil {
 				return View{}, fmt.Errorf("read the plan's receipt assumptions: %w", err)
+			}
+			// Another update may have closed the case while the plan was read.
+			if err := c.stillAllowed(ctx, UpdateDemand); err != nil {
+				return View{}, err
 			}
 		}
 		l.recordDemand(sent, a.Method, a.ReceivedOn, rules)
@@ -425,6 +476,9 @@ func (c *caseWF) validateTerminate(_ workflow.Context, a DateArg) error {
 // writing at once, so the notice always precedes the bailiff court
 // request (almenlejeloven § 92).
 func (c *caseWF) onTerminate(ctx workflow.Context, a DateArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdateTerminate); err != nil {
+		return View{}, err
+	}
 	l := c.st.Legal
 	l.TerminatedOn = c.dateOr(a.On)
 	c.change("tenancy terminated (ophævelse)", l.TerminatedOn)
@@ -436,7 +490,7 @@ func (c *caseWF) onTerminate(ctx workflow.Context, a DateArg) (View, error) {
 		workflow.Go(c.ctx, c.sendKommuneNotice)
 		return c.done(ctx)
 	}
-	if err := c.notifyKommune(ctx); err != nil {
+	if err := c.notifyKommune(ctx, shortActivity); err != nil {
 		return View{}, err
 	}
 	l.KommuneNotifiedOn = c.today()
@@ -449,34 +503,91 @@ func (c *caseWF) onTerminate(ctx workflow.Context, a DateArg) (View, error) {
 // it sent the notice inside the handler.
 const ChangeNoticeAfterAck = "kommune-notice-after-ack"
 
+// ChangeNoticeRetry is the GetVersion change under which a § 92 notice
+// whose send fails for NoticeRetryWindow (or that cannot be composed) is
+// recorded as failed on the case, which then takes UpdateRetryNotice;
+// before it the send was retried without end, and a notice that could not
+// be composed left the case waiting with nothing to do.
+const ChangeNoticeRetry = "kommune-notice-retry"
+
+// NoticeRetryWindow is how long the § 92 notice's send is retried (with
+// backoff up to a minute) before the case shows the failure and waits for
+// an operator to send it again. A variable so the adapter's integration
+// test can shorten it.
+var NoticeRetryWindow = time.Hour
+
+// NoticeFailedTitle is the open task of a case whose § 92 notice failed.
+const NoticeFailedTitle = "Underretning til kommunen mislykkedes — prøv igen"
+
 // sendKommuneNotice sends the § 92 notice and only then records the
 // kommune as notified (the court request is refused until then). A
-// notice that cannot be composed is logged and leaves the case
-// un-notified.
+// notice that fails for good is recorded on the case (ChangeNoticeRetry)
+// and logged; the case stays un-notified until an operator's retry sends
+// it.
 func (c *caseWF) sendKommuneNotice(ctx workflow.Context) {
 	defer func() { c.noticePending = false }()
-	if err := c.notifyKommune(ctx); err != nil {
-		workflow.GetLogger(ctx).Error("kommune notice not sent (almenlejeloven § 92)", "error", err)
-		return
+	recordFailure := workflow.GetVersion(ctx, ChangeNoticeRetry, workflow.DefaultVersion, 1) == 1
+	send := shortActivity
+	if recordFailure {
+		send.ScheduleToCloseTimeout = NoticeRetryWindow
 	}
 	l := c.st.Legal
+	if err := c.notifyKommune(ctx, send); err != nil {
+		workflow.GetLogger(ctx).Error("kommune notice not sent (almenlejeloven § 92)", "error", err)
+		if recordFailure {
+			l.KommuneNoticeFailedOn, l.KommuneNoticeFailure = c.today(), noticeFailure(err)
+			c.change("kommune notice failed; waiting for an operator to send it again", l.KommuneNoticeFailedOn)
+		}
+		return
+	}
 	l.KommuneNotifiedOn = c.today()
 	c.change("kommune notified in writing (almenlejeloven § 92)", l.KommuneNotifiedOn)
 }
 
+// noticeFailure says in Danish why the § 92 notice failed.
+func noticeFailure(err error) string {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.Type() == ErrTypeNoKommuneContact {
+		return "planen nævner ingen kommunal partner, der kan underrettes; ret planen, og send underretningen igen"
+	}
+	return "e-mailen til kommunen blev ikke modtaget af mailserveren, heller ikke efter gentagne forsøg; send underretningen igen, når mailserveren svarer"
+}
+
 // notifyKommune composes the § 92 notice (an activity: it reads the plan's
-// kommune contact) and sends it with the shared mail activity, keyed so a
-// retry does not send twice.
-func (c *caseWF) notifyKommune(ctx workflow.Context) error {
+// kommune contact) and sends it with the shared mail activity under send's
+// options, keyed (NoticeKey) so a retry, or an operator's resend, does not
+// send twice.
+func (c *caseWF) notifyKommune(ctx workflow.Context, send workflow.ActivityOptions) error {
 	var msg mail.Message
 	actx := workflow.WithActivityOptions(ctx, shortActivity)
 	if err := workflow.ExecuteActivity(actx, actKommuneNotice, c.noticeInput()).Get(ctx, &msg); err != nil {
 		return fmt.Errorf("compose kommune notice: %w", err)
 	}
-	if err := workflow.ExecuteActivity(actx, actSendMail, msg).Get(ctx, nil); err != nil {
+	sctx := workflow.WithActivityOptions(ctx, send)
+	if err := workflow.ExecuteActivity(sctx, actSendMail, msg).Get(ctx, nil); err != nil {
 		return fmt.Errorf("send kommune notice: %w", err)
 	}
 	return nil
+}
+
+func (c *caseWF) validateRetryNotice(_ workflow.Context, _ RetryNoticeArg) error {
+	return c.allowed(UpdateRetryNotice)
+}
+
+// onRetryNotice sends a failed § 92 notice again, as the termination
+// does: the Update returns at once, and the case records the kommune as
+// notified when the mail server has accepted the notice, or the failure
+// again.
+func (c *caseWF) onRetryNotice(ctx workflow.Context, _ RetryNoticeArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdateRetryNotice); err != nil {
+		return View{}, err
+	}
+	l := c.st.Legal
+	l.KommuneNoticeFailedOn, l.KommuneNoticeFailure = plan.Date{}, ""
+	c.change("kommune notice sent again by an operator", c.today())
+	c.noticePending = true
+	workflow.Go(c.ctx, c.sendKommuneNotice)
+	return c.done(ctx)
 }
 
 func (c *caseWF) noticeInput() NoticeInput {
@@ -503,6 +614,9 @@ func (c *caseWF) validateCourt(_ workflow.Context, a DateArg) error {
 }
 
 func (c *caseWF) onCourt(ctx workflow.Context, a DateArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdateCourt); err != nil {
+		return View{}, err
+	}
 	c.st.Legal.CourtRequestedOn = c.dateOr(a.On)
 	c.change("bailiff court request (begæring om udsættelse)", c.st.Legal.CourtRequestedOn)
 	return c.done(ctx)
@@ -526,6 +640,9 @@ func (c *caseWF) validateOutcome(_ workflow.Context, a OutcomeArg) error {
 }
 
 func (c *caseWF) onOutcome(ctx workflow.Context, a OutcomeArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdateOutcome); err != nil {
+		return View{}, err
+	}
 	c.setOutcome(a.Outcome, c.dateOr(a.On), "recorded by operator")
 	return c.done(ctx)
 }
@@ -543,6 +660,9 @@ func (c *caseWF) validateResolve(_ workflow.Context, a ResolveArg) error {
 }
 
 func (c *caseWF) onResolve(ctx workflow.Context, a ResolveArg) (View, error) {
+	if err := c.stillAllowed(ctx, UpdateResolve); err != nil {
+		return View{}, err
+	}
 	if pl := c.st.Plan; pl != nil {
 		for i := range pl.Instalments {
 			if pl.Instalments[i].Status == InstalmentPending {

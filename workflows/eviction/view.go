@@ -37,6 +37,12 @@ type View struct {
 	NextDue            plan.Date    `json:"nextDue,omitempty"`
 	Transitions        []Transition `json:"transitions"`
 	Seq                int          `json:"seq"`
+	// Episode is the case's number among the tenancy's cases
+	// (State.Episode; absent in cases opened before they were counted,
+	// which are first cases, so that their stored views stay as written);
+	// Previous links the case before it.
+	Episode  int           `json:"episode,omitempty"`
+	Previous *PreviousCase `json:"previous,omitempty"`
 }
 
 // NewView derives the public view of a case's state.
@@ -47,7 +53,7 @@ func NewView(st State, workflowID string) View {
 		Origin: st.Origin, Arrears: st.Arrears, DueDate: st.DueDate, Opened: st.OpenedAt,
 		FirstList: st.FirstList, Lists: len(st.Lists), OutreachAttempts: len(st.Outreach.Attempts),
 		FirstContact: st.Outreach.ContactOn, Outcome: st.Outcome, Closed: st.ClosedOn,
-		NextDue: nextDue(st), Seq: st.Seq,
+		NextDue: nextDue(st), Seq: st.Seq, Episode: st.Episode, Previous: st.Previous,
 	}
 	if st.Stage == StageOutreach {
 		v.OutreachDue = st.Outreach.Due

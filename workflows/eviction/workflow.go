@@ -46,7 +46,26 @@ func EvictionCase(ctx workflow.Context, in Input) (View, error) {
 	if err := c.init(in); err != nil {
 		return View{}, err
 	}
-	return c.run()
+	v, err := c.run()
+	if err != nil && temporal.IsCanceledError(err) && c.ready {
+		return v, c.forget(err)
+	}
+	return v, err
+}
+
+// forget removes a cancelled case from the read model, as the reconcile
+// (which shows no case for a cancelled run) would: before, the last open
+// view stayed and kept counting as open.
+func (c *caseWF) forget(cancelled error) error {
+	ctx, _ := workflow.NewDisconnectedContext(c.ctx)
+	if workflow.GetVersion(ctx, changeForgetCancelledCase, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return cancelled
+	}
+	ctx = workflow.WithActivityOptions(ctx, shortActivity)
+	if err := workflow.ExecuteActivity(ctx, actForget, c.st.CaseID).Get(ctx, nil); err != nil {
+		return fmt.Errorf("remove the cancelled case from the read model: %w", err)
+	}
+	return cancelled
 }
 
 // init sets up the state: carried over from continue-as-new, or a new
@@ -78,6 +97,8 @@ func (c *caseWF) init(in Input) error {
 		OpenedAt:      now,
 		Runs:          1,
 	}
+	episodes := workflow.GetVersion(c.ctx, changeCaseEpisodes, workflow.DefaultVersion, 1) == 1
+	prev := in.Previous
 	if l := in.List; l != nil {
 		c.st.Origin = "list"
 		c.st.PlanID, c.st.Organisation, c.st.Owner, c.st.Area = l.PlanID, l.Organisation, l.Owner, l.Area
@@ -92,6 +113,13 @@ func (c *caseWF) init(in Input) error {
 			return fmt.Errorf("resolve the tenancy's area: %w", err)
 		}
 		c.st.PlanID, c.st.Organisation, c.st.Owner, c.st.Area = r.PlanID, r.Organisation, r.Owner, r.Area
+		prev = r.Previous
+	}
+	if episodes {
+		c.st.Episode = 1
+		if prev != nil {
+			c.st.Episode, c.st.Previous = max(prev.Episode, 1)+1, prev
+		}
 	}
 	c.ready = true
 	c.transition(StageArrears, "opened from "+c.st.Origin)
@@ -157,17 +185,62 @@ func (c *caseWF) continueAsNewDue() bool {
 
 // continueAsNew waits for running handlers, takes pending lists, and hands
 // the state to a new run.
+//
+// Under changeQuietContinueAsNew it hands over only when no handler is
+// running, no § 92 notice is on its way and nothing is unpublished, and
+// nothing yields between that check and the hand-over: an Update accepted
+// while a publish ran finishes in this run (an accepted Update the run
+// ends under fails, though its change was carried; before, a handler
+// waiting for its publish and this waiting for the handler could wait for
+// each other for good), and the new run starts from a state the read
+// model holds. Updates that arrive after are retried by Temporal on the
+// new run.
 func (c *caseWF) continueAsNew() error {
-	if err := workflow.Await(c.ctx, func() bool { return workflow.AllHandlersFinished(c.ctx) }); err != nil {
-		return err
-	}
-	c.drainLists()
-	if err := c.publishIfDirty(); err != nil {
-		return err
+	if workflow.GetVersion(c.ctx, changeQuietContinueAsNew, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		if err := workflow.Await(c.ctx, func() bool { return workflow.AllHandlersFinished(c.ctx) }); err != nil {
+			return err
+		}
+		c.drainLists()
+		if err := c.publishIfDirty(); err != nil {
+			return err
+		}
+	} else {
+		for {
+			c.drainLists()
+			if err := c.publishIfDirty(); err != nil {
+				return err
+			}
+			// A handler waiting for its change to be published wakes this
+			// by the change; the loop publishes it and waits again.
+			quiet := func() bool { return workflow.AllHandlersFinished(c.ctx) && !c.noticePending }
+			if err := workflow.Await(c.ctx, func() bool { return quiet() || c.dirty || c.lists.Len() > 0 }); err != nil {
+				return err
+			}
+			if !c.dirty && c.lists.Len() == 0 {
+				break
+			}
+		}
 	}
 	st := c.st
 	return workflow.NewContinueAsNewError(c.ctx, WorkflowName, Input{State: &st})
 }
+
+// Change ids of workflow.GetVersion (those of the hverdag clock are in
+// legal.go, ChangeNoticeAfterAck and ChangeNoticeRetry in updates.go).
+const (
+	// changeQuietContinueAsNew: a run continues as new only with no
+	// handler running and nothing unpublished (continueAsNew).
+	changeQuietContinueAsNew = "continue-as-new-when-quiet"
+	// changeCaseEpisodes: a case opened after the tenancy's last one
+	// closed is its next episode, linked to it (Input.Previous).
+	changeCaseEpisodes = "case-episodes"
+	// changeHandlerRecheck: update handlers re-check that the case's
+	// stage still takes them (stillAllowed).
+	changeHandlerRecheck = "update-handler-recheck"
+	// changeForgetCancelledCase: a cancelled case removes itself from the
+	// read model (forget).
+	changeForgetCancelledCase = "forget-cancelled-case"
+)
 
 func (c *caseWF) closed() bool {
 	return c.st.Stage == StageResolved || (c.st.Stage == StageEscalated && c.st.Outcome != "")
