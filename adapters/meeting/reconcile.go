@@ -1,8 +1,12 @@
 package meeting
 
 import (
+	"context"
 	"sort"
 	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
 
 	"helhed/readmodel"
 	"helhed/workflows/meeting"
@@ -21,9 +25,13 @@ var KeyPatterns = []string{"helhed:meeting:*", "helhed:milestone:*", "helhed:bud
 // per target (by answer time, over the year's rounds) and their sums; and,
 // from Budget and Hours, what MeetingRecordBudget and
 // MeetingRecordStaffHours wrote.
+//
+// A round that ended otherwise (cancelled by an operator, terminated,
+// failed) keeps what it wrote while it ran: its meetings held and its
+// members' figures happened. Its state is read with the state query.
 func Reconciler() readmodel.Reconciler {
 	var g readmodel.Gather[Run]
-	return readmodel.Spec{
+	return reconciler{readmodel.Spec{
 		KindName:    meeting.Kind,
 		KeyPatterns: KeyPatterns,
 		Filter:      `WorkflowType = "` + meeting.WorkflowName + `"`,
@@ -37,7 +45,22 @@ func Reconciler() readmodel.Reconciler {
 			return nil
 		},
 		FinishFunc: func(m *readmodel.Model) error { return Project(m, g.Take(m)) },
+	}}
+}
+
+// reconciler reads the state of rounds that closed without completing;
+// the rest as readmodel.Spec does.
+type reconciler struct{ readmodel.Spec }
+
+func (r reconciler) Load(ctx context.Context, c client.Client, run readmodel.Run) (any, error) {
+	switch run.Status {
+	case enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED, enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+		enumspb.WORKFLOW_EXECUTION_STATUS_FAILED, enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
+		spec := r.Spec
+		spec.QueryClosed = true
+		return spec.Load(ctx, c, run)
 	}
+	return r.Spec.Load(ctx, c, run)
 }
 
 // Run is one round's run as a reconcile finds it.

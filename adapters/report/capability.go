@@ -8,6 +8,7 @@ package report
 import (
 	"helhed/activities"
 	"helhed/capability"
+	"helhed/readmodel"
 	"helhed/runs"
 	"helhed/schedules"
 	"helhed/workflows/report"
@@ -20,8 +21,9 @@ func New(d capability.Deps) (capability.Capability, error) {
 		Workflows: []capability.Workflow{{Name: report.WorkflowName, Func: report.AnnualReport}},
 		Activities: []capability.Activities{{Impl: &Activities{Plan: d.Plan, Redis: d.Redis, DataDir: d.Config.DataDir,
 			Mail: &activities.Mail{Sender: d.Mail}, PublicURL: d.Config.PublicURL}}},
-		Kinds:     []runs.Kind{RunKind()},
-		Schedules: []schedules.Source{report.Schedules},
-		Routes:    routes(d.Redis, d.Config.DataDir, d.Log),
+		Kinds:       []runs.Kind{RunKind()},
+		Schedules:   []schedules.Source{report.Schedules},
+		Reconcilers: []readmodel.Reconciler{Reconciler()},
+		Routes:      routes(d.Redis, d.Config.DataDir, d.Log),
 	}, nil
 }

@@ -35,7 +35,17 @@ type harness struct {
 
 func newHarness(t testing.TB, start time.Time, prev *absenceadapter.ResultsMap, answer func(datarequest.Input) *cycletest.Answer) *harness {
 	t.Helper()
-	env := cycletest.NewEnv(start)
+	return newHarnessWith(t, cycletest.NewEnv(start), nil, prev, answer)
+}
+
+// newHarnessWith is newHarness on env, steering the requests through
+// control (nil: cycletest.EnvControl).
+func newHarnessWith(t testing.TB, env *testsuite.TestWorkflowEnvironment, control activities.RequestControl,
+	prev *absenceadapter.ResultsMap, answer func(datarequest.Input) *cycletest.Answer) *harness {
+	t.Helper()
+	if control == nil {
+		control = cycletest.EnvControl{Env: env}
+	}
 	p, err := plan.LoadEmbedded("randers-2021-25")
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +54,7 @@ func newHarness(t testing.TB, start time.Time, prev *absenceadapter.ResultsMap, 
 	h.double.Register(env)
 	h.mail = &cycletest.Recorder{Clock: env.Now}
 	env.RegisterActivity(&activities.Mail{Sender: h.mail})
-	env.RegisterActivity(&activities.Requests{Control: cycletest.EnvControl{Env: env}})
+	env.RegisterActivity(&activities.Requests{Control: control})
 	if prev == nil {
 		prev = &absenceadapter.ResultsMap{}
 	}

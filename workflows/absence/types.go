@@ -133,7 +133,8 @@ const (
 )
 
 // StageTitles are the Danish stage names.
-var StageTitles = map[string]string{StageCollecting: "Indsamler fraværsdata fra skolerne", StageClosed: "Afsluttet"}
+var StageTitles = map[string]string{StageCollecting: "Indsamler fraværsdata fra skolerne",
+	StageClosing: "Afsluttes: modtager ikke flere filer", StageClosed: "Afsluttet"}
 
 // SchoolStatus is how a school's data went.
 type SchoolStatus struct {

@@ -43,6 +43,12 @@ type round struct {
 	pupils   [][]Pupil
 	closeNow bool
 	version  int // bumped when the cut-off moves or a school settles
+	// following counts the schools whose follow-up still runs.
+	following int
+	// closing: the round is finishing and takes no more files
+	// (ChangeCloseStopsFiles); sealed: the note is being computed, so a
+	// result that comes in now changes nothing.
+	closing, sealed bool
 }
 
 // FollowUp is the AbsenceFollowUp workflow.
@@ -54,7 +60,10 @@ func FollowUp(ctx workflow.Context, in Input) (Result, error) {
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateClose,
 		func(ctx workflow.Context, c Close) error { r.closeNow = true; return nil },
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, c Close) error {
-			if r.setup == nil || r.st.Stage != StageCollecting || r.closeNow {
+			if r.closing || r.closeNow {
+				return errors.New(ClosingMessage)
+			}
+			if r.setup == nil || r.st.Stage != StageCollecting {
 				return errors.New("runden indsamler ikke data")
 			}
 			return nil
@@ -88,6 +97,7 @@ func FollowUp(ctx workflow.Context, in Input) (Result, error) {
 	r.pupils = make([][]Pupil, len(setup.Schools))
 	for i, sc := range setup.Schools {
 		r.st.Schools = append(r.st.Schools, SchoolStatus{School: sc.ID, Name: sc.Name, Status: SchoolOpen})
+		r.following++
 		workflow.Go(ctx, func(gctx workflow.Context) { r.follow(gctx, i) })
 	}
 
@@ -128,9 +138,9 @@ func (r *round) openSchools() int {
 func (r *round) follow(ctx workflow.Context, i int) {
 	sc := r.setup.Schools[i]
 	st := &r.st.Schools[i]
-	defer func() { r.version++ }()
+	defer func() { r.version++; r.following-- }()
 	due := r.due
-	for attempt := 1; attempt <= MaxAttempts && !r.closeNow; attempt++ {
+	for attempt := 1; attempt <= MaxAttempts && !r.closeNow && !r.closing; attempt++ {
 		if attempt > 1 {
 			today := plan.DateOf(workflow.Now(ctx).In(r.loc))
 			if min := workdays.Add(today, ResubmitWeekdays); due.Before(min) {
@@ -150,6 +160,9 @@ func (r *round) follow(ctx workflow.Context, i int) {
 		if err := workflow.ExecuteChildWorkflow(cctx, datarequest.WorkflowName, in).Get(ctx, &res); err != nil || res.Status != datarequest.StatusAnswered {
 			return // cancelled at the cut-off, or failed: the school is named as missing
 		}
+		if r.sealed {
+			return // the note is being made without it
+		}
 		pupils, problems := Check(sc.ID, res.Rows, r.setup.Areas)
 		if len(problems) == 0 {
 			r.pupils[i], st.Status, st.Pupils, st.Errors = pupils, SchoolAccepted, len(pupils), nil
@@ -157,6 +170,9 @@ func (r *round) follow(ctx workflow.Context, i int) {
 		}
 		st.Status, st.Errors = SchoolRejected, problems
 		workflow.GetLogger(ctx).Info("school data rejected", "school", sc.ID, "attempt", attempt, "problems", len(problems))
+		if r.closing {
+			r.tellRejectedWhileClosing(ctx, sc, problems)
+		}
 	}
 }
 
@@ -164,15 +180,21 @@ func (r *round) follow(ctx workflow.Context, i int) {
 // records the indicators.
 func (r *round) finish(ctx workflow.Context, carry Carry) (Result, error) {
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
+	stopsFiles := workflow.GetVersion(ctx, ChangeCloseStopsFiles, workflow.DefaultVersion, 1) == 1
+	if stopsFiles {
+		r.stopFiles(ctx)
+	}
 	for i := range r.st.Schools {
 		s := &r.st.Schools[i]
 		if s.Status != SchoolOpen {
 			continue
 		}
-		u := datarequest.RequestUpdate{UpdateID: WorkflowID(r.st.Input) + "/cancel/" + s.RequestID, RequestID: s.RequestID,
-			Cancellation: &datarequest.Cancellation{Reason: "Kvartalsopfølgningen er afsluttet uden jeres data."}}
-		if err := workflow.ExecuteActivity(actx, datarequest.ActivityCancel, u).Get(ctx, nil); err != nil && !datarequest.IsClosed(err) {
-			workflow.GetLogger(ctx).Warn("cancel data request failed", "request", s.RequestID, "err", err)
+		if !stopsFiles {
+			u := datarequest.RequestUpdate{UpdateID: WorkflowID(r.st.Input) + "/cancel/" + s.RequestID, RequestID: s.RequestID,
+				Cancellation: &datarequest.Cancellation{Reason: "Kvartalsopfølgningen er afsluttet uden jeres data."}}
+			if err := workflow.ExecuteActivity(actx, datarequest.ActivityCancel, u).Get(ctx, nil); err != nil && !datarequest.IsClosed(err) {
+				workflow.GetLogger(ctx).Warn("cancel data request failed", "request", s.RequestID, "err", err)
+			}
 		}
 		if s.Status == SchoolOpen {
 			s.Status = SchoolMissing
@@ -181,6 +203,7 @@ func (r *round) finish(ctx workflow.Context, carry Carry) (Result, error) {
 			}
 		}
 	}
+	r.sealed = stopsFiles
 	var pupils []Pupil
 	for _, ps := range r.pupils {
 		pupils = append(pupils, ps...)

@@ -17,3 +17,21 @@ func TestReplay(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/activation-history.json"},
 		replaytest.Workflow{Fn: crisis.Activation, Name: crisis.WorkflowName})
 }
+
+// TestReplayPaths replays the other paths an activation can take, and the
+// yearly status meeting, recorded on the real stack by
+// `HELHED_RECORD_HISTORY=1 go test -run TestOnTheRealStack ./adapters/crisis`
+// (under ChangeRecordEveryStage):
+//
+//   - activation-moved-closed-history.json: the meeting confirmed, moved
+//     and held; SSP not activated; resident information sent; closed
+//     without an evaluation.
+//   - activation-cancelled-history.json: cancelled once the meeting was
+//     called (the invitation is withdrawn).
+//   - status-meeting-history.json: the StatusMeeting workflow.
+func TestReplayPaths(t *testing.T) {
+	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/activation-moved-closed-history.json",
+		"testdata/activation-cancelled-history.json", "testdata/status-meeting-history.json"},
+		replaytest.Workflow{Fn: crisis.Activation, Name: crisis.WorkflowName},
+		replaytest.Workflow{Fn: crisis.StatusMeeting, Name: crisis.StatusMeetingWorkflowName})
+}

@@ -24,7 +24,16 @@ type run struct {
 	group Group
 	loc   *time.Location
 	s     State
+	// recorded is the read-model entry last written (ChangeRecordEveryStage).
+	recorded Record
 }
+
+// ChangeRecordEveryStage is the GetVersion change under which the main
+// loop writes the read model whenever an Update moved the stage (meeting
+// confirmed, closed for evaluation, …); before it only the start, the
+// meeting held and the end were written, so the read model lagged until
+// the reconcile repaired it.
+const ChangeRecordEveryStage = "record-every-stage"
 
 // Activation is the CrisisActivation workflow.
 func Activation(ctx workflow.Context, in Input) (Result, error) {
@@ -82,7 +91,11 @@ func Activation(ctx workflow.Context, in Input) (Result, error) {
 // loop moves through the stages the main line waits in; Updates move the
 // rest.
 func (w *run) loop(ctx workflow.Context) error {
+	everyStage := workflow.GetVersion(ctx, ChangeRecordEveryStage, workflow.DefaultVersion, 1) == 1
 	for {
+		if everyStage && !sameRecord(w.recorded, RecordOf(w.id, w.s)) {
+			w.record(ctx)
+		}
 		switch w.s.Stage {
 		case StageConvening:
 			if err := w.awaitConvening(ctx); err != nil {
@@ -188,12 +201,21 @@ func (w *run) setStage(ctx workflow.Context, stage string, due *time.Time) {
 // since the read model is derived.
 func (w *run) record(ctx workflow.Context) {
 	r := RecordOf(w.id, w.s)
+	w.recorded = r
 	rctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Second, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 5},
 	})
 	if err := workflow.ExecuteActivity(rctx, activityCrisisRecord, r).Get(rctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("crisis read model not updated", "error", err)
 	}
+}
+
+// sameRecord reports whether two read-model entries are the same.
+func sameRecord(a, b Record) bool {
+	sameMeeting := a.FirstMeetingAt == nil && b.FirstMeetingAt == nil ||
+		a.FirstMeetingAt != nil && b.FirstMeetingAt != nil && a.FirstMeetingAt.Equal(*b.FirstMeetingAt)
+	return a.WorkflowID == b.WorkflowID && a.Incident == b.Incident && a.Stage == b.Stage &&
+		a.ActivatedAt.Equal(b.ActivatedAt) && sameMeeting
 }
 
 func (w *run) member(role string) Member {

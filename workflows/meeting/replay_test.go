@@ -20,3 +20,21 @@ func TestReplayRecordedHistory(t *testing.T) {
 	replaytest.Replay(t, cycletest.PayloadKey, []string{"testdata/meeting-round-history.json"},
 		replaytest.Workflow{Fn: meeting.Round, Name: meeting.WorkflowName})
 }
+
+// TestReplayPaths replays the other paths, recorded on the real stack by
+// `HELHED_RECORD_HISTORY=1 go test -run TestOnTheRealStack ./adapters/meeting`:
+//
+//   - meeting-round-decided-history.json: a round started after its board
+//     meeting (every step due runs at once, as a backfill would), the
+//     board's decisions recorded, the minutes compiled, closed.
+//   - meeting-round-recommendations-moved-history.json: after the steering
+//     group's meeting, its recommendations recorded and the board moved
+//     (no request left to extend), then cancelled by the operator.
+//   - meeting-round-answered-cancelled-history.json: open, a member's answer
+//     recorded as it arrived, the board moved (the open requests
+//     extended), then cancelled by the operator.
+func TestReplayPaths(t *testing.T) {
+	replaytest.Replay(t, cycletest.PayloadKey, []string{"testdata/meeting-round-decided-history.json",
+		"testdata/meeting-round-recommendations-moved-history.json", "testdata/meeting-round-answered-cancelled-history.json"},
+		replaytest.Workflow{Fn: meeting.Round, Name: meeting.WorkflowName})
+}

@@ -18,3 +18,16 @@ func TestReplayRecordedHistories(t *testing.T) {
 		replaytest.Workflow{Fn: AnnualReport, Name: WorkflowName},
 		replaytest.Workflow{Fn: statistics.StatisticsPull, Name: statistics.WorkflowName})
 }
+
+// TestReplayPaths replays the other paths, recorded on the real stack by
+// `HELHED_RECORD_HISTORY=1 go test -run TestOnTheRealStack ./adapters/report`:
+//
+//   - annual-report-approved.history.json: version 1 approved at once.
+//   - annual-report-rerun-cancelled.history.json: a rerun of a year already
+//     sent, numbering on (version 3), cancelled by the operator while it
+//     awaits the board.
+func TestReplayPaths(t *testing.T) {
+	replaytest.ReplayKeyFile(t, replaytest.KeyFile,
+		[]string{"testdata/annual-report-approved.history.json", "testdata/annual-report-rerun-cancelled.history.json"},
+		replaytest.Workflow{Fn: AnnualReport, Name: WorkflowName})
+}
