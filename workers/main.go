@@ -36,6 +36,12 @@ func run(dev bool) error {
 	logger := newLogger(cfg.LogLevel)
 	slog.SetDefault(logger)
 	a, err := app.Start(ctx, app.Options{Config: cfg, Logger: logger, Dev: devStack()})
+	if err != nil && ctx.Err() != nil {
+		// Ctrl-C or SIGTERM during the start is a stop, not a failure;
+		// app.Start has stopped what it had started.
+		fmt.Fprintln(os.Stdout, "stopped while starting")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
