@@ -101,6 +101,17 @@ func (m *Model) Get(key string) (string, bool) {
 	return e.str, true
 }
 
+// HGet returns a hash field's value so far, for projections where the
+// latest of several runs wins (e.g. a business key run again).
+func (m *Model) HGet(key, field string) (string, bool) {
+	e, ok := m.keys[key]
+	if !ok || e.typ != typeHash {
+		return "", false
+	}
+	v, ok := e.hash[field]
+	return v, ok
+}
+
 // Set sets a string key.
 func (m *Model) Set(key string, v any) {
 	if e := m.at(key, typeString); e != nil {

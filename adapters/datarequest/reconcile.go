@@ -3,6 +3,7 @@ package datarequest
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"helhed/readmodel"
 	"helhed/workflows/datarequest"
@@ -31,10 +32,20 @@ func Reconciler() readmodel.Reconciler {
 			if err != nil {
 				return fmt.Errorf("encode task %s: %w", t.RequestID, err)
 			}
-			m.HSet(keyRecord+t.RequestID, "v", t.Version)
-			m.HSet(keyRecord+t.RequestID, "json", string(b))
+			// Every run's partner is indexed, as every run's Save did.
 			m.SAdd(keyPartner+t.Partner, t.RequestID)
 			m.SAdd(keyIndex, t.RequestID)
+			// A request id run again (a relaunched meeting round's
+			// child): the later run's task wins, as in Store.Save.
+			created := t.CreatedAt.UnixMilli()
+			if c, ok := m.HGet(keyRecord+t.RequestID, "c"); ok {
+				if prev, _ := strconv.ParseInt(c, 10, 64); prev > created {
+					return nil
+				}
+			}
+			m.HSet(keyRecord+t.RequestID, "c", created)
+			m.HSet(keyRecord+t.RequestID, "v", t.Version)
+			m.HSet(keyRecord+t.RequestID, "json", string(b))
 			return nil
 		},
 	}

@@ -19,7 +19,7 @@ const (
 	keyPrefix  = "helhed:task:"
 	keyIndex   = keyPrefix + "index"    // set of every request id
 	keyPartner = keyPrefix + "partner:" // + partner: set of its request ids
-	keyRecord  = keyPrefix + "req:"     // + request id: hash {v, json}
+	keyRecord  = keyPrefix + "req:"     // + request id: hash {c, v, json}
 )
 
 // Store is the read model of data requests in Redis. It is derived from
@@ -30,11 +30,16 @@ type Store struct {
 }
 
 // saveScript writes a record only if it is newer than the stored one, so a
-// retried or overtaken activity never puts an older state back.
+// retried or overtaken activity never puts an older state back. Newer is
+// a later run first (c: when the run created the request, Unix ms; a
+// request id run again restarts its versions at 1), then a higher version.
 var saveScript = redis.NewScript(`
-local cur = redis.call('HGET', KEYS[1], 'v')
-if cur and tonumber(cur) >= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[1], 'json', ARGV[2])
+local cur = redis.call('HMGET', KEYS[1], 'c', 'v')
+if cur[2] then
+  local c, created = tonumber(cur[1] or '0'), tonumber(ARGV[4])
+  if c > created or (c == created and tonumber(cur[2]) >= tonumber(ARGV[1])) then return 0 end
+end
+redis.call('HSET', KEYS[1], 'c', ARGV[4], 'v', ARGV[1], 'json', ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
 redis.call('SADD', KEYS[3], ARGV[3])
 return 1`)
@@ -48,7 +53,7 @@ func (s *Store) Save(ctx context.Context, t datarequest.Task) (bool, error) {
 		return false, fmt.Errorf("encode task %s: %w", t.RequestID, err)
 	}
 	n, err := saveScript.Run(ctx, s.R, []string{keyRecord + t.RequestID, keyPartner + t.Partner, keyIndex},
-		t.Version, string(b), t.RequestID).Int()
+		t.Version, string(b), t.RequestID, t.CreatedAt.UnixMilli()).Int()
 	if err != nil {
 		return false, fmt.Errorf("save task %s: %w", t.RequestID, err)
 	}
@@ -124,7 +129,8 @@ func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]datareques
 	}
 	out := all[:0]
 	for _, t := range all {
-		if f.Match(t) {
+		// A reassigned task stays in its former partner's set.
+		if f.Match(t) && (f.Partner == "" || t.Partner == f.Partner) {
 			out = append(out, t)
 		}
 	}
