@@ -53,20 +53,28 @@ func (t Templates) Render(name string, data any) (markdown, html string, err err
 }
 
 // KeepDocument writes a rendered document under DATA_DIR as dir/base.md
-// and dir/base.html, each atomically, so a retried activity rewrites the
-// same content and a reader never sees half a file. It returns the paths,
-// Markdown first.
-func KeepDocument(dir, base, markdown, html string) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("create %s: %w", dir, err)
+// and dir/base.html (the latest), and the same under dir/runs/<run>/, each
+// atomically: a retried activity rewrites the same content, a reader never
+// sees half a file, and a later run of the same business key (a relaunched
+// round) never overwrites what an earlier run sent. It returns the paths of
+// the latest, Markdown first.
+func KeepDocument(dir, base, run, markdown, html string) ([]string, error) {
+	if run == "" || strings.ContainsAny(run, `/\`) || run == "." || run == ".." {
+		return nil, fmt.Errorf("keep %s: bad run id %q", base, run)
 	}
 	var paths []string
-	for _, f := range []struct{ ext, body string }{{".md", markdown}, {".html", html}} {
-		path := filepath.Join(dir, base+f.ext)
-		if err := fsutil.WriteAtomic(path, []byte(f.body), 0o600); err != nil {
-			return nil, err
+	for _, d := range []string{filepath.Join(dir, "runs", run), dir} {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return nil, fmt.Errorf("create %s: %w", d, err)
 		}
-		paths = append(paths, path)
+		paths = paths[:0]
+		for _, f := range []struct{ ext, body string }{{".md", markdown}, {".html", html}} {
+			path := filepath.Join(d, base+f.ext)
+			if err := fsutil.WriteAtomic(path, []byte(f.body), 0o600); err != nil {
+				return nil, err
+			}
+			paths = append(paths, path)
+		}
 	}
 	return paths, nil
 }

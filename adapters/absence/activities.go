@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -113,13 +114,13 @@ func (a *Activities) AbsencePrevious(ctx context.Context, workflowID string) (ab
 
 // AbsenceCompile renders the quarterly note and keeps it under
 // DATA_DIR/absence/<plan>/<quarter>/.
-func (a *Activities) AbsenceCompile(_ context.Context, in absence.NoteInput) (absence.Document, error) {
+func (a *Activities) AbsenceCompile(ctx context.Context, in absence.NoteInput) (absence.Document, error) {
 	md, html, err := templates.Render("note", noteData(in))
 	if err != nil {
 		return absence.Document{}, temporal.NewNonRetryableApplicationError(err.Error(), "RenderFailed", err)
 	}
 	dir := filepath.Join(a.DataDir, "absence", in.Setup.PlanID, in.Setup.Quarter)
-	paths, err := activities.KeepDocument(dir, "kvartalsnotat", md, html)
+	paths, err := activities.KeepDocument(dir, "kvartalsnotat", activity.GetInfo(ctx).WorkflowExecution.RunID, md, html)
 	if err != nil {
 		return absence.Document{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"helhed/activities"
@@ -41,7 +42,7 @@ var documentNames = map[string]string{
 
 // MeetingCompile renders a document as Markdown and HTML, keeps both under
 // DATA_DIR/meetings/<plan>/<key>/ and returns them for the e-mail.
-func (a *Activities) MeetingCompile(_ context.Context, in meeting.CompileInput) (meeting.Document, error) {
+func (a *Activities) MeetingCompile(ctx context.Context, in meeting.CompileInput) (meeting.Document, error) {
 	base, ok := documentNames[in.Doc]
 	if !ok {
 		return meeting.Document{}, temporal.NewNonRetryableApplicationError("unknown document "+in.Doc, "BadArgument", nil)
@@ -51,7 +52,7 @@ func (a *Activities) MeetingCompile(_ context.Context, in meeting.CompileInput) 
 		return meeting.Document{}, temporal.NewNonRetryableApplicationError(err.Error(), "RenderFailed", err)
 	}
 	dir := filepath.Join(a.DataDir, "meetings", in.Setup.PlanID, in.State.Input.Key())
-	paths, err := activities.KeepDocument(dir, base, md, html)
+	paths, err := activities.KeepDocument(dir, base, activity.GetInfo(ctx).WorkflowExecution.RunID, md, html)
 	if err != nil {
 		return meeting.Document{}, fmt.Errorf("keep %s: %w", base, err)
 	}
