@@ -11,12 +11,14 @@ import (
 	"testing"
 	"time"
 
+	absenceadapter "helhed/adapters/absence"
 	datarequestadapter "helhed/adapters/datarequest"
 	"helhed/mailer"
 	"helhed/plan"
 	"helhed/runs"
 	"helhed/workdays"
 	"helhed/workflows"
+	"helhed/workflows/absence"
 	"helhed/workflows/crisis"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/meeting"
@@ -281,5 +283,73 @@ func TestKindsSayRerunPolicy(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("kinds missing: %v", want)
+	}
+}
+
+// TestAbsenceRoundRelaunched: an absence round cancelled after it asked the
+// schools and launched again for the same quarter is a new run of the
+// closed key; its requests to the schools are new runs of their request
+// ids, and each sends its invitation again (keys per run).
+func TestAbsenceRoundRelaunched(t *testing.T) {
+	in := absenceadapter.RunKind().Example(shared.Plan)
+	start := func() apiResult {
+		t.Helper()
+		return call(t, "POST", "/api/v1/runs", token, map[string]any{"kind": absence.Kind, "input": in})
+	}
+	// children are the round's open requests with their current run ids.
+	children := func(id string) map[string]string {
+		d, err := shared.Temporal.DescribeWorkflowExecution(t.Context(), id, "")
+		if err != nil {
+			t.Fatalf("describe %s: %v", id, err)
+		}
+		out := map[string]string{}
+		for _, c := range d.GetPendingChildren() {
+			out[c.GetWorkflowId()] = c.GetRunId()
+		}
+		return out
+	}
+	invited := func(round string) map[string]string {
+		var kids map[string]string
+		eventually(t, 90*time.Second, func() string {
+			kids = children(round)
+			if len(kids) == 0 {
+				return "the round asked no school"
+			}
+			for child, run := range kids {
+				reqID := strings.TrimPrefix(child, datarequest.Kind+"/")
+				if run == "" || !outboxHas(run, datarequest.MailKey(reqID, datarequest.NoticeInvite, 0)) {
+					return "no invitation yet from " + child + " run " + run
+				}
+			}
+			return ""
+		})
+		return kids
+	}
+
+	r := start()
+	if r.Status != http.StatusCreated {
+		t.Fatalf("first launch: %d %s", r.Status, r.Raw)
+	}
+	id, first := r.str("workflowId"), r.str("runId")
+	defer cancelRun(t, id)
+	before := invited(id)
+	if _, err := runner.Cancel(t.Context(), id, "startet med forkert kvartal"); err != nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	status := waitClosed(t, id)
+	for child := range before {
+		waitClosed(t, child)
+	}
+
+	again := start()
+	assertRerun(t, again, id, first, status)
+	after := invited(id)
+	if len(after) != len(before) {
+		t.Fatalf("the relaunch asked %d schools, the first run %d", len(after), len(before))
+	}
+	for child, run := range after {
+		if run == before[child] {
+			t.Errorf("%s: the relaunch reused the closed request run %s", child, run)
+		}
 	}
 }
