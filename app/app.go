@@ -149,10 +149,12 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.onStop(func(context.Context) error { return a.Redis.Close() })
 
-	if a.Mail, err = mailer.New(cfg.SMTPURL, cfg.MailFrom, filepath.Join(cfg.DataDir, "outbox"), store.MailMarker{R: a.Redis}); err != nil {
+	if a.Mail, err = mailer.New(mailer.Settings{SMTPURL: cfg.SMTPURL, SMTPInsecurePlain: cfg.SMTPInsecurePlain, SMTPCAFile: cfg.SMTPCAFile,
+		From: cfg.MailFrom, OutboxDir: filepath.Join(cfg.DataDir, "outbox")}, store.MailMarker{R: a.Redis}); err != nil {
 		return nil, err
 	}
-	a.Operator = func(h http.Handler) http.Handler { return web.RequireOperator(cfg.OperatorToken, h) }
+	a.Operator = (&web.OperatorAuth{Token: cfg.OperatorToken, Log: log,
+		Failures: &web.RateLimit{R: a.Redis, Prefix: "helhed:operator:auth-failures:", Limit: 30, Window: 10 * time.Minute}}).Require
 
 	temporalAddr := cfg.TemporalAddress
 	if cfg.Dev {
@@ -221,7 +223,7 @@ func (a *App) serve() error {
 	if err := a.routes(mux); err != nil {
 		return err
 	}
-	a.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	a.http = &http.Server{Handler: web.TrustProxies(a.Config.Proxies, mux), ReadHeaderTimeout: 10 * time.Second}
 	metricsMux := http.NewServeMux()
 	metricsMux.Handle("GET /metrics", a.Metrics.Handler())
 	a.metricsS = &http.Server{Handler: metricsMux, ReadHeaderTimeout: 10 * time.Second}
@@ -325,7 +327,7 @@ func (a *App) Banner(w io.Writer) {
 		fmt.Fprintf(w, "  redis:       %s\n", a.Redis.Options().Addr)
 	}
 	if a.Config.Mail() == config.MailSMTP {
-		fmt.Fprintf(w, "  mail:        SMTP (SMTP_URL)\n")
+		fmt.Fprintf(w, "  mail:        %s\n", a.Mail) // never the password
 	} else {
 		fmt.Fprintf(w, "  mail:        .eml files in %s (no SMTP_URL; nothing is sent)\n", filepath.Join(a.Config.DataDir, "outbox"))
 	}

@@ -18,6 +18,7 @@ import (
 
 	"helhed/app"
 	"helhed/capability"
+	"helhed/internal/testsmtp"
 	"helhed/internal/teststack"
 	"helhed/workflows"
 )
@@ -286,5 +287,36 @@ func TestBannerSaysMailMode(t *testing.T) {
 	shared.Banner(&b)
 	if !strings.Contains(b.String(), "mail:        .eml files in") || !strings.Contains(b.String(), "nothing is sent") {
 		t.Fatalf("banner does not say the mail mode:\n%s", b.String())
+	}
+}
+
+// TestSMTPPasswordNeverShown: the SMTP password in SMTP_URL shows neither
+// in the start banner (which says TLS is required) nor in a start error.
+func TestSMTPPasswordNeverShown(t *testing.T) {
+	const secret = "hemmelig-kode-123"
+	server := testsmtp.Start(t)
+	env := map[string]string{"OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+		"TEMPORAL_ADDRESS": shared.TemporalAddr(), "REDIS_URL": shared.Config.RedisURL, "MAIL_MODE": "",
+		"SMTP_URL": "smtp://helhed:" + secret + "@" + server.Addr, "SMTP_CA_FILE": server.CAFile}
+	a, err := teststack.Start(context.Background(), teststack.Options{Name: "app-smtp", NonDev: true, Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	a.Banner(&b)
+	a.Close()
+	if strings.Contains(b.String(), secret) || !strings.Contains(b.String(), "mail:        SMTP to "+server.Addr+" (STARTTLS required)") {
+		t.Fatalf("banner shows the password or not the mail server:\n%s", b.String())
+	}
+	for _, bad := range []string{"smtp://helhed:" + secret + "@", "smtps://helhed:" + secret + "@" + server.Addr} {
+		env["SMTP_URL"], env["SMTP_INSECURE_PLAIN"] = bad, "true"
+		a, err := teststack.Start(context.Background(), teststack.Options{Name: "app-smtp-bad", NonDev: true, Env: env})
+		if err == nil {
+			a.Close()
+			t.Fatalf("started with SMTP_URL %s", bad)
+		}
+		if strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "SMTP_") {
+			t.Errorf("start error %q: want one naming the setting, without the password", err)
+		}
 	}
 }

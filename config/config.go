@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -29,7 +30,19 @@ type Config struct {
 	DataDir           string `env:"DATA_DIR, default=./data"`
 	PlanFile          string `env:"PLAN_FILE"`
 	PublicURL         string `env:"PUBLIC_URL, default=http://127.0.0.1:8080"`
-	SMTPURL           string `env:"SMTP_URL"`
+	// SMTPURL is smtp://[user:pass@]host[:port] (STARTTLS required) or
+	// smtps://… (implicit TLS). It holds a secret: never echo it.
+	SMTPURL string `env:"SMTP_URL"`
+	// SMTPInsecurePlain lets smtp:// go on without TLS when the server
+	// offers no STARTTLS: only for a relay on a trusted network.
+	SMTPInsecurePlain bool `env:"SMTP_INSECURE_PLAIN, default=false"`
+	// SMTPCAFile is a PEM file of authorities trusted for the SMTP server's
+	// certificate besides the system's (an internal CA).
+	SMTPCAFile string `env:"SMTP_CA_FILE"`
+	// TrustedProxies are the reverse proxies (comma-separated CIDRs or
+	// addresses) whose X-Forwarded-For is believed; none by default, so the
+	// client address is the peer's.
+	TrustedProxies []string `env:"TRUSTED_PROXIES"`
 	// MailMode is "smtp" or "outbox". Unset, it is smtp when SMTP_URL is
 	// set and outbox under -dev; without -dev, writing mail to files must
 	// be chosen explicitly (MAIL_MODE=outbox), so a forgotten SMTP_URL
@@ -50,6 +63,9 @@ type Config struct {
 	// UIAddr is where -dev serves the Temporal UI; empty turns it off.
 	UIAddr   string `env:"TEMPORAL_UI_ADDR, default=127.0.0.1:8233"`
 	LogLevel string `env:"LOG_LEVEL, default=info"`
+
+	// Proxies are TRUSTED_PROXIES parsed.
+	Proxies []netip.Prefix
 
 	// Dev is set by the -dev flag, not the environment.
 	Dev bool
@@ -177,9 +193,20 @@ func (c *Config) validate() error {
 		errs = append(errs, &Error{"REDIS_URL", "required without -dev (e.g. redis://127.0.0.1:6379/0)"})
 	}
 	if c.SMTPURL != "" {
-		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") {
-			errs = append(errs, &Error{"SMTP_URL", fmt.Sprintf("%q is not smtp:// or smtps://", c.SMTPURL)})
+		// The value is not echoed: it may carry the password.
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			errs = append(errs, &Error{"SMTP_URL", "not smtp://[user:pass@]host[:port] (STARTTLS) or smtps://[user:pass@]host[:port] (implicit TLS)"})
+		} else if u.Scheme == "smtps" && c.SMTPInsecurePlain {
+			errs = append(errs, &Error{"SMTP_INSECURE_PLAIN", "true with an smtps:// SMTP_URL, which is always TLS: unset SMTP_INSECURE_PLAIN"})
 		}
+	}
+	for _, p := range c.TrustedProxies {
+		prefix, err := parseProxy(p)
+		if err != nil {
+			errs = append(errs, &Error{"TRUSTED_PROXIES", fmt.Sprintf("%q is not a CIDR (10.0.0.0/8) or an IP address", p)})
+			continue
+		}
+		c.Proxies = append(c.Proxies, prefix)
 	}
 	switch {
 	case c.MailMode != "" && c.MailMode != MailSMTP && c.MailMode != MailOutbox:
@@ -195,6 +222,20 @@ func (c *Config) validate() error {
 		errs = append(errs, &Error{"DATA_DIR", "must not be empty"})
 	}
 	return errors.Join(errs...)
+}
+
+// parseProxy reads a CIDR, or an address as a prefix of its full length.
+func parseProxy(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
 }
 
 // Mail modes (MAIL_MODE).

@@ -131,3 +131,48 @@ func TestMailModeMustBeChosenWithoutDev(t *testing.T) {
 		})
 	}
 }
+
+// TestSMTPURLNeverEchoed: a bad SMTP_URL is named, its password is not
+// repeated; SMTP_INSECURE_PLAIN with smtps:// is a contradiction, named.
+func TestSMTPURLNeverEchoed(t *testing.T) {
+	const secret = "hemmelig-kode-123"
+	for _, raw := range []string{"http://u:" + secret + "@mail", "smtp://u:" + secret + "@", "smtp://u:" + secret + "@mail:%zz"} {
+		_, err := load(t, map[string]string{"DATA_DIR": t.TempDir(), "SMTP_URL": raw}, true)
+		if err == nil || !strings.Contains(err.Error(), "SMTP_URL") {
+			t.Errorf("%q: want an error naming SMTP_URL, got %v", raw, err)
+		} else if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error echoes the password: %v", err)
+		}
+	}
+	_, err := load(t, map[string]string{"DATA_DIR": t.TempDir(), "SMTP_URL": "smtps://u:" + secret + "@mail", "SMTP_INSECURE_PLAIN": "true"}, true)
+	if err == nil || !strings.Contains(err.Error(), "SMTP_INSECURE_PLAIN") || strings.Contains(err.Error(), secret) {
+		t.Errorf("smtps with SMTP_INSECURE_PLAIN: %v", err)
+	}
+	cfg, err := load(t, map[string]string{"DATA_DIR": t.TempDir(), "SMTP_URL": "smtp://u:" + secret + "@mail:587"}, true)
+	if err != nil || cfg.SMTPInsecurePlain {
+		t.Errorf("TLS is not required by default: %+v %v", cfg, err)
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	cfg, err := load(t, map[string]string{"DATA_DIR": t.TempDir(), "TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7,fd00::/8"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "192.168.1.7/32", "fd00::/8"}
+	if len(cfg.Proxies) != len(want) {
+		t.Fatalf("proxies %v, want %v", cfg.Proxies, want)
+	}
+	for i, p := range cfg.Proxies {
+		if p.String() != want[i] {
+			t.Errorf("proxy %d: %s, want %s", i, p, want[i])
+		}
+	}
+	if cfg, err := load(t, map[string]string{"DATA_DIR": t.TempDir()}, true); err != nil || len(cfg.Proxies) != 0 {
+		t.Errorf("default: %v %v, want no trusted proxy", cfg.Proxies, err)
+	}
+	_, err = load(t, map[string]string{"DATA_DIR": t.TempDir(), "TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, true)
+	if err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXIES") || !strings.Contains(err.Error(), "proxy.local") {
+		t.Errorf("bad TRUSTED_PROXIES: %v", err)
+	}
+}

@@ -97,3 +97,20 @@ func TestValidDate(t *testing.T) {
 		}
 	}
 }
+
+func TestQuarter(t *testing.T) {
+	for _, c := range []struct {
+		year, q int
+		want    string
+	}{
+		{2026, 1, "1. kvartal 2026 (januar–marts)"},
+		{2026, 2, "2. kvartal 2026 (april–juni)"},
+		{2026, 3, "3. kvartal 2026 (juli–september)"},
+		{2026, 4, "4. kvartal 2026 (oktober–december)"},
+		{2026, 5, "kvartal 5 2026"},
+	} {
+		if got := Quarter(c.year, c.q); got != c.want {
+			t.Errorf("Quarter(%d, %d) = %q, want %q", c.year, c.q, got, c.want)
+		}
+	}
+}

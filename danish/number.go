@@ -3,6 +3,7 @@ package danish
 import (
 	"errors"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -18,6 +19,8 @@ var (
 	ErrNotAmount = errors.New("skriv beløb på dansk, fx 12.345,50")
 	// ErrOreDecimals: an amount with more than two decimals.
 	ErrOreDecimals = errors.New("mere end to decimaler (øre)")
+	// ErrHundredths: a number read in hundredths with more than two decimals.
+	ErrHundredths = errors.New("højst to decimaler")
 )
 
 // ParseNumber reads a number as people type it into a form or a
@@ -73,6 +76,40 @@ func ParseInt(s string) (int64, error) {
 	return n, nil
 }
 
+// ParseHundredths reads a number whose decimal mark is known (as
+// ParseDecimal) exactly, in hundredths: "4,6" is 460, "12.25" 1225. More
+// than two decimals is ErrHundredths, a number too large ErrRange, and
+// anything else that is not a number ErrNotNumber.
+func ParseHundredths(s string, decimalComma bool) (int64, error) {
+	t, neg, ok := unsign(s)
+	if !ok {
+		return 0, ErrNotNumber
+	}
+	mark := byte('.')
+	if decimalComma {
+		mark = ','
+	}
+	whole, frac, ok := digits(t, mark)
+	if !ok {
+		return 0, ErrNotNumber
+	}
+	if len(strings.TrimRight(frac, "0")) > 2 {
+		return 0, ErrHundredths
+	}
+	if whole == "" {
+		whole = "0"
+	}
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || n > math.MaxInt64/100-1 {
+		return 0, ErrRange
+	}
+	n = 100*n + int64(atoi((frac + "00")[:2]))
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
 // ParseAmount reads a sum of money in kroner and returns it in øre (1/100
 // krone), exact: Danish thousands dots and decimal comma ("12.345,50"),
 // spaces as thousands separators ("12 345,50"), an optional "kr."/"kr"/
@@ -124,17 +161,60 @@ func ParseAmount(s string) (int64, error) {
 	return ore, nil
 }
 
-// FormatNumber writes v the Danish way with the given number of decimals:
-// thousands dots and a decimal comma, "1.234,5". decimals < 0 writes as
-// many as v needs ("0,125", "3"). A value that rounds to zero has no sign.
-func FormatNumber(v float64, decimals int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'f', decimals, 64)
+// RoundRat rounds x to the given number of decimals (≥ 0), halves away
+// from zero ("half up"): 6,25 → 6,3; 0,05 → 0,1; −0,25 → −0,3. It is the
+// one rounding rule of every figure helhed publishes (notes, reports,
+// pages, metrics): FormatRat, FormatNumber and Round round with it. Round
+// a figure once, from its exact value: a difference is taken before
+// rounding, never between rounded figures.
+func RoundRat(x *big.Rat, decimals int) *big.Rat {
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(decimals, 0))), nil)
+	num := new(big.Int).Mul(new(big.Int).Abs(x.Num()), scale)
+	q, r := new(big.Int).QuoRem(num, x.Denom(), new(big.Int))
+	if r.Lsh(r, 1).Cmp(x.Denom()) >= 0 {
+		q.Add(q, big.NewInt(1))
 	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
-	whole, frac, _ := strings.Cut(s, ".")
+	if x.Sign() < 0 {
+		q.Neg(q)
+	}
+	return new(big.Rat).SetFrac(q, scale)
+}
+
+// Decimal is the exact decimal a float64 stands for: the shortest one
+// that reads back as v (0.05 is 5/100, not the binary fraction nearest to
+// it), as a number typed, parsed or computed exactly and then stored as a
+// float64 is meant. NaN and ±Inf have none: nil.
+func Decimal(v float64) *big.Rat {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	x, _ := new(big.Rat).SetString(strconv.FormatFloat(v, 'g', -1, 64))
+	return x
+}
+
+// Round is v rounded by RoundRat, taking v as the decimal it stands for
+// (Decimal): for figures published as numbers (metrics, read-model
+// values). NaN and ±Inf are returned as they are.
+func Round(v float64, decimals int) float64 {
+	x := Decimal(v)
+	if x == nil {
+		return v
+	}
+	f, _ := RoundRat(x, decimals).Float64()
+	return f
+}
+
+// FormatRat writes x the Danish way, rounded by RoundRat to the given
+// number of decimals (≥ 0): "1.234,5", "6,3". A value that rounds to
+// zero has no sign.
+func FormatRat(x *big.Rat, decimals int) string {
+	decimals = max(decimals, 0)
+	r := RoundRat(x, decimals)
+	s := r.FloatString(decimals) // exact: r has at most decimals decimals
+	neg := strings.HasPrefix(s, "-")
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
 	var b strings.Builder
-	if v < 0 && strings.Trim(whole+frac, "0") != "" {
+	if neg && r.Sign() != 0 {
 		b.WriteByte('-')
 	}
 	group(&b, whole)
@@ -143,6 +223,35 @@ func FormatNumber(v float64, decimals int) string {
 		b.WriteString(frac)
 	}
 	return b.String()
+}
+
+// FormatDifference writes a difference (a margin, a change against a
+// baseline) as FormatRat does, with "+" before one that is positive once
+// rounded: "+0,5", "-0,6", "0,0".
+func FormatDifference(x *big.Rat, decimals int) string {
+	s := FormatRat(x, decimals)
+	if RoundRat(x, decimals).Sign() > 0 {
+		return "+" + s
+	}
+	return s
+}
+
+// FormatNumber writes v the Danish way with the given number of decimals:
+// thousands dots and a decimal comma, "1.234,5", rounded half up from the
+// decimal v stands for (Decimal, RoundRat): 6.25 is "6,3" with one
+// decimal. decimals < 0 writes as many as v needs ("0,125", "3"). A value
+// that rounds to zero has no sign.
+func FormatNumber(v float64, decimals int) string {
+	x := Decimal(v)
+	if x == nil {
+		return strconv.FormatFloat(v, 'f', decimals, 64)
+	}
+	if decimals < 0 {
+		s := strconv.FormatFloat(v, 'f', -1, 64)
+		_, frac, _ := strings.Cut(s, ".")
+		decimals = len(frac)
+	}
+	return FormatRat(x, decimals)
 }
 
 // FormatAmount writes an amount in øre as Danish kroner with two decimals:

@@ -3,6 +3,7 @@ package danish
 import (
 	"errors"
 	"math"
+	"math/big"
 	"testing"
 )
 
@@ -108,6 +109,10 @@ func TestFormatNumber(t *testing.T) {
 		{3, -1, "3"}, {12.5, -1, "12,5"}, {999, 0, "999"}, {1000, 0, "1.000"}, {-1234.5, 1, "-1.234,5"},
 		{-0.04, 1, "0,0"}, {math.Copysign(0, -1), -1, "0"}, {-0.05, 2, "-0,05"}, {5.7, 1, "5,7"}, {100, 1, "100,0"},
 		{1e6, -1, "1.000.000"}, {0.00001, -1, "0,00001"},
+		// half up, from the decimal the float stands for
+		{6.25, 1, "6,3"}, {6.35, 1, "6,4"}, {0.05, 1, "0,1"}, {0.15, 1, "0,2"}, {1.005, 2, "1,01"}, {2.5, 0, "3"},
+		{0.45, 1, "0,5"}, {-0.25, 1, "-0,3"}, {-0.05, 1, "-0,1"}, {-0.049, 1, "0,0"}, {9.95, 1, "10,0"}, {999.5, 0, "1.000"},
+		{6.249999, 1, "6,2"}, {15, 1, "15,0"}, {100 * 4.6 / 46, 1, "10,0"},
 	}
 	for _, c := range cases {
 		if got := FormatNumber(c.v, c.decimals); got != c.want {
@@ -129,6 +134,60 @@ func TestFormatAmount(t *testing.T) {
 	for _, ore := range []int64{0, 5, -5, 99, 100, 123456, -123456, 1000000000} {
 		if got, err := ParseAmount(FormatAmount(ore) + " kr."); err != nil || got != ore {
 			t.Errorf("round trip %d: %d, %v", ore, got, err)
+		}
+	}
+}
+
+func TestRoundRat(t *testing.T) {
+	for _, c := range []struct {
+		num, den int64
+		decimals int
+		want     string // FormatRat
+	}{
+		{625, 100, 1, "6,3"}, {5, 100, 1, "0,1"}, {-25, 100, 1, "-0,3"}, {-5, 100, 1, "-0,1"}, {-4, 100, 1, "0,0"},
+		{460, 46, 1, "10,0"}, {100 * 510, 3400, 1, "15,0"}, {1, 3, 1, "0,3"}, {2, 3, 1, "0,7"}, {-2, 3, 2, "-0,67"},
+		{1, 8, 2, "0,13"}, {-1, 8, 2, "-0,13"}, {123456789, 100, 0, "1.234.568"}, {7, 2, 0, "4"}, {5, 1, 2, "5,00"},
+		// a difference to a baseline is rounded once, from the exact values: 6,25 − 5,7 = 0,55 → 0,6
+		{625 - 570, 100, 1, "0,6"}, {570 - 625, 100, 1, "-0,6"},
+	} {
+		x := big.NewRat(c.num, c.den)
+		if got := FormatRat(x, c.decimals); got != c.want {
+			t.Errorf("FormatRat(%v, %d) = %q, want %q", x, c.decimals, got, c.want)
+		}
+	}
+	for x, want := range map[*big.Rat]string{big.NewRat(5, 10): "+0,5", big.NewRat(-55, 100): "-0,6", big.NewRat(4, 100): "0,0",
+		big.NewRat(-4, 100): "0,0", big.NewRat(5, 100): "+0,1"} {
+		if got := FormatDifference(x, 1); got != want {
+			t.Errorf("FormatDifference(%v, 1) = %q, want %q", x, got, want)
+		}
+	}
+	for v, want := range map[float64]float64{6.25: 6.3, 0.05: 0.1, -0.25: -0.3, 33.333333333333336: 33.3, 14.95: 15} {
+		if got := Round(v, 1); got != want {
+			t.Errorf("Round(%v, 1) = %v, want %v", v, got, want)
+		}
+	}
+	if got := Round(math.Inf(1), 1); !math.IsInf(got, 1) {
+		t.Errorf("Round(+Inf) = %v", got)
+	}
+}
+
+func TestParseHundredths(t *testing.T) {
+	comma := map[string]int64{"4,6": 460, "5,1": 510, "34": 3400, "0,05": 5, "1.234,5": 123450, "-3": -300, ",5": 50, "4,60": 460, "4,600": 460}
+	for in, want := range comma {
+		if got, err := ParseHundredths(in, true); err != nil || got != want {
+			t.Errorf("ParseHundredths(%q, comma) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	point := map[string]int64{"4.6": 460, "12.25": 1225, "1,234.5": 123450, "46": 4600}
+	for in, want := range point {
+		if got, err := ParseHundredths(in, false); err != nil || got != want {
+			t.Errorf("ParseHundredths(%q, point) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]error{"4,625": ErrHundredths, "0,001": ErrHundredths, "abc": ErrNotNumber, "": ErrNotNumber,
+		"1e3": ErrNotNumber, "99999999999999999999": ErrRange} {
+		if got, err := ParseHundredths(in, true); !errors.Is(err, want) {
+			t.Errorf("ParseHundredths(%q, comma) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 }

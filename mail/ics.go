@@ -26,11 +26,7 @@ type Invite struct {
 func (i Invite) ICS() []byte {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//helhed//helhedsplan//DA")
-	method := ics.MethodRequest
-	if i.Cancel {
-		method = ics.MethodCancel
-	}
-	cal.SetMethod(method)
+	cal.SetMethod(ics.Method(i.Method()))
 	ev := cal.AddEvent(i.UID)
 	ev.SetDtStampTime(i.Stamp.UTC())
 	ev.SetSequence(i.Sequence)
@@ -52,14 +48,21 @@ func (i Invite) ICS() []byte {
 	if i.Cancel {
 		ev.SetStatus(ics.ObjectStatusCancelled)
 	}
-	return []byte(cal.Serialize())
+	// RFC 5545 lines end in CRLF; the library folds them at 75 octets
+	// without splitting a UTF-8 character.
+	return []byte(cal.Serialize(ics.WithNewLineWindows))
+}
+
+// Method is the iTIP method (RFC 5546) of the invitation: REQUEST, or
+// CANCEL for a withdrawn meeting. The .ics and its Content-Type carry it.
+func (i Invite) Method() string {
+	if i.Cancel {
+		return string(ics.MethodCancel)
+	}
+	return string(ics.MethodRequest)
 }
 
 // Attachment wraps the invitation for a Message.
 func (i Invite) Attachment() Attachment {
-	method := "REQUEST"
-	if i.Cancel {
-		method = "CANCEL"
-	}
-	return Attachment{Name: "invitation.ics", ContentType: "text/calendar; method=" + method, Data: i.ICS()}
+	return Attachment{Name: "invitation.ics", ContentType: "text/calendar; charset=UTF-8; method=" + i.Method(), Data: i.ICS()}
 }

@@ -22,6 +22,6 @@ type Message struct {
 // Attachment is a file sent with a message.
 type Attachment struct {
 	Name        string
-	ContentType string // e.g. "text/calendar; method=REQUEST"
+	ContentType string // e.g. "text/calendar; charset=UTF-8; method=REQUEST"
 	Data        []byte
 }

@@ -1,5 +1,5 @@
 // Package mailer sends helhed's e-mails: through SMTP when SMTP_URL is set
-// (go-mail), otherwise as .eml files in DATA_DIR/outbox, which is what dev
+// (go-mail; TLS required unless SMTP_INSECURE_PLAIN), otherwise as .eml files in DATA_DIR/outbox, which is what dev
 // and the tests read. Every message carries an idempotency key, so an
 // activity retried after a send does not mail twice.
 package mailer
@@ -8,14 +8,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -36,16 +40,31 @@ type Sender interface {
 	Send(ctx context.Context, m mail.Message) error
 }
 
-// New returns an SMTP sender for smtpURL, or an outbox sender writing to
-// outboxDir when smtpURL is empty.
-func New(smtpURL, from, outboxDir string, marker Marker) (Sender, error) {
-	if smtpURL == "" {
-		if err := os.MkdirAll(outboxDir, 0o750); err != nil {
-			return nil, fmt.Errorf("create outbox %s: %w", outboxDir, err)
+// Settings choose where mail goes.
+type Settings struct {
+	// SMTPURL is smtp://[user:pass@]host[:port] (STARTTLS, which must
+	// succeed) or smtps://… (implicit TLS); empty writes to OutboxDir.
+	SMTPURL string
+	// SMTPInsecurePlain lets smtp:// go on without TLS when the server
+	// offers none (SMTP_INSECURE_PLAIN), for a relay on a trusted network.
+	SMTPInsecurePlain bool
+	// SMTPCAFile is a PEM file of authorities trusted for the server's
+	// certificate besides the system's (SMTP_CA_FILE).
+	SMTPCAFile string
+	From       string
+	OutboxDir  string
+}
+
+// New returns an SMTP sender for s.SMTPURL, or an outbox sender writing to
+// s.OutboxDir when it is empty.
+func New(s Settings, marker Marker) (Sender, error) {
+	if s.SMTPURL == "" {
+		if err := os.MkdirAll(s.OutboxDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create outbox %s: %w", s.OutboxDir, err)
 		}
-		return &Outbox{Dir: outboxDir, From: from}, nil
+		return &Outbox{Dir: s.OutboxDir, From: s.From}, nil
 	}
-	return newSMTP(smtpURL, from, marker)
+	return newSMTP(s, marker)
 }
 
 var keyUnsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -136,22 +155,40 @@ type SMTP struct {
 	client *gomail.Client
 	from   string
 	marker Marker
+	// server is host:port and how it is reached, for messages; it never
+	// holds the password.
+	server        string
+	startTLS      bool // smtp:// with STARTTLS required
+	insecurePlain bool
 }
 
-func newSMTP(raw, from string, marker Marker) (*SMTP, error) {
-	u, err := url.Parse(raw)
+func newSMTP(set Settings, marker Marker) (*SMTP, error) {
+	u, err := url.Parse(set.SMTPURL)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
-		return nil, fmt.Errorf("SMTP_URL %q: want smtp://[user:pass@]host[:port] or smtps://…", raw)
+		// The URL is not echoed: it may carry the password.
+		return nil, errors.New("SMTP_URL: want smtp://[user:pass@]host[:port] (STARTTLS) or smtps://[user:pass@]host[:port] (implicit TLS)")
 	}
-	opts := []gomail.Option{gomail.WithTimeout(20 * time.Second)}
+	if u.Scheme == "smtps" && set.SMTPInsecurePlain {
+		return nil, errors.New("SMTP_INSECURE_PLAIN=true with an smtps:// SMTP_URL: smtps is always TLS; unset SMTP_INSECURE_PLAIN")
+	}
+	tlsConfig := &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}
+	if set.SMTPCAFile != "" {
+		if tlsConfig.RootCAs, err = caPool(set.SMTPCAFile); err != nil {
+			return nil, err
+		}
+	}
+	opts := []gomail.Option{gomail.WithTimeout(20 * time.Second), gomail.WithTLSConfig(tlsConfig)}
 	port := 25
-	if u.Scheme == "smtps" {
+	switch {
+	case u.Scheme == "smtps":
 		port = 465
 		opts = append(opts, gomail.WithSSL())
-	} else {
-		// Local relays such as Mailpit speak plain SMTP; STARTTLS is used
-		// when the server offers it.
+	case set.SMTPInsecurePlain:
+		// A trusted relay (a local Mailpit, an internal relay) may speak
+		// plain SMTP; STARTTLS is still used when offered.
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+	default:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	}
 	if p := u.Port(); p != "" {
 		if port, err = strconv.Atoi(p); err != nil {
@@ -168,7 +205,37 @@ func newSMTP(raw, from string, marker Marker) (*SMTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SMTP_URL: %w", err)
 	}
-	return &SMTP{client: client, from: from, marker: marker}, nil
+	return &SMTP{client: client, from: set.From, marker: marker, server: net.JoinHostPort(u.Hostname(), strconv.Itoa(port)),
+		startTLS: u.Scheme == "smtp" && !set.SMTPInsecurePlain, insecurePlain: set.SMTPInsecurePlain}, nil
+}
+
+// caPool is the system's authorities plus those in file.
+func caPool(file string) (*x509.CertPool, error) {
+	pemBytes, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("SMTP_CA_FILE: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		return nil, fmt.Errorf("SMTP_CA_FILE %s: no PEM certificate in it", file)
+	}
+	return pool, nil
+}
+
+// String says where mail goes and how it is protected, without the
+// password (the start banner shows it).
+func (s *SMTP) String() string {
+	switch {
+	case s.startTLS:
+		return "SMTP to " + s.server + " (STARTTLS required)"
+	case s.insecurePlain:
+		return "SMTP to " + s.server + " (SMTP_INSECURE_PLAIN: TLS only if offered)"
+	default:
+		return "SMTP to " + s.server + " (implicit TLS)"
+	}
 }
 
 // Send delivers the message unless its key was sent before. A crash
@@ -189,7 +256,7 @@ func (s *SMTP) Send(ctx context.Context, m mail.Message) error {
 		return err
 	}
 	if err := s.client.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("mail %s: smtp: %w", m.Key, err)
+		return fmt.Errorf("mail %s: %s: %w", m.Key, s.explain(err), err)
 	}
 	if s.marker != nil {
 		if err := s.marker.MarkSent(ctx, m.Key); err != nil {
@@ -197,6 +264,21 @@ func (s *SMTP) Send(ctx context.Context, m mail.Message) error {
 		}
 	}
 	return nil
+}
+
+// explain names the server and, for a TLS failure, the setting to look at.
+// go-mail says "does not support STARTTLS" when a server offers none.
+func (s *SMTP) explain(err error) string {
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case s.startTLS && strings.Contains(err.Error(), "does not support STARTTLS"):
+		return "smtp " + s.server + " offers no STARTTLS and SMTP_URL requires TLS (use a relay with STARTTLS, smtps://, " +
+			"or set SMTP_INSECURE_PLAIN=true for a relay on a trusted network)"
+	case errors.As(err, &certErr):
+		return "smtp " + s.server + ": its TLS certificate is not trusted (add its CA with SMTP_CA_FILE)"
+	default:
+		return "smtp " + s.server
+	}
 }
 
 // Recipients lists addresses without revealing them in logs.

@@ -13,7 +13,7 @@ import (
 
 func TestOutboxWritesOnceAndIncludesInvite(t *testing.T) {
 	dir := t.TempDir()
-	s, err := New("", "sekretariat@example.invalid", dir, nil)
+	s, err := New(Settings{From: "sekretariat@example.invalid", OutboxDir: dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,15 +46,20 @@ func TestOutboxWritesOnceAndIncludesInvite(t *testing.T) {
 }
 
 func TestBadMessagesAndURLs(t *testing.T) {
-	s, _ := New("", "x@example.invalid", t.TempDir(), nil)
+	s, _ := New(Settings{From: "x@example.invalid", OutboxDir: t.TempDir()}, nil)
 	if err := s.Send(context.Background(), mail.Message{To: []string{"a@example.invalid"}}); err == nil {
 		t.Error("message without key accepted")
 	}
 	if err := s.Send(context.Background(), mail.Message{Key: "k"}); err == nil {
 		t.Error("message without recipient accepted")
 	}
-	if _, err := New("http://mail", "x@example.invalid", t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "SMTP_URL") {
-		t.Errorf("bad SMTP_URL: %v", err)
+	for _, raw := range []string{"http://user:hemmelig-kode@mail", "smtp://user:hemmelig-kode@", "smtp://user:hemmelig-kode@mail:x"} {
+		_, err := New(Settings{SMTPURL: raw, From: "x@example.invalid"}, nil)
+		if err == nil || !strings.Contains(err.Error(), "SMTP_URL") {
+			t.Errorf("bad SMTP_URL: %v", err)
+		} else if strings.Contains(err.Error(), "hemmelig-kode") {
+			t.Errorf("the error echoes the password: %v", err)
+		}
 	}
 }
 

@@ -2,6 +2,9 @@ package mailer_test
 
 import (
 	"context"
+	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 
 	"helhed/internal/testredis"
@@ -33,7 +36,8 @@ func TestSMTPSendsEachKeyOnce(t *testing.T) {
 	defer rdb.Close()
 	server := testsmtp.Start(t)
 	newSender := func() mailer.Sender {
-		s, err := mailer.New(server.URL(), "sekretariat@example.invalid", t.TempDir(), store.MailMarker{R: rdb})
+		s, err := mailer.New(mailer.Settings{SMTPURL: server.URL(), SMTPCAFile: server.CAFile, From: "sekretariat@example.invalid"},
+			store.MailMarker{R: rdb})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,4 +68,114 @@ func TestSMTPSendsEachKeyOnce(t *testing.T) {
 	if n := len(server.Messages()); n != 2 {
 		t.Errorf("%d messages delivered, want 2", n)
 	}
+}
+
+// password is the SMTP password in the tests' URLs; no error or
+// description may contain it.
+const password = "hemmelig-kode-123"
+
+// withPassword is server's SMTP_URL with user and password.
+func withPassword(server *testsmtp.Server) string {
+	u, _ := url.Parse(server.URL())
+	u.User = url.UserPassword("helhed", password)
+	return u.String()
+}
+
+func message(key string) mail.Message {
+	return mail.Message{Key: key, To: []string{"leder@example.invalid"}, Subject: "Prøve", Text: "Prøve."}
+}
+
+// TestSMTPRequiresTLS: smtp:// must get STARTTLS and smtps:// speaks TLS at
+// once; both deliver, authenticated, over TLS. A server without STARTTLS
+// is refused with an error naming SMTP_INSECURE_PLAIN, and that setting
+// lets the message through in plain text. The password shows in no error
+// and not in the description the start banner prints.
+func TestSMTPRequiresTLS(t *testing.T) {
+	ctx := context.Background()
+	send := func(t *testing.T, server *testsmtp.Server, set mailer.Settings, key string) error {
+		t.Helper()
+		set.SMTPURL, set.From = withPassword(server), "sekretariat@example.invalid"
+		s, err := mailer.New(set, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := fmt.Sprint(s); strings.Contains(d, password) || !strings.Contains(d, server.Addr) {
+			t.Errorf("description %q: want the server's address and no password", d)
+		}
+		return s.Send(ctx, message(key))
+	}
+	delivered := func(t *testing.T, server *testsmtp.Server, key string, tls bool) {
+		t.Helper()
+		var got []testsmtp.Message
+		for _, m := range server.Messages() {
+			if strings.Contains(m.Data, mailer.MessageID(key)) {
+				got = append(got, m)
+			}
+		}
+		if len(got) != 1 || got[0].TLS != tls || got[0].User != "helhed" {
+			t.Fatalf("delivered %+v, want once, TLS %v, as user helhed", got, tls)
+		}
+	}
+
+	t.Run("STARTTLS", func(t *testing.T) {
+		server := testsmtp.Start(t)
+		if err := send(t, server, mailer.Settings{SMTPCAFile: server.CAFile}, "starttls"); err != nil {
+			t.Fatal(err)
+		}
+		delivered(t, server, "starttls", true)
+	})
+	t.Run("smtps", func(t *testing.T) {
+		server := testsmtp.StartWith(t, testsmtp.ImplicitTLS)
+		if err := send(t, server, mailer.Settings{SMTPCAFile: server.CAFile}, "smtps"); err != nil {
+			t.Fatal(err)
+		}
+		delivered(t, server, "smtps", true)
+	})
+	t.Run("no STARTTLS offered", func(t *testing.T) {
+		server := testsmtp.StartWith(t, testsmtp.Plain)
+		err := send(t, server, mailer.Settings{}, "plain")
+		if err == nil {
+			t.Fatal("sent in plain text although TLS is required")
+		}
+		if !strings.Contains(err.Error(), "SMTP_INSECURE_PLAIN") || !strings.Contains(err.Error(), "STARTTLS") {
+			t.Errorf("error %q does not say STARTTLS is missing nor name SMTP_INSECURE_PLAIN", err)
+		}
+		if strings.Contains(err.Error(), password) {
+			t.Errorf("error echoes the password: %v", err)
+		}
+		if n := len(server.Messages()); n != 0 {
+			t.Fatalf("%d messages delivered", n)
+		}
+	})
+	t.Run("untrusted certificate", func(t *testing.T) {
+		server := testsmtp.Start(t)
+		err := send(t, server, mailer.Settings{}, "untrusted") // no SMTP_CA_FILE
+		if err == nil {
+			t.Fatal("sent to a server whose certificate is not trusted")
+		}
+		if !strings.Contains(err.Error(), "SMTP_CA_FILE") || strings.Contains(err.Error(), password) {
+			t.Errorf("error %q: want one naming SMTP_CA_FILE, without the password", err)
+		}
+	})
+	t.Run("plain allowed", func(t *testing.T) {
+		// A trusted relay takes mail without AUTH (go-mail sends no
+		// password over a plain connection).
+		server := testsmtp.StartWith(t, testsmtp.Plain)
+		s, err := mailer.New(mailer.Settings{SMTPURL: server.URL(), SMTPInsecurePlain: true, From: "sekretariat@example.invalid"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Send(ctx, message("plain-allowed")); err != nil {
+			t.Fatal(err)
+		}
+		if got := server.Messages(); len(got) != 1 || got[0].TLS {
+			t.Fatalf("delivered %+v, want once, in plain text", got)
+		}
+	})
+	t.Run("smtps with plain allowed", func(t *testing.T) {
+		_, err := mailer.New(mailer.Settings{SMTPURL: "smtps://helhed:" + password + "@mail.example.invalid", SMTPInsecurePlain: true}, nil)
+		if err == nil || !strings.Contains(err.Error(), "SMTP_INSECURE_PLAIN") || strings.Contains(err.Error(), password) {
+			t.Errorf("error %v: want one naming SMTP_INSECURE_PLAIN, without the password", err)
+		}
+	})
 }

@@ -68,7 +68,7 @@ func assertRerun(t *testing.T, r apiResult, id, prev, status string) {
 // the closed key, and it sends both invitations again.
 func TestMeetingRoundRelaunched(t *testing.T) {
 	board := relaunchBoardDate(t, shared.Plan)
-	in := meeting.Input{Plan: shared.Plan.ID, BoardDate: board.String()}
+	in := meeting.Input{Plan: shared.Plan.ID, BoardDate: board.String(), DeviationReason: "test"}
 	key := func(body string) string { return "meeting/" + in.Plan + "/" + in.Key() + "/invite-" + body + "-0" }
 	invitations := func(run string) int {
 		n := 0
@@ -129,7 +129,7 @@ func relaunchBoardDate(t *testing.T, p *plan.Plan) plan.Date {
 		if used[b] || !workdays.IsWeekday(b) || tl.Steering.Before(earliest) || !p.Period.Contains(b) {
 			continue
 		}
-		if in := (meeting.Input{Plan: p.ID, BoardDate: b.String()}); in.Check(p, today, true) == nil && !today.Before(tl.Open) {
+		if in := (meeting.Input{Plan: p.ID, BoardDate: b.String(), DeviationReason: "test"}); in.Check(p, today, true) == nil && !today.Before(tl.Open) {
 			return b
 		}
 	}

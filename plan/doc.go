@@ -19,6 +19,7 @@
 //	housing_organisations: [{id, name, aliases, administrator}]
 //	areas: [{id, name, aliases, designation, residents, tenancies, figures_year, schools, note}]
 //	departments: [{organisation, number, area, note}]
+//	units: {code: Danish name}          names the unit codes used, e.g. courses: forløb
 //	focus_areas: [{id, name, parties, resources}]
 //	partners: [{id, name, aliases, role, kind, email, note}]
 //	activities: [{id, name, aliases, focus_area, parent, areas, responsible,
@@ -31,7 +32,7 @@
 //	                                    optional; defaults 0, 1, 5 delivery days
 //	economy: {source, note, tilsagn, budget: [{activity, planned, tilsagn, note}]}
 //	team_meetings: [{id, name, activity, members, convenor, every_days,
-//	                 weekday, start_time, duration_minutes, source, note}]
+//	                 weekday, start_time, duration_minutes, place, source, note}]
 //	monitored_areas: [{id, name, area, monitored_by, reason, source, note,
 //	                   indicators: [{id, name, unit, threshold, note}]}]
 //

@@ -137,6 +137,8 @@ type TeamMeeting struct {
 	Weekday         string `yaml:"weekday"`    // monday … friday
 	StartTime       string `yaml:"start_time"` // hh:mm, local
 	DurationMinutes int    `yaml:"duration_minutes"`
+	// Place is where the team meets (optional): the invitations' LOCATION.
+	Place string `yaml:"place,omitempty"`
 	// Source quotes where the plan document asks for the meetings.
 	Source string `yaml:"source,omitempty"`
 	Note   string `yaml:"note,omitempty"`

@@ -55,6 +55,16 @@ func (p *Plan) Partner(id string) (Partner, bool) {
 	return Partner{}, false
 }
 
+// UnitName is unit as users read it: its Danish name from the plan's
+// units ("courses" is "forløb"), or unit itself when the plan writes it
+// as text. Validation makes sure every unit code has a name.
+func (p *Plan) UnitName(unit string) string {
+	if name, ok := p.Units[unit]; ok {
+		return name
+	}
+	return unit
+}
+
 // Indicator returns the indicator with the given id.
 func (p *Plan) Indicator(id string) (Indicator, bool) {
 	for _, i := range p.Indicators {

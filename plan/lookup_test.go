@@ -160,3 +160,12 @@ func TestFlatTargets(t *testing.T) {
 		t.Error("no row for ≥ 8 grants a year in Glarbjergvej-området")
 	}
 }
+
+func TestUnitName(t *testing.T) {
+	p := mustLoad(t, randersID)
+	for unit, want := range map[string]string{"courses": "forløb", "youths": "unge", "percent": "%", "pr. 1.000 indbyggere": "pr. 1.000 indbyggere"} {
+		if got := p.UnitName(unit); got != want {
+			t.Errorf("UnitName(%q) = %q, want %q", unit, got, want)
+		}
+	}
+}

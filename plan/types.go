@@ -52,6 +52,12 @@ type Plan struct {
 	Governance  Governance   `yaml:"governance"`
 	// Eviction holds eviction prevention's settings (eviction.go).
 	Eviction Eviction `yaml:"eviction,omitempty"`
+	// Units name in Danish, as users read them, the unit codes the
+	// targets and indicators use (courses: forløb; percent: "%"). Every
+	// unit written as a code (lowercase letters, digits, hyphens) must be
+	// named here; a unit written otherwise ("pr. 1.000 indbyggere") is
+	// shown as it is. See UnitName.
+	Units map[string]string `yaml:"units,omitempty"`
 
 	// What the board and the steering group follow beside milestones and
 	// indicators (followup.go): the budget against Landsbyggefonden's
@@ -285,6 +291,8 @@ type Body struct {
 	// day for invitations.
 	StartTime       string `yaml:"start_time"`
 	DurationMinutes int    `yaml:"duration_minutes"`
+	// Place is where the body meets (optional): the invitations' LOCATION.
+	Place string `yaml:"place,omitempty"`
 }
 
 // Board is the bestyrelse: two fixed meetings a plan year (autumn, spring)

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // idPattern is the form of every id in a plan: lowercase ASCII words joined
@@ -58,6 +59,7 @@ func validate(p *Plan, idx lineIndex) []Problem {
 	v.checkDepartments()
 	v.checkFocusAreas()
 	v.checkPartners()
+	v.checkUnits()
 	v.checkActivities()
 	v.checkIndicators()
 	v.checkGovernance()
@@ -393,9 +395,7 @@ func (v *validator) checkTargets(path string, ts []Target, areas []string, owner
 		case !idPattern.MatchString(t.Metric):
 			v.addf(base+".metric", "metric %q: use lowercase letters, digits and single hyphens", t.Metric)
 		}
-		if strings.TrimSpace(t.Unit) == "" {
-			v.addf(base+".unit", "target without unit")
-		}
+		v.checkUnit(base+".unit", "target", t.Unit)
 		if t.Year == "" {
 			v.addf(base+".year", "target without plan year (e.g. %q)", firstOr(v.labels, "2021-22"))
 		} else {
@@ -426,6 +426,37 @@ func (v *validator) checkTargets(path string, ts []Target, areas []string, owner
 	}
 }
 
+// checkUnit checks a target's or indicator's unit: given, and, when it is
+// written as a code ("courses"), named in Danish under units.
+func (v *validator) checkUnit(path, owner, unit string) {
+	switch {
+	case strings.TrimSpace(unit) == "":
+		v.addf(path, "%s without unit", owner)
+	case !idPattern.MatchString(unit):
+		// Written as text ("pr. 1.000 indbyggere"): shown as it is.
+	case strings.TrimSpace(v.p.Units[unit]) == "":
+		v.addf(path, "unit %q has no Danish name: add it under units (e.g. units: {courses: forløb})", unit)
+	}
+}
+
+// checkUnits checks the Danish unit names: each names a code.
+func (v *validator) checkUnits() {
+	codes := make([]string, 0, len(v.p.Units))
+	for code := range v.p.Units {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		path := "$.units." + code
+		switch {
+		case !idPattern.MatchString(code):
+			v.addf(path, "unit code %q: use lowercase letters, digits and single hyphens", code)
+		case strings.TrimSpace(v.p.Units[code]) == "":
+			v.addf(path, "unit %q without a Danish name", code)
+		}
+	}
+}
+
 // checkYear checks that a plan year label is one of the plan's years.
 func (v *validator) checkYear(path, label string) {
 	if !v.periodOK {
@@ -450,9 +481,7 @@ func (v *validator) checkIndicators() {
 		if ind.FocusArea != OverallFocusArea {
 			v.ref(base+".focus_area", "focus area", ind.FocusArea, v.focus)
 		}
-		if strings.TrimSpace(ind.Unit) == "" {
-			v.addf(base+".unit", "indicator without unit")
-		}
+		v.checkUnit(base+".unit", "indicator", ind.Unit)
 		switch ind.Better {
 		case BetterLower, BetterHigher:
 		case "":
@@ -544,6 +573,24 @@ func (v *validator) checkBody(base, what string, b Body) {
 	}
 	if b.DurationMinutes <= 0 {
 		v.addf(base+".duration_minutes", "duration %d minutes: must be positive", b.DurationMinutes)
+	}
+	v.checkPlace(base+".place", b.Place)
+}
+
+// MaxPlaceLength bounds a meeting place: it is one line of an invitation.
+const MaxPlaceLength = 200
+
+// checkPlace checks an optional meeting place: when given, one line of
+// text that says something, of at most MaxPlaceLength characters.
+func (v *validator) checkPlace(path, place string) {
+	switch {
+	case place == "":
+	case strings.TrimSpace(place) == "":
+		v.addf(path, "place is blank: leave it out or name the place")
+	case strings.ContainsAny(place, "\r\n\t"):
+		v.addf(path, "place %q: one line, without tabs", place)
+	case utf8.RuneCountInString(place) > MaxPlaceLength:
+		v.addf(path, "place is %d characters long: at most %d", utf8.RuneCountInString(place), MaxPlaceLength)
 	}
 }
 

@@ -110,6 +110,7 @@ func (v *validator) checkTeamMeetings() {
 		if t.DurationMinutes <= 0 {
 			v.addf(base+".duration_minutes", "duration %d minutes: must be positive", t.DurationMinutes)
 		}
+		v.checkPlace(base+".place", t.Place)
 	}
 }
 
@@ -128,9 +129,7 @@ func (v *validator) checkMonitoredAreas() {
 		for j, ind := range m.Indicators {
 			p := fmt.Sprintf("%s.indicators[%d]", base, j)
 			v.required(p+".name", "indicator name", ind.Name)
-			if strings.TrimSpace(ind.Unit) == "" {
-				v.addf(p+".unit", "indicator without unit")
-			}
+			v.checkUnit(p+".unit", "indicator", ind.Unit)
 		}
 	}
 }

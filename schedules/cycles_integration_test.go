@@ -266,29 +266,22 @@ func TestAbsenceScheduleTriggerOnTheServer(t *testing.T) {
 		"oestervangsskolen": header + "O1;hermann-stillingsvej-omraadet;50;2;0\n",
 		"hobrovejens-skole": header + "H1;Energivej;40;2;0\n",
 	}
+	// A bad file is refused by the request itself (the round's rules are
+	// the table's): no attempt is used and the school answers the same
+	// request again.
 	bad := header + "N1;Gl. Jennumparken;60;61;0\n"
+	if err := submit(st.Schools[0].RequestID, bad); err == nil ||
+		!strings.Contains(err.Error(), "linje 2, kolonne fravaersdage: »fravaersdage« (61) må ikke være mere end »skoledage« (60)") {
+		t.Fatalf("bad file: %v", err)
+	}
 	for _, s := range st.Schools {
 		csv, ok := csvs[s.School]
 		if !ok {
 			continue // vestervangsskolen never answers
 		}
-		if s.School == "noerrevangsskolen" {
-			csv = bad
-		}
 		if err := submit(s.RequestID, csv); err != nil {
 			t.Fatalf("%s: %v", s.School, err)
 		}
-	}
-	waitFor(t, "the rejected school to be asked again", func() (bool, error) {
-		var err error
-		st, err = state()
-		return err == nil && st.Schools[0].Attempts == 2 && strings.HasSuffix(st.Schools[0].RequestID, "/2"), err
-	})
-	if !strings.Contains(strings.Join(st.Schools[0].Errors, " "), "linje 2: fraværsdage (61) er flere end skoledage (60)") {
-		t.Errorf("rejection %v", st.Schools[0].Errors)
-	}
-	if err := submit(st.Schools[0].RequestID, csvs["noerrevangsskolen"]); err != nil {
-		t.Fatal(err)
 	}
 	waitFor(t, "three schools accepted", func() (bool, error) {
 		var err error

@@ -12,7 +12,10 @@
 // can be worked out by subtraction (table.go).
 package suppress
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Rule holds a plan's discretion threshold (plan.DiscretionThreshold).
 type Rule struct {
@@ -70,6 +73,17 @@ func (r Rule) Average(v, n float64) (c Cell, ok bool) {
 // hidden only so that another cannot be worked out is often 5 or more,
 // and telling the two kinds apart would narrow the hidden ones down.
 func (r Rule) Label() string { return ".." }
+
+// Show writes a published count as every table and sentence shows it: the
+// number, or Label when it is suppressed. A sentence that states a count
+// takes it from the same Cell as the table beside it, so that it never
+// says what the table hides ("4 af dem" under a ".." cell).
+func (r Rule) Show(c Cell) string {
+	if c.Suppressed {
+		return r.Label()
+	}
+	return strconv.FormatFloat(c.Value, 'f', -1, 64)
+}
 
 // Note is the Danish text that says suppression applies.
 func (r Rule) Note() string {

@@ -37,3 +37,17 @@ func TestCountShareAverage(t *testing.T) {
 		t.Errorf("label %q", r.Label())
 	}
 }
+
+func TestShow(t *testing.T) {
+	r := Rule{Threshold: 5}
+	for c, want := range map[Cell]string{{Value: 4, Suppressed: true}: "..", {Value: 0}: "0", {Value: 12}: "12", {Value: 1250}: "1250"} {
+		if got := r.Show(c); got != want {
+			t.Errorf("Show(%+v) = %q, want %q", c, got, want)
+		}
+	}
+	// A sentence and a table made from one count agree.
+	c := r.Count(4)
+	if sentence := r.Show(c) + " af dem mindst 15 %"; sentence != ".. af dem mindst 15 %" {
+		t.Errorf("sentence %q states a suppressed count", sentence)
+	}
+}

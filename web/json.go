@@ -3,8 +3,11 @@ package web
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // ErrorBody is every JSON error the API returns: a message, and the input
@@ -26,17 +29,53 @@ func WriteError(w http.ResponseWriter, status int, msg, field string) {
 	WriteJSON(w, status, ErrorBody{Error: msg, Field: field})
 }
 
-// RequireOperator lets a request through only with
-// "Authorization: Bearer <token>"; anything else is 401.
-func RequireOperator(token string, next http.Handler) http.Handler {
-	want := []byte(token)
+// OperatorAuth guards the operator API: a request passes only with
+// "Authorization: Bearer <Token>", anything else is 401. Failed attempts
+// are counted per client address (ClientIP) in Failures; an address that
+// has used them up gets 429 until the window ends, even with the right
+// token, so the token cannot be guessed by trying.
+type OperatorAuth struct {
+	Token    string
+	Failures *RateLimit
+	Log      *slog.Logger
+}
+
+// Require wraps next in the check.
+func (a *OperatorAuth) Require(next http.Handler) http.Handler {
+	want := []byte(a.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="helhed"`)
-			WriteError(w, http.StatusUnauthorized, "manglende eller forkert operatørnøgle (Authorization: Bearer …)", "")
+		client := ClientIP(r)
+		// Without Redis the limit is not known; the token check alone still
+		// stands, and the API (which needs Temporal, not Redis) stays usable.
+		used, retry, err := a.Failures.Used(r.Context(), client)
+		if err != nil {
+			a.Log.Warn("operator API: failed-attempt limit unavailable", "error", err)
+		}
+		if used {
+			tooManyAttempts(w, retry)
 			return
 		}
-		next.ServeHTTP(w, r)
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) == 1 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if allowed, retry, err := a.Failures.Allow(r.Context(), client); err != nil {
+			a.Log.Warn("operator API: count failed attempt", "error", err)
+		} else if !allowed {
+			tooManyAttempts(w, retry)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="helhed"`)
+		WriteError(w, http.StatusUnauthorized, "manglende eller forkert operatørnøgle (Authorization: Bearer …)", "")
 	})
+}
+
+func tooManyAttempts(w http.ResponseWriter, retry time.Duration) {
+	w.Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))
+	wait := "1 minut"
+	if m := int((retry + time.Minute - 1) / time.Minute); m > 1 {
+		wait = fmt.Sprintf("%d minutter", m)
+	}
+	WriteError(w, http.StatusTooManyRequests, "for mange forsøg med forkert operatørnøgle fra denne adresse; prøv igen om "+wait, "")
 }

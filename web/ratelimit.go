@@ -4,9 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -27,9 +26,7 @@ type RateLimit struct {
 // so a client address never lands in Redis as such.
 func (l *RateLimit) Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error) {
 	now := time.Now()
-	window := now.UnixNano() / int64(l.Window)
-	sum := sha256.Sum256([]byte(key))
-	k := l.Prefix + hex.EncodeToString(sum[:12]) + ":" + strconv.FormatInt(window, 10)
+	k, window := l.key(key, now)
 	pipe := l.R.TxPipeline()
 	incr := pipe.Incr(ctx, k)
 	pipe.Expire(ctx, k, l.Window+time.Second)
@@ -37,19 +34,33 @@ func (l *RateLimit) Allow(ctx context.Context, key string) (ok bool, retryAfter 
 		return false, 0, fmt.Errorf("rate limit: %w", err)
 	}
 	if incr.Val() > int64(l.Limit) {
-		end := time.Unix(0, (window+1)*int64(l.Window))
-		return false, end.Sub(now), nil
+		return false, l.windowEnd(window).Sub(now), nil
 	}
 	return true, 0, nil
 }
 
-// ClientIP is the request's peer address without the port. Behind a
-// reverse proxy every client shares the proxy's address; limits keyed on
-// it then apply to all together, which errs on the safe side.
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// Used reports whether key has used up its window without counting a
+// request: a limit on failures checks it before trying, and counts (Allow)
+// only what failed.
+func (l *RateLimit) Used(ctx context.Context, key string) (used bool, retryAfter time.Duration, err error) {
+	now := time.Now()
+	k, window := l.key(key, now)
+	n, err := l.R.Get(ctx, k).Int64()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return false, 0, fmt.Errorf("rate limit: %w", err)
 	}
-	return host
+	if n >= int64(l.Limit) {
+		return true, l.windowEnd(window).Sub(now), nil
+	}
+	return false, 0, nil
+}
+
+func (l *RateLimit) key(key string, now time.Time) (string, int64) {
+	window := now.UnixNano() / int64(l.Window)
+	sum := sha256.Sum256([]byte(key))
+	return l.Prefix + hex.EncodeToString(sum[:12]) + ":" + strconv.FormatInt(window, 10), window
+}
+
+func (l *RateLimit) windowEnd(window int64) time.Time {
+	return time.Unix(0, (window+1)*int64(l.Window))
 }

@@ -10,13 +10,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/workflows/absence"
 )
 
 var (
 	percentDesc = prometheus.NewDesc("helhed_absence_percent",
-		"School absence, percent of school days, per area and quarter (areas with fewer pupils than the discretion threshold are left out).",
+		"School absence, percent of school days, per area and quarter, rounded half up to one decimal as the quarterly note prints it (areas with fewer pupils than the discretion threshold are left out).",
 		[]string{"area", "quarter"}, nil)
 	baselineDesc = prometheus.NewDesc("helhed_absence_baseline_percent",
 		"The plan's absence baseline per area, percent.", []string{"area"}, nil)
@@ -88,7 +89,7 @@ func (c *Collector) collect(ctx context.Context, ch chan<- prometheus.Metric) er
 		for field, v := range h {
 			area, ok := strings.CutPrefix(field, "percent|")
 			if f, err := strconv.ParseFloat(v, 64); ok && err == nil && area != "alle" {
-				ch <- prometheus.MustNewConstMetric(percentDesc, prometheus.GaugeValue, f, area, q)
+				ch <- prometheus.MustNewConstMetric(percentDesc, prometheus.GaugeValue, danish.Round(f, 1), area, q)
 			}
 		}
 		if y := h["year"]; y != "" {

@@ -2,7 +2,7 @@ package absence
 
 import (
 	"embed"
-	"strconv"
+	"math/big"
 	"time"
 
 	"helhed/activities"
@@ -55,14 +55,13 @@ func noteData(in absence.NoteInput) noteView {
 	if err != nil {
 		loc = time.UTC
 	}
-	show := func(c suppress.Cell) string {
-		if c.Suppressed {
-			return rule.Label()
-		}
-		return strconv.Itoa(int(c.Value))
+	show := rule.Show
+	quarter := s.Quarter
+	if q, err := absence.ParseQuarter(s.Quarter); err == nil {
+		quarter = danish.Quarter(q.Year, q.Q)
 	}
 	added, ytd := publishedCourses(s.Threshold, o)
-	v := noteView{PlanName: s.PlanName, Quarter: s.Quarter, Year: s.Year, CompiledAt: in.CompiledAt.In(loc).Format("02-01-2006 15.04"),
+	v := noteView{PlanName: s.PlanName, Quarter: quarter, Year: s.Year, CompiledAt: in.CompiledAt.In(loc).Format("02-01-2006 15.04"),
 		Kommune: "–", BaselineFor: s.BaselineFor, Suppression: rule.Note(), NoPrevious: !o.Previous,
 		NewCourses: show(added), CoursesYTD: show(ytd), Target: s.CoursesTargetTxt}
 	if s.HasKommune {
@@ -102,20 +101,27 @@ func noteData(in absence.NoteInput) noteView {
 		case c.percent.Suppressed:
 			av.Percent = rule.Label()
 		default:
-			av.Percent = danish.FormatNumber(st.Percent, 1)
+			// Rounded once each, from the exact values: the percent, and
+			// its difference to the baseline.
+			pct := danish.Decimal(st.Percent)
+			if o.Exact {
+				pct = st.Days.Percent(st.Days.Absent)
+			}
+			av.Percent = danish.FormatRat(pct, 1)
 			if st.HasBaseline {
-				d := st.Percent - st.Baseline
-				av.Diff = danish.FormatNumber(d, 1)
-				if d > 0 {
-					av.Diff = "+" + av.Diff
-				}
+				av.Diff = danish.FormatDifference(new(big.Rat).Sub(pct, danish.Decimal(st.Baseline)), 1)
 			}
 		}
 		v.Areas = append(v.Areas, av)
 	}
-	v.Warn, v.Notify = strconv.Itoa(o.Total.Flags10), strconv.Itoa(o.Total.Flags15)
+	// The sentence states the totals the table shows, suppressed alike.
+	v.Warn, v.Notify = show(totalCells.flags10), show(totalCells.flags15)
 	for _, f := range o.Flags {
-		fv := flagView{School: names[f.School], Pupil: f.Pupil, Area: areaName(s.Areas, f.Area), Percent: danish.FormatNumber(f.Percent, 1),
+		pct := danish.Decimal(f.Percent)
+		if o.Exact {
+			pct = f.Days.Percent(f.Days.Unlawful)
+		}
+		fv := flagView{School: names[f.School], Pupil: f.Pupil, Area: areaName(s.Areas, f.Area), Percent: danish.FormatRat(pct, 1),
 			Action: "Forældre advares", New: "nej"}
 		if f.Level == 15 {
 			fv.Action = "Forældre advares; kommunen underrettes"

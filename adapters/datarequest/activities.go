@@ -88,6 +88,7 @@ func (a *Activities) SendNotice(ctx context.Context, n datarequest.Notice) error
 	if to == "" {
 		return temporal.NewNonRetryableApplicationError("notice "+n.Key+" has no recipient", "NoRecipient", nil)
 	}
+	n.Shown = shownWithNames(a.Plan, n.Shown)
 	subject, text := datarequest.Compose(n, p.Name, a.Plan.Name, taskURL, listURL, a.Plan.Location())
 	err := a.Mail.Send(ctx, mail.Message{Key: n.Key, To: []string{to}, Subject: subject, Text: text})
 	if err != nil && strings.Contains(err.Error(), "recipient") {
@@ -95,6 +96,20 @@ func (a *Activities) SendNotice(ctx context.Context, n datarequest.Notice) error
 		return temporal.NewNonRetryableApplicationError(err.Error(), "BadRecipient", err)
 	}
 	return err
+}
+
+// shownWithNames is shown with each per-area line's area id replaced by
+// the plan's name for it.
+func shownWithNames(p *plan.Plan, shown []datarequest.Shown) []datarequest.Shown {
+	out := make([]datarequest.Shown, len(shown))
+	for i, s := range shown {
+		name := ""
+		if ar, ok := p.Area(s.Area); ok {
+			name = ar.Name
+		}
+		out[i] = s.AreaName(name)
+	}
+	return out
 }
 
 // secretariat is the address escalations go to: the steering group's

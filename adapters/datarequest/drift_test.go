@@ -57,6 +57,7 @@ func TestNoDriftAfterEveryStep(t *testing.T) {
 			t.Fatalf("portal upload: %d %.400s", code, body)
 		}
 		settled(t, in.RequestID, "the portal's submit")
+		update(t, in.RequestID, datarequest.UpdateCancel, datarequest.Cancellation{Reason: "Svaret er endeligt"}) // closes it with its answer
 		record(t, in.RequestID, "history-reassigned-answered.json")
 	})
 
@@ -71,6 +72,7 @@ func TestNoDriftAfterEveryStep(t *testing.T) {
 			t.Fatalf("submit: %d %v", code, got)
 		}
 		settled(t, in.RequestID, "the API's submit")
+		update(t, in.RequestID, datarequest.UpdateCancel, datarequest.Cancellation{Reason: "Svaret er endeligt"})
 		record(t, in.RequestID, "history-overdue-extended.json")
 	})
 

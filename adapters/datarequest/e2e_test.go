@@ -2,7 +2,6 @@ package datarequest_test
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -12,34 +11,10 @@ import (
 
 	"helhed/danish"
 	"helhed/internal/replaytest"
-	"helhed/internal/testredis"
+	"helhed/internal/testbrowser"
 	"helhed/plan"
 	"helhed/workflows/datarequest"
 )
-
-// browser starts headless Chromium (the Debian package) with a fresh
-// profile; a missing browser skips the test, or fails it on CI.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal("chromium not installed (Debian package chromium; scripts/test installs it)")
-		}
-		t.Skip("chromium not installed")
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
-}
 
 // The end-to-end test: a request is started on the embedded
 // stack, its e-mail read from the outbox, the link opened in headless
@@ -47,7 +22,7 @@ func browser(t *testing.T) context.Context {
 // keeps what was typed, a right one is confirmed, and the workflow returns
 // the data.
 func TestBrowserAnswersRequest(t *testing.T) {
-	ctx := browser(t)
+	ctx := testbrowser.New(t)
 	in := formRequest("e2e/noerrevangsskolen", "noerrevangsskolen")
 	run := start(t, in)
 
@@ -123,6 +98,7 @@ func TestBrowserAnswersRequest(t *testing.T) {
 		t.Fatalf("confirmation %q", confirmation)
 	}
 
+	closeAnswered(t, stack.app.Temporal, in.RequestID)
 	var res datarequest.Result
 	getCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -123,6 +123,7 @@ func TestWindows1252FileThroughThePortal(t *testing.T) {
 		!strings.Contains(page, "Filen blev læst som Windows-1252: 2 rækker.") {
 		t.Fatalf("confirmation: %d %.1500s", code, page)
 	}
+	closeAnswered(t, stack.app.Temporal, in.RequestID)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var res datarequest.Result

@@ -1,6 +1,7 @@
 package datarequest
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -51,6 +52,17 @@ type taskView struct {
 	Answered     time.Time
 	OnTime       bool
 	FileRequired bool
+	AnyRequired  bool // a form field is starred
+	// What the answer held (per-area lines named by the plan), and for a
+	// table how many rows it had beyond those shown.
+	Shown     []datarequest.Shown
+	ShownOf   int
+	Reason    string // a cancelled request's reason, for the partner
+	Attempt   string // "forsøg 2 af 3" when a parent asks again
+	ColumnRow string // a table's column keys, heading its shown rows
+	// CanResubmit: answered, and the partner may still send a new answer
+	// (until the deadline, correct.go in the workflow package).
+	CanResubmit bool
 }
 
 // kindText describes a field type in Danish.
@@ -76,7 +88,23 @@ func (p *Portal) taskView(v visitor, t datarequest.Task, typed map[string]string
 	}
 	if t.Status == datarequest.StatusAnswered {
 		view.Answered = t.AnsweredAt
+		view.CanResubmit = canResubmit(t, time.Now())
+		view.Shown = shownWithNames(p.plan, t.Shown)
+		if t.Table != nil && t.AnsweredRows > len(t.Shown) {
+			view.ShownOf = t.AnsweredRows
+		}
 	}
+	if t.Table != nil {
+		keys := make([]string, len(t.Table.Columns))
+		for i, c := range t.Table.Columns {
+			keys[i] = c.Key
+		}
+		view.ColumnRow = strings.Join(keys, "; ")
+	}
+	if t.Reason != datarequest.StoppedReason {
+		view.Reason = t.Reason
+	}
+	view.Attempt = attemptText(t)
 	byField := map[string]string{}
 	if ve != nil {
 		for _, e := range ve.Errors {
@@ -116,6 +144,7 @@ func (p *Portal) taskView(v visitor, t datarequest.Task, typed map[string]string
 		if it.Error != "" {
 			view.Errors++
 		}
+		view.AnyRequired = view.AnyRequired || it.Required
 		view.Inputs = append(view.Inputs, it)
 	}
 	if t.Table != nil {
@@ -128,7 +157,25 @@ func (p *Portal) taskView(v visitor, t datarequest.Task, typed map[string]string
 	return view
 }
 
+// canResubmit is whether the partner may send a new answer to an answered
+// task now; the workflow decides again.
+func canResubmit(t datarequest.Task, now time.Time) bool {
+	return t.Status == datarequest.StatusAnswered && now.Before(t.ResubmitUntil)
+}
+
 func hasKey(m map[string]string, k string) bool {
 	_, ok := m[k]
 	return ok
+}
+
+// attemptText numbers a request that asks again after a rejected answer:
+// "forsøg 2 af 3"; "" for a first request.
+func attemptText(t datarequest.Task) string {
+	if t.Attempt < 2 {
+		return ""
+	}
+	if t.MaxAttempts < t.Attempt {
+		return fmt.Sprintf("forsøg %d", t.Attempt)
+	}
+	return fmt.Sprintf("forsøg %d af %d", t.Attempt, t.MaxAttempts)
 }

@@ -199,4 +199,21 @@ func state(t testing.TB, requestID string) datarequest.State {
 	return s
 }
 
+// closeAnswered closes an answered request that is still open for
+// corrections (the cancel Update keeps its answer), so that its run
+// completes with it.
+func closeAnswered(t testing.TB, c client.Client, requestID string) {
+	t.Helper()
+	h, err := c.UpdateWorkflow(context.Background(), client.UpdateWorkflowOptions{
+		WorkflowID: datarequest.WorkflowID(requestID), UpdateName: datarequest.UpdateCancel,
+		Args: []any{datarequest.Cancellation{Reason: "Svaret er endeligt"}}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(context.Background(), nil)
+	}
+	if err != nil {
+		t.Fatalf("close %s: %v", requestID, err)
+	}
+}
+
 func today() plan.Date { return stack.app.Plan.DateOf(time.Now()) }

@@ -107,8 +107,14 @@ func (p *Portal) list(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case t.Status == datarequest.StatusOpen:
 			rw.Status, rw.Class = "Åben", "open"
+			if a := attemptText(t); a != "" {
+				rw.Status = "Afvist – send igen (" + a + ")"
+			}
 			if t.Overdue {
 				rw.Status, rw.Class = "Fristen er overskredet", "overdue"
+				if a := attemptText(t); a != "" {
+					rw.Status = "Afvist – send igen (" + a + "), fristen er overskredet"
+				}
 			}
 			view.Open = append(view.Open, rw)
 		case t.Status == datarequest.StatusAnswered && now.Sub(t.AnsweredAt) < recentlyAnswered:
@@ -133,7 +139,8 @@ func (p *Portal) taskPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	receipt := r.URL.Query().Has("kvittering")
-	if receipt && t.Status == datarequest.StatusOpen {
+	if receipt && t.Status != datarequest.StatusCancelled {
+		// Right after a first or a new answer the read model may lag.
 		t = p.acceptedTask(r.Context(), t)
 	}
 	view := p.taskView(v, t, nil, nil)
@@ -182,7 +189,7 @@ func (p *Portal) submit(w http.ResponseWriter, r *http.Request) {
 		p.renderError(w, http.StatusForbidden, "Formularen er udløbet eller ikke sendt fra portalen. Indlæs siden igen og indsend på ny.")
 		return
 	}
-	if t.Status != datarequest.StatusOpen {
+	if t.Status != datarequest.StatusOpen && !canResubmit(t, time.Now()) {
 		view := p.taskView(v, t, typed, nil)
 		p.render(w, http.StatusConflict, "task.html", view)
 		return

@@ -220,11 +220,13 @@ func TestBadSubmissionsChangeNothing(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Filen er for stor") {
 		t.Fatalf("portal 10 MB upload: %d", code)
 	}
-	// A right table is taken; a second submission is refused.
+	// A right table is taken; once the secretariat has closed the
+	// request, a second submission is refused.
 	code, body = upload(t, tableLink, csrfOf(t, tableLink), []byte("OMRAADE;Beboere;andel\nVangdalen;1.234;5,5\nEnergivej;800;\n"))
 	if code != http.StatusSeeOther {
 		t.Fatalf("right table: %d %.400s", code, body)
 	}
+	closeAnswered(t, stack.app.Temporal, table.RequestID)
 	if code, got := api(t, "POST", "/api/v1/tasks/"+url.PathEscape(table.RequestID)+"/submit", strings.NewReader(`{"csv":"omraade;beboere\nx;1\n"}`)); code != http.StatusConflict {
 		t.Fatalf("double submit: %d %v", code, got)
 	}

@@ -33,8 +33,10 @@ func RunKind() runs.Kind {
 				NewArg: func() any { return &datarequest.Extension{} }},
 			{Name: datarequest.UpdateReassign, Title: "Send til en anden kontakt", Description: "Send opgaven til en anden e-mailadresse hos partneren.",
 				NewArg: func() any { return &datarequest.Reassignment{} }},
-			{Name: datarequest.UpdateCancel, Title: "Annuller", Description: "Afslut opgaven uden data; partneren får besked.",
+			{Name: datarequest.UpdateCancel, Title: "Annuller", Description: "Afslut opgaven uden data; partneren får besked. Er opgaven besvaret og endnu åben for rettelser, afsluttes den i stedet med det seneste svar.",
 				NewArg: func() any { return &datarequest.Cancellation{} }},
+			{Name: datarequest.UpdateCorrect, Title: "Ret svaret", Description: "Ret et besvaret svar med en begrundelse (reason) og de rettede værdier (values) eller rækker (rows); også efter fristen, indtil opgaven afsluttes. Svaret bliver en ny version, de tidligere gemmes, og partneren får besked med begrundelsen.",
+				NewArg: func() any { return &datarequest.Correction{} }},
 		},
 		StateQuery: datarequest.QueryState,
 		StageTitles: map[string]string{

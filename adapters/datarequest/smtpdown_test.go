@@ -33,7 +33,7 @@ const smtpDownHistory = "../../workflows/datarequest/testdata/history-submit-ack
 func TestSubmitWhileTheMailServerIsDown(t *testing.T) {
 	smtp := testsmtp.Start(t)
 	s := teststack.StartT(t, teststack.Options{
-		Name: "portal-smtp", Env: map[string]string{"SMTP_URL": smtp.URL()},
+		Name: "portal-smtp", Env: smtp.Env(),
 		PayloadKeyFile: "../../workflows/datarequest/" + replaytest.KeyFile,
 	})
 	ctx := context.Background()
@@ -96,6 +96,7 @@ func TestSubmitWhileTheMailServerIsDown(t *testing.T) {
 	wctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	for _, in := range []datarequest.Input{viaAPI, viaPortal} {
+		closeAnswered(t, s.Temporal, in.RequestID)
 		run := s.Temporal.GetWorkflow(wctx, datarequest.WorkflowID(in.RequestID), "")
 		var res datarequest.Result
 		if err := run.Get(wctx, &res); err != nil || res.Status != datarequest.StatusAnswered {

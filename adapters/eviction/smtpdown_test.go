@@ -107,7 +107,7 @@ func startSMTPCase(t *testing.T, name, number string) *smtpCase {
 	t.Helper()
 	smtp := testsmtp.Start(t)
 	s := teststack.StartT(t, teststack.Options{
-		Name: name, Env: map[string]string{"SMTP_URL": smtp.URL()},
+		Name: name, Env: smtp.Env(),
 		PayloadKeyFile: "../../workflows/eviction/" + replaytest.KeyFile,
 	})
 	c := &smtpCase{Stack: s, SMTP: smtp, ID: eviction.WorkflowID(arrears.TenancyID(hasher, "rb1940", number))}

@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"log/slog"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,13 +12,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"helhed/danish"
 	"helhed/plan"
 	"helhed/workflows/meeting"
 )
 
 var (
 	milestoneActualDesc = prometheus.NewDesc("helhed_milestone_actual",
-		"Milestone actual this plan year: the sum of the latest figures the responsible steering-group members reported (see helhed_milestone_target); a count of persons below the discretion threshold, or one that would let such a count be worked out, is left out (see helhed_milestone_actual_suppressed).",
+		"Milestone actual this plan year: the sum of the latest figures the responsible steering-group members reported (see helhed_milestone_target), rounded half up to one decimal as the annual report prints it; a count of persons below the discretion threshold, or one that would let such a count be worked out, is left out (see helhed_milestone_actual_suppressed).",
 		[]string{"activity", "area", "year", "metric"}, nil)
 	milestoneSuppressedDesc = prometheus.NewDesc("helhed_milestone_actual_suppressed",
 		"1 where a milestone actual is left out by the discretion rule (meeting.PublishedActuals).",
@@ -78,21 +80,32 @@ func (c *Collector) collectMilestones(ctx context.Context, ch chan<- prometheus.
 		if err != nil {
 			return err
 		}
-		sums := map[meeting.ActualKey]float64{}
+		// Summed exactly (0,1 + 0,15 is 0,25), so the published figure is
+		// rounded once from the exact sum.
+		exact := map[meeting.ActualKey]*big.Rat{}
 		for field, v := range h {
 			parts := strings.Split(field, "|")
 			f, err := strconv.ParseFloat(v, 64)
-			if len(parts) != 4 || err != nil {
+			d := danish.Decimal(f)
+			if len(parts) != 4 || err != nil || d == nil {
 				continue
 			}
-			sums[meeting.ActualKey{Activity: parts[0], Area: parts[1], Metric: parts[2]}] += f
+			k := meeting.ActualKey{Activity: parts[0], Area: parts[1], Metric: parts[2]}
+			if exact[k] == nil {
+				exact[k] = new(big.Rat)
+			}
+			exact[k].Add(exact[k], d)
+		}
+		sums := make(map[meeting.ActualKey]float64, len(exact))
+		for k, x := range exact {
+			sums[k], _ = x.Float64()
 		}
 		for k, cell := range meeting.PublishedActuals(c.Plan, y.Label, sums) {
 			if cell.Suppressed {
 				ch <- prometheus.MustNewConstMetric(milestoneSuppressedDesc, prometheus.GaugeValue, 1, k.Activity, k.Area, y.Label, k.Metric)
 				continue
 			}
-			ch <- prometheus.MustNewConstMetric(milestoneActualDesc, prometheus.GaugeValue, cell.Value, k.Activity, k.Area, y.Label, k.Metric)
+			ch <- prometheus.MustNewConstMetric(milestoneActualDesc, prometheus.GaugeValue, danish.Round(cell.Value, 1), k.Activity, k.Area, y.Label, k.Metric)
 		}
 	}
 	return nil

@@ -40,11 +40,16 @@ func TestOnTheRealStack(t *testing.T) {
 	ctx := context.Background()
 	today := s.Plan.DateOf(time.Now())
 	offset := s.Plan.Governance.SteeringGroup.OffsetDays
-	// board is the first weekday from `from` on whose derived dates pass ok.
+	strategic := map[plan.Date]bool{}
+	for _, m := range s.Plan.BoardMeetings() {
+		strategic[m.Date] = m.Kind == plan.MeetingStrategic
+	}
+	// board is the first weekday from `from` on whose derived dates pass
+	// ok, and that is not a strategic board meeting (which has no round).
 	board := func(t *testing.T, from plan.Date, ok func(meeting.Timeline) bool) plan.Date {
 		t.Helper()
 		for d := from; d.Before(from.AddDays(60)); d = d.AddDays(1) {
-			if workdays.IsWeekday(d) && ok(meeting.Derive(d, offset)) {
+			if workdays.IsWeekday(d) && !strategic[d] && ok(meeting.Derive(d, offset)) {
 				return d
 			}
 		}
@@ -76,7 +81,7 @@ func TestOnTheRealStack(t *testing.T) {
 	// start starts a round on board and waits until it has reached stage.
 	start := func(t *testing.T, board plan.Date, stage string) meeting.State {
 		t.Helper()
-		in := meeting.Input{Plan: s.Plan.ID, BoardDate: board.String()}
+		in := meeting.Input{Plan: s.Plan.ID, BoardDate: board.String(), DeviationReason: "test"}
 		if _, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: meeting.WorkflowID(in), TaskQueue: workflows.TaskQueue},
 			meeting.WorkflowName, in); err != nil {
 			t.Fatal(err)

@@ -28,8 +28,10 @@ func RunKind() runs.Kind {
 		WorkflowID: func(input any) string { return meeting.WorkflowID(*input.(*meeting.Input)) },
 		Updates: []runs.Update{
 			{Name: meeting.UpdateMoveBoard, Title: "Flyt bestyrelsesmødet",
-				Description: "Flytter bestyrelsesmødet; styregruppens møde, frister, påmindelser og invitationer, der endnu ikke er passeret, flyttes med.",
-				NewArg:      func() any { return &meeting.MoveBoard{} }},
+				Description: "Flytter bestyrelsesmødet; styregruppens møde, frister, påmindelser og invitationer, der endnu ikke er passeret, flyttes med. " +
+					"En dato, der ikke er et af planens bestyrelsesmøder, kræver en begrundelse. En dato, der ville lukke dataindsamlingen før partnernes frist, " +
+					"afvises med den første dato, der virker.",
+				NewArg: func() any { return &meeting.MoveBoard{} }},
 			{Name: meeting.UpdateRecordRecommendations, Title: "Registrér styregruppens indstillinger",
 				Description: "Indstillingerne kommer med i bestyrelsens mødemateriale.", NewArg: func() any { return &meeting.Record{} }},
 			{Name: meeting.UpdateRecordDecisions, Title: "Registrér bestyrelsens beslutninger",

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
 
+	"helhed/danish"
 	"helhed/workflows/meeting"
 )
 
@@ -142,23 +144,29 @@ func figureField(f meeting.Figure) string {
 }
 
 // milestoneSums is the annual report's view of a year's reported figures:
-// the sums over the members under "<activity>/<metric>[/<area>]".
+// the sums over the members under "<activity>/<metric>[/<area>]", summed
+// exactly (0,1 + 0,15 is 0,25) so that they are rounded once, when shown.
 func milestoneSums(reported map[string]string) map[string]string {
-	sums := map[string]float64{}
+	sums := map[string]*big.Rat{}
 	for field, v := range reported {
 		parts := strings.Split(field, "|")
 		f, err := strconv.ParseFloat(v, 64)
-		if len(parts) != 4 || err != nil {
+		d := danish.Decimal(f)
+		if len(parts) != 4 || err != nil || d == nil {
 			continue
 		}
 		key := parts[0] + "/" + parts[2]
 		if parts[1] != meeting.AllAreas {
 			key += "/" + parts[1]
 		}
-		sums[key] += f
+		if sums[key] == nil {
+			sums[key] = new(big.Rat)
+		}
+		sums[key].Add(sums[key], d)
 	}
 	out := make(map[string]string, len(sums))
-	for k, v := range sums {
+	for k, x := range sums {
+		v, _ := x.Float64()
 		out[k] = strconv.FormatFloat(v, 'f', -1, 64)
 	}
 	return out

@@ -66,7 +66,7 @@ func buildReport(in meeting.CompileInput) reportData {
 	s, st := in.Setup, in.State
 	loc := timeLocation(s.TimeZone)
 	d := reportData{
-		PlanName: s.PlanName, Year: s.Year, MeetingName: meeting.MeetingName(s.Meeting), Summer: st.Input.Summer(),
+		PlanName: s.PlanName, Year: s.Year, Summer: st.Input.Summer(),
 		SteeringDate: danish.LongDate(st.Timeline.Steering), BoardDate: danish.LongDate(st.Timeline.Board),
 		CompiledAt:      in.CompiledAt.In(loc).Format("02-01-2006 15.04"),
 		Recommendations: st.Recommendations, Decisions: st.Decisions,
@@ -77,8 +77,9 @@ func buildReport(in meeting.CompileInput) reportData {
 		body, date = s.Board, st.Timeline.Board
 	}
 	d.Body, d.Date, d.Time, d.FixedAgenda = body.Name, danish.LongDate(date), strings.Replace(body.StartTime, ":", ".", 1), body.FixedAgenda
+	d.MeetingName = meeting.CapitalizeFirst(meeting.MeetingTitle(body.Name, date))
 	for _, m := range st.Moves {
-		d.Moves = append(d.Moves, "Bestyrelsens møde flyttet fra "+m.From+" til "+m.To+reasonSuffix(m.Reason))
+		d.Moves = append(d.Moves, "Bestyrelsens møde flyttet fra "+meeting.DateText(m.From)+" til "+meeting.DateText(m.To)+reasonSuffix(m.Reason))
 	}
 
 	byPartner := map[string]meeting.Answer{}
@@ -106,15 +107,15 @@ func buildReport(in meeting.CompileInput) reportData {
 			}
 			sum += v
 			n++
-			row.Reports = append(row.Reports, names[p]+": "+danish.FormatNumber(v, -1)+" "+t.Unit)
+			row.Reports = append(row.Reports, names[p]+": "+danish.FormatNumber(v, -1)+" "+t.UnitText())
 		}
 		switch {
 		case n == 0:
 			row.Actual, row.Status = "–", "mangler tal"
 		case t.Reached(sum):
-			row.Actual, row.Status = danish.FormatNumber(sum, -1)+" "+t.Unit, "nået"
+			row.Actual, row.Status = danish.FormatNumber(sum, -1)+" "+t.UnitText(), "nået"
 		default:
-			row.Actual, row.Status = danish.FormatNumber(sum, -1)+" "+t.Unit, "ikke nået endnu"
+			row.Actual, row.Status = danish.FormatNumber(sum, -1)+" "+t.UnitText(), "ikke nået endnu"
 		}
 		d.Activities = append(d.Activities, row)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"helhed/danish"
 	"helhed/mail"
 	"helhed/searchattr"
 	"helhed/workflows"
@@ -77,8 +78,8 @@ func (r *round) tellRejectedWhileClosing(ctx workflow.Context, sc School, proble
 	msg := mail.Message{
 		Key:     workflows.MailKey(ctx, "absence/"+r.setup.PlanID+"/"+r.setup.Quarter+"/"+sc.ID+"/refused-closing"),
 		To:      []string{sc.Email},
-		Subject: "Fraværsdata for " + r.setup.Quarter + ": filen blev afvist",
-		Text:    RefusedWhileClosingText(r.setup.Quarter, problems),
+		Subject: "Fraværsdata for " + r.quarterText(ctx) + ": filen blev afvist",
+		Text:    RefusedWhileClosingText(r.quarterText(ctx), problems),
 	}
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
 	if err := workflow.ExecuteActivity(actx, workflows.ActivitySendMail, msg).Get(ctx, nil); err != nil {
@@ -86,8 +87,24 @@ func (r *round) tellRejectedWhileClosing(ctx workflow.Context, sc School, proble
 	}
 }
 
+// ChangeQuarterText is the GetVersion change under which the round's
+// e-mails name the quarter in Danish, "3. kvartal 2026 (juli–september)",
+// not by its key "2026-Q3" (which ids and keys keep).
+const ChangeQuarterText = "quarter-text"
+
+// quarterText is the round's quarter as its e-mails write it: in Danish
+// from ChangeQuarterText on, the key before.
+func (r *round) quarterText(ctx workflow.Context) string {
+	q, err := ParseQuarter(r.setup.Quarter)
+	if err != nil || workflow.GetVersion(ctx, ChangeQuarterText, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return r.setup.Quarter
+	}
+	return danish.Quarter(q.Year, q.Q)
+}
+
 // RefusedWhileClosingText is the notice to a school whose file was refused
-// as the round started finishing.
+// as the round started finishing; quarter is the quarter as the e-mail
+// writes it.
 func RefusedWhileClosingText(quarter string, problems []string) string {
 	return fmt.Sprintf("%s\n\nJeres fil med fraværsdata for %s kom ind, mens runden blev afsluttet, og den blev afvist:\n- %s\n\n"+
 		"I bliver ikke bedt om en ny fil i denne runde, og intet af filen er registreret. Skolen nævnes i kvartalsnotatet som skole uden gyldige data.\n",

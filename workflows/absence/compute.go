@@ -1,10 +1,56 @@
 package absence
 
 import (
+	"math/big"
 	"sort"
 
+	"helhed/danish"
 	"helhed/suppress"
 )
+
+// ChangeExactNumbers is the GetVersion change under which a round counts
+// days exactly in hundredths (Days), compares the 10 % and 15 % thresholds
+// exactly (4,6 of 46 days is 10 % and flagged) and refuses day counts with
+// more than two decimals. Before it, float64 arithmetic missed pupils
+// exactly at a threshold (and so new courses).
+const ChangeExactNumbers = "exact-numbers"
+
+// Days are day counts in hundredths of a day, exact: 4,6 days is 460.
+type Days struct {
+	School   int64 `json:"school"`
+	Absent   int64 `json:"absent"`
+	Unlawful int64 `json:"unlawful"`
+}
+
+// Percent is part (hundredths of a day) in percent of the school days,
+// exact; nil without school days.
+func (d Days) Percent(part int64) *big.Rat {
+	if d.School == 0 {
+		return nil
+	}
+	return big.NewRat(100*part, d.School)
+}
+
+func (d *Days) add(o Days) {
+	d.School += o.School
+	d.Absent += o.Absent
+	d.Unlawful += o.Unlawful
+}
+
+// atLeast reports whether the exact percent p reaches threshold (a
+// percent written as a decimal constant, WarnPercent or NotifyPercent).
+func atLeast(p *big.Rat, threshold float64) bool {
+	return p != nil && p.Cmp(danish.Decimal(threshold)) >= 0
+}
+
+// float is the float64 nearest to x; 0 for nil.
+func float(x *big.Rat) float64 {
+	if x == nil {
+		return 0
+	}
+	f, _ := x.Float64()
+	return f
+}
 
 // AreaStat is one area's quarter.
 type AreaStat struct {
@@ -20,6 +66,9 @@ type AreaStat struct {
 	HasBaseline bool    `json:"hasBaseline"`
 	Flags10     int     `json:"flags10"` // pupils at or above 10 % unlawful (15 % included)
 	Flags15     int     `json:"flags15"` // pupils at or above 15 % unlawful
+	// Days are the day counts exactly (Outcome.Exact); the float64 fields
+	// above are then the nearest float64 to the exact values.
+	Days Days `json:"days"`
 }
 
 // Flag is one pupil over a threshold.
@@ -30,6 +79,7 @@ type Flag struct {
 	Percent float64 `json:"percent"` // unlawful absence, % of school days
 	Level   int     `json:"level"`   // 10 or 15
 	New     bool    `json:"new"`     // first flag this plan year: a new individual course
+	Days    Days    `json:"days"`    // the pupil's day counts (Outcome.Exact)
 }
 
 // Carry is what a quarter hands the next one in the same plan year.
@@ -55,11 +105,22 @@ type Outcome struct {
 	// courses below the discretion threshold, so the year's count is not
 	// published (the quarters' counts would give it away by subtraction).
 	CoursesHidden bool `json:"coursesHidden,omitempty"`
+	// Exact: computed under ChangeExactNumbers, so the Days fields hold
+	// the exact day counts the published percentages are computed from.
+	Exact bool `json:"exact,omitempty"`
 }
 
-// Compute derives the quarter's figures from the accepted pupils.
+// Compute derives the quarter's figures from the accepted pupils, exactly
+// (ChangeExactNumbers): day counts in hundredths, thresholds compared as
+// fractions.
 func Compute(s Setup, pupils []Pupil, prev Carry) Outcome {
-	out := Outcome{Previous: prev.Found || s.Previous == ""}
+	return compute(s, pupils, prev, true)
+}
+
+// compute is Compute; without exact (rounds from before
+// ChangeExactNumbers) in float64, as those rounds did.
+func compute(s Setup, pupils []Pupil, prev Carry, exact bool) Outcome {
+	out := Outcome{Previous: prev.Found || s.Previous == "", Exact: exact}
 	idx := map[string]int{}
 	for _, a := range s.Areas {
 		idx[a.ID] = len(out.Areas)
@@ -77,16 +138,25 @@ func Compute(s Setup, pupils []Pupil, prev Carry) Outcome {
 			st.SchoolDays += p.SchoolDays
 			st.Absent += p.Absent
 			st.Unlawful += p.Unlawful
+			st.Days.add(p.Days)
 		}
 		pct := 100 * p.Unlawful / p.SchoolDays
-		if pct < WarnPercent {
+		warn, notify := pct >= WarnPercent, pct >= NotifyPercent
+		if exact {
+			x := p.Days.Percent(p.Days.Unlawful)
+			pct, warn, notify = float(x), atLeast(x, WarnPercent), atLeast(x, NotifyPercent)
+		}
+		if !warn {
 			continue
 		}
 		f := Flag{Pupil: p.ID, School: p.School, Area: p.Area, Percent: pct, Level: 10}
+		if exact {
+			f.Days = p.Days
+		}
 		st := &out.Areas[idx[p.Area]]
 		st.Flags10++
 		out.Total.Flags10++
-		if pct >= NotifyPercent {
+		if notify {
 			f.Level = 15
 			st.Flags15++
 			out.Total.Flags15++
@@ -100,9 +170,16 @@ func Compute(s Setup, pupils []Pupil, prev Carry) Outcome {
 		out.Flags = append(out.Flags, f)
 	}
 	for _, st := range append([]*AreaStat{&out.Total}, ptrs(out.Areas)...) {
-		if st.SchoolDays > 0 {
-			st.Percent = 100 * st.Absent / st.SchoolDays
-			st.Unlawful100 = 100 * st.Unlawful / st.SchoolDays
+		switch {
+		case !exact:
+			st.Days = Days{}
+			if st.SchoolDays > 0 {
+				st.Percent = 100 * st.Absent / st.SchoolDays
+				st.Unlawful100 = 100 * st.Unlawful / st.SchoolDays
+			}
+		case st.Days.School > 0:
+			st.SchoolDays, st.Absent, st.Unlawful = float64(st.Days.School)/100, float64(st.Days.Absent)/100, float64(st.Days.Unlawful)/100
+			st.Percent, st.Unlawful100 = float(st.Days.Percent(st.Days.Absent)), float(st.Days.Percent(st.Days.Unlawful))
 		}
 	}
 	sort.SliceStable(out.Flags, func(i, j int) bool {

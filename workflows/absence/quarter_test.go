@@ -97,6 +97,9 @@ func TestQuarterNumbersAndMissingSchool(t *testing.T) {
 	if len(sent) != 1 || sent[0].At.In(h.plan.Location()).Format("2006-01-02 15:04") != "2022-10-26 12:00" {
 		t.Fatalf("note mails %+v, want one at 2022-10-26 12:00", sent)
 	}
+	if got := sent[0].Message.Subject; got != "Kvartalsnotat om elevfravær 3. kvartal 2022 (juli–september)" {
+		t.Errorf("subject %q, want the quarter in Danish", got)
+	}
 	if len(sent[0].Message.To) != 9 {
 		t.Errorf("note to %d addresses, want the 9 partners of Fremmøde i skolen", len(sent[0].Message.To))
 	}
@@ -118,6 +121,8 @@ func TestQuarterNumbersAndMissingSchool(t *testing.T) {
 		"| Vangdalen | 0 | – | 5,7 | – | 0 | 0 |",
 		"| Alle områder | 21 | 8,7 | – | – | 10 | 5 |",
 		"Kommunens niveau: 4,5 %",
+		"# Kvartalsnotat om elevfravær, 3. kvartal 2022 (juli–september)",
+		"Elever med ulovligt fravær på mindst 10 % i kvartalet (forældrene advares): 10; heraf mindst 15 % (kommunen underrettes): 5.",
 		"| Nørrevangsskolen | N2 | Gl. Jennumparken | 10,0 | Forældre advares | ja |",
 		"| Nørrevangsskolen | N3 | Gl. Jennumparken | 15,0 | Forældre advares; kommunen underrettes | ja |",
 		"I planåret til dato: 10 (mål: ca. 50 pr. år)",

@@ -2,6 +2,7 @@ package absence
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"helhed/danish"
@@ -14,6 +15,10 @@ type School struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
 	Email string `json:"email"`
+	// Areas are the ids of the plan areas the school serves, in plan
+	// order; its file may name only these (empty in setups recorded
+	// before ChangeRulesOnForm).
+	Areas []string `json:"areas,omitempty"`
 }
 
 // Area is a plan area with the names a school may write for it and its
@@ -99,7 +104,7 @@ func BuildSetup(p *plan.Plan, in Input) (Setup, error) {
 			}
 		}
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{} // school id → index in s.Schools
 	for _, a := range p.Areas {
 		ar := Area{ID: a.ID, Name: a.Name, Names: []string{strings.ToLower(a.ID), strings.ToLower(a.Name)}}
 		for _, al := range a.Aliases {
@@ -114,15 +119,16 @@ func BuildSetup(p *plan.Plan, in Input) (Setup, error) {
 		}
 		s.Areas = append(s.Areas, ar)
 		for _, id := range a.Schools {
-			if seen[id] {
+			if i, ok := seen[id]; ok {
+				s.Schools[i].Areas = append(s.Schools[i].Areas, a.ID)
 				continue
 			}
-			seen[id] = true
+			seen[id] = len(s.Schools)
 			pt, ok := p.Partner(id)
 			if !ok {
 				return Setup{}, fmt.Errorf("area %s: school %q is not a plan partner", a.ID, id)
 			}
-			s.Schools = append(s.Schools, School{ID: pt.ID, Name: pt.Name, Email: pt.Email})
+			s.Schools = append(s.Schools, School{ID: pt.ID, Name: pt.Name, Email: pt.Email, Areas: []string{a.ID}})
 		}
 	}
 	if act, ok := p.Activity(ActivityID); ok {
@@ -156,9 +162,98 @@ func targetText(t plan.Target) string {
 	return n
 }
 
+// ChangeRulesOnForm is the GetVersion change under which a school's
+// request declares the round's checks (Check) as its table's rules and
+// names the school's own areas: a file the round would reject is refused
+// on the upload form, before it is "modtaget". Check still runs on every
+// answer, for rounds started before it.
+const ChangeRulesOnForm = "rules-on-form"
+
 // request is the data request to a school; attempt > 1 asks again after a
-// rejected submission, listing what was wrong.
-func request(s Setup, sc School, attempt int, due string, problems []string) datarequest.Input {
+// rejected submission, listing what was wrong. onForm (ChangeRulesOnForm)
+// declares the round's checks as the table's rules, so a file that breaks
+// one is refused on the upload form, and writes the instructions with the
+// school's own areas; without it the request is as recorded before.
+func request(s Setup, sc School, attempt int, due string, problems []string, onForm bool) datarequest.Input {
+	if !onForm {
+		return requestBefore(s, sc, attempt, due, problems)
+	}
+	areas := schoolAreas(s, sc)
+	names := make([]string, len(areas))
+	for i, a := range areas {
+		names[i] = a.Name
+	}
+	q, _ := ParseQuarter(s.Quarter)
+	quarter := danish.Quarter(q.Year, q.Q)
+	id := "absence/" + s.PlanID + "/" + strings.ToLower(s.Quarter) + "/" + sc.ID
+	instr := fmt.Sprintf("Upload en CSV-fil med én linje pr. elev bosat i %s for %s. "+
+		"Kolonnerne adskilles med semikolon (;) eller komma (,); gem fx regnearket fra Excel som »CSV (semikolonsepareret)«. "+
+		"Kolonner: %s;%s;%s;%s;%s. Elev-id skal være det pseudonyme id, skolen bruger over for fraværsteamet – aldrig et CPR-nummer. "+
+		"Boligområdet skrives med navn eller id (fx %s).",
+		areaPhrase(names), quarter, ColPupil, ColArea, ColSchoolDays, ColAbsent, ColUnlawful, names[0])
+	in := datarequest.Input{
+		RequestID: id, Partner: sc.ID, Period: quarter, Due: due,
+		Title:        "Fraværsdata for " + quarter,
+		Instructions: instr, Table: schoolTable(s.Table, areas), Origin: WorkflowID(Input{Plan: s.PlanID, Quarter: s.Quarter}),
+		Reminders: &datarequest.ReminderPolicy{BeforeDue: []int{3}, OnDue: true, AfterDue: []int{2}, EscalateAfter: 4},
+	}
+	if attempt > 1 {
+		in.RequestID = fmt.Sprintf("%s/%d", id, attempt)
+		in.Attempt, in.MaxAttempts = attempt, MaxAttempts
+		in.Instructions = "Jeres seneste indsendelse blev afvist, og intet af den er registreret:\n- " + strings.Join(problems, "\n- ") +
+			"\n\nRet filen og indsend den igen.\n\n" + instr
+	}
+	return in
+}
+
+// schoolAreas are the areas sc serves; all the plan's when the setup does
+// not say (it always does from ChangeRulesOnForm on).
+func schoolAreas(s Setup, sc School) []Area {
+	var out []Area
+	for _, a := range s.Areas {
+		if slices.Contains(sc.Areas, a.ID) {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		return s.Areas
+	}
+	return out
+}
+
+// schoolTable is the round's table with Check's rules declared, for one
+// school: its own areas, unique pupil ids, days that add up.
+func schoolTable(base datarequest.Table, areas []Area) *datarequest.Table {
+	t := base
+	t.Columns = slices.Clone(base.Columns)
+	allowed := make([]datarequest.Allowed, len(areas))
+	for i, a := range areas {
+		allowed[i] = datarequest.Allowed{Name: a.Name, Also: a.Names}
+	}
+	t.Rules = []datarequest.Rule{
+		{Kind: datarequest.OneOf, Column: ColArea, Allowed: allowed},
+		{Kind: datarequest.Unique, Column: ColPupil},
+		{Kind: datarequest.AtLeast, Column: ColSchoolDays, Min: 1},
+		{Kind: datarequest.AtLeast, Column: ColAbsent, Min: 0},
+		{Kind: datarequest.AtLeast, Column: ColUnlawful, Min: 0},
+		{Kind: datarequest.NotAbove, Column: ColAbsent, Other: ColSchoolDays},
+		{Kind: datarequest.NotAbove, Column: ColUnlawful, Other: ColAbsent},
+	}
+	return &t
+}
+
+// areaPhrase names a school's areas in a sentence.
+func areaPhrase(names []string) string {
+	switch len(names) {
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " eller " + names[len(names)-1]
+}
+
+// requestBefore is the request as rounds started before ChangeRulesOnForm
+// ask it.
+func requestBefore(s Setup, sc School, attempt int, due string, problems []string) datarequest.Input {
 	id := "absence/" + s.PlanID + "/" + strings.ToLower(s.Quarter) + "/" + sc.ID
 	instr := fmt.Sprintf("Upload en CSV-fil (semikolonsepareret) med én linje pr. elev bosat i helhedsplanens boligområder for kvartalet %s. "+
 		"Kolonner: %s;%s;%s;%s;%s. Elev-id skal være det pseudonyme id, skolen bruger over for fraværsteamet – aldrig et CPR-nummer. "+

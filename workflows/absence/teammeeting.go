@@ -63,6 +63,10 @@ type TeamMeetingSetup struct {
 	EveryDays       int      `json:"everyDays"`
 	Organizer       string   `json:"organizer"` // the convenor's address
 	Attendees       []string `json:"attendees"` // the members' addresses
+	// Place is where the team meets (the plan's, optional): the
+	// invitation's LOCATION. Empty in setups prepared before it was kept,
+	// so their invitations replay unchanged.
+	Place string `json:"place,omitempty"`
 }
 
 // BuildTeamMeetingSetup reads the team from the plan; the date must be one
@@ -87,7 +91,7 @@ func BuildTeamMeetingSetup(p *plan.Plan, in TeamMeetingInput) (TeamMeetingSetup,
 		return TeamMeetingSetup{}, fielderr.New("date", "%s holder %s ikke møde", danish.Date(d), t.Name)
 	}
 	s := TeamMeetingSetup{PlanID: p.ID, PlanName: p.Name, TimeZone: p.Location().String(), Team: t.ID, TeamName: t.Name,
-		Date: d.String(), StartTime: t.StartTime, DurationMinutes: t.DurationMinutes, EveryDays: t.EveryDays}
+		Date: d.String(), StartTime: t.StartTime, DurationMinutes: t.DurationMinutes, EveryDays: t.EveryDays, Place: t.Place}
 	if a, ok := p.Activity(t.Activity); ok {
 		s.ActivityName = a.Name
 	}
@@ -197,7 +201,7 @@ func teamMeetingMail(s TeamMeetingSetup, loc *time.Location, now time.Time) mail
 		Invite: &mail.Invite{
 			UID:   fmt.Sprintf("%s-%s-%s@helhed", s.PlanID, s.Team, s.Date),
 			Start: start, End: start.Add(time.Duration(s.DurationMinutes) * time.Minute),
-			Summary: s.TeamName + ": møde", Description: "Koordinering i " + what + ".",
+			Summary: s.TeamName + ": møde", Description: "Koordinering i " + what + ".", Location: s.Place,
 			Organizer: s.Organizer, Attendees: s.Attendees, Stamp: now,
 		},
 	}

@@ -11,6 +11,7 @@ import (
 	absenceadapter "helhed/adapters/absence"
 	"helhed/fielderr"
 	"helhed/internal/cycletest"
+	"helhed/internal/icstest"
 	"helhed/internal/testplan"
 	"helhed/plan"
 	"helhed/workdays"
@@ -94,6 +95,9 @@ func TestTeamMeetingInvitations(t *testing.T) {
 	sent := rec.Sent()
 	if len(sent) != 2 {
 		t.Fatalf("%d mails, want 2", len(sent))
+	}
+	if n := icstest.CheckInvites(t, sent[0].Message, sent[1].Message); n != 2 {
+		t.Errorf("%d invitations, want 2", n)
 	}
 	loc := p.Location()
 	m := sent[0]

@@ -1,10 +1,12 @@
 package absence
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"helhed/danish"
+	"helhed/workflows/datarequest"
 )
 
 // Pupil is one accepted line of a school's table.
@@ -15,6 +17,9 @@ type Pupil struct {
 	SchoolDays float64 `json:"schoolDays"`
 	Absent     float64 `json:"absent"`
 	Unlawful   float64 `json:"unlawful"`
+	// Days are the same day counts exactly, in hundredths of a day (what
+	// Compute counts with under ChangeExactNumbers).
+	Days Days `json:"days"`
 }
 
 // maxProblems caps the problems listed back to a school.
@@ -22,9 +27,16 @@ const maxProblems = 20
 
 // Check validates a school's rows on top of the data request's own table
 // validation: a pseudonymous, unique pupil id, a known area, and days that
-// add up. Line numbers count the header as line 1. Any problem rejects
-// the whole submission: nothing of it is recorded.
+// add up, given in at most hundredths of a day. Line numbers count the
+// header as line 1. Any problem rejects the whole submission: nothing of
+// it is recorded.
 func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []string) {
+	return check(school, rows, areas, true)
+}
+
+// check is Check; without exactDays (rounds from before
+// ChangeExactNumbers) a day count with more than two decimals is taken.
+func check(school string, rows []map[string]string, areas []Area, exactDays bool) ([]Pupil, []string) {
 	var pupils []Pupil
 	var problems []string
 	add := func(line int, format string, args ...any) {
@@ -33,6 +45,14 @@ func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []st
 	// A value as the data request normalised it has a decimal point; as a
 	// school wrote it, a decimal comma.
 	number := func(s string) (float64, error) { return danish.ParseDecimal(s, strings.Contains(s, ",")) }
+	hundredths := func(s string) int64 {
+		n, _ := danish.ParseHundredths(s, strings.Contains(s, ","))
+		return n
+	}
+	tooPrecise := func(s string) bool {
+		_, err := danish.ParseHundredths(s, strings.Contains(s, ","))
+		return errors.Is(err, danish.ErrHundredths)
+	}
 	seen := map[string]int{}
 	for i, row := range rows {
 		line := i + 2
@@ -58,6 +78,8 @@ func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []st
 		switch {
 		case errD != nil || errA != nil || errU != nil:
 			add(line, "skoledage, fraværsdage og ulovligt fravær skal være tal")
+		case exactDays && (tooPrecise(row[ColSchoolDays]) || tooPrecise(row[ColAbsent]) || tooPrecise(row[ColUnlawful])):
+			add(line, "skoledage, fraværsdage og ulovligt fravær angives med højst to decimaler (hundrededele af en dag)")
 		case days <= 0:
 			add(line, "skoledage skal være større end 0")
 		case absent < 0 || unlawful < 0:
@@ -67,7 +89,8 @@ func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []st
 		case unlawful > absent:
 			add(line, "ulovligt fravær (%s) er mere end fraværet i alt (%s)", danish.FormatNumber(unlawful, -1), danish.FormatNumber(absent, -1))
 		}
-		pupils = append(pupils, Pupil{ID: id, School: school, Area: area, SchoolDays: days, Absent: absent, Unlawful: unlawful})
+		pupils = append(pupils, Pupil{ID: id, School: school, Area: area, SchoolDays: days, Absent: absent, Unlawful: unlawful,
+			Days: Days{School: hundredths(row[ColSchoolDays]), Absent: hundredths(row[ColAbsent]), Unlawful: hundredths(row[ColUnlawful])}})
 	}
 	if len(rows) == 0 {
 		problems = append(problems, "filen har ingen elever")
@@ -82,7 +105,7 @@ func Check(school string, rows []map[string]string, areas []Area) ([]Pupil, []st
 }
 
 func resolveArea(s string, areas []Area) (string, bool) {
-	key := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	key := datarequest.FoldValue(s)
 	for _, a := range areas {
 		for _, n := range a.Names {
 			if n == key {

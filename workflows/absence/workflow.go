@@ -49,6 +49,9 @@ type round struct {
 	// (ChangeCloseStopsFiles); sealed: the note is being computed, so a
 	// result that comes in now changes nothing.
 	closing, sealed bool
+	// exact: days counted in hundredths, thresholds compared exactly
+	// (ChangeExactNumbers).
+	exact bool
 }
 
 // FollowUp is the AbsenceFollowUp workflow.
@@ -94,6 +97,7 @@ func FollowUp(ctx workflow.Context, in Input) (Result, error) {
 	r.st.Due = r.due.String()
 	r.st.Cutoff = r.cutoffAfter(r.due)
 	_ = workflow.UpsertTypedSearchAttributes(ctx, searchattr.DueAt.ValueSet(r.st.Cutoff))
+	r.exact = workflow.GetVersion(ctx, ChangeExactNumbers, workflow.DefaultVersion, 1) == 1
 	r.pupils = make([][]Pupil, len(setup.Schools))
 	for i, sc := range setup.Schools {
 		r.st.Schools = append(r.st.Schools, SchoolStatus{School: sc.ID, Name: sc.Name, Status: SchoolOpen})
@@ -151,7 +155,8 @@ func (r *round) follow(ctx workflow.Context, i int) {
 				r.version++
 			}
 		}
-		in := request(*r.setup, sc, attempt, due.String(), st.Errors)
+		onForm := workflow.GetVersion(ctx, ChangeRulesOnForm, workflow.DefaultVersion, 1) == 1
+		in := request(*r.setup, sc, attempt, due.String(), st.Errors, onForm)
 		st.Status, st.Attempts, st.RequestID, st.Due = SchoolOpen, attempt, in.RequestID, in.Due
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID: datarequest.WorkflowID(in.RequestID), ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
@@ -163,7 +168,7 @@ func (r *round) follow(ctx workflow.Context, i int) {
 		if r.sealed {
 			return // the note is being made without it
 		}
-		pupils, problems := Check(sc.ID, res.Rows, r.setup.Areas)
+		pupils, problems := check(sc.ID, res.Rows, r.setup.Areas, r.exact)
 		if len(problems) == 0 {
 			r.pupils[i], st.Status, st.Pupils, st.Errors = pupils, SchoolAccepted, len(pupils), nil
 			return
@@ -208,14 +213,14 @@ func (r *round) finish(ctx workflow.Context, carry Carry) (Result, error) {
 	for _, ps := range r.pupils {
 		pupils = append(pupils, ps...)
 	}
-	out := Compute(*r.setup, pupils, carry)
+	out := compute(*r.setup, pupils, carry, r.exact)
 	var doc Document
 	note := NoteInput{Setup: *r.setup, Outcome: out, Schools: r.st.Schools, CompiledAt: workflow.Now(ctx)}
 	if err := workflow.ExecuteActivity(actx, ActivityCompile, note).Get(ctx, &doc); err != nil {
 		return Result{State: r.st}, err
 	}
 	msg := mail.Message{Key: "absence/" + r.setup.PlanID + "/" + r.setup.Quarter + "/note", To: r.setup.Team,
-		Subject: "Kvartalsnotat om elevfravær " + r.setup.Quarter, Text: doc.Markdown, HTML: doc.HTML}
+		Subject: "Kvartalsnotat om elevfravær " + r.quarterText(ctx), Text: doc.Markdown, HTML: doc.HTML}
 	msg.Key = workflows.MailKey(ctx, msg.Key)
 	if err := workflow.ExecuteActivity(actx, workflows.ActivitySendMail, msg).Get(ctx, nil); err != nil {
 		return Result{State: r.st}, err

@@ -26,6 +26,7 @@ import (
 
 	"helhed/activities"
 	crisisadapter "helhed/adapters/crisis"
+	"helhed/internal/icstest"
 	"helhed/internal/testplan"
 	"helhed/internal/testredis"
 	"helhed/mailer"
@@ -446,6 +447,9 @@ func parseMail(t *testing.T, eml string) sentMail {
 		}
 		if strings.HasPrefix(ctype, "text/calendar") {
 			out.ICS = string(b)
+			if err := icstest.ValidatePart(ctype, b); err != nil {
+				t.Errorf("calendar attachment is not RFC 5545: %v\n%s", err, b)
+			}
 		} else if strings.HasPrefix(ctype, "text/plain") {
 			out.Text = string(b)
 		}

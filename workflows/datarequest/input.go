@@ -90,6 +90,15 @@ func checkFields(in *Input) *fielderr.Error {
 	if err != nil {
 		return err
 	}
+	for i, f := range in.Fields {
+		at := fmt.Sprintf("fields[%d]", i)
+		if _, _, number := Bounds(f); !number && (f.Min != nil || f.Max != nil) {
+			return &fielderr.Error{Field: at + ".min", Message: "min og max kun for taltyper (integer, decimal, percentage, amount)"}
+		}
+		if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
+			return &fielderr.Error{Field: at + ".max", Message: "max må ikke være mindre end min"}
+		}
+	}
 	perArea := slices.ContainsFunc(in.Fields, func(f Field) bool { return f.PerArea })
 	if perArea && len(in.Areas) == 0 {
 		return &fielderr.Error{Field: "areas", Message: "skal udfyldes, når et felt spørges pr. boligområde"}
@@ -114,10 +123,54 @@ func checkTable(t *Table) *fielderr.Error {
 	if t.MaxRows < 0 || t.MaxRows > DefaultMaxRows {
 		return &fielderr.Error{Field: "table.maxRows", Message: fmt.Sprintf("0 (standard: %[1]s) til %[1]s", danish.FormatNumber(DefaultMaxRows, 0))}
 	}
-	return checkDefs("table.columns", len(t.Columns), func(i int) (string, string, FieldType, []string) {
+	if err := checkDefs("table.columns", len(t.Columns), func(i int) (string, string, FieldType, []string) {
 		c := t.Columns[i]
 		return c.Key, c.Label, c.Type, c.Choices
-	})
+	}); err != nil {
+		return err
+	}
+	return checkRules(t)
+}
+
+// checkRules checks a table's rules: each names its columns, a number
+// rule numeric ones, a OneOf rule its values.
+func checkRules(t *Table) *fielderr.Error {
+	typeOf := func(key string) (FieldType, bool) {
+		i := slices.IndexFunc(t.Columns, func(c Column) bool { return c.Key == key })
+		if i < 0 {
+			return "", false
+		}
+		return t.Columns[i].Type, true
+	}
+	numeric := func(typ FieldType) bool {
+		return typ == Integer || typ == Decimal || typ == Percentage || typ == Amount
+	}
+	for i, r := range t.Rules {
+		at := fmt.Sprintf("table.rules[%d]", i)
+		typ, ok := typeOf(r.Column)
+		if !ok {
+			return &fielderr.Error{Field: at + ".column", Message: fmt.Sprintf("%q er ikke en kolonne i tabellen", r.Column)}
+		}
+		switch r.Kind {
+		case OneOf:
+			if len(r.Allowed) == 0 || slices.ContainsFunc(r.Allowed, func(a Allowed) bool { return strings.TrimSpace(a.Name) == "" }) {
+				return &fielderr.Error{Field: at + ".allowed", Message: "mindst én tilladt værdi, hver med et navn"}
+			}
+		case Unique:
+		case AtLeast:
+			if !numeric(typ) {
+				return &fielderr.Error{Field: at + ".column", Message: "atLeast kræver en talkolonne"}
+			}
+		case NotAbove:
+			other, ok := typeOf(r.Other)
+			if !numeric(typ) || !ok || !numeric(other) || r.Other == r.Column {
+				return &fielderr.Error{Field: at + ".other", Message: "notAbove kræver to forskellige talkolonner (column og other)"}
+			}
+		default:
+			return &fielderr.Error{Field: at + ".kind", Message: "én af oneOf, unique, atLeast, notAbove"}
+		}
+	}
+	return nil
 }
 
 // checkDefs checks n field or column definitions: each well formed, keys

@@ -43,6 +43,11 @@ type Notice struct {
 	// A receipt's table: its rows and the encoding its file was read in.
 	Rows     int    `json:"rows,omitempty"`
 	Encoding string `json:"encoding,omitempty"`
+	// Shown is what a receipt's answer held (ShownAnswer).
+	Shown []Shown `json:"shown,omitempty"`
+	// AnswerVersion numbers a new answer's receipt and a correction
+	// (correct.go); 0 for the first answer.
+	AnswerVersion int `json:"answerVersion,omitempty"`
 }
 
 // MailKey is the idempotency key of a notice.
@@ -123,9 +128,33 @@ func Compose(n Notice, partnerName, planName, taskURL, listURL string, loc *time
 		if !n.OnTime {
 			when = "efter fristen (" + due + ")"
 		}
-		l.p("Tak. Vi har modtaget jeres svar på »%s« %s, %s.", n.Title, danish.Moment(n.AnsweredAt, loc), when)
+		if n.AnswerVersion > 1 {
+			l.subject = fmt.Sprintf("Kvittering for rettet svar: %s", n.Title)
+			l.p("Tak. Vi har modtaget jeres rettede svar på »%s« %s, %s. Det erstatter det svar, I sendte før (dette er version %d).",
+				n.Title, danish.Moment(n.AnsweredAt, loc), when, n.AnswerVersion)
+		} else {
+			l.p("Tak. Vi har modtaget jeres svar på »%s« %s, %s.", n.Title, danish.Moment(n.AnsweredAt, loc), when)
+		}
 		if n.Encoding != "" {
 			l.p("%s", FileReadAs(n.Encoding, n.Rows))
+		}
+		if len(n.Shown) > 0 {
+			lines := make([]string, len(n.Shown))
+			for i, s := range n.Shown {
+				lines[i] = "- " + s.Text()
+			}
+			intro := "I sendte:"
+			if n.Rows > len(n.Shown) {
+				intro = fmt.Sprintf("De første %d af %d rækker:", len(n.Shown), n.Rows)
+			}
+			l.p("%s\n%s", intro, strings.Join(lines, "\n"))
+		}
+	case NoticeCorrected:
+		l.subject = fmt.Sprintf("Jeres svar er rettet: %s", n.Title)
+		l.p("Sekretariatet har rettet jeres svar på »%s« %s (version %d). Det rettede svar bruges fremover.", n.Title, danish.Moment(n.AnsweredAt, loc), n.AnswerVersion)
+		l.p("Begrundelse: %s", n.Reason)
+		if n.Rows > 0 {
+			l.p("Tabellen har nu %d rækker.", n.Rows)
 		}
 	case NoticeEscalation:
 		l = letter{}

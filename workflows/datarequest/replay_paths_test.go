@@ -17,8 +17,13 @@ import (
 //     by the operator, then answered through the API.
 //   - history-cancelled.json: cancelled by the operator through the run
 //     layer.
+//   - history-corrected.json: under ChangeCorrectableAnswers, answered in
+//     the portal, refused a decimal and a negative count, answered again
+//     (version 2), corrected by the secretariat with a reason and closed
+//     with the cancel Update; recorded by
+//     `HELHED_RECORD_HISTORY=1 go test -run TestPartnerCorrectsThroughThePortal ./adapters/datarequest`.
 func TestReplayPaths(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/history-reassigned-answered.json",
-		"testdata/history-overdue-extended.json", "testdata/history-cancelled.json"},
+		"testdata/history-overdue-extended.json", "testdata/history-cancelled.json", "testdata/history-corrected.json"},
 		replaytest.Workflow{Fn: datarequest.Workflow, Name: datarequest.WorkflowName})
 }

@@ -127,7 +127,7 @@ func accepted(in *Input, sub Submission) (Answer, error) {
 			}
 			continue
 		}
-		v, msg := parseValue(s.Field.Type, s.Field.Choices, raw)
+		v, msg := parseField(s.Field, raw)
 		if msg != "" {
 			errs = append(errs, FieldError{Field: s.Key, Message: msg})
 			continue
@@ -198,6 +198,7 @@ func screen(in *Input, raw map[string]string, a Answer, lines []int) []FieldErro
 				errs = append(errs, FieldError{Field: s.Key, Message: cprMessage})
 			}
 		}
+		errs = append(errs, rangeErrors(in, a.Values)...)
 		size = jsonSize(a.Values)
 	}
 	if len(errs) == 0 && size > MaxPayloadBytes {
@@ -278,7 +279,83 @@ func checkRows(t *Table, rows []map[string]string, lines []int) []FieldError {
 			}
 		}
 	}
+	for _, rule := range t.Rules {
+		checkRule(rule, rows, at, &out)
+	}
 	return out.list()
+}
+
+// checkRule checks the rows against one of the table's rules. A cell that
+// is empty or not in canonical form is left to the cell checks.
+func checkRule(rule Rule, rows []map[string]string, at func(i int, column, msg string) FieldError, out *errorList) {
+	number := func(row map[string]string, key string) (float64, bool) {
+		f, err := strconv.ParseFloat(row[key], 64)
+		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	}
+	switch rule.Kind {
+	case OneOf:
+		for i, row := range rows {
+			if v := row[rule.Column]; v != "" && !slices.ContainsFunc(rule.Allowed, func(a Allowed) bool { return a.Takes(v) }) {
+				out.add(at(i, rule.Column, fmt.Sprintf("»%s« kan ikke bruges her. Brug et af: %s.", clip(v), allowedList(rule.Allowed))))
+			}
+		}
+	case Unique:
+		first := map[string]int{}
+		for i, row := range rows {
+			v := row[rule.Column]
+			if v == "" {
+				continue
+			}
+			j, seen := first[v]
+			if !seen {
+				first[v] = i
+				continue
+			}
+			where := fmt.Sprintf("række %d", j+1)
+			if lines := lineOf(at, j); lines > 0 {
+				where = fmt.Sprintf("linje %d", lines)
+			}
+			out.add(at(i, rule.Column, fmt.Sprintf("»%s« står også på %s; hver værdi må kun stå én gang i kolonnen.", clip(v), where)))
+		}
+	case AtLeast:
+		for i, row := range rows {
+			if f, ok := number(row, rule.Column); ok && f < rule.Min {
+				out.add(at(i, rule.Column, fmt.Sprintf("%s er for lidt: %s skal være mindst %s.",
+					danish.FormatNumber(f, -1), "»"+rule.Column+"«", danish.FormatNumber(rule.Min, -1))))
+			}
+		}
+	case NotAbove:
+		for i, row := range rows {
+			f, ok := number(row, rule.Column)
+			g, okOther := number(row, rule.Other)
+			if ok && okOther && f > g {
+				out.add(at(i, rule.Column, fmt.Sprintf("%s (%s) må ikke være mere end %s (%s).",
+					"»"+rule.Column+"«", danish.FormatNumber(f, -1), "»"+rule.Other+"«", danish.FormatNumber(g, -1))))
+			}
+		}
+	}
+}
+
+// lineOf is the file line of row i, or 0 when rows are named by number.
+func lineOf(at func(i int, column, msg string) FieldError, i int) int { return at(i, "", "").Line }
+
+// FoldValue is a value as OneOf compares it: lower-cased, runs
+// of spaces made one, trimmed.
+func FoldValue(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// Takes reports whether v is the allowed value or one of its other
+// spellings (FoldValue).
+func (a Allowed) Takes(v string) bool {
+	v = FoldValue(v)
+	return v == FoldValue(a.Name) || slices.ContainsFunc(a.Also, func(s string) bool { return FoldValue(s) == v })
+}
+
+func allowedList(as []Allowed) string {
+	names := make([]string, len(as))
+	for i, a := range as {
+		names[i] = a.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // canonical says what is wrong with a row's value v of column c, or ""

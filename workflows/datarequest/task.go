@@ -11,6 +11,7 @@ func TaskFromState(st State) Task {
 		Fields: in.Fields, Table: in.Table, Due: st.Due, Status: st.Status,
 		CreatedAt: st.CreatedAt, AnsweredAt: st.AnsweredAt, OnTime: st.OnTime,
 		RemindersSent: st.RemindersSent, Escalated: st.Escalated, Origin: in.Origin, Version: st.Version,
-		AnsweredRows: st.AnsweredRows, Encoding: st.Encoding,
+		AnsweredRows: st.AnsweredRows, Encoding: st.Encoding, Shown: st.Shown, Reason: st.Reason,
+		Attempt: in.Attempt, MaxAttempts: in.MaxAttempts, AnswerVersion: st.AnswerVersion, ResubmitUntil: st.ResubmitUntil,
 	}
 }

@@ -60,6 +60,11 @@ type Field struct {
 	// PerArea asks for one value per area of Input.Areas; the answers are
 	// keyed "<key>@<area id>".
 	PerArea bool `json:"perArea,omitempty"`
+	// Min and Max bound a number field's answer (integer, decimal,
+	// percentage, amount) beyond its type's range (values.go: a count and
+	// a decimal at least 0 unless Min says otherwise, a percentage 0–100).
+	Min *float64 `json:"min,omitempty"`
+	Max *float64 `json:"max,omitempty"`
 }
 
 // Column is one column of a table request.
@@ -75,6 +80,45 @@ type Column struct {
 type Table struct {
 	Columns []Column `json:"columns"`
 	MaxRows int      `json:"maxRows,omitempty"` // default 100,000
+	// Rules are what the rows must keep beyond each cell's type: checked
+	// where a file is read and by the submit validator (checkRows), so a
+	// file that breaks one is refused on the form, naming its lines.
+	Rules []Rule `json:"rules,omitempty"`
+}
+
+// RuleKind says what a table rule checks.
+type RuleKind string
+
+// Rule kinds.
+const (
+	// OneOf: the column's value is one of Allowed (case and runs of
+	// spaces aside: FoldValue).
+	OneOf RuleKind = "oneOf"
+	// Unique: no value twice in the column (as written, after the cell's
+	// own canonical form).
+	Unique RuleKind = "unique"
+	// AtLeast: the column's number is at least Min.
+	AtLeast RuleKind = "atLeast"
+	// NotAbove: the column's number is at most the number in column
+	// Other of the same row.
+	NotAbove RuleKind = "notAbove"
+)
+
+// Rule is one rule of a table's rows. An empty cell is left to the
+// column's Required.
+type Rule struct {
+	Kind    RuleKind  `json:"kind"`
+	Column  string    `json:"column"`            // a column key
+	Other   string    `json:"other,omitempty"`   // NotAbove: the column key compared with
+	Min     float64   `json:"min,omitempty"`     // AtLeast
+	Allowed []Allowed `json:"allowed,omitempty"` // OneOf
+}
+
+// Allowed is one value a OneOf rule takes: Name as the partner is shown
+// it, and Also, other spellings taken for it (an id, aliases).
+type Allowed struct {
+	Name string   `json:"name"`
+	Also []string `json:"also,omitempty"`
 }
 
 // ReminderPolicy sets when reminders and the escalation go out, counted in
@@ -109,6 +153,10 @@ type Input struct {
 	// Origin names who started it ("meeting-round/…", "operator"), for
 	// the secretariat's overview.
 	Origin string `json:"origin,omitempty"`
+	// Attempt numbers a request that asks again after an answer its
+	// parent rejected (2 = the second of MaxAttempts); 0 for a first one.
+	Attempt     int `json:"attempt,omitempty"`
+	MaxAttempts int `json:"maxAttempts,omitempty"`
 }
 
 // WorkflowID derives the workflow ID from the business key.
@@ -186,6 +234,20 @@ type Cancellation struct {
 	Reason string `json:"reason"`
 }
 
+// StoppedReason is the reason of a request whose workflow Temporal
+// cancelled (not the cancel Update): no reason for a partner.
+const StoppedReason = "workflow cancelled"
+
+// CancelledText tells a partner that a request is cancelled, and why
+// when a reason was given.
+func CancelledText(reason string) string {
+	const text = "Opgaven er annulleret og kan ikke længere besvares."
+	if reason == "" || reason == StoppedReason {
+		return text
+	}
+	return text + " Begrundelse: " + reason
+}
+
 // Status values.
 const (
 	StatusOpen      = "open"
@@ -236,6 +298,17 @@ type State struct {
 	// table's rows and the encoding its file was read in.
 	AnsweredRows int    `json:"answeredRows,omitempty"`
 	Encoding     string `json:"encoding,omitempty"`
+	// Shown is what the answer held, as the answered task shows it
+	// (ShownAnswer); Reason a cancelled request's reason.
+	Shown  []Shown `json:"shown,omitempty"`
+	Reason string  `json:"reason,omitempty"`
+	// An answer that can be corrected (correct.go): its version (1 = the
+	// first answer), every version so far (the last is the answer), until
+	// when the partner may send a new one, and when the request closes.
+	AnswerVersion int             `json:"answerVersion,omitempty"`
+	Versions      []AnswerVersion `json:"versions,omitempty"`
+	ResubmitUntil time.Time       `json:"resubmitUntil,omitzero"`
+	ClosesAt      time.Time       `json:"closesAt,omitzero"`
 	// For the run layer's pages (runs/kind.go conventions): the partner's
 	// open task, and the Updates the request takes now.
 	OpenTasks []workflows.OpenTask `json:"openTasks,omitempty"`
@@ -267,4 +340,10 @@ type Task struct {
 	Version       int64     `json:"version"`
 	AnsweredRows  int       `json:"answeredRows,omitempty"`
 	Encoding      string    `json:"encoding,omitempty"` // danish.Encoding* of the accepted file
+	Shown         []Shown   `json:"shown,omitempty"`    // what the answer held (ShownAnswer)
+	Reason        string    `json:"reason,omitempty"`   // a cancelled request's reason
+	Attempt       int       `json:"attempt,omitempty"`  // Input.Attempt
+	MaxAttempts   int       `json:"maxAttempts,omitempty"`
+	AnswerVersion int       `json:"answerVersion,omitempty"` // State.AnswerVersion
+	ResubmitUntil time.Time `json:"resubmitUntil,omitzero"`  // the partner may send a new answer until then
 }

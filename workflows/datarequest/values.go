@@ -3,6 +3,7 @@ package datarequest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -75,6 +76,90 @@ func parseValue(typ FieldType, choices []string, raw string) (string, string) {
 		return raw, ""
 	}
 	return "", "ukendt felttype " + string(typ)
+}
+
+// parseField is parseValue for a form field, with the field named where
+// its type alone does not say what is wrong: a count with decimals. It
+// refuses exactly what parseValue refuses (the submit handler runs it).
+func parseField(f Field, raw string) (string, string) {
+	v, msg := parseValue(f.Type, f.Choices, raw)
+	if msg != "" && f.Type == Integer {
+		if n, err := danish.ParseNumber(raw); err == nil && n != math.Trunc(n) {
+			return "", fmt.Sprintf("%s skal være et helt tal (fx %s), ikke %s.", f.Label, danish.FormatNumber(math.Trunc(n), 0), clip(raw))
+		}
+	}
+	return v, msg
+}
+
+// Bounds is the range a number field's answers keep: its type's (a count,
+// a decimal and an amount at least 0, a percentage 0–100), with the
+// field's own Min and Max (Field) taking the place of the type's for a
+// count and a decimal, and narrowing it for a percentage and an amount.
+// ok is false for a type that is not a number.
+func Bounds(f Field) (lo, hi *float64, ok bool) {
+	zero, hundred := 0.0, 100.0
+	switch f.Type {
+	case Integer, Decimal:
+		lo = &zero
+		if f.Min != nil {
+			lo = f.Min
+		}
+		return lo, f.Max, true
+	case Amount, Percentage:
+		lo = &zero
+		if f.Min != nil && *f.Min > 0 {
+			lo = f.Min
+		}
+		if f.Type == Percentage {
+			hi = &hundred
+		}
+		if f.Max != nil && (hi == nil || *f.Max < *hi) {
+			hi = f.Max
+		}
+		return lo, hi, true
+	}
+	return nil, nil, false
+}
+
+// rangeErrors refuses a form's answers (canonical, as accepted returns
+// them) outside their field's Bounds, naming the field. It only refuses,
+// so it runs in screen, not in the submit handler: an answer accepted in
+// a recorded history replays as it ran.
+func rangeErrors(in *Input, values map[string]string) []FieldError {
+	var errs []FieldError
+	for _, s := range Slots(in.Fields, in.Areas) {
+		v, ok := values[s.Key]
+		if !ok {
+			continue
+		}
+		if msg := outOfRange(s.Field, v); msg != "" {
+			errs = append(errs, FieldError{Field: s.Key, Message: msg})
+		}
+	}
+	return errs
+}
+
+// outOfRange says why canonical value v of field f is outside its
+// Bounds, or "".
+func outOfRange(f Field, v string) string {
+	lo, hi, ok := Bounds(f)
+	if !ok {
+		return ""
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return ""
+	}
+	show := func(x float64) string { return danish.FormatNumber(x, -1) }
+	switch {
+	case lo != nil && n < *lo && *lo == 0:
+		return fmt.Sprintf("%s skal være 0 eller mere, ikke %s.", f.Label, show(n))
+	case lo != nil && n < *lo:
+		return fmt.Sprintf("%s skal være mindst %s, ikke %s.", f.Label, show(*lo), show(n))
+	case hi != nil && n > *hi:
+		return fmt.Sprintf("%s må højst være %s, ikke %s.", f.Label, show(*hi), show(n))
+	}
+	return ""
 }
 
 // formatNumber is the canonical form of a number answer: a decimal point,

@@ -55,6 +55,7 @@ type request struct {
 	gen         int       // bumped when the schedule must be recomputed
 	version     int64
 	encoding    string // of the accepted table's file
+	fix         corrections
 	// unsaved and pending are what an Update recorded but left to the
 	// main loop, which writes the read model and sends the notices after
 	// the Update has returned (ChangeSubmitAckFirst, ChangeNoticeAfterAck).
@@ -73,6 +74,10 @@ const ChangeSubmitAckFirst = "submit-ack-first"
 // before it did both inside the handler.
 const ChangeNoticeAfterAck = "notice-after-ack"
 
+// ChangeReceiptShowsAnswer is the GetVersion change under which the
+// receipt says what the answer held (Notice.Shown).
+const ChangeReceiptShowsAnswer = "receipt-shows-answer"
+
 // Workflow is the DataRequest workflow (WorkflowName, kind Kind).
 func Workflow(ctx workflow.Context, in Input) (Result, error) {
 	// CheckInput is pure (regexp and net/mail parsing).
@@ -83,6 +88,7 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 	due, _ := plan.ParseDate(in.Due)
 	r := &request{in: in, due: due, status: StatusOpen, createdAt: workflow.Now(ctx), cursor: workflow.Now(ctx)}
 	ctx = workflow.WithActivityOptions(ctx, activityOptions)
+	r.fix.on = correctable(ctx)
 	if err := r.registerHandlers(ctx); err != nil {
 		return Result{}, err
 	}
@@ -104,13 +110,13 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 		r.notify(ctx, r.notice(NoticeInvite, 0))
 	}
 
-	for r.status == StatusOpen {
+	for r.running() {
 		if r.unsaved || len(r.pending) > 0 {
 			r.flush(ctx)
 			continue
 		}
 		gen := r.gen
-		changed := func() bool { return r.gen != gen || r.status != StatusOpen || r.unsaved || len(r.pending) > 0 }
+		changed := func() bool { return r.gen != gen || !r.running() || r.unsaved || len(r.pending) > 0 }
 		next, ok := r.nextEvent()
 		if !ok {
 			if err := workflow.Await(ctx, changed); err != nil {
@@ -140,6 +146,9 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 // nextEvent is the first scheduled event after the cursor that is still
 // due: reminders while open, the escalation once per due date.
 func (r *request) nextEvent() (Event, bool) {
+	if r.closable() {
+		return Event{At: r.closesAt(), Kind: EventClose}, true
+	}
 	for _, e := range Schedule(r.due, policy(&r.in), r.loc) {
 		if !e.At.After(r.cursor) {
 			continue
@@ -162,6 +171,8 @@ func (r *request) fire(ctx workflow.Context, e Event) {
 		n.Reminder, n.AfterDue = r.reminders, e.AfterDue
 		r.save(ctx)
 		r.notify(ctx, n)
+	case EventClose:
+		r.close()
 	case EventEscalation:
 		r.escalations++
 		r.escalatedAt = r.due.String()
@@ -244,7 +255,7 @@ func (r *request) flush(ctx workflow.Context) {
 func (r *request) stopped(ctx workflow.Context, err error) (Result, error) {
 	if temporal.IsCanceledError(err) && r.status == StatusOpen {
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		r.status, r.reason = StatusCancelled, "workflow cancelled"
+		r.status, r.reason = StatusCancelled, StoppedReason
 		r.save(dctx)
 	}
 	return Result{}, err
@@ -279,7 +290,10 @@ func (r *request) state() State {
 		Input: r.in, Status: r.status, Due: r.due.String(), Contact: r.contact,
 		RemindersSent: r.reminders, Escalated: r.escalations > 0, AnsweredAt: r.answeredAt,
 		CreatedAt: r.createdAt, OnTime: r.onTime, Version: r.version,
-		AnsweredRows: len(r.answer.Rows), Encoding: r.encoding,
+		AnsweredRows: len(r.answer.Rows), Encoding: r.encoding, Reason: r.reason,
+	}
+	if r.status == StatusAnswered {
+		s.Shown = ShownAnswer(&r.in, r.answer)
 	}
 	s.Accepts = []string{}
 	if r.status == StatusOpen {
@@ -291,6 +305,7 @@ func (r *request) state() State {
 			}
 		}
 	}
+	r.describe(&s)
 	return s
 }
 
@@ -317,6 +332,7 @@ func (r *request) registerHandlers(ctx workflow.Context) error {
 		{UpdateExtend, r.extend, r.validateExtend},
 		{UpdateReassign, r.reassign, r.validateReassign},
 		{UpdateCancel, r.cancel, r.validateCancel},
+		{UpdateCorrect, r.correct, r.validateCorrect},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
@@ -332,13 +348,13 @@ func (r *request) checkOpen() error {
 	case StatusAnswered:
 		return notOpen("Opgaven er allerede besvaret. Kontakt sekretariatet, hvis svaret skal rettes.")
 	case StatusCancelled:
-		return notOpen("Opgaven er annulleret og kan ikke længere besvares.")
+		return notOpen(CancelledText(r.reason))
 	}
 	return nil
 }
 
 func (r *request) validateSubmit(ctx workflow.Context, sub Submission) error {
-	if err := r.checkOpen(); err != nil {
+	if err := r.checkSubmittable(ctx); err != nil {
 		return err
 	}
 	// Check is pure: it reads maps but sorts what it reports.
@@ -356,7 +372,7 @@ func (r *request) validateSubmit(ctx workflow.Context, sub Submission) error {
 func (r *request) submit(ctx workflow.Context, sub Submission) (SubmitResult, error) {
 	// A second submit accepted in the same batch as the first finds the
 	// request answered here and changes nothing.
-	if err := r.ready(ctx, r.checkOpen); err != nil {
+	if err := r.ready(ctx, func() error { return r.checkSubmittable(ctx) }); err != nil {
 		return SubmitResult{}, err
 	}
 	// The validator checked sub (Check); this takes what it accepted,
@@ -371,12 +387,18 @@ func (r *request) submit(ctx workflow.Context, sub Submission) (SubmitResult, er
 		r.encoding = sub.Encoding
 	}
 	r.onTime = now.Before(Deadline(r.due, r.loc))
+	if r.fix.on {
+		r.newVersion(now, sub.SubmittedBy, "", answer)
+	}
 	r.gen++
 	ackFirst := workflow.GetVersion(ctx, ChangeSubmitAckFirst, workflow.DefaultVersion, 1) == 1
 	r.upsertSearch(ctx)
-	receipt := r.notice(NoticeReceipt, 0)
-	receipt.AnsweredAt, receipt.OnTime = now, r.onTime
+	receipt := r.notice(NoticeReceipt, r.receiptNumber())
+	receipt.AnsweredAt, receipt.OnTime, receipt.AnswerVersion = now, r.onTime, r.receiptNumber()
 	receipt.Rows, receipt.Encoding = len(answer.Rows), r.encoding
+	if workflow.GetVersion(ctx, ChangeReceiptShowsAnswer, workflow.DefaultVersion, 1) == 1 {
+		receipt.Shown = ShownAnswer(&r.in, answer)
+	}
 	if ackFirst {
 		// The partner's answer is accepted now: the read model and the
 		// receipt follow in the main loop and retry there, so an SMTP
@@ -444,6 +466,9 @@ func (r *request) reassign(ctx workflow.Context, x Reassignment) (State, error) 
 }
 
 func (r *request) validateCancel(ctx workflow.Context, x Cancellation) error {
+	if r.closable() {
+		return nil // closes it with its answer (correct.go)
+	}
 	if err := r.checkOpen(); err != nil {
 		return err
 	}
@@ -456,6 +481,10 @@ func (r *request) validateCancel(ctx workflow.Context, x Cancellation) error {
 func (r *request) cancel(ctx workflow.Context, x Cancellation) (State, error) {
 	if err := r.ready(ctx, func() error { return r.validateCancel(ctx, x) }); err != nil {
 		return State{}, err
+	}
+	if r.closable() {
+		r.close()
+		return r.state(), nil
 	}
 	r.status, r.reason = StatusCancelled, x.Reason
 	r.gen++

@@ -142,7 +142,7 @@ func (s Setup) staffFields(member string) []datarequest.Field {
 
 // budgetRequest asks the secretariat for the year's spending per activity
 // as a table, in a board round of a year with a budget; nil otherwise.
-func budgetRequest(p *plan.Plan, in Input, s Setup, base, what, origin string) *Request {
+func budgetRequest(p *plan.Plan, in Input, s Setup, base, title, origin string) *Request {
 	sec := p.Governance.Board.Secretariat
 	if in.Summer() || len(s.Budget) == 0 || sec == "" {
 		return nil
@@ -155,7 +155,7 @@ func budgetRequest(p *plan.Plan, in Input, s Setup, base, what, origin string) *
 	}
 	return &Request{Kind: RequestBudget, Input: datarequest.Input{
 		RequestID: base + "oekonomi/" + sec, Partner: sec, Period: s.Year, Origin: origin,
-		Title: "Økonomiopfølgning til " + what,
+		Title: title,
 		Instructions: fmt.Sprintf("Bestyrelsen følger økonomien mod budgettet og Landsbyggefondens tilsagn. Upload en CSV-fil (semikolonsepareret) "+
 			"med forbruget i planåret %s indtil nu: én linje pr. aktivitet (flere linjer for samme aktivitet lægges sammen), kolonnerne %s;%s;%s. "+
 			"Beløb i kroner, fx 125.000,00; et negativt beløb afvises. Aktiviteterne med budget i planåret:\n%s",

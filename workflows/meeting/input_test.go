@@ -25,7 +25,9 @@ func TestInputCheck(t *testing.T) {
 		{meeting.Input{Plan: p.ID, BoardDate: "23-11-2022"}, "boardDate", "åååå-mm-dd"},
 		{meeting.Input{Plan: p.ID, BoardDate: "2022-10-19"}, "boardDate", "er passeret"},
 		{meeting.Input{Plan: p.ID, BoardDate: "2025-09-10"}, "boardDate", "uden for planperioden"},
-		{meeting.Input{Plan: p.ID, BoardDate: "2022-11-09"}, "boardDate", "før i dag"}, // steering group 2022-10-19
+		// The report would be due 2022-10-12, before today; the first board
+		// date whose report follows a deadline of today + 3 weekdays.
+		{meeting.Input{Plan: p.ID, BoardDate: "2022-11-09"}, "boardDate", "12. oktober 2022, som er passeret. Første dato, der virker, er onsdag den 23. november 2022"},
 		{meeting.Input{Plan: p.ID, SummerDate: "2022-06-22"}, "summerDate", "er passeret"},
 	} {
 		fe := c.in.Check(p, today, true)

@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"fmt"
+	"strings"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -20,7 +21,7 @@ func (r *round) sendInvitations(ctx workflow.Context) error {
 		if !r.steeringSent.IsZero() {
 			r.st.SteeringSeq++
 		}
-		if err := r.invite(ctx, r.setup.Steering, "styregruppe", r.st.Timeline.Steering, r.st.SteeringSeq); err != nil {
+		if err := r.invite(ctx, r.setup.Steering, "styregruppe", r.steeringSent, r.st.Timeline.Steering, r.st.SteeringSeq); err != nil {
 			return err
 		}
 		r.steeringSent = r.st.Timeline.Steering
@@ -29,7 +30,7 @@ func (r *round) sendInvitations(ctx workflow.Context) error {
 		if !r.boardSent.IsZero() {
 			r.st.BoardSeq++
 		}
-		if err := r.invite(ctx, r.setup.Board, "bestyrelse", r.st.Timeline.Board, r.st.BoardSeq); err != nil {
+		if err := r.invite(ctx, r.setup.Board, "bestyrelse", r.boardSent, r.st.Timeline.Board, r.st.BoardSeq); err != nil {
 			return err
 		}
 		r.boardSent = r.st.Timeline.Board
@@ -47,7 +48,14 @@ func InviteUID(planID, key, body string) string {
 // (mail.Message.Invite).
 const inviteBySender = "invite-rendered-by-sender"
 
-func (r *round) invite(ctx workflow.Context, b Body, body string, d plan.Date, seq int) error {
+// movedNotice is the change after which a moved meeting's notice gives
+// the old date and the reason, and invitations carry the plan's meeting
+// place (LOCATION).
+const movedNotice = "moved-notice-old-date-reason-place"
+
+// invite sends the invitation to b's meeting on d; from is the date it was
+// announced for before (zero the first time).
+func (r *round) invite(ctx workflow.Context, b Body, body string, from, d plan.Date, seq int) error {
 	start := r.meetingStart(b, d)
 	inv := mail.Invite{
 		UID: InviteUID(r.setup.PlanID, r.st.Input.Key(), body), Sequence: seq,
@@ -56,11 +64,37 @@ func (r *round) invite(ctx workflow.Context, b Body, body string, d plan.Date, s
 		Description: "Dagsorden og fremdriftsrapport følger en uge før mødet.",
 		Organizer:   b.Organizer, Attendees: emails(b.Members), Stamp: workflow.Now(ctx),
 	}
-	subject := fmt.Sprintf("Invitation: %s %s kl. %s", b.Name, danish.LongDate(d), start.Format("15.04"))
-	text := fmt.Sprintf("%s holder møde %s kl. %s.\n\nInvitationen er vedhæftet som kalenderfil.\n", b.Name, danish.LongDate(d), start.Format("15.04"))
-	if seq > 0 {
-		subject = fmt.Sprintf("Mødet er flyttet: %s %s kl. %s", b.Name, danish.LongDate(d), start.Format("15.04"))
-		text = fmt.Sprintf("%s er flyttet til %s kl. %s.\n\nDen vedhæftede kalenderfil opdaterer mødet i jeres kalender.\n", b.Name, danish.LongDate(d), start.Format("15.04"))
+	clock := start.Format("15.04")
+	subject := fmt.Sprintf("Invitation: %s %s kl. %s", b.Name, danish.LongDate(d), clock)
+	text := fmt.Sprintf("%s holder møde %s kl. %s.\n\nInvitationen er vedhæftet som kalenderfil.\n", b.Name, danish.LongDate(d), clock)
+	switch v := workflow.GetVersion(ctx, movedNotice, workflow.DefaultVersion, 1); {
+	case v == workflow.DefaultVersion && seq > 0:
+		subject = fmt.Sprintf("Mødet er flyttet: %s %s kl. %s", b.Name, danish.LongDate(d), clock)
+		text = fmt.Sprintf("%s er flyttet til %s kl. %s.\n\nDen vedhæftede kalenderfil opdaterer mødet i jeres kalender.\n", b.Name, danish.LongDate(d), clock)
+	case v == workflow.DefaultVersion:
+	default:
+		inv.Location = b.Place
+		paras := []string{fmt.Sprintf("%s holder møde %s kl. %s.", b.Name, danish.LongDate(d), clock)}
+		if seq > 0 {
+			was := CapitalizeFirst(MeetingTitle(b.Name, from))
+			subject = fmt.Sprintf("Mødet er flyttet: %s – nu %s kl. %s", was, danish.LongDate(d), clock)
+			paras[0] = fmt.Sprintf("%s kl. %s er flyttet til %s kl. %s.", was, r.meetingStart(b, from).Format("15.04"), danish.LongDate(d), clock)
+			moved := "Flyttet fra " + danish.Date(from)
+			if reason := r.lastMoveReason(); reason != "" {
+				paras = append(paras, "Begrundelse: "+reason)
+				moved += ": " + reason
+			}
+			inv.Description = moved + ". " + inv.Description
+		}
+		if b.Place != "" {
+			paras = append(paras, "Sted: "+b.Place)
+		}
+		if seq > 0 {
+			paras = append(paras, "Den vedhæftede kalenderfil opdaterer mødet i jeres kalender.")
+		} else {
+			paras = append(paras, "Invitationen er vedhæftet som kalenderfil.")
+		}
+		text = strings.Join(paras, "\n\n") + "\n"
 	}
 	// Rounds started before inviteBySender rendered the .ics in a side
 	// effect here; their histories replay only with that marker in place.
@@ -72,4 +106,13 @@ func (r *round) invite(ctx workflow.Context, b Body, body string, d plan.Date, s
 		Key: r.mailKey(fmt.Sprintf("invite-%s-%d", body, seq)), To: emails(b.Members),
 		Subject: subject, Text: text, Invite: &inv,
 	})
+}
+
+// lastMoveReason is the reason given for the latest move of the board
+// meeting ("" if none was given).
+func (r *round) lastMoveReason() string {
+	if n := len(r.st.Moves); n > 0 {
+		return strings.TrimSpace(r.st.Moves[n-1].Reason)
+	}
+	return ""
 }

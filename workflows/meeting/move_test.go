@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"helhed/internal/icstest"
+	"helhed/mail"
 	"helhed/workflows"
 	"helhed/workflows/meeting"
 )
@@ -53,7 +55,7 @@ func TestMoveBoardMidRound(t *testing.T) {
 
 	h.updateAt(t, local(t, "2022-09-29 10:00"), id, meeting.UpdateMoveBoard, meeting.MoveBoard{BoardDate: "2022-12-07", Reason: "Budgetforhandlinger"})
 	h.updateAt(t, local(t, "2022-11-16 16:00"), id, meeting.UpdateRecordRecommendations, meeting.Record{Text: "Udvid Lommepengejob"})
-	h.updateAt(t, local(t, "2022-11-17 10:00"), id, meeting.UpdateMoveBoard, meeting.MoveBoard{BoardDate: "2022-12-14"})
+	h.updateAt(t, local(t, "2022-11-17 10:00"), id, meeting.UpdateMoveBoard, meeting.MoveBoard{BoardDate: "2022-12-14", Reason: "Borgmesteren er forhindret"})
 	h.updateAt(t, local(t, "2022-12-14 17:00"), id, meeting.UpdateRecordDecisions, meeting.Record{Text: "Godkendt"})
 
 	st := h.run(t, in)
@@ -124,5 +126,22 @@ func TestMoveBoardMidRound(t *testing.T) {
 		if !strings.Contains(s.Message.Subject, "flyttet") {
 			t.Errorf("subject %q", s.Message.Subject)
 		}
+		// The notice says when the meeting was and why it moved.
+		for _, w := range []string{"Styregruppens møde den 2. november 2022 kl. 13.00 er flyttet til onsdag den 16. november 2022 kl. 13.00",
+			"Begrundelse: Budgetforhandlinger"} {
+			if !strings.Contains(s.Message.Text, w) {
+				t.Errorf("notice lacks %q:\n%s", w, s.Message.Text)
+			}
+		}
+		if !strings.Contains(s.Message.Invite.Description, "Flyttet fra 2. november 2022: Budgetforhandlinger") {
+			t.Errorf("calendar description %q", s.Message.Invite.Description)
+		}
+	}
+	var msgs []mail.Message
+	for _, s := range h.mail.Sent() {
+		msgs = append(msgs, s.Message)
+	}
+	if n := icstest.CheckInvites(t, msgs...); n != 5 {
+		t.Errorf("%d invitations checked, want 5", n)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"helhed/danish"
 	"helhed/plan"
@@ -27,6 +29,9 @@ type Body struct {
 	StartTime       string   `json:"startTime"` // hh:mm
 	DurationMinutes int      `json:"durationMinutes"`
 	Organizer       string   `json:"organizer"` // the secretariat's address
+	// Place is where the body meets (the plan's, optional): the
+	// invitations' LOCATION.
+	Place string `json:"place,omitempty"`
 }
 
 // Duration is how long the body's meetings last: the plan's duration, or
@@ -41,19 +46,22 @@ func (b Body) Duration() time.Duration {
 // TargetRef is one milestone target of the round's plan year and the form
 // field that asks for its actual.
 type TargetRef struct {
-	Key          string   `json:"key"` // field key in the member requests
-	Activity     string   `json:"activity"`
-	ActivityName string   `json:"activityName"`
-	Metric       string   `json:"metric"`
-	Description  string   `json:"description,omitempty"`
-	Area         string   `json:"area,omitempty"` // "" = the activity's areas together
-	Unit         string   `json:"unit"`
-	Per          string   `json:"per"`
-	Target       string   `json:"target"` // Danish, e.g. "mindst 12 youths pr. år"
-	Bound        string   `json:"bound"`
-	Min          float64  `json:"min"`
-	Max          float64  `json:"max"`
-	Responsible  []string `json:"responsible"` // member ids asked for it
+	Key          string `json:"key"` // field key in the member requests
+	Activity     string `json:"activity"`
+	ActivityName string `json:"activityName"`
+	Metric       string `json:"metric"`
+	Description  string `json:"description,omitempty"`
+	Area         string `json:"area,omitempty"` // "" = the activity's areas together
+	Unit         string `json:"unit"`
+	// UnitName is the unit's Danish name from the plan (empty in setups
+	// recorded before units had names: UnitText falls back to Unit).
+	UnitName    string   `json:"unitName,omitempty"`
+	Per         string   `json:"per"`
+	Target      string   `json:"target"` // Danish, e.g. "mindst 12 youths pr. år"
+	Bound       string   `json:"bound"`
+	Min         float64  `json:"min"`
+	Max         float64  `json:"max"`
+	Responsible []string `json:"responsible"` // member ids asked for it
 }
 
 // IndicatorRef is one indicator the monitoring unit is asked for.
@@ -113,6 +121,9 @@ type Setup struct {
 	// existed.
 	Budget []BudgetRef `json:"budget,omitempty"`
 	Staff  []StaffRef  `json:"staff,omitempty"`
+	// BoardMeetings are the plan's board meetings, for the move-board
+	// guards; empty for a round prepared before they were kept.
+	BoardMeetings []BoardMeeting `json:"boardMeetings,omitempty"`
 }
 
 // BuildSetup reads what the round needs from the plan.
@@ -121,7 +132,7 @@ func BuildSetup(p *plan.Plan, in Input) (Setup, error) {
 		return Setup{}, fe
 	}
 	s := Setup{PlanID: p.ID, PlanName: p.Name, TimeZone: p.Location().String(), Period: p.Period,
-		OffsetDays: p.Governance.SteeringGroup.OffsetDays}
+		OffsetDays: p.Governance.SteeringGroup.OffsetDays, BoardMeetings: boardMeetings(p)}
 	var tl Timeline
 	if in.Summer() {
 		d, _ := plan.ParseDate(in.SummerDate)
@@ -149,7 +160,7 @@ func BuildSetup(p *plan.Plan, in Input) (Setup, error) {
 	s.Indicators = indicators(p)
 	s.Budget = budgetRefs(p, s.Year)
 	s.Staff = staffRefs(p, s.Year, s.Steering.Members)
-	s.Requests = requests(p, in, s)
+	s.Requests = requests(p, in, s, tl.Steering)
 	return s, nil
 }
 
@@ -168,7 +179,7 @@ func boardMeetingKind(p *plan.Plan, d plan.Date) string {
 }
 
 func body(p *plan.Plan, b plan.Body) (Body, error) {
-	out := Body{Name: b.Name, FixedAgenda: b.FixedAgenda, StartTime: b.StartTime, DurationMinutes: b.DurationMinutes}
+	out := Body{Name: b.Name, FixedAgenda: b.FixedAgenda, StartTime: b.StartTime, DurationMinutes: b.DurationMinutes, Place: b.Place}
 	if sec, ok := p.Partner(b.Secretariat); ok {
 		out.Organizer = sec.Email
 	}
@@ -213,16 +224,24 @@ func targets(p *plan.Plan, year string, members []Member) []TargetRef {
 			}
 			out = append(out, TargetRef{
 				Key: fmt.Sprintf("t%02d", len(out)+1), Activity: a.ID, ActivityName: a.Name,
-				Metric: t.Metric, Description: t.Description, Area: t.Area, Unit: t.Unit, Per: ft.Per,
-				Target: TargetText(ft), Bound: ft.Bound, Min: ft.Min, Max: ft.Max, Responsible: resp,
+				Metric: t.Metric, Description: t.Description, Area: t.Area, Unit: t.Unit, UnitName: p.UnitName(t.Unit), Per: ft.Per,
+				Target: TargetText(p, ft), Bound: ft.Bound, Min: ft.Min, Max: ft.Max, Responsible: resp,
 			})
 		}
 	}
 	return out
 }
 
-// TargetText describes a target in Danish: "mindst 12 youths pr. år".
-func TargetText(t plan.FlatTarget) string {
+// UnitText is the unit as users read it.
+func (t TargetRef) UnitText() string {
+	if t.UnitName != "" {
+		return t.UnitName
+	}
+	return t.Unit
+}
+
+// TargetText describes a target in Danish: "mindst 12 unge pr. år".
+func TargetText(p *plan.Plan, t plan.FlatTarget) string {
 	var s string
 	switch t.Bound {
 	case plan.BoundAbout:
@@ -237,7 +256,7 @@ func TargetText(t plan.FlatTarget) string {
 		s = danish.FormatNumber(t.Value, -1)
 	}
 	per := map[string]string{plan.PerYear: "pr. år", plan.PerMonth: "pr. måned", plan.PerAtATime: "ad gangen"}[t.Per]
-	return strings.TrimSpace(s + " " + t.Unit + " " + per)
+	return strings.TrimSpace(s + " " + p.UnitName(t.Unit) + " " + per)
 }
 
 // Reached says whether actual meets the target (see plan.Target.Reached).
@@ -266,21 +285,43 @@ func indicators(p *plan.Plan) []IndicatorRef {
 	return out
 }
 
-// MeetingName is the Danish name of a meeting kind (plan.MeetingAutumn,
-// …), e.g. "efterårsmøde".
-func MeetingName(kind string) string {
-	return map[string]string{
-		plan.MeetingAutumn: "efterårsmøde",
-		plan.MeetingSpring: "forårsmøde",
-		plan.MeetingSummer: "sommermøde",
-	}[kind]
+// MeetingTitle names a body's meeting by its date, as the plan dates it:
+// "styregruppens møde den 14. januar 2027" (a body named with more than
+// one word: "mødet i <name> den …"). Meetings are not named by season: the
+// plan's "spring" board meeting may fall in January.
+func MeetingTitle(bodyName string, d plan.Date) string {
+	name := bodyName
+	if r, size := utf8.DecodeRuneInString(name); size > 0 {
+		name = string(unicode.ToLower(r)) + name[size:]
+	}
+	switch {
+	case name == "":
+		return "mødet den " + danish.Date(d)
+	case strings.ContainsAny(name, " \t"):
+		return "mødet i " + name + " den " + danish.Date(d)
+	case strings.HasSuffix(name, "s") || strings.HasSuffix(name, "x") || strings.HasSuffix(name, "z"):
+		return name + "' møde den " + danish.Date(d)
+	}
+	return name + "s møde den " + danish.Date(d)
+}
+
+// requestTitle is a data request's title for a round whose steering group
+// meets on steering.
+func requestTitle(kind string, s Setup, steering plan.Date) string {
+	what := MeetingTitle(s.Steering.Name, steering)
+	switch kind {
+	case RequestIndicators:
+		return "Indikatordata til " + what
+	case RequestBudget:
+		return "Økonomiopfølgning til " + what
+	}
+	return "Fremdriftsdata til " + what
 }
 
 // requests builds the data requests: one per steering-group member (its
 // activities' progress and its news) and one to the monitoring unit.
-func requests(p *plan.Plan, in Input, s Setup) []Request {
+func requests(p *plan.Plan, in Input, s Setup, steering plan.Date) []Request {
 	base := "meeting/" + p.ID + "/" + in.Key() + "/"
-	what := fmt.Sprintf("%s %s %s", strings.ToLower(s.Steering.Name), MeetingName(s.Meeting), s.Year)
 	origin := WorkflowID(in)
 	var out []Request
 	for _, m := range s.Steering.Members {
@@ -291,7 +332,7 @@ func requests(p *plan.Plan, in Input, s Setup) []Request {
 					continue
 				}
 				fields = append(fields, datarequest.Field{
-					Key: t.Key, Label: t.ActivityName + ": " + s.Measure(t), Type: datarequest.Decimal, Unit: t.Unit,
+					Key: t.Key, Label: t.ActivityName + ": " + s.Measure(t), Type: targetType(t.Unit), Unit: t.UnitText(),
 					Help: fmt.Sprintf("Jeres bidrag i planåret %s indtil nu. Mål for året: %s.", s.Year, t.Target),
 				})
 			}
@@ -306,7 +347,7 @@ func requests(p *plan.Plan, in Input, s Setup) []Request {
 		}
 		out = append(out, Request{Kind: RequestProgress, Input: datarequest.Input{
 			RequestID: base + m.ID, Partner: m.ID, Period: s.Year, Origin: origin,
-			Title: "Fremdriftsdata til " + what,
+			Title: requestTitle(RequestProgress, s, steering),
 			Instructions: fmt.Sprintf("Styregruppen følger op på milepælsplanen for planåret %s. Udfyld jeres tal for de aktiviteter, I har ansvaret for, "+
 				"og giv en kort status. %sTallene indgår i fremdriftsrapporten til mødet og i bestyrelsens mødemateriale.", s.Year, hours),
 			Fields: fields, Reminders: reminderPolicy(),
@@ -325,15 +366,30 @@ func requests(p *plan.Plan, in Input, s Setup) []Request {
 		fields = append(fields, datarequest.Field{Key: "kilde", Label: "Datagrundlag og opgørelsesperiode", Type: datarequest.Text})
 		out = append(out, Request{Kind: RequestIndicators, Input: datarequest.Input{
 			RequestID: base + "indikatorer/" + mu, Partner: mu, Period: s.Year, Origin: origin, Areas: areas,
-			Title:        "Indikatordata til " + what,
+			Title:        requestTitle(RequestIndicators, s, steering),
 			Instructions: "Indberet de seneste værdier for planens indikatorer pr. boligområde. De sammenholdes med baseline i fremdriftsrapporten.",
 			Fields:       fields, Reminders: reminderPolicy(),
 		}})
 	}
-	if b := budgetRequest(p, in, s, base, what, origin); b != nil {
+	if b := budgetRequest(p, in, s, base, requestTitle(RequestBudget, s, steering), origin); b != nil {
 		out = append(out, *b)
 	}
 	return out
+}
+
+// targetType is the field type a milestone target's actual is asked in:
+// a percentage for a target in percent, otherwise a count (the plans'
+// activity targets count persons, youths, families, courses, workshops,
+// weeks…), so the form refuses "3,5" forløb and, as every count, a
+// negative figure (datarequest.Bounds). The target's own bounds are the
+// goal the actual is measured against (TargetRef.Reached), not limits on
+// what may be reported: an actual above "højst 5 ad gangen" is a result
+// to show, not a typing error.
+func targetType(unit string) datarequest.FieldType {
+	if unit == "percent" {
+		return datarequest.Percentage
+	}
+	return datarequest.Integer
 }
 
 // reminderPolicy: a reminder 3 weekdays before and on the due date, one 2

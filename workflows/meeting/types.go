@@ -36,6 +36,9 @@ type Input struct {
 	Plan       string `json:"plan" label:"Plan" help:"Planens id, fx randers-2021-25"`
 	BoardDate  string `json:"boardDate,omitempty" label:"Bestyrelsesmøde" help:"Datoen for bestyrelsens møde (åååå-mm-dd); styregruppens møde og alle frister regnes ud fra den"`
 	SummerDate string `json:"summerDate,omitempty" label:"Styregruppens sommermøde" help:"Kun for sommermødet: datoen for styregruppens møde (åååå-mm-dd)"`
+	// DeviationReason lets a round run on a date that is not one of the
+	// plan's meetings.
+	DeviationReason string `json:"deviationReason,omitempty" label:"Begrundelse for at afvige fra planen" help:"Kun når datoen ikke er et af planens møder: hvorfor mødet holdes en anden dag"`
 }
 
 // Summer reports whether this is the steering group's summer round.
@@ -53,8 +56,9 @@ func (in Input) Key() string {
 // WorkflowID is "meeting-round/<plan>/<key>".
 func WorkflowID(in Input) string { return Kind + "/" + in.Plan + "/" + in.Key() }
 
-// Check validates the input against the plan; today is the operator's
-// date (the API checks that a new round is not in the past; a schedule's
+// Check validates the input against the plan with the guards of
+// guards.go; today is the operator's date (the API checks that a new round
+// is not in the past and leaves the partners their deadline; a schedule's
 // backfill is not held to that).
 func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *fielderr.Error {
 	bad := func(field, format string, args ...any) *fielderr.Error {
@@ -79,24 +83,35 @@ func (in Input) Check(p *plan.Plan, today plan.Date, checkPast bool) *fielderr.E
 	if !p.Period.Contains(d) {
 		return bad(field, "%s ligger uden for planperioden %s–%s", danish.Date(d), danish.Date(p.Period.Start), danish.Date(p.Period.End))
 	}
-	if !checkPast {
-		return nil
+	if fe := checkWeekday(field, d); fe != nil {
+		return fe
 	}
-	if d.Before(today) {
-		return bad(field, "%s er passeret", danish.Date(d))
+	board := boardMeetings(p)
+	derive := func(d plan.Date) Timeline { return Derive(d, p.Governance.SteeringGroup.OffsetDays) }
+	planned := roundDates(board)
+	if in.Summer() {
+		derive, planned = DeriveSummer, summerMeetings(p)
+	} else if fe := checkStrategic(field, board, d); fe != nil {
+		return fe
 	}
-	if !in.Summer() {
-		if sg := Derive(d, p.Governance.SteeringGroup.OffsetDays).Steering; sg.Before(today) {
-			return bad(field, "styregruppen skulle så mødes %s, før i dag (%s)", danish.Date(sg), danish.Date(today))
+	if checkPast {
+		if d.Before(today) {
+			return bad(field, "%s er passeret", danish.Date(d))
+		}
+		ok := func(tl Timeline) bool { return deadlineProblem(tl, collection{}, today) == "" }
+		if problem := deadlineProblem(derive(d), collection{}, today); problem != "" {
+			return tooEarly(field, d, problem, firstWorkable(d, p.Period, board, derive, ok))
 		}
 	}
-	return nil
+	return checkPlanned(field, d, planned, "deviationReason", in.DeviationReason)
 }
 
 // MoveBoard is the move-board Update's argument.
+// Reason is the move's reason: it goes into the notice to the members,
+// and a date that is not one of the plan's board meetings requires it.
 type MoveBoard struct {
 	BoardDate string `json:"boardDate" label:"Ny dato for bestyrelsesmødet" help:"åååå-mm-dd"`
-	Reason    string `json:"reason,omitempty" label:"Begrundelse"`
+	Reason    string `json:"reason,omitempty" label:"Begrundelse" help:"Står i meddelelsen om det flyttede møde; skal udfyldes, når datoen ikke er et af planens bestyrelsesmøder"`
 }
 
 // Record is the argument of record-recommendations and record-decisions:

@@ -258,6 +258,10 @@ func (r *round) held(now time.Time) []Held {
 	return out
 }
 
+// requestTitlesDated is the change that titles data requests by the
+// meeting's current date (requestTitle) rather than the prepared title.
+const requestTitlesDated = "request-titles-dated"
+
 // startRequests starts one child data request per member and one to the
 // monitoring unit; a goroutine per child records its answer.
 func (r *round) startRequests(ctx workflow.Context) {
@@ -266,9 +270,15 @@ func (r *round) startRequests(ctx workflow.Context) {
 	if earliest := workdays.Add(today, CatchUpWeekdays); due.Before(earliest) {
 		due = earliest
 	}
+	// Titles name the steering group's meeting by its date: the current
+	// one, if the meeting moved after the round was prepared.
+	dated := workflow.GetVersion(ctx, requestTitlesDated, workflow.DefaultVersion, 1) >= 1
 	for i, q := range r.setup.Requests {
 		in := q.Input
 		in.Due = due.String()
+		if dated {
+			in.Title = requestTitle(q.Kind, *r.setup, r.st.Timeline.Steering)
+		}
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID: datarequest.WorkflowID(in.RequestID),
 			// The round cancels what is unanswered when the report closes;
@@ -323,14 +333,32 @@ func (r *round) recordAnswer(ctx workflow.Context, i int) {
 // progress report and agenda and mails them. The members' figures went to
 // the read model as they answered (recordAnswer).
 func (r *round) report(ctx workflow.Context) error {
-	r.cancelOpen(ctx, "Fremdriftsrapporten er udarbejdet uden jeres data, da fristen er overskredet.")
+	late := "Fremdriftsrapporten er udarbejdet uden jeres data, da fristen er overskredet."
+	if workflow.GetVersion(ctx, reportBlamesOnlyLate, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		r.cancelOpen(ctx, func(RequestStatus) string { return late })
+	} else {
+		today := plan.DateOf(workflow.Now(ctx).In(r.loc)).String()
+		r.cancelOpen(ctx, func(q RequestStatus) string {
+			if q.Due < today {
+				return late
+			}
+			return fmt.Sprintf("Fremdriftsrapporten er udarbejdet før jeres frist (%s), fordi mødet er rykket frem. "+
+				"I har ikke overskredet fristen, og der skal ikke sendes data til dette møde.", DateText(q.Due))
+		})
+	}
 	return r.compileAndSend(ctx, DocAgendaReport, r.setup.Steering, "agenda",
 		fmt.Sprintf("Dagsorden og fremdriftsrapport: %s %s", r.setup.Steering.Name, danish.LongDate(r.st.Timeline.Steering)))
 }
 
-// cancelOpen cancels every request still open. A request that closed in
-// the meantime is fine; its late answer is not used.
-func (r *round) cancelOpen(ctx workflow.Context, reason string) {
+// reportBlamesOnlyLate is the change after which the report tells only
+// partners whose deadline has passed that they were late (the guards keep
+// the report after every deadline; this is the backstop).
+const reportBlamesOnlyLate = "report-blames-only-late"
+
+// cancelOpen cancels every request still open, each with the reason
+// reason gives it. A request that closed in the meantime is fine; its late
+// answer is not used.
+func (r *round) cancelOpen(ctx workflow.Context, reason func(RequestStatus) string) {
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
 	for i := range r.st.Requests {
 		q := &r.st.Requests[i]
@@ -338,7 +366,7 @@ func (r *round) cancelOpen(ctx workflow.Context, reason string) {
 			continue
 		}
 		u := datarequest.RequestUpdate{UpdateID: WorkflowID(r.st.Input) + "/cancel/" + q.RequestID, RequestID: q.RequestID,
-			Cancellation: &datarequest.Cancellation{Reason: reason}}
+			Cancellation: &datarequest.Cancellation{Reason: reason(*q)}}
 		if err := workflow.ExecuteActivity(actx, datarequest.ActivityCancel, u).Get(ctx, nil); err != nil && !datarequest.IsClosed(err) {
 			workflow.GetLogger(ctx).Warn("cancel data request failed", "request", q.RequestID, "err", err)
 		}
@@ -507,10 +535,13 @@ func (r *round) registerUpdates(ctx workflow.Context) error {
 	)
 }
 
-// validateMove checks a new board date: a weekday date, not in the past,
-// inside the plan period, not the current date, before a board meeting
-// that has not been held, and (unless the steering group has met) with a
-// derived steering-group meeting not before today.
+// validateMove checks a new board date with the guards a round's start
+// applies (guards.go): a weekday inside the plan period that is not a
+// strategic board meeting, one of the plan's board meetings or a reason;
+// not in the past, not the current date, before a board meeting that has
+// not been held; after the steering group's meeting once that is held,
+// and before it that the progress report still follows the partners'
+// deadlines (a date that does not is refused with the first that does).
 func (r *round) validateMove(ctx workflow.Context, m MoveBoard) error {
 	if r.setup == nil {
 		return errNotReady
@@ -534,24 +565,63 @@ func (r *round) validateMove(ctx workflow.Context, m MoveBoard) error {
 		return fielderr.Invalid("boardDate", fmt.Sprintf("%s ligger uden for planperioden %s–%s", danish.Date(d), danish.Date(r.setup.Period.Start), danish.Date(r.setup.Period.End)))
 	case d == r.st.Timeline.Board:
 		return fielderr.Invalid("boardDate", "mødet ligger allerede den "+danish.Date(d))
-	case !workdays.IsWeekday(d):
-		return fielderr.Invalid("boardDate", fmt.Sprintf("%s er ikke en hverdag", danish.Date(d)))
 	}
-	if r.steeringHeld(now) {
-		if !d.After(r.st.Timeline.Steering) {
-			return fielderr.Invalid("boardDate", fmt.Sprintf("bestyrelsen skal mødes efter styregruppens møde %s", danish.Date(r.st.Timeline.Steering)))
+	fe := checkWeekday("boardDate", d)
+	if fe == nil {
+		fe = checkStrategic("boardDate", r.setup.BoardMeetings, d)
+	}
+	if fe == nil && r.steeringHeld(now) && !d.After(r.st.Timeline.Steering) {
+		fe = fielderr.New("boardDate", "bestyrelsen skal mødes efter styregruppens møde %s", danish.Date(r.st.Timeline.Steering))
+	}
+	if fe == nil && !r.steeringHeld(now) {
+		derive := func(c plan.Date) Timeline { return r.movedTimeline(now, c) }
+		ok := func(tl Timeline) bool { return r.moveProblem(tl, today) == "" }
+		if problem := r.moveProblem(derive(d), today); problem != "" {
+			fe = tooEarly("boardDate", d, problem, firstWorkable(d, r.setup.Period, r.setup.BoardMeetings, derive, ok))
 		}
-		return nil
 	}
-	if sg := Derive(d, r.setup.OffsetDays).Steering; sg.Before(today) {
-		return fielderr.Invalid("boardDate", fmt.Sprintf("styregruppens møde ville ligge %s, før i dag (%s)", danish.Date(sg), danish.Date(today)))
+	// A round prepared before the plan's board meetings were kept in its
+	// Setup cannot tell a planned date from another.
+	if fe == nil && len(r.setup.BoardMeetings) > 0 {
+		fe = checkPlanned("boardDate", d, roundDates(r.setup.BoardMeetings), "reason", m.Reason)
+	}
+	if fe != nil {
+		return fielderr.Invalid(fe.Field, fe.Message)
 	}
 	return nil
 }
 
-// applyTimeline moves the board date: dates of steps already done stay
-// as they were; once the steering group has met, its dates stay too.
+// moveProblem says why moving to timeline tl (before the steering group
+// has met) would cut the data collection short; "" when it would not.
+// Once the report is out, only the steering group's new date matters.
+func (r *round) moveProblem(tl Timeline, today plan.Date) string {
+	if r.isDone(StepReport) {
+		if tl.Steering.Before(today) {
+			return fmt.Sprintf("styregruppens møde ville ligge %s, før i dag (%s)", danish.Date(tl.Steering), danish.Date(today))
+		}
+		return ""
+	}
+	c := collection{started: r.started}
+	for _, q := range r.st.Requests {
+		if q.Status != datarequest.StatusOpen {
+			continue
+		}
+		if due, err := plan.ParseDate(q.Due); err == nil {
+			c.open = append(c.open, due)
+		}
+	}
+	return deadlineProblem(tl, c, today)
+}
+
+// applyTimeline moves the board date (see movedTimeline).
 func (r *round) applyTimeline(now time.Time, board plan.Date) {
+	r.st.Timeline = r.movedTimeline(now, board)
+}
+
+// movedTimeline is the timeline after a move of the board date: dates of
+// steps already done stay as they were; once the steering group has met,
+// its dates stay too.
+func (r *round) movedTimeline(now time.Time, board plan.Date) Timeline {
 	old := r.st.Timeline
 	nt := Derive(board, r.setup.OffsetDays)
 	if r.steeringHeld(now) {
@@ -570,7 +640,7 @@ func (r *round) applyTimeline(now time.Time, board plan.Date) {
 	if r.started && r.isDone(StepReport) {
 		nt.Due = old.Due
 	}
-	r.st.Timeline = nt
+	return nt
 }
 
 // applyMove does what a move needs beyond new dates: updated invitations

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math/big"
 	"slices"
 	"sort"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"helhed/danish"
 	"helhed/plan"
 	"helhed/suppress"
+	"helhed/workflows/absence"
 	"helhed/workflows/datarequest"
 	"helhed/workflows/meeting"
 	"helhed/workflows/statistics"
@@ -206,7 +208,7 @@ func (b *builder) statistics(r *Report, py plan.PlanYear, res *statistics.Result
 	}
 	for _, iv := range res.Indicators {
 		ind, _ := b.p.Indicator(iv.Indicator)
-		row := IndicatorRow{Name: ind.Name, Area: b.areaName(iv.Area), Unit: unitLabel(iv.Unit), Status: iv.Status, Missing: iv.Missing,
+		row := IndicatorRow{Name: ind.Name, Area: b.areaName(iv.Area), Unit: b.p.UnitName(iv.Unit), Status: iv.Status, Missing: iv.Missing,
 			Value: b.cell(iv.Value, iv.HasValue, iv.Unit), Better: betterLabel(iv.Better)}
 		row.Baseline, row.Kommune, row.Target = optNum(iv.Baseline), optNum(iv.Kommune), optNum(iv.Target)
 		t := append(trend[iv.Indicator+"@"+iv.Area], strconv.Itoa(res.DataYear)+": "+row.Value)
@@ -239,13 +241,13 @@ func (b *builder) statistics(r *Report, py plan.PlanYear, res *statistics.Result
 		case c.HasValue:
 			row.Value = danish.FormatNumber(c.Value.Value, 1) + " %"
 			if c.Met != statistics.VerdictUnknown {
-				row.Margin = signed(c.Margin) + " procentpoint"
+				row.Margin = danish.FormatDifference(danish.Decimal(c.Margin), 1) + " procentpoint"
 			}
 		default:
 			row.Value = "mangler"
 		}
 		if c.Previous != nil {
-			row.Trend = c.Trend + " (" + c.Previous.PlanYear + ": " + danish.FormatNumber(c.Previous.Value, 1) + " %, afstand " + signed(c.Previous.Margin) + ")"
+			row.Trend = c.Trend + " (" + c.Previous.PlanYear + ": " + danish.FormatNumber(c.Previous.Value, 1) + " %, afstand " + danish.FormatDifference(danish.Decimal(c.Previous.Margin), 1) + ")"
 		}
 		g.Rows = append(g.Rows, row)
 	}
@@ -333,11 +335,11 @@ func (b *builder) milestones(r *Report, py plan.PlanYear, actuals map[string]str
 			continue
 		}
 		act, _ := b.p.Activity(t.Activity)
-		row := MilestoneRow{Activity: act.Name, Metric: t.Description, Area: b.areaName(orAll(t.Area)), Target: meeting.TargetText(t), Status: "mangler"}
+		row := MilestoneRow{Activity: act.Name, Metric: t.Description, Area: b.areaName(orAll(t.Area)), Target: meeting.TargetText(b.p, t), Status: "mangler"}
 		if c, ok := published[meeting.ActualKey{Activity: t.Activity, Area: orAll(t.Area), Metric: t.Metric}]; ok {
 			row.Actual, row.Status = b.rule.Label(), "diskretioneret"
 			if !c.Suppressed {
-				row.Actual = danish.FormatNumber(c.Value, 0)
+				row.Actual = Number(c.Value)
 				row.Status = "ikke nået"
 				if reached(t, c.Value) {
 					row.Status = "nået"
@@ -386,7 +388,11 @@ func (b *builder) absence(r *Report, s *AbsenceSummary) {
 	quarters := slices.Clone(s.Quarters)
 	sort.Slice(quarters, func(i, j int) bool { return quarters[i].Quarter < quarters[j].Quarter })
 	for _, q := range quarters {
-		r.AbsenceQuarters = append(r.AbsenceQuarters, q.Quarter)
+		label := q.Quarter
+		if qq, err := absence.ParseQuarter(q.Quarter); err == nil {
+			label = danish.Quarter(qq.Year, qq.Q)
+		}
+		r.AbsenceQuarters = append(r.AbsenceQuarters, label)
 	}
 	ind, _ := b.p.Indicator("fravaer-skole")
 	for _, ar := range b.p.Areas {
@@ -477,7 +483,7 @@ func (b *builder) requests(r *Report, py plan.PlanYear, tasks []datarequest.Task
 	for _, id := range order {
 		row := by[id]
 		if row.Total > 0 {
-			row.Share = danish.FormatNumber(100*float64(row.OnTime)/float64(row.Total), 0) + " %"
+			row.Share = danish.FormatRat(big.NewRat(100*int64(row.OnTime), int64(row.Total)), 0) + " %"
 		}
 		r.Requests = append(r.Requests, *row)
 	}

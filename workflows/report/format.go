@@ -9,14 +9,6 @@ import (
 	"helhed/workflows/statistics"
 )
 
-// signed formats a margin with its sign.
-func signed(v float64) string {
-	if v > 0 {
-		return "+" + danish.FormatNumber(v, 1)
-	}
-	return danish.FormatNumber(v, 1)
-}
-
 // Number writes a figure the report's way: no decimals for a whole number,
 // else one ("12", "12,5").
 func Number(v float64) string {
@@ -89,15 +81,6 @@ func dstArea(code string, p *plan.Plan) string {
 		return p.Municipality
 	}
 	return code
-}
-
-var units = map[string]string{"percent": "%", "persons": "personer", "count": "antal", "grade": "karakter"}
-
-func unitLabel(u string) string {
-	if l, ok := units[u]; ok {
-		return l
-	}
-	return u
 }
 
 func betterLabel(b string) string {

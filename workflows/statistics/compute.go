@@ -434,7 +434,7 @@ func (e *evaluator) value(ind plan.Indicator, iv *IndicatorValue) {
 	switch {
 	case isDerived && d[1] != "":
 		iv.Value, _ = e.rule.Share(num, den)
-		iv.Value.Value = round(iv.Value.Value, 1)
+		iv.Value.Value = danish.Round(iv.Value.Value, 1)
 	default:
 		// A count of persons is suppressed with the indicator's other
 		// figures (suppressCounts).
@@ -536,9 +536,4 @@ func areaName(p *plan.Plan, id string) string {
 		return "Alle områder"
 	}
 	return id
-}
-
-func round(v float64, places int) float64 {
-	f := math.Pow(10, float64(places))
-	return math.Round(v*f) / f
 }

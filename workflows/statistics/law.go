@@ -108,10 +108,10 @@ func (e *evaluator) convictions(area string, nat comparator) CriterionValue {
 		c.Met = VerdictUnknown
 		c.Missing = joinMissing(c.Missing, "landsgennemsnittet mangler: "+nat.missing)
 	case ok:
-		c.Threshold = round(ConvictionsFactor*nat.value, 2)
+		c.Threshold = danish.Round(ConvictionsFactor*nat.value, 2)
 		judge(&c, avg)
 	default:
-		c.Threshold = round(ConvictionsFactor*nat.value, 2)
+		c.Threshold = danish.Round(ConvictionsFactor*nat.value, 2)
 	}
 	c.Basis = "Beboere på 18 år og derover dømt efter straffeloven, våbenloven eller lov om euforiserende stoffer i procent af beboerne " +
 		"på 18 år og derover, gennemsnit af " + years(c.Years) + " (monitoreringsenhedens nøgletal)"
@@ -160,7 +160,7 @@ func (e *evaluator) income(area string) CriterionValue {
 		}
 		c.Years = []int{y}
 		v := 100 * inc.Value / region.Value
-		c.Value = suppress.Cell{Value: round(v, 1)}
+		c.Value = suppress.Cell{Value: danish.Round(v, 1)}
 		judge(&c, v)
 		c.Basis = fmt.Sprintf("Områdets gennemsnitlige bruttoindkomst for skattepligtige 15-64 år uden uddannelsessøgende, %s kr. "+
 			"(monitoreringsenhedens nøgletal), i procent af regionens %s kr. (Danmarks Statistik %s, %s), %d.",
@@ -230,7 +230,7 @@ func (e *evaluator) twoYear(c *CriterionValue, area, num, den string) (float64, 
 		sum += 100 * r.num / r.den
 	}
 	avg := sum / float64(len(c.Years))
-	c.Value = suppress.Cell{Value: round(avg, 1)}
+	c.Value = suppress.Cell{Value: danish.Round(avg, 1)}
 	if suppressed {
 		c.Value = suppress.Cell{Suppressed: true}
 		judge(c, avg)
@@ -250,7 +250,7 @@ func judge(c *CriterionValue, v float64) {
 	default:
 		c.Crossed, c.Margin = v > c.Threshold, c.Threshold-v
 	}
-	c.Margin = round(c.Margin, 1)
+	c.Margin = danish.Round(c.Margin, 1)
 	c.Met = VerdictNo
 	if c.Crossed {
 		c.Met = VerdictYes

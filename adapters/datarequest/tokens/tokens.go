@@ -26,15 +26,17 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// KeyPrefix starts every Redis key of the portal.
+// KeyPrefix starts every Redis key of the portal: the default of
+// Tokens.Prefix.
 const KeyPrefix = "helhed:portal:"
 
+// Redis keys, after the prefix.
 const (
-	keyToken   = KeyPrefix + "token:"   // + sha256(token) hex → partner id
-	keyPartner = KeyPrefix + "partner:" // + partner → hash {nonce, hash}
+	keyToken   = "token:"   // + sha256(token) hex → partner id
+	keyPartner = "partner:" // + partner → hash {nonce, hash}
 	// + partner → the number of rotations and revocations (no TTL): a
 	// generation's token is never issued again once it was replaced.
-	keyGeneration = KeyPrefix + "generation:"
+	keyGeneration = "generation:"
 )
 
 // DefaultTTL is how long a link lives after it was last put in an e-mail
@@ -43,11 +45,16 @@ const DefaultTTL = 120 * 24 * time.Hour
 
 var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 
-// Tokens issues, looks up, rotates and revokes partner tokens.
+// Tokens issues, looks up, rotates and revokes partner tokens. Another
+// use of the same mechanism (the calendar feed's subscribers) sets its own
+// Prefix and a Secret derived for its own purpose, so that neither kind of
+// token opens the other's door.
 type Tokens struct {
 	R      redis.Cmdable
-	Secret []byte        // DeriveSecret(PAYLOAD_KEY)
+	Secret []byte        // DeriveSecret(PAYLOAD_KEY, purpose)
 	TTL    time.Duration // 0 means DefaultTTL
+	// Prefix starts the Redis keys; "" means KeyPrefix (the portal's).
+	Prefix string
 	// Partners are the plan's partner ids: Lookup recomputes their first
 	// tokens when Redis knows neither the token nor the partner.
 	Partners []string
@@ -71,6 +78,14 @@ func DeriveSecret(payloadKey []byte, purpose string) []byte {
 func Hash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// key is the Redis key of kind (keyToken, keyPartner, keyGeneration) + id.
+func (t *Tokens) key(kind, id string) string {
+	if t.Prefix == "" {
+		return KeyPrefix + kind + id
+	}
+	return t.Prefix + kind + id
 }
 
 func (t *Tokens) ttl() time.Duration {
@@ -128,13 +143,13 @@ func (t *Tokens) put(ctx context.Context, partner string, replace bool) (Issued,
 	var generation int64
 	var err error
 	if replace {
-		generation, err = t.R.Incr(ctx, keyGeneration+partner).Result()
+		generation, err = t.R.Incr(ctx, t.key(keyGeneration, partner)).Result()
 	} else {
-		generation, err = t.R.Get(ctx, keyGeneration+partner).Int64()
+		generation, err = t.R.Get(ctx, t.key(keyGeneration, partner)).Int64()
 		if errors.Is(err, redis.Nil) {
 			// Recorded so that Lookup tells an expired first token (the
 			// generation is there) from one Redis forgot (it is not).
-			err = t.R.SetNX(ctx, keyGeneration+partner, 0, 0).Err()
+			err = t.R.SetNX(ctx, t.key(keyGeneration, partner), 0, 0).Err()
 		}
 	}
 	if err != nil {
@@ -147,8 +162,8 @@ func (t *Tokens) put(ctx context.Context, partner string, replace bool) (Issued,
 		flag = "1"
 	}
 	ttl := t.ttl()
-	res, err := ensureScript.Run(ctx, t.R, []string{keyPartner + partner},
-		nonce, Hash(token), int64(ttl/time.Second), keyToken, partner, flag).StringSlice()
+	res, err := ensureScript.Run(ctx, t.R, []string{t.key(keyPartner, partner)},
+		nonce, Hash(token), int64(ttl/time.Second), t.key(keyToken, ""), partner, flag).StringSlice()
 	if err != nil {
 		return Issued{}, fmt.Errorf("portal token for %s: %w", partner, err)
 	}
@@ -170,17 +185,17 @@ func (t *Tokens) put(ctx context.Context, partner string, replace bool) (Issued,
 // Revoke ends the partner's token; it reports whether there was one. The
 // next token the partner gets is a new generation's.
 func (t *Tokens) Revoke(ctx context.Context, partner string) (bool, error) {
-	if err := t.R.Incr(ctx, keyGeneration+partner).Err(); err != nil {
+	if err := t.R.Incr(ctx, t.key(keyGeneration, partner)).Err(); err != nil {
 		return false, fmt.Errorf("revoke portal token for %s: %w", partner, err)
 	}
-	h, err := t.R.HGet(ctx, keyPartner+partner, "hash").Result()
+	h, err := t.R.HGet(ctx, t.key(keyPartner, partner), "hash").Result()
 	if err == redis.Nil {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("revoke portal token for %s: %w", partner, err)
 	}
-	n, err := t.R.Del(ctx, keyToken+h, keyPartner+partner).Result()
+	n, err := t.R.Del(ctx, t.key(keyToken, h), t.key(keyPartner, partner)).Result()
 	if err != nil {
 		return false, fmt.Errorf("revoke portal token for %s: %w", partner, err)
 	}
@@ -193,7 +208,7 @@ func (t *Tokens) Lookup(ctx context.Context, token string) (partner string, ok b
 	if !tokenPattern.MatchString(token) {
 		return "", false, nil
 	}
-	partner, err = t.R.Get(ctx, keyToken+Hash(token)).Result()
+	partner, err = t.R.Get(ctx, t.key(keyToken, Hash(token))).Result()
 	if err == redis.Nil {
 		return t.recover(ctx, token)
 	}
@@ -215,7 +230,7 @@ func (t *Tokens) recover(ctx context.Context, token string) (string, bool, error
 		if !hmac.Equal([]byte(t.derive(partner, t.nonce(partner, 0))), []byte(token)) {
 			continue
 		}
-		n, err := t.R.Exists(ctx, keyGeneration+partner).Result()
+		n, err := t.R.Exists(ctx, t.key(keyGeneration, partner)).Result()
 		if err != nil {
 			return "", false, fmt.Errorf("look up portal token: %w", err)
 		}

@@ -135,12 +135,12 @@ func TestLinkSurvivesLostRedis(t *testing.T) {
 		t.Fatal("the next e-mail after a revocation carries the revoked link")
 	}
 	// The first link expired (TTL ran out) while Redis kept its keys.
-	rdb.Del(ctx, keyPartner+"skole-a", keyToken+Hash(a.Token))
+	rdb.Del(ctx, tk.key(keyPartner, "skole-a"), tk.key(keyToken, Hash(a.Token)))
 	if lookup(t, tk, a.Token) != "" {
 		t.Fatal("an expired link opened the portal")
 	}
 
-	rdb.Del(ctx, keyGeneration+"skole-a")
+	rdb.Del(ctx, tk.key(keyGeneration, "skole-a"))
 	keys, _ := rdb.Keys(ctx, KeyPrefix+"*skole-a*").Result()
 	if len(keys) != 0 {
 		t.Fatalf("left: %v", keys)
@@ -154,5 +154,29 @@ func TestLinkSurvivesLostRedis(t *testing.T) {
 	}
 	if lookup(t, tk, a.Token+"x") != "" || lookup(t, &Tokens{R: rdb, Secret: tk.Secret}, b.Token) != "" {
 		t.Fatal("recovery accepted a token it should not")
+	}
+}
+
+// TestPrefixesKeepUsesApart: a second use of the mechanism (the calendar
+// feed) keeps its keys under its own prefix, and its tokens, derived from
+// its own secret, open nothing of the portal's, and the other way round.
+func TestPrefixesKeepUsesApart(t *testing.T) {
+	ctx := context.Background()
+	portal := newTokens(t)
+	feed := newTokens(t)
+	feed.Prefix = "helhed:test-feed:"
+	p, _ := portal.Ensure(ctx, "sekretariatet")
+	f, err := feed.Ensure(ctx, "sekretariatet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lookup(t, feed, f.Token) != "sekretariatet" || lookup(t, portal, f.Token) != "" || lookup(t, feed, p.Token) != "" {
+		t.Fatal("a token opened the other use's door")
+	}
+	if n, _ := rdb.Exists(ctx, feed.key(keyPartner, "sekretariatet")).Result(); n != 1 || !strings.HasPrefix(feed.key(keyPartner, "x"), feed.Prefix) {
+		t.Fatal("the feed's keys are not under its prefix")
+	}
+	if ok, _ := feed.Revoke(ctx, "sekretariatet"); !ok || lookup(t, portal, p.Token) != "sekretariatet" {
+		t.Fatal("revoking the feed's token touched the portal's")
 	}
 }
