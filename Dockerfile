@@ -31,9 +31,13 @@ RUN go build -tags production -ldflags="-s -w" -o /out/workers ./workers \
 FROM debian:bookworm-slim
 
 # ca-certificates: Statbank API and SMTP over TLS; tzdata: Europe/Copenhagen
-# (the binaries also embed time/tzdata); curl: the compose healthcheck.
+# (the binaries also embed time/tzdata); curl: the compose healthcheck;
+# chromium and fonts (with æøå): the annual report's HTML → PDF, as under
+# -dev (CHROMIUM_PATH defaults to /usr/bin/chromium; it runs headless
+# without a sandbox, as the container user cannot create one).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata curl \
+        chromium fonts-dejavu-core fonts-liberation \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 helhed \
  && useradd --system --uid 10001 --gid helhed --home-dir /data --no-create-home \
