@@ -30,6 +30,8 @@ func TestReplayRecordedHistory(t *testing.T) {
 //     plan does not have, failing at once.
 func TestReplayPaths(t *testing.T) {
 	replaytest.Replay(t, cycletest.PayloadKey, []string{"testdata/absence-closed-history.json", "testdata/absence-cancelled-history.json",
+		// Recorded again after exact numbers and the rules on the form (issue 14).
+		"testdata/absence-closed-2-history.json", "testdata/absence-cancelled-2-history.json",
 		"testdata/team-meeting-history.json", "testdata/team-meeting-unknown-date-history.json"},
 		replaytest.Workflow{Fn: absence.FollowUp, Name: absence.WorkflowName},
 		replaytest.Workflow{Fn: absence.TeamMeeting, Name: absence.TeamMeetingWorkflowName})

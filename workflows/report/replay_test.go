@@ -28,6 +28,8 @@ func TestReplayRecordedHistories(t *testing.T) {
 //     awaits the board.
 func TestReplayPaths(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile,
-		[]string{"testdata/annual-report-approved.history.json", "testdata/annual-report-rerun-cancelled.history.json"},
+		[]string{"testdata/annual-report-approved.history.json", "testdata/annual-report-rerun-cancelled.history.json",
+			// Recorded again after exact numbers and Danish units (issue 14).
+			"testdata/annual-report-approved-2.history.json", "testdata/annual-report-rerun-cancelled-2.history.json"},
 		replaytest.Workflow{Fn: AnnualReport, Name: WorkflowName})
 }
