@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"helhed/adapters/absence"
+	"helhed/adapters/calendar"
 	"helhed/adapters/crisis"
 	"helhed/adapters/datarequest"
 	"helhed/adapters/eviction"
@@ -27,6 +28,7 @@ var constructors = []capability.Constructor{
 	report.New,
 	eviction.New,
 	crisis.New,
+	calendar.New,
 }
 
 // Capabilities builds every wired capability from d. The starter calls it

@@ -1,0 +1,64 @@
+// Package calendar serves the plan calendar (package helhed/calendar) as
+// an iCalendar feed a secretariat subscribes to once
+// (GET /calendar/<token>.ics), the operator API that issues, rotates and
+// revokes a subscriber's token, and the operator page of what is due in
+// the next 30 days (/operator/kalender).
+//
+// A subscriber's token is the partner portal's mechanism (package
+// adapters/datarequest/tokens) under its own Redis prefix and secret:
+// HMAC-derived, Redis keeps only its hash.
+package calendar
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"helhed/adapters/datarequest/tokens"
+	"helhed/capability"
+	"helhed/config"
+	"helhed/operator"
+)
+
+// Name is the capability's name.
+const Name = "calendar"
+
+// keyPrefix starts every Redis key of the calendar.
+const keyPrefix = "helhed:calendar:"
+
+// tokenTTL: a subscription is polled for years; its token lives until it
+// is rotated or revoked (and is renewed whenever it is issued again).
+const tokenTTL = 5 * 365 * 24 * time.Hour
+
+// New lists the calendar capability: routes only.
+func New(d capability.Deps) (capability.Capability, error) {
+	c := capability.Capability{Name: Name}
+	// Without Temporal (the starter reading kinds and schedules) nothing
+	// serves, and the secret is not needed.
+	if d.Temporal == nil {
+		return c, nil
+	}
+	key, err := config.DecodeKey(d.Config.PayloadKey)
+	if err != nil {
+		return capability.Capability{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
+	}
+	tmpl, err := template.New("").Funcs(template.FuncMap{"day": dayText}).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return capability.Capability{}, fmt.Errorf("calendar templates: %w", err)
+	}
+	s := &server{
+		plan: d.Plan, redis: d.Redis, log: d.Log, publicURL: d.Config.PublicURL, tmpl: tmpl,
+		tokens:    &tokens.Tokens{R: d.Redis, Secret: tokens.DeriveSecret(key, "calendar-tokens"), TTL: tokenTTL, Prefix: keyPrefix + "subscriber:"},
+		revisions: &revisions{r: d.Redis, key: keyPrefix + "revisions:" + d.Plan.ID},
+	}
+	c.Routes = []capability.Route{
+		{Pattern: "GET /calendar/{file}", Handler: http.HandlerFunc(s.feed), Access: capability.Public},
+		{Pattern: "POST /api/v1/calendar/subscribers/{name}/token", Handler: http.HandlerFunc(s.issueToken), Access: capability.Operator},
+		{Pattern: "DELETE /api/v1/calendar/subscribers/{name}/token", Handler: http.HandlerFunc(s.revokeToken), Access: capability.Operator},
+		{Pattern: "GET /api/v1/calendar/due", Handler: http.HandlerFunc(s.dueJSON), Access: capability.Operator},
+		// The page sits among the operator pages and uses their login.
+		{Pattern: "GET /operator/kalender", Handler: operator.RequireSession(d.Redis, http.HandlerFunc(s.page)), Access: capability.Public},
+	}
+	return c, nil
+}
