@@ -1,0 +1,162 @@
+package dashboards
+
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+)
+
+// milestone selects a milestone family per activity, area, year and metric.
+func milestone(family string) string {
+	return `max by (activity, area, year, metric) (` + family + `{area=~"$area", year=~"$year"})`
+}
+
+func overblik() board {
+	target, actual := milestone("helhed_milestone_target"), milestone("helhed_milestone_actual")
+	return board{
+		file:  "overblik.json",
+		uid:   "helhed-overblik",
+		title: "Helhedsplan – overblik",
+		description: "Morgenoverblikket: milepæle mod årets mål, kommende møder og kørsler, åbne og forfaldne " +
+			"partneropgaver, økonomien, og om workeren og læsemodellen er sunde.",
+		vars: []cog.Builder[dashboard.VariableModel]{areaVar("helhed_milestone_target"), yearVar()},
+		sections: []section{{panels: panels(
+			statPanel(6, 6, "Worker",
+				"Kører workeren? 1 = workeren svarer på /metrics (up{job=\"helhed-worker\"}).",
+				legend(`up{job="helhed-worker"}`, "{{instance}}")).
+				Unit(unitCount).Mappings(upDown).Thresholds(thresholds("red", step{1, "green"})).
+				NoValue("Ingen data").TextMode(valueAndName),
+			statPanel(4, 6, "Åbne partneropgaver",
+				"Hvor mange dataanmodninger venter på partnerne? Ikke besvarede anmodninger, forfaldne medregnet.",
+				query(`sum(max without (instance) (helhed_data_requests_open))`)).
+				Unit(unitTasks).Thresholds(thresholds("blue")),
+			statPanel(4, 6, "Forfaldne partneropgaver",
+				"Har en partner overskredet en frist? Åbne dataanmodninger, hvis frist er overskredet.",
+				query(`sum(max without (instance) (helhed_data_requests_overdue))`)).
+				Unit(unitTasks).Thresholds(anyIsBad()),
+			statPanel(4, 6, "Eskalerede opgaver",
+				"Skal sekretariatet selv følge op? Åbne dataanmodninger, der er eskaleret til sekretariatet "+
+					"(forfaldne ud over påmindelserne).",
+				query(`sum(max without (instance) (helhed_data_requests_escalated))`)).
+				Unit(unitTasks).Thresholds(anyIsBad()),
+			statPanel(6, 6, "Læsemodel afstemt for",
+				"Er sider og tal friske? Tid siden den seneste fejlfri afstemning af Redis-læsemodellen med "+
+					"Temporal (kører hvert 15. minut); gul efter 30, rød efter 45 minutter.",
+				query(`time() - max(helhed_readmodel_reconcile_last_success_timestamp_seconds)`)).
+				Unit(unitSeconds).Decimals(0).Thresholds(thresholds("green", step{1800, "yellow"}, step{2700, "red"})),
+			tablePanel(24, 4, "Planen",
+				"Hvilken plan kører workeren efter? Planens id, navn og periode (helhed_plan_info).",
+				query(`max without (instance, job) (helhed_plan_info)`)).
+				Unit(unitText).
+				WithTransformation(columns(map[string]string{
+					"plan": "Plan", "name": "Navn", "period_start": "Start", "period_end": "Slut",
+				}, nil, "Value", "__name__")),
+		)}, {row: "Milepæle", panels: panels(
+			tablePanel(24, 12, "Milepæle: realiseret mod årets mål",
+				"Når aktiviteterne årets mål? Hver aktivitets realiserede tal (helhed_milestone_actual) mod "+
+					"milepælsplanens årlige mål (helhed_milestone_target) pr. boligområde og planår. Status: rød "+
+					"under 50 %, gul under 90 %, grøn fra 90 % af målet. Tal, der ikke tæller personer "+
+					"(institutioner, procent, uger …), vises, som de er; en skjult værdi har en "+
+					"helhed_milestone_actual_suppressed-markør."+suppressed,
+				query(target),
+				query(`(`+actual+`) or (`+milestone("helhed_milestone_actual_suppressed")+` * 0 - 1)`),
+				query(`(100 * `+actual+` / `+target+`) or (`+target+` * 0 - 1)`)).
+				Unit(unitCount).
+				OverrideByName("Status (% af mål)", props(colored(), colorBy(shareOfTarget()), unit(unitPercent),
+					mappings(valueTexts(text{"-1", "diskretioneret / ingen data", "text"})))).
+				OverrideByName("Realiseret", props(unit(unitCount), mappings(hidden))).
+				WithTransformation(merge()).
+				WithTransformation(columns(map[string]string{
+					"activity": "Aktivitet", "area": "Boligområde", "year": "Planår", "metric": "Mål for",
+					"Value #A": "Mål", "Value #B": "Realiseret", "Value #C": "Status (% af mål)",
+				}, []string{"activity", "area", "year", "metric", "Value #A", "Value #B", "Value #C"})).
+				WithTransformation(sortBy("Aktivitet", false)),
+			tablePanel(24, 10, "Milepælsplan – årlige mål",
+				"Hvad har planen lovet i hvert planår? Milepælsplanens mål pr. aktivitet, boligområde og planår "+
+					"(helhed_milestone_target; alle = aktivitetens områder samlet), med enhed og periode.",
+				query(`max by (activity, area, year, metric, unit, per) (helhed_milestone_target{area=~"$area", year=~"$year"})`)).
+				Unit(unitCount).
+				WithTransformation(columns(map[string]string{
+					"activity": "Aktivitet", "area": "Boligområde", "year": "Planår", "metric": "Mål for",
+					"unit": "Enhed", "per": "Pr.", "Value": "Mål",
+				}, []string{"activity", "area", "year", "metric", "Value", "unit", "per"})).
+				WithTransformation(sortBy("Aktivitet", false)),
+		)}, {row: "Møder, frister og cyklusser", panels: panels(
+			tablePanel(8, 9, "Næste møde pr. organ",
+				"Hvornår mødes bestyrelse og styregruppe næste gang? Som mødeforløbet har det (flyttede møder medregnet).",
+				query(`max by (body) (max without (instance) (helhed_meeting_next_timestamp_seconds)) * 1000`)).
+				Mappings(bodies).
+				OverrideByName("Næste møde", props(unit(unitDate))).
+				WithTransformation(columns(map[string]string{"body": "Organ", "Value": "Næste møde"}, nil)).
+				WithTransformation(sortBy("Næste møde", false)),
+			tablePanel(8, 9, "Fremdriftsrapporter: indkomne data",
+				"Har styregruppens medlemmer leveret data til fremdriftsrapporten? Andel af de anmodede data, "+
+					"der er kommet ind pr. møde; rød under 50 %, gul under 90 %.",
+				query(`max by (year, meeting) (helhed_progress_report_completeness_ratio{year=~"$year"})`)).
+				OverrideByName("Indkommet", props(colored(),
+					colorBy(thresholds("red", step{0.5, "yellow"}, step{0.9, "green"})), unit(unitRatio))).
+				WithTransformation(columns(map[string]string{"year": "Planår", "meeting": "Møde", "Value": "Indkommet"}, nil)).
+				WithTransformation(sortBy("Møde", false)),
+			tablePanel(8, 9, "Kommende møder (planens kalender)",
+				"Hvilke møder står i planens kalender? De næste møder i bestyrelse, styregruppe og årskonference "+
+					"(flyttede møder: se »Næste møde pr. organ«).",
+				query(`bottomk(8, min by (body, kind, date) (helhed_plan_meeting_start_timestamp_seconds) > time()) * 1000`)).
+				Mappings(bodies).
+				OverrideByName("Starter", props(unit(unitDate))).
+				WithTransformation(columns(map[string]string{
+					"body": "Organ", "kind": "Møde", "date": "Dato", "Value": "Starter",
+				}, nil)).
+				WithTransformation(sortBy("Starter", false)),
+			tablePanel(8, 9, "Næste kørsler og frister",
+				"Hvornår kører planens cyklusser næste gang? Hver Temporal-schedule fra læsemodellens seneste "+
+					"øjebliksbillede.",
+				query(`(max by (schedule, kind) (max without (instance) (helhed_schedule_next_action_timestamp_seconds)) > 0) * 1000`)).
+				OverrideByName("Næste kørsel", props(unit(unitDate))).
+				WithTransformation(columns(map[string]string{
+					"schedule": "Cyklus", "kind": "Type", "Value": "Næste kørsel",
+				}, nil)).
+				WithTransformation(sortBy("Næste kørsel", false)),
+			tablePanel(8, 9, "Seneste gennemførte kørsel pr. cyklus",
+				"Er cyklusserne kørt, og fejlede den seneste? Hvornår den seneste kørsel af hver workflow-type "+
+					"blev gennemført uden fejl, og om den seneste kørsel, en cyklus startede, er fejlet.",
+				query(`(max by (kind) (max without (instance) (helhed_workflow_last_completed_timestamp_seconds)) > 0) * 1000`),
+				query(`max by (kind) (max without (instance) (helhed_schedule_last_run_failed))`)).
+				OverrideByName("Seneste gennemført", props(unit(unitDate))).
+				OverrideByName("Seneste kørsel fejlet", props(colored(), colorBy(anyIsBad()), mappings(noFailed))).
+				WithTransformation(merge()).
+				WithTransformation(columns(map[string]string{
+					"kind": "Type", "Value #A": "Seneste gennemført", "Value #B": "Seneste kørsel fejlet",
+				}, nil)).
+				WithTransformation(sortBy("Type", false)),
+		)}, {row: "Økonomi: budget og Landsbyggefondens tilsagn", panels: panels(
+			statPanel(6, 8, "Forbrug i alt",
+				"Hvor meget er brugt af årets budget? Forbruget i planåret indtil nu (helhed_budget_actual_kroner), "+
+					"som sekretariatet senest har indberettet i en mødeforløbsrunde, mod planens budget "+
+					"(helhed_budget_planned_kroner) og Landsbyggefondens tilsagn (helhed_budget_tilsagn_kroner). "+
+					"Beløb i kr.; økonomi er ikke personoplysninger og diskretioneres ikke.",
+				legend(`sum(helhed_budget_actual_kroner{year=~"$year"})`, "Forbrug"),
+				legend(`sum(helhed_budget_planned_kroner{year=~"$year"})`, "Budget"),
+				legend(`sum(helhed_budget_tilsagn_kroner{year=~"$year"})`, "Heraf tilsagn")).
+				Unit(unitKroner).
+				ColorScheme(dashboard.NewFieldColorBuilder().Mode(dashboard.FieldColorModeIdFixed).FixedColor("blue")).
+				ColorMode(valueColor).TextMode(valueAndName).JustifyMode(justifyAuto),
+			tablePanel(18, 8, "Økonomi pr. aktivitet: budget, tilsagn og forbrug",
+				"Holder hver aktivitet sit budget? Pr. aktivitet og planår: planens budget og den del, "+
+					"Landsbyggefondens tilsagn dækker, mod forbruget til dato, som sekretariatet indberetter i hver "+
+					"mødeforløbsrunde (en CSV-tabel med forbrug pr. aktivitet). Forbrugt i procent af budgettet: "+
+					"grøn under 90 %, gul fra 90 %, rød fra 100 %. Tom forbrugscelle: ikke indberettet endnu.",
+				query(`max by (activity, year) (helhed_budget_planned_kroner{year=~"$year"}) * on (activity) group_left (name) max by (activity, name) (helhed_activity_info)`),
+				query(`max by (activity, year) (helhed_budget_tilsagn_kroner{year=~"$year"})`),
+				query(`max by (activity, year) (helhed_budget_actual_kroner{year=~"$year"})`),
+				query(`100 * max by (activity, year) (helhed_budget_actual_kroner{year=~"$year"}) / max by (activity, year) (helhed_budget_planned_kroner{year=~"$year"})`)).
+				Unit(unitKroner).
+				OverrideByName("Forbrugt af budget", props(unit(unitPercent), colored(),
+					colorBy(thresholds("green", step{90, "yellow"}, step{100, "red"})))).
+				WithTransformation(merge()).
+				WithTransformation(columns(map[string]string{
+					"activity": "Aktivitet (id)", "name": "Aktivitet", "year": "Planår", "Value #A": "Budget",
+					"Value #B": "Heraf tilsagn (LBF)", "Value #C": "Forbrug til dato", "Value #D": "Forbrugt af budget",
+				}, []string{"activity", "name", "year", "Value #A", "Value #B", "Value #C", "Value #D"})).
+				WithTransformation(sortBy("Aktivitet", false)),
+		)}},
+	}
+}
