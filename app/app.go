@@ -319,6 +319,7 @@ func (a *App) Banner(w io.Writer) {
 		fmt.Fprintf(w, "  temporal UI: http://%s\n", ui)
 	}
 	fmt.Fprintf(w, "  portal/API:  http://%s (public URL %s)\n", a.HTTPAddr(), a.Config.PublicURL)
+	fmt.Fprintf(w, "  operator:    http://%s/operator/\n", a.HTTPAddr())
 	fmt.Fprintf(w, "  health:      http://%s/healthz\n", a.HTTPAddr())
 	fmt.Fprintf(w, "  metrics:     http://%s/metrics\n", a.MetricsAddr())
 	if a.Redis.Embedded() {
@@ -335,10 +336,12 @@ func (a *App) Banner(w io.Writer) {
 	for _, g := range a.Config.Generated {
 		switch g {
 		case "OPERATOR_TOKEN":
-			fmt.Fprintf(w, "  operator token: %s (generated for this run; set OPERATOR_TOKEN to keep one)\n", a.Config.OperatorToken)
+			fmt.Fprintf(w, "  operator token: kept in %s (set OPERATOR_TOKEN to choose one); for the starter and the pages:\n", filepath.Join(a.Config.DataDir, config.OperatorTokenFile))
+			fmt.Fprintf(w, "    export OPERATOR_TOKEN=%s\n", a.Config.OperatorToken)
 		case "PAYLOAD_KEY":
-			fmt.Fprintf(w, "  payload key: kept in %s/payload.key (set PAYLOAD_KEY in production)\n", a.Config.DataDir)
+			fmt.Fprintf(w, "  payload key: kept in %s (set PAYLOAD_KEY in production)\n", filepath.Join(a.Config.DataDir, config.PayloadKeyFile))
 		}
 	}
+	fmt.Fprintln(w, "Try: go run ./starter kinds")
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
 }

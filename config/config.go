@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/sethvargo/go-envconfig"
+
+	"helhed/fsutil"
 )
 
 // Config is every setting the workers and starter read.
@@ -70,7 +72,7 @@ type Config struct {
 	// Dev is set by the -dev flag, not the environment.
 	Dev bool
 	// Generated lists what Load made up under -dev (operator token,
-	// payload key), so the caller can tell the user.
+	// payload key; kept under DATA_DIR), so the caller can tell the user.
 	Generated []string
 }
 
@@ -84,8 +86,9 @@ func (e *Error) Error() string { return e.Setting + ": " + e.Problem }
 
 // Load reads the environment through lookuper (nil means the process
 // environment). With dev set it fills in what a developer's machine lacks:
-// a generated operator token, and a payload key kept under DATA_DIR so that
-// histories stay readable across restarts.
+// an operator token and a payload key, generated once and kept under
+// DATA_DIR so that a restart keeps both (histories stay readable, an
+// exported OPERATOR_TOKEN keeps working).
 func Load(ctx context.Context, lookuper envconfig.Lookuper, dev bool) (*Config, error) {
 	if lookuper == nil {
 		lookuper = envconfig.OsLookuper()
@@ -104,20 +107,29 @@ func Load(ctx context.Context, lookuper envconfig.Lookuper, dev bool) (*Config, 
 	return &cfg, nil
 }
 
+// The files under DATA_DIR in which -dev keeps what it generated, so a
+// restart keeps the same secrets (and the starter can read them).
+const (
+	PayloadKeyFile    = "payload.key"
+	OperatorTokenFile = "operator.token"
+)
+
 func (c *Config) complete() error {
 	if !c.Dev {
 		return nil
 	}
 	if c.OperatorToken == "" {
-		token := make([]byte, 24)
-		if _, err := rand.Read(token); err != nil {
-			return fmt.Errorf("generate operator token: %w", err)
+		// Kept, so an operator's exported token works after a restart.
+		token, err := devSecret(c.DataDir, OperatorTokenFile, func(b []byte) string { return hex.EncodeToString(b) }, 24)
+		if err != nil {
+			return err
 		}
-		c.OperatorToken = hex.EncodeToString(token)
+		c.OperatorToken = token
 		c.Generated = append(c.Generated, "OPERATOR_TOKEN")
 	}
 	if c.PayloadKey == "" {
-		key, err := devPayloadKey(c.DataDir)
+		// Losing it makes the dev histories unreadable.
+		key, err := devSecret(c.DataDir, PayloadKeyFile, base64.StdEncoding.EncodeToString, 32)
 		if err != nil {
 			return err
 		}
@@ -127,28 +139,28 @@ func (c *Config) complete() error {
 	return nil
 }
 
-// devPayloadKey returns the key kept in DATA_DIR/payload.key, making it on
-// first use. Losing it makes the dev histories unreadable, so it is never
-// regenerated over an existing file.
-func devPayloadKey(dataDir string) (string, error) {
-	path := filepath.Join(dataDir, "payload.key")
+// devSecret returns the secret kept in DATA_DIR/name, making it from size
+// random bytes (encoded by encode) on first use. It is never regenerated
+// over an existing file.
+func devSecret(dataDir, name string, encode func([]byte) string, size int) (string, error) {
+	path := filepath.Join(dataDir, name)
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", &Error{"DATA_DIR", fmt.Sprintf("read %s: %v", path, err)}
 	}
-	raw := make([]byte, 32)
+	raw := make([]byte, size)
 	if _, err := rand.Read(raw); err != nil {
-		return "", fmt.Errorf("generate payload key: %w", err)
+		return "", fmt.Errorf("generate %s: %w", name, err)
 	}
-	key := base64.StdEncoding.EncodeToString(raw)
+	secret := encode(raw)
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return "", &Error{"DATA_DIR", fmt.Sprintf("create %s: %v", dataDir, err)}
 	}
-	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
-		return "", &Error{"DATA_DIR", fmt.Sprintf("write %s: %v", path, err)}
+	if err := fsutil.WriteAtomic(path, []byte(secret+"\n"), 0o600); err != nil {
+		return "", &Error{"DATA_DIR", err.Error()}
 	}
-	return key, nil
+	return secret, nil
 }
 
 func (c *Config) validate() error {

@@ -3,8 +3,10 @@ package config
 import (
 	"context"
 	"encoding/base64"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,8 +15,17 @@ import (
 
 var validKey = base64.StdEncoding.EncodeToString(make([]byte, 32))
 
+// load is Load on env; -dev keeps its secrets in a temporary DATA_DIR
+// unless env names one, never in the source tree.
 func load(t *testing.T, env map[string]string, dev bool) (*Config, error) {
 	t.Helper()
+	if _, ok := env["DATA_DIR"]; dev && !ok {
+		env = maps.Clone(env)
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["DATA_DIR"] = t.TempDir()
+	}
 	return Load(context.Background(), envconfig.MapLookuper(env), dev)
 }
 
@@ -81,13 +92,56 @@ func TestDevGeneratesAndKeepsPayloadKey(t *testing.T) {
 	if second.PayloadKey != first.PayloadKey {
 		t.Fatal("dev payload key changed across restarts; old histories would be unreadable")
 	}
-	info, err := os.Stat(filepath.Join(dir, "payload.key"))
+	info, err := os.Stat(filepath.Join(dir, PayloadKeyFile))
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("payload.key: %v %v", info, err)
 	}
 	keys, err := second.PayloadKeys()
 	if err != nil || len(keys) != 1 || len(keys[0]) != 32 {
 		t.Fatalf("PayloadKeys: %v %v", keys, err)
+	}
+}
+
+// TestDevKeepsOperatorToken: under -dev the generated operator token is
+// kept in DATA_DIR/operator.token (0600), so a shell that exported it keeps
+// working after a restart; an explicit OPERATOR_TOKEN wins and leaves the
+// file alone.
+func TestDevKeepsOperatorToken(t *testing.T) {
+	dir := t.TempDir()
+	first, err := load(t, map[string]string{"DATA_DIR": dir}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := load(t, map[string]string{"DATA_DIR": dir}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.OperatorToken) < 16 || second.OperatorToken != first.OperatorToken {
+		t.Fatalf("dev operator token %q, then %q after a restart; want one kept token", first.OperatorToken, second.OperatorToken)
+	}
+	if !slices.Contains(second.Generated, "OPERATOR_TOKEN") {
+		t.Errorf("Generated %v does not name the kept OPERATOR_TOKEN", second.Generated)
+	}
+	path := filepath.Join(dir, OperatorTokenFile)
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("%s: %v %v", OperatorTokenFile, info, err)
+	}
+	explicit, err := load(t, map[string]string{"DATA_DIR": dir, "OPERATOR_TOKEN": "explicit-token-0123456789"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if explicit.OperatorToken != "explicit-token-0123456789" || slices.Contains(explicit.Generated, "OPERATOR_TOKEN") {
+		t.Errorf("explicit OPERATOR_TOKEN lost: got %q, Generated %v", explicit.OperatorToken, explicit.Generated)
+	}
+	if b, err := os.ReadFile(path); err != nil || strings.TrimSpace(string(b)) != first.OperatorToken {
+		t.Errorf("an explicit OPERATOR_TOKEN changed %s: %q, %v", OperatorTokenFile, b, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			t.Errorf("left behind %s", e.Name())
+		}
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"helhed/config"
 )
 
 // apiBase is the operator API the CLI talks to for read-model views:
@@ -24,13 +26,18 @@ func apiBase(e *env) string {
 	return "http://127.0.0.1:8080"
 }
 
-// apiCall sends a request with the operator token and decodes a JSON
-// answer into out (when non-nil). A non-2xx answer becomes an error
+// apiCall sends a request with the operator token (OPERATOR_TOKEN, else
+// the one `workers -dev` keeps in $DATA_DIR/operator.token) and decodes a
+// JSON answer into out (when non-nil). A non-2xx answer becomes an error
 // carrying the API's message.
 func apiCall(ctx context.Context, e *env, method, path, contentType string, body io.Reader, out any) error {
 	token := e.getenv("OPERATOR_TOKEN")
 	if token == "" {
-		return usageError("OPERATOR_TOKEN er ikke sat (workers -dev skriver den ved start)")
+		kept, err := devKept(e, "OPERATOR_TOKEN", config.OperatorTokenFile)
+		if err != nil {
+			return err
+		}
+		token = kept
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()

@@ -218,7 +218,8 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 // runKinds lists the kinds without dialing Temporal: it needs only the
 // plan, for the choices and examples.
 func runKinds(_ context.Context, e *env, args []string) error {
-	f := newFlags("kinds", "kinds [--json]").withJSON()
+	f := newFlags("kinds", "kinds [--json] [--example KIND]").withJSON()
+	example := f.String("example", "", "print a ready input for KIND")
 	if _, err := f.parse(args, 0); err != nil {
 		return err
 	}
@@ -229,6 +230,16 @@ func runKinds(_ context.Context, e *env, args []string) error {
 	reg, err := kindRegistry(&config.Config{}, p)
 	if err != nil {
 		return err
+	}
+	if f.given("example") {
+		k, ok := reg.Lookup(*example)
+		if !ok {
+			return usageError("ukendt slags kørsel %q; kendte: %s", *example, strings.Join(reg.Names(), ", "))
+		}
+		if k.Example == nil {
+			return fmt.Errorf("slagen %s har intet eksempel på input", k.Name)
+		}
+		return printJSON(e.stdout, k.Example(p))
 	}
 	info := reg.Info(p)
 	if f.asJSON {
@@ -248,6 +259,9 @@ func runKinds(_ context.Context, e *env, args []string) error {
 				names = append(names, a.Name)
 			}
 			fmt.Fprintf(e.stdout, "    %-30s {%s}\n", u.Name, strings.Join(names, ", "))
+		}
+		if k.Example != nil {
+			fmt.Fprintf(e.stdout, "  eksempel på input: starter kinds --example %s\n", k.Name)
 		}
 	}
 	return nil

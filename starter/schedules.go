@@ -36,16 +36,27 @@ func temporalConfig(e *env) (*config.Config, error) {
 		cfg.PayloadKeysOld = strings.Split(old, ",")
 	}
 	if cfg.PayloadKey == "" {
-		b, err := os.ReadFile(filepath.Join(cfg.DataDir, "payload.key"))
+		key, err := devKept(e, "PAYLOAD_KEY", config.PayloadKeyFile)
 		if err != nil {
-			return nil, usageError("PAYLOAD_KEY er ikke sat, og %s/payload.key kan ikke læses (sæt PAYLOAD_KEY, eller sæt DATA_DIR til den mappe, workers -dev kører i)", cfg.DataDir)
+			return nil, err
 		}
-		cfg.PayloadKey = strings.TrimSpace(string(b))
+		cfg.PayloadKey = key
 	}
 	if _, err := cfg.PayloadKeys(); err != nil {
 		return nil, usageError("PAYLOAD_KEY er ugyldig: %v", err)
 	}
 	return cfg, nil
+}
+
+// devKept reads what `workers -dev` keeps in $DATA_DIR/file, for when the
+// setting is not in the environment.
+func devKept(e *env, setting, file string) (string, error) {
+	dataDir := orDefault(e.getenv("DATA_DIR"), "./data")
+	b, err := os.ReadFile(filepath.Join(dataDir, file))
+	if err != nil || strings.TrimSpace(string(b)) == "" {
+		return "", usageError("%s er ikke sat, og %s/%s kan ikke læses (sæt %s, eller sæt DATA_DIR til den mappe, workers -dev kører i)", setting, dataDir, file, setting)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 func orDefault(v, def string) string {

@@ -5,6 +5,7 @@ import (
 
 	"helhed/plan"
 	"helhed/runs"
+	"helhed/workdays"
 	"helhed/workflows/datarequest"
 )
 
@@ -50,7 +51,7 @@ func RunKind() runs.Kind {
 
 // Example is a small valid request for the plan: the first partner is
 // asked for one number per area of the plan's first two areas, due in
-// three weeks.
+// three weeks (on the next weekday, if that day is a weekend or holiday).
 func Example(p *plan.Plan) any {
 	var areas []string
 	for _, a := range p.Areas {
@@ -74,7 +75,7 @@ func Example(p *plan.Plan) any {
 		Instructions: "Oplys antal deltagere i perioden for hvert område.",
 		Period:       period,
 		Areas:        areas,
-		Due:          today.AddDays(21).String(),
+		Due:          workdays.OnOrAfter(today.AddDays(21)).String(),
 		Fields: []datarequest.Field{
 			{Key: "deltagere", Label: "Antal deltagere", Type: datarequest.Integer, Unit: "personer", Required: true, PerArea: true},
 			{Key: "bemaerkning", Label: "Bemærkning", Type: datarequest.Text},

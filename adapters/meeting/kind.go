@@ -45,8 +45,9 @@ func RunKind() runs.Kind {
 	}
 }
 
-// example is a valid input: the first board meeting whose steering-group
-// meeting is not before today (or the last one, if all have passed).
+// example is a valid input: the first board meeting a round may still
+// start for today (one that leaves the partners their deadline), or the
+// last one, if none may.
 func example(p *plan.Plan, today plan.Date) meeting.Input {
 	var last meeting.Input
 	for _, m := range p.BoardMeetings() {
@@ -54,7 +55,7 @@ func example(p *plan.Plan, today plan.Date) meeting.Input {
 			continue
 		}
 		last = meeting.Input{Plan: p.ID, BoardDate: m.Date.String()}
-		if !meeting.Derive(m.Date, p.Governance.SteeringGroup.OffsetDays).Steering.Before(today) {
+		if last.Check(p, today, true) == nil {
 			return last
 		}
 	}
