@@ -30,7 +30,10 @@ var (
 		"1 where the latest quarter's flag count is suppressed (below the discretion threshold, or hidden so that another cannot be worked out).",
 		[]string{"area", "level"}, nil)
 	coursesDesc = prometheus.NewDesc("helhed_absence_new_courses",
-		"New individual absence courses this plan year to date (pupils over 10 % for the first time in the year); left out for the rest of the plan year once a quarter's new courses are below the discretion threshold.",
+		"New individual absence courses this plan year to date (pupils over 10 % for the first time in the year); 0 for a plan year begun with no quarter recorded; left out for the rest of the plan year once a quarter's new courses are below the discretion threshold (see helhed_absence_new_courses_suppressed).",
+		[]string{"year"}, nil)
+	coursesSuppressedDesc = prometheus.NewDesc("helhed_absence_new_courses_suppressed",
+		"1 where a plan year's new absence courses to date are left out by the discretion rule.",
 		[]string{"year"}, nil)
 )
 
@@ -39,11 +42,12 @@ type Collector struct {
 	Plan  *plan.Plan
 	Redis redis.Cmdable
 	Log   *slog.Logger
+	Now   func() time.Time // for tests; nil means time.Now
 }
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{percentDesc, baselineDesc, kommuneDesc, flagsDesc, flagsSuppressedDesc, coursesDesc} {
+	for _, d := range []*prometheus.Desc{percentDesc, baselineDesc, kommuneDesc, flagsDesc, flagsSuppressedDesc, coursesDesc, coursesSuppressedDesc} {
 		ch <- d
 	}
 }
@@ -103,8 +107,23 @@ func (c *Collector) collect(ctx context.Context, ch chan<- prometheus.Metric) er
 		}
 	}
 	for _, y := range years {
-		if n, err := strconv.ParseFloat(latestOfYear[y]["courses_ytd"], 64); err == nil {
+		h := latestOfYear[y]
+		if n, err := strconv.ParseFloat(h["courses_ytd"], 64); err == nil {
 			ch <- prometheus.MustNewConstMetric(coursesDesc, prometheus.GaugeValue, n, y)
+		} else if h["suppressed|courses_ytd"] != "" {
+			ch <- prometheus.MustNewConstMetric(coursesSuppressedDesc, prometheus.GaugeValue, 1, y)
+		}
+	}
+	// A plan year that has begun counts from 0 until its first quarter is
+	// recorded, so a panel says 0 rather than nothing.
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	today := c.Plan.DateOf(now)
+	for _, py := range c.Plan.PlanYears() {
+		if _, recorded := latestOfYear[py.Label]; !recorded && !today.Before(py.Period.Start) {
+			ch <- prometheus.MustNewConstMetric(coursesDesc, prometheus.GaugeValue, 0, py.Label)
 		}
 	}
 	return nil

@@ -33,12 +33,7 @@ func (a *Activities) Prepare(_ context.Context, in statistics.PrepareInput) (sta
 	label := in.Input.PlanYear
 	if label == "" {
 		// The schedule: the plan year that ended last.
-		for _, y := range p.PlanYears() {
-			if y.Period.End.Before(today) {
-				label = y.Label
-			}
-		}
-		if label == "" {
+		if label = lastEndedPlanYear(p, today); label == "" {
 			return statistics.PrepareResult{}, temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("no plan year of %s has ended by %s", p.ID, today), "NoPlanYear", nil)
 		}
@@ -56,16 +51,34 @@ func (a *Activities) Prepare(_ context.Context, in statistics.PrepareInput) (sta
 	if due <= 0 {
 		due = statistics.DefaultDueWeekdays
 	}
+	prep := pullOf(p, py)
+	prep.Due = workdays.Add(today, due).String()
+	return statistics.PrepareResult{Prepared: prep, Request: statistics.KeyFigureRequest(p, prep)}, nil
+}
+
+// lastEndedPlanYear is the label of p's plan year that ended last before
+// today, the one the scheduled pull reports on; "" when none has ended.
+func lastEndedPlanYear(p *plan.Plan, today plan.Date) string {
+	label := ""
+	for _, y := range p.PlanYears() {
+		if y.Period.End.Before(today) {
+			label = y.Label
+		}
+	}
+	return label
+}
+
+// pullOf is what a pull of py works with, short of its due date.
+func pullOf(p *plan.Plan, py plan.PlanYear) statistics.Prepared {
 	dataYear := statistics.DataYear(py)
 	prep := statistics.Prepared{
-		PlanID: p.ID, PlanYear: label, DataYear: dataYear, Years: []int{dataYear - 1, dataYear},
-		Threshold: p.DiscretionThreshold, RequestID: statistics.Kind + "-" + label + "/" + p.Governance.MonitoringUnit,
-		Due: workdays.Add(today, due).String(),
+		PlanID: p.ID, PlanYear: py.Label, DataYear: dataYear, Years: []int{dataYear - 1, dataYear},
+		Threshold: p.DiscretionThreshold, RequestID: statistics.Kind + "-" + py.Label + "/" + p.Governance.MonitoringUnit,
 	}
 	for _, ar := range p.Areas {
 		prep.Areas = append(prep.Areas, ar.ID)
 	}
-	return statistics.PrepareResult{Prepared: prep, Request: statistics.KeyFigureRequest(p, prep)}, nil
+	return prep
 }
 
 // FetchBaselines pulls the kommune baselines from Statbank. Failures of a

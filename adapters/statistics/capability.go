@@ -26,6 +26,6 @@ func New(d capability.Deps) (capability.Capability, error) {
 		Kinds:       []runs.Kind{RunKind()},
 		Schedules:   []schedules.Source{statistics.Schedules},
 		Reconcilers: []readmodel.Reconciler{Reconciler()},
-		Collectors:  []prometheus.Collector{&Collector{Redis: d.Redis, Log: d.Log}},
+		Collectors:  []prometheus.Collector{&Collector{Plan: d.Plan, Redis: d.Redis, Log: d.Log}},
 	}, nil
 }

@@ -20,14 +20,14 @@ var (
 		"Latest pulled value of a plan indicator in an area (area \"alle\" = the plan's areas together); a value the discretion rule hides is left out: a count of persons below the threshold, one that would let such a count be worked out from the total and the other areas, a share with few persons in it or outside it.",
 		[]string{"indicator", "area"}, nil)
 	indicatorBaselineDesc = prometheus.NewDesc("helhed_indicator_baseline",
-		"The plan's baseline of an indicator in an area.", []string{"indicator", "area"}, nil)
+		"The plan's baseline of an indicator in an area (area \"alle\" = the plan's areas together), from the first scrape.", []string{"indicator", "area"}, nil)
 	indicatorTargetDesc = prometheus.NewDesc("helhed_indicator_target",
-		"The level an indicator should reach by the end of the pulled plan year.", []string{"indicator", "area"}, nil)
+		"The level an indicator should reach by the end of the latest pull's plan year (before the first pull: of the plan year the next scheduled pull reports on), from the plan.", []string{"indicator", "area"}, nil)
 	criterionValueDesc = prometheus.NewDesc("helhed_area_criterion_value",
 		"Almenboligloven § 61 a criterion value of an area (percent; income: percent of the region's average).",
 		[]string{"criterion", "area"}, nil)
 	criterionThresholdDesc = prometheus.NewDesc("helhed_area_criterion_threshold",
-		"Threshold of a § 61 a criterion (percent).", []string{"criterion"}, nil)
+		"Threshold of a § 61 a criterion (percent): the law's from the first scrape; the convictions threshold (3 × the national share) once a pull has the national share.", []string{"criterion"}, nil)
 	criterionMarginDesc = prometheus.NewDesc("helhed_area_criterion_margin",
 		"Distance of an area's § 61 a criterion to its threshold in percentage points: positive is room left, negative how far past it.",
 		[]string{"criterion", "area"}, nil)
@@ -47,10 +47,16 @@ var (
 )
 
 // Collector publishes the latest pull from the read model on each scrape,
-// so every replica reports the same figures.
+// so every replica reports the same figures, and the plan's indicator
+// baselines and targets and the law's thresholds from the first scrape,
+// before any pull.
 type Collector struct {
+	// Plan gives the figures known before a pull; nil publishes the
+	// pull's only.
+	Plan  *plan.Plan
 	Redis redis.Cmdable
 	Log   *slog.Logger
+	Now   func() time.Time // for tests; nil means time.Now
 }
 
 // Describe implements prometheus.Collector.
@@ -65,19 +71,11 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if ts, err := c.Redis.Get(ctx, KeyLastSuccess).Result(); err == nil {
-		if v, err := strconv.ParseFloat(ts, 64); err == nil {
-			ch <- prometheus.MustNewConstMetric(lastSuccessDesc, prometheus.GaugeValue, v)
-		}
-	} else if !errors.Is(err, redis.Nil) {
-		c.warn(err)
-		return
-	}
-	r, err := Latest(ctx, c.Redis)
+	r, err := c.latest(ctx, ch)
 	if err != nil {
-		c.warn(err)
-		return
+		c.warn(err) // the plan's figures are published all the same
 	}
+	c.collectPlanned(ch, r)
 	if r == nil {
 		return
 	}
@@ -85,15 +83,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		if iv.HasValue && !iv.Value.Suppressed {
 			ch <- prometheus.MustNewConstMetric(indicatorValueDesc, prometheus.GaugeValue, iv.Value.Value, iv.Indicator, iv.Area)
 		}
-		if iv.Baseline != nil {
-			ch <- prometheus.MustNewConstMetric(indicatorBaselineDesc, prometheus.GaugeValue, *iv.Baseline, iv.Indicator, iv.Area)
-		}
-		if iv.Target != nil {
-			ch <- prometheus.MustNewConstMetric(indicatorTargetDesc, prometheus.GaugeValue, *iv.Target, iv.Indicator, iv.Area)
-		}
 	}
-	thresholds := map[string]float64{}
-	var order []string
 	// The verdicts are the pull's (workflows/statistics/law.go); the
 	// dashboards read them rather than compare values with thresholds.
 	for _, cv := range r.Criteria {
@@ -109,13 +99,6 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		for _, v := range stateSet(cv.Met) {
 			ch <- prometheus.MustNewConstMetric(criterionMetDesc, prometheus.GaugeValue, v.value, cv.Criterion, cv.Area, v.verdict)
 		}
-		if _, seen := thresholds[cv.Criterion]; !seen && cv.Threshold > 0 {
-			thresholds[cv.Criterion] = cv.Threshold
-			order = append(order, cv.Criterion)
-		}
-	}
-	for _, crit := range order {
-		ch <- prometheus.MustNewConstMetric(criterionThresholdDesc, prometheus.GaugeValue, thresholds[crit], crit)
 	}
 	for _, d := range r.Designations {
 		for _, des := range []struct{ name, verdict string }{{"udsat", d.Udsat}, {"parallelsamfund", d.Parallelsamfund}} {
@@ -127,6 +110,105 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	if list, err := plan.ParseDate(r.ListDate); err == nil {
 		ch <- prometheus.MustNewConstMetric(listDateDesc, prometheus.GaugeValue, float64(list.In(time.UTC).Unix()))
 	}
+}
+
+// latest publishes when the last pull finished and returns its result
+// (nil before the first pull).
+func (c *Collector) latest(ctx context.Context, ch chan<- prometheus.Metric) (*statistics.Result, error) {
+	ts, err := c.Redis.Get(ctx, KeyLastSuccess).Result()
+	switch {
+	case err == nil:
+		if v, err := strconv.ParseFloat(ts, 64); err == nil {
+			ch <- prometheus.MustNewConstMetric(lastSuccessDesc, prometheus.GaugeValue, v)
+		}
+	case !errors.Is(err, redis.Nil):
+		return nil, err
+	}
+	return Latest(ctx, c.Redis)
+}
+
+// collectPlanned publishes the indicator baselines and targets and the
+// criteria thresholds: those a pull computes without any data (the
+// plan's and the law's), then the latest pull's, which win where both
+// have a figure, so each label set is one series.
+func (c *Collector) collectPlanned(ch chan<- prometheus.Metric, pull *statistics.Result) {
+	var rows []statistics.IndicatorValue
+	var crits []statistics.CriterionValue
+	if planned, ok := c.planned(pull); ok {
+		rows, crits = planned.Indicators, planned.Criteria
+	}
+	if pull != nil {
+		rows = append(rows, pull.Indicators...)
+		crits = append(crits, pull.Criteria...)
+	}
+	type cell struct{ indicator, area string }
+	baseline, target := map[cell]float64{}, map[cell]float64{}
+	var cells []cell
+	for _, iv := range rows {
+		k := cell{iv.Indicator, iv.Area}
+		_, hasBaseline := baseline[k]
+		_, hasTarget := target[k]
+		if !hasBaseline && !hasTarget && (iv.Baseline != nil || iv.Target != nil) {
+			cells = append(cells, k)
+		}
+		if iv.Baseline != nil {
+			baseline[k] = *iv.Baseline
+		}
+		if iv.Target != nil {
+			target[k] = *iv.Target
+		}
+	}
+	for _, k := range cells {
+		if v, ok := baseline[k]; ok {
+			ch <- prometheus.MustNewConstMetric(indicatorBaselineDesc, prometheus.GaugeValue, v, k.indicator, k.area)
+		}
+		if v, ok := target[k]; ok {
+			ch <- prometheus.MustNewConstMetric(indicatorTargetDesc, prometheus.GaugeValue, v, k.indicator, k.area)
+		}
+	}
+	thresholds := map[string]float64{}
+	var order []string
+	for _, cv := range crits {
+		if cv.Threshold <= 0 {
+			continue
+		}
+		if _, seen := thresholds[cv.Criterion]; !seen {
+			order = append(order, cv.Criterion)
+		}
+		thresholds[cv.Criterion] = cv.Threshold
+	}
+	for _, crit := range order {
+		ch <- prometheus.MustNewConstMetric(criterionThresholdDesc, prometheus.GaugeValue, thresholds[crit], crit)
+	}
+}
+
+// planned is what a pull computes without data for the latest pull's
+// plan year or, before the first pull, for the plan year the scheduled
+// pull reports on next (the plan's first while none has ended): the
+// plan's baselines and targets and the law's thresholds.
+func (c *Collector) planned(pull *statistics.Result) (statistics.Result, bool) {
+	if c.Plan == nil {
+		return statistics.Result{}, false
+	}
+	var label string
+	if pull != nil {
+		label = pull.PlanYear
+	} else {
+		now := time.Now()
+		if c.Now != nil {
+			now = c.Now()
+		}
+		label = lastEndedPlanYear(c.Plan, c.Plan.DateOf(now))
+	}
+	py, ok := c.Plan.PlanYear(label)
+	if !ok {
+		years := c.Plan.PlanYears()
+		if len(years) == 0 {
+			return statistics.Result{}, false
+		}
+		py = years[0]
+	}
+	return statistics.Evaluate(c.Plan, pullOf(c.Plan, py), statistics.Baselines{}, nil), true
 }
 
 // verdictSample is one series of a verdict's state set.
