@@ -67,7 +67,9 @@ func (r Run) Running() bool {
 
 // Spec is a Reconciler from plain values: running runs are read with the
 // state query, completed runs from their result (or the state query, with
-// QueryClosed), other closed runs are projected with nil.
+// QueryClosed), other closed runs are projected with nil. A kind without a
+// state query has its runs that visibility still lists as running
+// described, so one that has just completed is read from its result.
 type Spec struct {
 	KindName string
 	// KeyPatterns: see Reconciler.Keys.
@@ -118,6 +120,21 @@ func (s Spec) Load(ctx context.Context, c client.Client, run Run) (any, error) {
 		}
 		if err := resp.Get(v); err != nil {
 			return nil, fmt.Errorf("decode %s of %s: %w", s.StateQuery, run.WorkflowID, err)
+		}
+		return v, nil
+	case run.Running() && s.NewResult != nil:
+		// Visibility lags the history: a run it still lists as running
+		// may have completed and written its result's part live already.
+		d, err := c.DescribeWorkflowExecution(ctx, run.WorkflowID, run.RunID)
+		if err != nil {
+			return nil, fmt.Errorf("describe %s: %w", run.WorkflowID, err)
+		}
+		if d.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			return nil, nil
+		}
+		v := s.NewResult()
+		if err := c.GetWorkflow(ctx, run.WorkflowID, run.RunID).Get(ctx, v); err != nil {
+			return nil, fmt.Errorf("result of %s: %w", run.WorkflowID, err)
 		}
 		return v, nil
 	case run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED && s.NewResult != nil:

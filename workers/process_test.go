@@ -265,14 +265,24 @@ func (p *devProcess) logExcerpt(n int) string {
 		return err.Error()
 	}
 	defer f.Close()
-	var lines []string
+	var lines, last []string
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		l := sc.Text()
+		if strings.HasPrefix(l, "=== ") {
+			last = last[:0]
+		}
+		last = append(last, l)
 		if strings.HasPrefix(l, "=== ") || strings.Contains(l, "read model") || strings.Contains(l, "level=WARN") || strings.Contains(l, "level=ERROR") || strings.HasPrefix(l, "helhed:") {
 			lines = append(lines, l)
 		}
+	}
+	// A start that died without a log line (a panic, a fatal error) shows
+	// its last output.
+	if p.cmd != nil && !p.running() && p.exitErr != nil {
+		lines = append(lines, fmt.Sprintf("=== the last start exited: %v; its last output:", p.exitErr))
+		lines = append(lines, last[max(0, len(last)-40):]...)
 	}
 	if len(lines) > n {
 		lines = append([]string{fmt.Sprintf("… %d lines before", len(lines)-n)}, lines[len(lines)-n:]...)
