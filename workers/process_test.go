@@ -155,11 +155,13 @@ func (p *devProcess) start() {
 	p.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 }
 
-// kill is kill -9.
+// kill is kill -9. Through os.Process (a pidfd on Linux), never by pid
+// number: the process may have exited and been reaped, and its pid reused
+// by another test binary running in parallel.
 func (p *devProcess) kill() {
 	p.tb.Helper()
-	if err := syscall.Kill(p.cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		p.tb.Fatal(err)
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		p.tb.Fatalf("kill -9: %v (exited: %v)", err, p.exitErr)
 	}
 	<-p.exited
 }
