@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"golang.org/x/text/encoding/charmap"
 
 	"helhed/app"
@@ -74,10 +75,13 @@ func TestBrowserUploadsAbsenceFiles(t *testing.T) {
 	// invitation waits for a request's invitation and returns its text.
 	invitation := func(requestID string) string {
 		t.Helper()
-		d, err := s.Temporal.DescribeWorkflowExecution(bg, datarequest.WorkflowID(requestID), "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		// The round names the request before its child has started.
+		var d *workflowservice.DescribeWorkflowExecutionResponse
+		teststack.Eventually(t, "the request "+requestID+" to start", func() error {
+			var err error
+			d, err = s.Temporal.DescribeWorkflowExecution(bg, datarequest.WorkflowID(requestID), "")
+			return err
+		})
 		first := d.GetWorkflowExecutionInfo().GetFirstRunId()
 		if first == "" {
 			first = d.GetWorkflowExecutionInfo().GetExecution().GetRunId()
