@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"helhed/internal/teststack"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,18 +55,20 @@ func TestArrearsVerbs(t *testing.T) {
 		} `json:"counts"`
 	}
 	var out2 string
-	for range 600 { // the cases open just after the import returns
+	// The cases open just after the import returns.
+	teststack.Eventually(t, "13 cases in outreach", func() error {
 		code, out2, errOut = runStarterIn(vars, "", "cases", "--stage", "outreach", "--json")
 		if code != 0 {
-			t.Fatalf("cases: %d %s", code, errOut)
+			return fmt.Errorf("cases: %d %s", code, errOut)
 		}
 		if err := json.Unmarshal([]byte(out2), &resp); err != nil {
-			t.Fatal(err)
+			return err
 		}
-		if len(resp.Cases) == 13 {
-			break
+		if len(resp.Cases) != 13 {
+			return fmt.Errorf("%d cases in outreach", len(resp.Cases))
 		}
-	}
+		return nil
+	})
 	if len(resp.Cases) != 13 || len(resp.Counts) != 6 { // 5 areas and the stage's total
 		t.Fatalf("cases --json: %s", out2)
 	}
