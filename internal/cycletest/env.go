@@ -34,10 +34,30 @@ func (c EnvControl) Cancel(ctx context.Context, updateID, requestID string, cn d
 	return c.update(ctx, updateID, requestID, datarequest.UpdateCancel, cn)
 }
 
+// UpdateCallbacks is the SDK's (internal) update callback interface.
+type UpdateCallbacks interface {
+	Accept()
+	Reject(err error)
+	Complete(success any, err error)
+}
+
+// updateMu serialises UpdateWorkflowByID: activities call it from their
+// own goroutines, and the SDK's test environment writes a map in it
+// without a lock (concurrent calls crash the test binary).
+var updateMu sync.Mutex
+
+// UpdateWorkflowByID sends an Update into env from an activity's goroutine;
+// every such call in a test goes through here.
+func UpdateWorkflowByID(env *testsuite.TestWorkflowEnvironment, workflowID, name, updateID string, cb UpdateCallbacks, arg any) error {
+	updateMu.Lock()
+	defer updateMu.Unlock()
+	return env.UpdateWorkflowByID(workflowID, name, updateID, cb, arg)
+}
+
 func (c EnvControl) update(ctx context.Context, updateID, requestID, name string, arg any) error {
 	done := make(chan error, 1)
 	cb := &callbacks{done: done}
-	if err := c.Env.UpdateWorkflowByID(datarequest.WorkflowID(requestID), name, updateID, cb, arg); err != nil {
+	if err := UpdateWorkflowByID(c.Env, datarequest.WorkflowID(requestID), name, updateID, cb, arg); err != nil {
 		return err // serviceerror.NotFound when the request has closed
 	}
 	select {

@@ -19,7 +19,7 @@ import (
 func (h *harness) updateAt(t *testing.T, when time.Time, workflowID, name string, arg any) {
 	h.env.RegisterDelayedCallback(func() {
 		cb := &result{t: t, what: name + " " + workflowID}
-		if err := h.env.UpdateWorkflowByID(workflowID, name, name+"-"+workflowID+"-"+when.Format(time.RFC3339), cb, arg); err != nil {
+		if err := cycletest.UpdateWorkflowByID(h.env, workflowID, name, name+"-"+workflowID+"-"+when.Format(time.RFC3339), cb, arg); err != nil {
 			t.Errorf("%s: %v", cb.what, err)
 		}
 	}, when.Sub(h.env.Now()))
