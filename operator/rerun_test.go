@@ -13,10 +13,9 @@ import (
 
 	absenceadapter "helhed/adapters/absence"
 	datarequestadapter "helhed/adapters/datarequest"
+	"helhed/internal/cycletest"
 	"helhed/mailer"
-	"helhed/plan"
 	"helhed/runs"
-	"helhed/workdays"
 	"helhed/workflows"
 	"helhed/workflows/absence"
 	"helhed/workflows/crisis"
@@ -67,7 +66,7 @@ func assertRerun(t *testing.T, r apiResult, id, prev, status string) {
 // invitations and launched again for the same board date is a new run of
 // the closed key, and it sends both invitations again.
 func TestMeetingRoundRelaunched(t *testing.T) {
-	board := relaunchBoardDate(t, shared.Plan)
+	board := cycletest.UnplannedBoardDate(t, shared.Plan)
 	in := meeting.Input{Plan: shared.Plan.ID, BoardDate: board.String(), DeviationReason: "test"}
 	key := func(body string) string { return "meeting/" + in.Plan + "/" + in.Key() + "/invite-" + body + "-0" }
 	invitations := func(run string) int {
@@ -111,30 +110,6 @@ func TestMeetingRoundRelaunched(t *testing.T) {
 		t.Fatalf("first run of the new chain %s, want %s", got, second)
 	}
 	eventually(t, 90*time.Second, allSent(second))
-}
-
-// relaunchBoardDate is a board date no plan meeting uses (so no schedule
-// starts its round) whose round opens at once (its opening day has come)
-// and whose meetings lie ahead, past the report's day.
-func relaunchBoardDate(t *testing.T, p *plan.Plan) plan.Date {
-	t.Helper()
-	today := p.DateOf(time.Now())
-	used := map[plan.Date]bool{}
-	for _, m := range p.BoardMeetings() {
-		used[m.Date] = true
-	}
-	earliest := workdays.Add(today, meeting.ReportWeekdays+3)
-	for b := today; b.Before(today.AddDays(120)); b = b.AddDays(1) {
-		tl := meeting.Derive(b, p.Governance.SteeringGroup.OffsetDays)
-		if used[b] || !workdays.IsWeekday(b) || tl.Steering.Before(earliest) || !p.Period.Contains(b) {
-			continue
-		}
-		if in := (meeting.Input{Plan: p.ID, BoardDate: b.String(), DeviationReason: "test"}); in.Check(p, today, true) == nil && !today.Before(tl.Open) {
-			return b
-		}
-	}
-	t.Fatalf("no board date for a relaunch test within 120 days of %s", today)
-	return plan.Date{}
 }
 
 // TestDataRequestIDIsUsedOnce: a data request cancelled and started again

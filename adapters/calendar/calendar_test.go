@@ -13,6 +13,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"helhed/internal/cycletest"
 	"helhed/internal/icstest"
 	"helhed/internal/teststack"
 	"helhed/plan"
@@ -132,7 +133,7 @@ func TestFeedFollowsAMovedBoardMeeting(t *testing.T) {
 		}
 	}
 
-	board := roundBoardDate(t, p)
+	board := cycletest.UnplannedBoardDate(t, p)
 	in := meeting.Input{Plan: p.ID, BoardDate: board.String(), DeviationReason: "kalendertest"}
 	body, _ := json.Marshal(map[string]any{"kind": meeting.Kind, "input": in})
 	code, raw := op(t, "POST", "/api/v1/runs", string(body))
@@ -190,30 +191,6 @@ func TestFeedFollowsAMovedBoardMeeting(t *testing.T) {
 		}
 		return nil
 	})
-}
-
-// roundBoardDate is a board date no plan meeting uses whose round opens
-// at once and whose meetings lie ahead (as operator/rerun_test.go picks
-// one for a relaunch).
-func roundBoardDate(t *testing.T, p *plan.Plan) plan.Date {
-	t.Helper()
-	today := p.DateOf(time.Now())
-	used := map[plan.Date]bool{}
-	for _, m := range p.BoardMeetings() {
-		used[m.Date] = true
-	}
-	earliest := workdays.Add(today, meeting.ReportWeekdays+3)
-	for b := today; b.Before(today.AddDays(120)); b = b.AddDays(1) {
-		tl := meeting.Derive(b, p.Governance.SteeringGroup.OffsetDays)
-		if used[b] || !workdays.IsWeekday(b) || tl.Steering.Before(earliest) || !p.Period.Contains(b) {
-			continue
-		}
-		if in := (meeting.Input{Plan: p.ID, BoardDate: b.String(), DeviationReason: "test"}); in.Check(p, today, true) == nil && !today.Before(tl.Open) {
-			return b
-		}
-	}
-	t.Fatalf("no board date for a round within 120 days of %s", today)
-	return plan.Date{}
 }
 
 // TestBadRotatedOrRevokedTokenIs404: only the live address opens the feed.
