@@ -56,15 +56,19 @@ func (a *App) routes(mux *http.ServeMux) error {
 	if err != nil {
 		return err
 	}
-	if err := operator.Routes(mux, operator.Deps{Runner: &runs.Runner{Client: a.Temporal, Plan: a.Plan, Kinds: kinds},
-		Redis: a.Redis, Token: a.Config.OperatorToken, Operator: a.Operator, PublicURL: a.Config.PublicURL, Log: a.log}); err != nil {
+	pageGuard, err := operator.Routes(mux, operator.Deps{Runner: &runs.Runner{Client: a.Temporal, Plan: a.Plan, Kinds: kinds},
+		Redis: a.Redis, Token: a.Config.OperatorToken, Operator: a.Operator, PublicURL: a.Config.PublicURL, Log: a.log})
+	if err != nil {
 		return err
 	}
 	for _, c := range a.Capabilities {
 		for _, r := range c.Routes {
 			h := r.Handler
-			if r.Access == capability.Operator {
+			switch r.Access {
+			case capability.Operator:
 				h = a.Operator(h)
+			case capability.OperatorPage:
+				h = pageGuard(h)
 			}
 			mux.Handle(r.Pattern, h)
 		}

@@ -69,6 +69,12 @@ const (
 	// Public routes authenticate on their own (the partner portal's link
 	// tokens) or need none.
 	Public
+	// OperatorPage routes are Danish pages under /operator/ (the
+	// workbench: cases, tasks, schedules, …): they need the operator
+	// pages' login session, and a POST must carry the session's CSRF token
+	// and come from the same origin. Build them with package operator's
+	// kit (Layout, Render, CSRFToken).
+	OperatorPage
 )
 
 // Route is one HTTP route on HTTP_ADDR.

@@ -12,12 +12,12 @@
 package operator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -46,17 +46,20 @@ type Deps struct {
 // MaxBody bounds a request body (start input, Update argument, form).
 const MaxBody = 1 << 20
 
-// Routes adds the API and the pages to mux.
-func Routes(mux *http.ServeMux, d Deps) error {
+// Routes adds the API and the pages to mux. It returns the guard for the
+// pages capabilities serve under /operator/ themselves
+// (capability.OperatorPage): the same login session, CSRF check and
+// cross-origin refusal as these pages.
+func Routes(mux *http.ServeMux, d Deps) (guard func(http.Handler) http.Handler, err error) {
 	switch {
 	case d.Runner == nil || d.Runner.Kinds == nil || d.Runner.Plan == nil:
-		return errors.New("operator: no run layer")
+		return nil, errors.New("operator: no run layer")
 	case d.Redis == nil:
-		return errors.New("operator: no Redis for sessions")
+		return nil, errors.New("operator: no Redis for sessions")
 	case d.Operator == nil:
-		return errors.New("operator: operator auth not set")
+		return nil, errors.New("operator: operator auth not set")
 	case len(d.Token) < 16:
-		return errors.New("operator: operator token shorter than 16 characters")
+		return nil, errors.New("operator: operator token shorter than 16 characters")
 	}
 	if d.SessionTTL <= 0 {
 		d.SessionTTL = 8 * time.Hour
@@ -75,7 +78,7 @@ func Routes(mux *http.ServeMux, d Deps) error {
 
 	tmpl, err := parseTemplates(d.Runner.Plan.Location())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &pages{
 		runner: d.Runner, tmpl: tmpl, log: d.Log,
@@ -98,26 +101,16 @@ func Routes(mux *http.ServeMux, d Deps) error {
 	mux.Handle("GET /operator/runs/{id}", p.authed(p.runPage))
 	mux.Handle("POST /operator/runs/{id}/updates/{name}", cop.Handler(p.authed(p.update)))
 	mux.Handle("POST /operator/runs/{id}/cancel", cop.Handler(p.authed(p.cancel)))
-	return nil
+	return func(next http.Handler) http.Handler {
+		return cop.Handler(p.authed(func(w http.ResponseWriter, r *http.Request, sess *session) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKeyCtx{}, sess)))
+		}))
+	}, nil
 }
 
 // parseTemplates reads the embedded page templates; times show in loc.
 func parseTemplates(loc *time.Location) (*template.Template, error) {
-	funcs := template.FuncMap{
-		"pathEscape": url.PathEscape,
-		"when": func(t any) string {
-			switch v := t.(type) {
-			case time.Time:
-				return v.In(loc).Format("2.1.2006 kl. 15.04")
-			case *time.Time:
-				if v != nil {
-					return v.In(loc).Format("2.1.2006 kl. 15.04")
-				}
-			}
-			return ""
-		},
-	}
-	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
+	t, err := template.New("").Funcs(pageFuncs(loc)).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("operator templates: %w", err)
 	}

@@ -31,8 +31,10 @@ type pages struct {
 	log      *slog.Logger
 }
 
-// view is what every page template gets.
-type view struct {
+// View is what every operator page template gets, the capabilities'
+// pages (Render) included: "head" in the layout reads Title, CSRF,
+// LoggedIn, Flash and Error.
+type View struct {
 	Title    string
 	CSRF     string // the session's token; empty when logged out
 	Flash    string
@@ -41,10 +43,17 @@ type view struct {
 	Data     any
 }
 
-func (p *pages) render(w http.ResponseWriter, status int, name string, v view) {
+func (p *pages) render(w http.ResponseWriter, status int, name string, v View) {
+	writePage(w, status, p.tmpl, name, v, p.log)
+}
+
+// writePage executes t's template name into a buffer and writes it with
+// the headers every operator page has, so a failing template sends an
+// error rather than half a page.
+func writePage(w http.ResponseWriter, status int, t *template.Template, name string, v View, log *slog.Logger) {
 	var buf bytes.Buffer
-	if err := p.tmpl.ExecuteTemplate(&buf, name, v); err != nil {
-		p.log.Error("render operator page", "page", name, "error", err)
+	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
+		log.Error("render operator page", "page", name, "error", err)
 		http.Error(w, "Siden kunne ikke vises.", http.StatusInternalServerError)
 		return
 	}
@@ -59,7 +68,7 @@ func (p *pages) render(w http.ResponseWriter, status int, name string, v view) {
 }
 
 func (p *pages) renderError(w http.ResponseWriter, status int, msg string) {
-	p.render(w, status, "error.html", view{Title: "Fejl", Error: msg})
+	p.render(w, status, "error.html", View{Title: "Fejl", Error: msg})
 }
 
 // authed runs h with the request's session. Without one it sends the
@@ -102,7 +111,7 @@ func (p *pages) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/operator/", http.StatusSeeOther)
 		return
 	}
-	v := view{Title: "Log ind"}
+	v := View{Title: "Log ind"}
 	switch {
 	case r.URL.Query().Has("udloebet"):
 		v.Flash = "Din session er udløbet. Log ind igen."
@@ -113,7 +122,7 @@ func (p *pages) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // renderLogin shows the login form with a fresh double-submit token.
-func (p *pages) renderLogin(w http.ResponseWriter, status int, v view) {
+func (p *pages) renderLogin(w http.ResponseWriter, status int, v View) {
 	tok, err := randomToken()
 	if err != nil {
 		p.renderError(w, http.StatusInternalServerError, "Der opstod en fejl.")
@@ -148,7 +157,7 @@ func (p *pages) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if !validCSRF(p.token, strings.TrimSpace(r.PostForm.Get("token"))) {
 		p.log.Warn("operator login refused: wrong token")
-		p.renderLogin(w, http.StatusUnauthorized, view{Title: "Log ind", Error: "Forkert operatørnøgle."})
+		p.renderLogin(w, http.StatusUnauthorized, View{Title: "Log ind", Error: "Forkert operatørnøgle."})
 		return
 	}
 	if _, err := p.sessions.create(r.Context(), w); err != nil {
@@ -181,7 +190,7 @@ type runRow struct {
 
 func (p *pages) overview(w http.ResponseWriter, r *http.Request, sess *session) {
 	kind := r.URL.Query().Get("kind")
-	v := view{Title: "Igangværende arbejde", CSRF: sess.CSRF, LoggedIn: true}
+	v := View{Title: "Igangværende arbejde", CSRF: sess.CSRF, LoggedIn: true}
 	list, err := p.runner.List(r.Context(), runs.Filter{Kind: kind, Status: runs.StatusRunning})
 	if err != nil {
 		v.Error = p.message(err)
@@ -212,7 +221,7 @@ func (p *pages) startPage(w http.ResponseWriter, r *http.Request, sess *session)
 		p.renderError(w, http.StatusNotFound, fmt.Sprintf("Ukendt type %q.", r.PathValue("kind")))
 		return
 	}
-	p.render(w, http.StatusOK, "start.html", view{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true,
+	p.render(w, http.StatusOK, "start.html", View{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true,
 		Data: startData{Kind: k, Fields: formFields(k.InputFields(p.runner.Plan), nil, nil)}})
 }
 
@@ -249,7 +258,7 @@ func (p *pages) start(w http.ResponseWriter, r *http.Request, sess *session) {
 			msg = "Intet nyt er startet: " + re.Message + "."
 		}
 	}
-	p.render(w, status, "start.html", view{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true, Error: msg, Data: d})
+	p.render(w, status, "start.html", View{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true, Error: msg, Data: d})
 }
 
 // formErrors splits an error into a status, a page message and messages
@@ -324,7 +333,7 @@ type action struct {
 }
 
 func (p *pages) runPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v := view{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
+	v := View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
 	q := r.URL.Query()
 	switch {
 	case q.Get("startet") == "igen":
@@ -344,11 +353,11 @@ func (p *pages) runPage(w http.ResponseWriter, r *http.Request, sess *session) {
 
 // showRun renders a run's page; failed names the Update whose form gets
 // errs and the page message msg.
-func (p *pages) showRun(w http.ResponseWriter, r *http.Request, v view, status int, failed string, errs map[string]string, msg string) {
+func (p *pages) showRun(w http.ResponseWriter, r *http.Request, v View, status int, failed string, errs map[string]string, msg string) {
 	id := r.PathValue("id")
 	d, err := p.runner.Describe(r.Context(), id)
 	if err != nil {
-		p.render(w, runs.HTTPStatus(err), "error.html", view{Title: "Kørsel", LoggedIn: true, CSRF: v.CSRF, Error: p.message(err)})
+		p.render(w, runs.HTTPStatus(err), "error.html", View{Title: "Kørsel", LoggedIn: true, CSRF: v.CSRF, Error: p.message(err)})
 		return
 	}
 	k, _ := p.runner.Kinds.Lookup(d.Kind)
@@ -389,10 +398,10 @@ func (p *pages) showRun(w http.ResponseWriter, r *http.Request, v view, status i
 
 func (p *pages) update(w http.ResponseWriter, r *http.Request, sess *session) {
 	id, name := r.PathValue("id"), r.PathValue("name")
-	v := view{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
+	v := View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
 	d, err := p.runner.Describe(r.Context(), id)
 	if err != nil {
-		p.render(w, runs.HTTPStatus(err), "error.html", view{Title: "Kørsel", LoggedIn: true, CSRF: sess.CSRF, Error: p.message(err)})
+		p.render(w, runs.HTTPStatus(err), "error.html", View{Title: "Kørsel", LoggedIn: true, CSRF: sess.CSRF, Error: p.message(err)})
 		return
 	}
 	k, _ := p.runner.Kinds.Lookup(d.Kind)
@@ -417,7 +426,7 @@ func (p *pages) cancel(w http.ResponseWriter, r *http.Request, sess *session) {
 	id := r.PathValue("id")
 	if _, err := p.runner.Cancel(r.Context(), id, r.PostForm.Get("reason")); err != nil {
 		status, msg, _ := p.formErrors(err, "")
-		p.showRun(w, r, view{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}, status, "cancel", nil, msg)
+		p.showRun(w, r, View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}, status, "cancel", nil, msg)
 		return
 	}
 	http.Redirect(w, r, "/operator/runs/"+url.PathEscape(id)+"?annulleret=1", http.StatusSeeOther)

@@ -43,7 +43,7 @@ func New(d capability.Deps) (capability.Capability, error) {
 	if err != nil {
 		return capability.Capability{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
 	}
-	tmpl, err := template.New("").Funcs(template.FuncMap{"day": dayText}).ParseFS(templateFS, "templates/*.html")
+	tmpl, err := operator.Layout(d.Plan.Location()).Funcs(template.FuncMap{"day": dayText}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return capability.Capability{}, fmt.Errorf("calendar templates: %w", err)
 	}
@@ -57,8 +57,8 @@ func New(d capability.Deps) (capability.Capability, error) {
 		{Pattern: "POST /api/v1/calendar/subscribers/{name}/token", Handler: http.HandlerFunc(s.issueToken), Access: capability.Operator},
 		{Pattern: "DELETE /api/v1/calendar/subscribers/{name}/token", Handler: http.HandlerFunc(s.revokeToken), Access: capability.Operator},
 		{Pattern: "GET /api/v1/calendar/due", Handler: http.HandlerFunc(s.dueJSON), Access: capability.Operator},
-		// The page sits among the operator pages and uses their login.
-		{Pattern: "GET /operator/kalender", Handler: operator.RequireSession(d.Redis, http.HandlerFunc(s.page)), Access: capability.Public},
+		{Pattern: "GET /operator/kalender", Handler: http.HandlerFunc(s.page), Access: capability.OperatorPage},
+		{Pattern: "GET /operator/calendar", Handler: http.RedirectHandler("/operator/kalender", http.StatusSeeOther), Access: capability.OperatorPage},
 	}
 	return c, nil
 }

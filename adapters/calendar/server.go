@@ -22,6 +22,7 @@ import (
 	meetingadapter "helhed/adapters/meeting"
 	"helhed/calendar"
 	"helhed/danish"
+	"helhed/operator"
 	"helhed/plan"
 	"helhed/web"
 	"helhed/workflows/datarequest"
@@ -310,19 +311,15 @@ func (s *server) dueJSON(w http.ResponseWriter, r *http.Request) {
 // GET /operator/kalender: the next DueDays days, Danish, no JavaScript.
 func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	items, first, last, err := s.due(r.Context(), time.Now())
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	data := map[string]any{"From": danish.Date(first), "To": danish.Date(last), "Items": items, "Days": DueDays, "Plan": s.plan.Name, "Loc": s.plan.Location()}
+	v := operator.View{Title: fmt.Sprintf("Kalender: de næste %d dage", DueDays),
+		Data: map[string]any{"From": danish.Date(first), "To": danish.Date(last), "Items": items, "Days": DueDays, "Plan": s.plan.Name, "Loc": s.plan.Location()}}
 	status := http.StatusOK
 	if err != nil {
 		s.log.Error("calendar: page", "err", err)
 		status = http.StatusServiceUnavailable
-		data["Error"] = "Kalenderen kan ikke læses lige nu (Redis svarer ikke). Prøv igen om lidt."
+		v.Error = "Kalenderen kan ikke læses lige nu (Redis svarer ikke). Prøv igen om lidt."
 	}
-	w.WriteHeader(status)
-	if err := s.tmpl.ExecuteTemplate(w, "kalender.html", data); err != nil {
-		s.log.Error("calendar: render page", "err", err)
-	}
+	operator.Render(w, r, status, s.tmpl, "kalender.html", v, s.log)
 }
 
 // dayText writes a due item's day and time for the page.
