@@ -81,8 +81,17 @@ func (b board) build() (dashboard.Dashboard, error) {
 			Type(dashboard.DashboardLinkTypeDashboards).
 			Tags([]string{"helhedsplan"}).
 			AsDropdown(true).IncludeVars(true).KeepTime(true).
-			Icon("external link"))
-	for _, v := range b.vars {
+			Icon("external link")).
+		Link(dashboard.NewDashboardLinkBuilder("Driftssider").Type(dashboard.DashboardLinkTypeLink).
+			Url("${helhed_url}/operator/").Tooltip("Kørsler, startformularer og opdateringer").
+			Icon("doc").TargetBlank(true)).
+		Link(dashboard.NewDashboardLinkBuilder("Kalender (30 dage)").Type(dashboard.DashboardLinkTypeLink).
+			Url("${helhed_url}/operator/kalender").Tooltip("Det, der forfalder de næste 30 dage").
+			Icon("info").TargetBlank(true)).
+		Link(dashboard.NewDashboardLinkBuilder("Temporal UI").Type(dashboard.DashboardLinkTypeLink).
+			Url("${temporal_ui_url}/namespaces/default/workflows").Tooltip("Workflow-historikker").
+			Icon("external link").TargetBlank(true))
+	for _, v := range append(b.vars, linkVars()...) {
 		db.WithVariable(v)
 	}
 	for _, s := range b.sections {
@@ -113,35 +122,62 @@ func (b board) build() (dashboard.Dashboard, error) {
 // datasource is the Prometheus datasource dashboards/provisioning sets up.
 var datasource = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("prometheus")}
 
-// labelVar is a multi-select variable over the values metric has for the
-// label name, "All" by default.
-func labelVar(name, label, metric string, sort dashboard.VariableSort) cog.Builder[dashboard.VariableModel] {
-	q := fmt.Sprintf("label_values(%s, %s)", metric, name)
-	return dashboard.NewQueryVariableBuilder(name).
+// namedVar is a multi-select variable over the ids in label id of an info
+// metric (…_info{<id>, name}), shown by their Danish names, "All" by
+// default.
+func namedVar(id, label, metric string) cog.Builder[dashboard.VariableModel] {
+	q := "query_result(" + metric + ")"
+	return dashboard.NewQueryVariableBuilder(id).
 		Label(label).
 		Datasource(datasource).
 		Definition(q).
 		Query(dashboard.StringOrMap{Map: map[string]any{
-			"qryType": 1, "query": q, "refId": "PrometheusVariableQueryEditor-VariableQuery",
+			"qryType": 3, "query": q, "refId": "PrometheusVariableQueryEditor-VariableQuery",
 		}}).
-		Refresh(dashboard.VariableRefreshOnTimeRangeChanged).
+		Regex(`/(?=.*\b` + id + `="(?<value>[^"]+)")(?=.*\bname="(?<text>[^"]+)")/`).
+		Refresh(dashboard.VariableRefreshOnDashboardLoad).
 		Multi(true).IncludeAll(true).AllValue(".*").
 		Current(dashboard.VariableOption{
 			Selected: cog.ToPtr(true),
 			Text:     dashboard.StringOrArrayOfString{ArrayOfString: []string{"All"}},
 			Value:    dashboard.StringOrArrayOfString{ArrayOfString: []string{"$__all"}},
 		}).
-		Sort(sort)
+		Sort(dashboard.VariableSortAlphabeticalAsc)
 }
 
-// areaVar is $area over the areas metric has.
-func areaVar(metric string) cog.Builder[dashboard.VariableModel] {
-	return labelVar("area", "Boligområde", metric, dashboard.VariableSortAlphabeticalAsc)
+// areaVar is $area, the one area variable of every dashboard that looks
+// at areas: the plan's areas (helhed_area_info) by name.
+func areaVar() cog.Builder[dashboard.VariableModel] {
+	return namedVar("area", "Boligområde", "helhed_area_info")
 }
 
-// yearVar is $year over the milestone plan's years.
+// yearVar is $year, one plan year: the plan years begun, newest first, so
+// that Grafana opens on the current plan year (the first option).
 func yearVar() cog.Builder[dashboard.VariableModel] {
-	return labelVar("year", "Planår", "helhed_milestone_target", dashboard.VariableSortNumericalAsc)
+	q := "query_result(helhed_plan_year_start_timestamp_seconds <= time())"
+	return dashboard.NewQueryVariableBuilder("year").
+		Label("Planår").
+		Datasource(datasource).
+		Definition(q).
+		Query(dashboard.StringOrMap{Map: map[string]any{
+			"qryType": 3, "query": q, "refId": "PrometheusVariableQueryEditor-VariableQuery",
+		}}).
+		Regex(`/year="([^"]+)"/`).
+		Refresh(dashboard.VariableRefreshOnTimeRangeChanged).
+		Multi(false).IncludeAll(false).
+		Sort(dashboard.VariableSortAlphabeticalDesc)
+}
+
+// Addresses of the links every dashboard has, as constants an installation
+// overrides (README, "Addresses"): the portal's operator pages and the
+// Temporal UI.
+func linkVars() []cog.Builder[dashboard.VariableModel] {
+	return []cog.Builder[dashboard.VariableModel]{
+		dashboard.NewConstantVariableBuilder("helhed_url").Label("Helhed").
+			Value(dashboard.StringOrMap{String: cog.ToPtr("http://127.0.0.1:8080")}),
+		dashboard.NewConstantVariableBuilder("temporal_ui_url").Label("Temporal UI").
+			Value(dashboard.StringOrMap{String: cog.ToPtr("http://127.0.0.1:8233")}),
+	}
 }
 
 // query is one PromQL expression of a panel; the panel helpers give it its
@@ -271,6 +307,14 @@ var (
 	shareOfTarget = func() *dashboard.ThresholdsConfigBuilder {
 		return thresholds("red", step{50, "yellow"}, step{90, "green"})
 	}
+	// lowerIsBetter colours a change: green below 0, red above.
+	lowerIsBetter = func() *dashboard.ThresholdsConfigBuilder {
+		return thresholds("green", step{0, "text"}, step{0.05, "red"})
+	}
+	// higherIsBetter colours a change: red below 0, green above.
+	higherIsBetter = func() *dashboard.ThresholdsConfigBuilder {
+		return thresholds("red", step{0, "text"}, step{0.05, "green"})
+	}
 	// onTimePercent: the share of partner answers given before the deadline.
 	onTimePercent = func() *dashboard.ThresholdsConfigBuilder {
 		return thresholds("red", step{75, "yellow"}, step{90, "green"})
@@ -300,6 +344,10 @@ var (
 	bodies   = valueTexts(text{"board", "Bestyrelse", ""}, text{"steering-group", "Styregruppe", ""},
 		text{"conference", "Årskonference", ""})
 	verdicts = valueTexts(text{"ja", "JA", "red"}, text{"nej", "nej", "green"}, text{"ukendt", "ukendt", "orange"})
+	// milestoneStatuses read helhed_milestone_status's status label.
+	milestoneStatuses = valueTexts(text{"naaet", "Nået", "green"}, text{"paa-vej", "På vej", "blue"},
+		text{"bagud", "Bagud", "red"}, text{"over", "Over målet", "orange"},
+		text{"ikke-indberettet", "Ikke indberettet", "text"}, text{"diskretioneret", "Diskretioneret", "text"})
 	// hidden is how a suppression query's -1 reads.
 	hidden = valueTexts(text{"-1", "diskretioneret", "text"})
 )
@@ -308,7 +356,8 @@ var (
 // that the collectors may leave out (README, "Metrics, dashboards and
 // alerts").
 const suppressed = " Antal personer under planens diskretionsgrænse (helhed_plan_discretion_threshold, normalt 5), " +
-	"og antal, der ellers kunne regnes ud ved fratrækning, offentliggøres ikke og vises som »diskretioneret«."
+	"og antal, der ellers kunne regnes ud ved fratrækning, offentliggøres ikke: workeren udelader dem og " +
+	"markerer dem, og de vises som »diskretioneret« eller en tom celle."
 
 // Units (Grafana unit ids; "suffix: …" appends a Danish word).
 const (
@@ -325,6 +374,7 @@ const (
 	unitCases    = "suffix: sager"
 	unitKeys     = "suffix: nøgler"
 	unitCriteria = "suffix: kriterier"
+	unitAreas    = "suffix: områder"
 	unitText     = "string" // a table of labels only
 )
 
@@ -394,10 +444,25 @@ func matrix(row, column string) dashboard.DataTransformerConfig {
 	}}
 }
 
-// shown returns q where it is 0 or at least the discretion threshold, and
-// -1 (read as "diskretioneret", see hidden) where it is in between.
-func shown(q string) string {
-	return fmt.Sprintf("((%s) >= scalar(max(helhed_plan_discretion_threshold))) or ((%s) == 0) or ((%s) * 0 - 1)", q, q, q)
+// withAreaName adds the area's Danish name (helhed_area_info) to q's
+// series by area as area_name; area "alle" reads "Alle områder", and an
+// area outside the plan's its id.
+func withAreaName(q string) string {
+	names := `max by (area, area_name) (label_replace(helhed_area_info, "area_name", "$1", "name", "(.+)"))`
+	return `((` + q + `) * on (area) group_left (area_name) ` + names + `)` +
+		` or label_replace(label_replace((` + q + `) unless on (area) ` + names + `, "area_name", "$1", "area", "(.*)"), "area_name", "Alle områder", "area", "alle")`
+}
+
+// withActivityName adds the activity's Danish name (helhed_activity_info)
+// to q's series by activity as activity_name.
+func withActivityName(q string) string {
+	return `(` + q + `) * on (activity) group_left (activity_name) max by (activity, activity_name) (label_replace(helhed_activity_info, "activity_name", "$1", "name", "(.+)"))`
+}
+
+// ratio is 100 × num / den where den is above 0: no series (an empty
+// cell, the panel's "no value" text) instead of NaN from 0/0.
+func ratio(num, den string) string {
+	return `100 * (` + num + `) / ((` + den + `) > 0)`
 }
 
 func panels(ps ...cog.Builder[dashboard.Panel]) []cog.Builder[dashboard.Panel] { return ps }

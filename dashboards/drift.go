@@ -1,9 +1,7 @@
 package dashboards
 
 import (
-	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
-	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 )
 
 // schedule selects a schedule family per schedule and kind.
@@ -19,7 +17,7 @@ func drift() board {
 		operators: true,
 		description: "Teknisk drift for operatørerne: Temporal SDK (workflow- og aktivitetsvarighed, fejl, task slots, " +
 			"køforsinkelse), planernes schedules, Redis-læsemodellen og workerprocessen.",
-		vars: []cog.Builder[dashboard.VariableModel]{areaVar("helhed_area_info"), yearVar()},
+
 		sections: []section{{panels: panels(
 			statPanel(6, 5, "Worker",
 				"Kører workeren? 1 = workeren svarer på /metrics.",
@@ -95,6 +93,18 @@ func drift() board {
 					"Value #C": "Forsinkelse", "Value #D": "Pause", "Value #E": "Sprunget over (døgn)",
 					"Value #F": "Seneste fejlet",
 				}, nil)),
+			tablePanel(24, 8, "Seneste gennemførte kørsel pr. cyklus",
+				"Er cyklusserne kørt, og fejlede den seneste? Hvornår den seneste kørsel af hver workflow-type "+
+					"blev gennemført uden fejl, og om den seneste kørsel, en cyklus startede, er fejlet.",
+				query(`(max by (kind) (max without (instance) (helhed_workflow_last_completed_timestamp_seconds)) > 0) * 1000`),
+				query(`max by (kind) (max without (instance) (helhed_schedule_last_run_failed))`)).
+				OverrideByName("Seneste gennemført", props(unit(unitDate))).
+				OverrideByName("Seneste kørsel fejlet", props(colored(), colorBy(anyIsBad()), mappings(noFailed))).
+				WithTransformation(merge()).
+				WithTransformation(columns(map[string]string{
+					"kind": "Type", "Value #A": "Seneste gennemført", "Value #B": "Seneste kørsel fejlet",
+				}, nil)).
+				WithTransformation(sortBy("Type", false)),
 		)}, {row: "Læsemodel og proces", panels: panels(
 			graphPanel(12, 8, "Læsemodel: afvigelser pr. type",
 				"Hvilken type skriver forkert til læsemodellen? Nøgler, som hver afstemning fandt forkerte "+

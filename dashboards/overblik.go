@@ -11,35 +11,36 @@ func milestone(family string) string {
 }
 
 func overblik() board {
-	target, actual := milestone("helhed_milestone_target"), milestone("helhed_milestone_actual")
+	sel := `{area=~"$area", year=~"$year"}`
+	actual := milestone("helhed_milestone_actual")
 	return board{
 		file:  "overblik.json",
 		uid:   "helhed-overblik",
 		title: "Helhedsplan – overblik",
-		description: "Morgenoverblikket: milepæle mod årets mål, kommende møder og kørsler, åbne og forfaldne " +
-			"partneropgaver, økonomien, og om workeren og læsemodellen er sunde.",
-		vars: []cog.Builder[dashboard.VariableModel]{areaVar("helhed_milestone_target"), yearVar()},
+		description: "Sekretariatets morgenoverblik: milepæle mod årets mål, kommende møder, åbne og forfaldne " +
+			"partneropgaver og økonomien. Workerens og Temporals sundhed står i »Helhedsplan – drift«.",
+		vars: []cog.Builder[dashboard.VariableModel]{areaVar(), yearVar()},
 		sections: []section{{panels: panels(
-			statPanel(6, 6, "Worker",
-				"Kører workeren? 1 = workeren svarer på /metrics (up{job=\"helhed-worker\"}).",
-				legend(`up{job="helhed-worker"}`, "{{instance}}")).
-				Unit(unitCount).Mappings(upDown).Thresholds(thresholds("red", step{1, "green"})).
-				NoValue("Ingen data").TextMode(valueAndName),
-			statPanel(4, 6, "Åbne partneropgaver",
+			statPanel(5, 6, "Åbne partneropgaver",
 				"Hvor mange dataanmodninger venter på partnerne? Ikke besvarede anmodninger, forfaldne medregnet.",
 				query(`sum(max without (instance) (helhed_data_requests_open))`)).
 				Unit(unitTasks).Thresholds(thresholds("blue")),
-			statPanel(4, 6, "Forfaldne partneropgaver",
+			statPanel(5, 6, "Forfaldne partneropgaver",
 				"Har en partner overskredet en frist? Åbne dataanmodninger, hvis frist er overskredet.",
 				query(`sum(max without (instance) (helhed_data_requests_overdue))`)).
 				Unit(unitTasks).Thresholds(anyIsBad()),
-			statPanel(4, 6, "Eskalerede opgaver",
+			statPanel(5, 6, "Eskalerede opgaver",
 				"Skal sekretariatet selv følge op? Åbne dataanmodninger, der er eskaleret til sekretariatet "+
 					"(forfaldne ud over påmindelserne).",
 				query(`sum(max without (instance) (helhed_data_requests_escalated))`)).
 				Unit(unitTasks).Thresholds(anyIsBad()),
-			statPanel(6, 6, "Læsemodel afstemt for",
-				"Er sider og tal friske? Tid siden den seneste fejlfri afstemning af Redis-læsemodellen med "+
+			statPanel(5, 6, "Milepæle bagud",
+				"Hvor mange af planårets mål er bagud? Mål i det valgte planår med status bagud eller over "+
+					"målet (helhed_milestone_status, se tabellen nedenfor).",
+				query(`count(max by (activity, area, metric) (helhed_milestone_status{area=~"$area", year=~"$year", status=~"bagud|over"} == 1)) or vector(0)`)).
+				Unit(unitCount).Thresholds(anyIsBad()),
+			statPanel(4, 6, "Tal opdateret for",
+				"Er sider og tal friske? Tid siden den seneste fejlfri afstemning af læsemodellen med "+
 					"Temporal (kører hvert 15. minut); gul efter 30, rød efter 45 minutter.",
 				query(`time() - max(helhed_readmodel_reconcile_last_success_timestamp_seconds)`)).
 				Unit(unitSeconds).Decimals(0).Thresholds(thresholds("green", step{1800, "yellow"}, step{2700, "red"})),
@@ -51,36 +52,38 @@ func overblik() board {
 					"plan": "Plan", "name": "Navn", "period_start": "Start", "period_end": "Slut",
 				}, nil, "Value", "__name__")),
 		)}, {row: "Milepæle", panels: panels(
-			tablePanel(24, 12, "Milepæle: realiseret mod årets mål",
-				"Når aktiviteterne årets mål? Hver aktivitets realiserede tal (helhed_milestone_actual) mod "+
-					"milepælsplanens årlige mål (helhed_milestone_target) pr. boligområde og planår. Status: rød "+
-					"under 50 %, gul under 90 %, grøn fra 90 % af målet. Tal, der ikke tæller personer "+
-					"(institutioner, procent, uger …), vises, som de er; en skjult værdi har en "+
-					"helhed_milestone_actual_suppressed-markør."+suppressed,
-				query(target),
-				query(`(`+actual+`) or (`+milestone("helhed_milestone_actual_suppressed")+` * 0 - 1)`),
-				query(`(100 * `+actual+` / `+target+`) or (`+target+` * 0 - 1)`)).
-				Unit(unitCount).
-				OverrideByName("Status (% af mål)", props(colored(), colorBy(shareOfTarget()), unit(unitPercent),
-					mappings(valueTexts(text{"-1", "diskretioneret / ingen data", "text"})))).
+			tablePanel(24, 14, "Milepæle: status i planåret",
+				"Når aktiviteterne årets mål? Pr. aktivitet, boligområde og mål i det valgte planår: planens mål "+
+					"(med grænse og periode), det, målet kræver til dato, det realiserede (helhed_milestone_actual, "+
+					"summen af de ansvarliges seneste indberetninger) og status, afgjort i workeren "+
+					"(helhed_milestone_status): et årligt antal holdes op mod den del af året, der er gået "+
+					"(på vej fra 90 % af det), et niveau (pr. måned, ad gangen, procent) mod sine grænser; "+
+					"»ikke indberettet« er ikke 0."+suppressed,
+				query(withAreaName(withActivityName(`max by (activity, area, year, metric, target, status) (helhed_milestone_status`+sel+` == 1)`))),
+				query(`max by (activity, area, year, metric) (helhed_milestone_expected_to_date`+sel+`)`),
+				query(`(`+actual+`) or (`+milestone("helhed_milestone_actual_suppressed")+` * 0 - 1)`)).
+				Unit(unitCount).Decimals(1).
+				OverrideByName("Status", props(colored(), mappings(milestoneStatuses))).
 				OverrideByName("Realiseret", props(unit(unitCount), mappings(hidden))).
 				WithTransformation(merge()).
 				WithTransformation(columns(map[string]string{
-					"activity": "Aktivitet", "area": "Boligområde", "year": "Planår", "metric": "Mål for",
-					"Value #A": "Mål", "Value #B": "Realiseret", "Value #C": "Status (% af mål)",
-				}, []string{"activity", "area", "year", "metric", "Value #A", "Value #B", "Value #C"})).
+					"activity_name": "Aktivitet", "area_name": "Boligområde", "metric": "Mål for", "target": "Mål",
+					"status": "Status", "Value #B": "Kræves til dato", "Value #C": "Realiseret",
+				}, []string{"activity_name", "area_name", "metric", "target", "Value #B", "Value #C", "status"},
+					"activity", "area", "year", "Value #A")).
 				WithTransformation(sortBy("Aktivitet", false)),
 			tablePanel(24, 10, "Milepælsplan – årlige mål",
-				"Hvad har planen lovet i hvert planår? Milepælsplanens mål pr. aktivitet, boligområde og planår "+
-					"(helhed_milestone_target; alle = aktivitetens områder samlet), med enhed og periode.",
-				query(`max by (activity, area, year, metric, unit, per) (helhed_milestone_target{area=~"$area", year=~"$year"})`)).
+				"Hvad har planen lovet i planåret? Milepælsplanens mål pr. aktivitet og boligområde i det valgte "+
+					"planår (helhed_milestone_target; Alle områder = aktivitetens områder samlet), med enhed og periode.",
+				query(withAreaName(withActivityName(`max by (activity, area, year, metric, unit, per) (helhed_milestone_target`+sel+`)`)))).
 				Unit(unitCount).
+				Mappings(valueTexts(text{"year", "pr. år", ""}, text{"month", "pr. måned", ""}, text{"at-a-time", "ad gangen", ""})).
 				WithTransformation(columns(map[string]string{
-					"activity": "Aktivitet", "area": "Boligområde", "year": "Planår", "metric": "Mål for",
+					"activity_name": "Aktivitet", "area_name": "Boligområde", "year": "Planår", "metric": "Mål for",
 					"unit": "Enhed", "per": "Pr.", "Value": "Mål",
-				}, []string{"activity", "area", "year", "metric", "Value", "unit", "per"})).
+				}, []string{"activity_name", "area_name", "year", "metric", "Value", "unit", "per"}, "activity", "area")).
 				WithTransformation(sortBy("Aktivitet", false)),
-		)}, {row: "Møder, frister og cyklusser", panels: panels(
+		)}, {row: "Møder og frister", panels: panels(
 			tablePanel(8, 9, "Næste møde pr. organ",
 				"Hvornår mødes bestyrelse og styregruppe næste gang? Som mødeforløbet har det (flyttede møder medregnet).",
 				query(`max by (body) (max without (instance) (helhed_meeting_next_timestamp_seconds)) * 1000`)).
@@ -115,18 +118,6 @@ func overblik() board {
 					"schedule": "Cyklus", "kind": "Type", "Value": "Næste kørsel",
 				}, nil)).
 				WithTransformation(sortBy("Næste kørsel", false)),
-			tablePanel(8, 9, "Seneste gennemførte kørsel pr. cyklus",
-				"Er cyklusserne kørt, og fejlede den seneste? Hvornår den seneste kørsel af hver workflow-type "+
-					"blev gennemført uden fejl, og om den seneste kørsel, en cyklus startede, er fejlet.",
-				query(`(max by (kind) (max without (instance) (helhed_workflow_last_completed_timestamp_seconds)) > 0) * 1000`),
-				query(`max by (kind) (max without (instance) (helhed_schedule_last_run_failed))`)).
-				OverrideByName("Seneste gennemført", props(unit(unitDate))).
-				OverrideByName("Seneste kørsel fejlet", props(colored(), colorBy(anyIsBad()), mappings(noFailed))).
-				WithTransformation(merge()).
-				WithTransformation(columns(map[string]string{
-					"kind": "Type", "Value #A": "Seneste gennemført", "Value #B": "Seneste kørsel fejlet",
-				}, nil)).
-				WithTransformation(sortBy("Type", false)),
 		)}, {row: "Økonomi: budget og Landsbyggefondens tilsagn", panels: panels(
 			statPanel(6, 8, "Forbrug i alt",
 				"Hvor meget er brugt af årets budget? Forbruget i planåret indtil nu (helhed_budget_actual_kroner), "+

@@ -11,6 +11,11 @@ func withPartnerName(q string) string {
 	return q + ` * on (partner) group_left (name) max by (partner, name) (helhed_partner_info)`
 }
 
+// roundFamily selects helhed_round_requests_<what> per partner and round.
+func roundFamily(what string) string {
+	return `max by (partner, round) (helhed_round_requests_` + what + `{partner=~"$partner"})`
+}
+
 func partnere() board {
 	answered := `sum by (partner) (max without (instance) (helhed_data_requests_answered_total{partner=~"$partner"}))`
 	onTime := `sum by (partner) (max without (instance) (helhed_data_requests_answered_total{timeliness="on_time", partner=~"$partner"}))`
@@ -24,14 +29,13 @@ func partnere() board {
 		description: "Dataanmodninger pr. partner: åbne, forfaldne, eskalerede, andel besvaret til tiden og svartid, " +
 			"og medarbejdertimer aftalt og leveret. Partnere er organisationer, ikke personer; der gælder ingen diskretion.",
 		vars: []cog.Builder[dashboard.VariableModel]{
-			labelVar("partner", "Partner", "helhed_data_requests_open", dashboard.VariableSortAlphabeticalAsc),
-			areaVar("helhed_area_info"), yearVar(),
+			namedVar("partner", "Partner", "helhed_partner_info"), yearVar(),
 		},
 		sections: []section{{panels: panels(
 			statPanel(6, 5, "Andel besvaret til tiden",
 				"Svarer partnerne til tiden? Andelen af de besvarede anmodninger, der blev besvaret inden fristen; "+
 					"rød under 75 %, gul under 90 %.",
-				query(`100 * sum(`+onTime+`) / sum(`+answered+`)`)).
+				query(ratio(`sum(`+onTime+`)`, `sum(`+answered+`)`))).
 				Unit(unitPercent).Decimals(0).Thresholds(onTimePercent()).NoValue("ingen besvarede endnu"),
 			statPanel(6, 5, "Forfaldne opgaver",
 				"Hvor mange anmodninger er over fristen? Åbne anmodninger efter fristen, alle valgte partnere.",
@@ -54,9 +58,9 @@ func partnere() board {
 				query(withPartnerName(`max by (partner) (helhed_data_requests_escalated{partner=~"$partner"})`)),
 				query(withPartnerName(onTime)),
 				query(withPartnerName(`(`+answered+` - `+onTime+`)`)),
-				query(withPartnerName(`(100 * `+onTime+` / `+answered+`)`)),
+				query(withPartnerName(`(`+ratio(onTime, answered)+`)`)),
 				query(withPartnerName(`histogram_quantile(0.5, max by (partner, le) (helhed_data_requests_response_seconds_bucket{partner=~"$partner"}))`)),
-				query(withPartnerName(`(max by (partner) (helhed_data_requests_response_seconds_sum{partner=~"$partner"}) / max by (partner) (helhed_data_requests_response_seconds_count{partner=~"$partner"}))`))).
+				query(withPartnerName(`(max by (partner) (helhed_data_requests_response_seconds_sum{partner=~"$partner"}) / (max by (partner) (helhed_data_requests_response_seconds_count{partner=~"$partner"}) > 0))`))).
 				Unit(unitCount).
 				OverrideByName("Forfaldne", props(colored(), colorBy(anyIsBad()))).
 				OverrideByName("Eskalerede", props(colored(), colorBy(anyIsBad()))).
@@ -81,6 +85,30 @@ func partnere() board {
 				"Hvem skal rykkes? Forfaldne opgaver pr. partner.",
 				legend(withPartnerName(`max by (partner) (helhed_data_requests_overdue{partner=~"$partner"})`), "{{name}}")).
 				Unit(unitTasks).Thresholds(anyIsBad()),
+		)}, {row: "Mødeforløb: indberetning pr. partner og runde", panels: panels(
+			tablePanel(12, 12, "Indberetning pr. partner og mødeforløb",
+				"Hvem har leveret til hvilket mødeforløb? Andel af de anmodninger, et mødeforløb (kolonner: "+
+					"bestyrelsesmødets dato) har sendt partneren (rækker), der er besvaret; rød under 75 %, gul "+
+					"under 90 %. Tom celle: partneren blev ikke spurgt i den runde.",
+				query(withPartnerName(`(`+ratio(roundFamily("received"), roundFamily("expected"))+`)`))).
+				Unit(unitPercent).Decimals(0).
+				OverrideByRegexp(`.*\d.*`, props(colored(), colorBy(onTimePercent()))).
+				WithTransformation(columns(nil, nil, "partner")).
+				WithTransformation(matrix("name", "round")),
+			tablePanel(12, 12, "Mødeforløb: forventet, modtaget og til tiden",
+				"Hvad mangler vi fra hvem til hvilket møde? Pr. partner og mødeforløb: anmodninger sendt "+
+					"(aflyste fraregnet), besvarede og besvarede inden fristen (helhed_round_requests_*).",
+				query(withPartnerName(roundFamily("expected"))),
+				query(withPartnerName(roundFamily("received"))),
+				query(withPartnerName(roundFamily("on_time")))).
+				Unit(unitTasks).
+				OverrideByName("Til tiden", props(unit(unitTasks))).
+				WithTransformation(merge()).
+				WithTransformation(columns(map[string]string{
+					"name": "Partner", "round": "Mødeforløb", "Value #A": "Forventet", "Value #B": "Modtaget",
+					"Value #C": "Til tiden",
+				}, []string{"round", "name", "Value #A", "Value #B", "Value #C"}, "partner")).
+				WithTransformation(sortBy("Mødeforløb", true)),
 		)}, {row: "Medarbejdertimer: aftalt og leveret", panels: panels(
 			tablePanel(16, 12, "Medarbejdertimer pr. bidrag",
 				"Leverer partnerne de aftalte medarbejdertimer? Hvert bidrag i planens tabeller over "+
@@ -90,7 +118,7 @@ func partnere() board {
 					"fælles bidrag). Leveret af aftalt: rød under 50 %, gul under 90 %, grøn fra 90 % af årets timer.",
 				query(agreed+ofPartner),
 				query(delivered+ofPartner),
-				query(`100 * `+delivered+` / `+agreed+ofPartner),
+				query(`(`+ratio(delivered, agreed)+`)`+ofPartner),
 				query(agreed+` * 0 + on (resource) group_left () count by (resource) (helhed_staff_hours_partner_info{partner=~"$partner"})`)).
 				Unit(unitHours).
 				OverrideByName("Leveret af aftalt", props(unit(unitPercent), colored(), colorBy(shareOfTarget()))).

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -12,6 +13,7 @@ import (
 
 	"helhed/internal/teststack"
 	"helhed/metrics"
+	"helhed/workflows/meeting"
 )
 
 // afterWork are the helhed_* families the dashboards query that a stack
@@ -29,6 +31,12 @@ var afterWork = map[string]string{
 	"helhed_area_criterion_margin_change":              "the statistics pull's, from the second one",
 	"helhed_area_criterion_met":                        "the statistics pull's verdict",
 	"helhed_area_designation":                          "the statistics pull's verdict",
+	"helhed_area_criteria_met_count":                   "the statistics pull's verdicts, counted",
+	"helhed_area_criteria_unknown_count":               "the statistics pull's verdicts, counted",
+	"helhed_area_two_criteria":                         "the statistics pull's verdicts: at least two criteria",
+	"helhed_round_requests_expected":                   "a meeting round's requests: none before a round asks",
+	"helhed_round_requests_received":                   "a meeting round's requests: none before a round asks",
+	"helhed_round_requests_on_time":                    "a meeting round's requests: none before a round asks",
 	"helhed_indicator_value":                           "the statistics pull's",
 	"helhed_statistics_last_success_timestamp_seconds": "set by a pull",
 	"helhed_statistics_list_date_timestamp_seconds":    "the list the latest pull's early warning speaks of",
@@ -119,14 +127,31 @@ func TestFreshStackExportsPlanFamilies(t *testing.T) {
 			}
 		}
 	}
-	// Counts from work start at 0 for the plan's label sets.
+	// Counts from work start at 0 for the plan's label sets: cases per
+	// stage and area, tasks per partner, absence courses per plan year.
 	for _, name := range []string{
+		fmt.Sprintf(`helhed_eviction_cases{area=%q,stage="payment_plan"}`, p.Areas[len(p.Areas)-1].ID),
+		fmt.Sprintf(`helhed_data_requests_overdue{partner=%q}`, p.Partners[len(p.Partners)-1].ID),
+		fmt.Sprintf(`helhed_eviction_counselling_courses{year=%q}`, first),
 		fmt.Sprintf(`helhed_absence_new_courses{year=%q}`, first),
 		fmt.Sprintf(`helhed_eviction_cases{area=%q,stage="arrears"}`, p.Areas[0].ID),
 		fmt.Sprintf(`helhed_data_requests_open{partner=%q}`, p.Partners[0].ID),
 	} {
 		if v, ok := got[name]; !ok || v != 0 {
 			t.Errorf("%s = %v (present %v), want 0", name, v, ok)
+		}
+	}
+	// Every activity target of the plan year under way has a status from
+	// the first scrape: not reported, never 0 or absent.
+	current, _ := p.YearOf(p.DateOf(time.Now()))
+	for _, tg := range p.Targets() {
+		if tg.Activity == "" || tg.Year != current.Label {
+			continue
+		}
+		name := fmt.Sprintf(`helhed_milestone_status{activity=%q,area=%q,metric=%q,status="ikke-indberettet",target=%q,year=%q}`,
+			tg.Activity, areaLabel(tg.Area), tg.Metric, meeting.TargetText(p, tg), tg.Year)
+		if v, ok := got[name]; !ok || v != 1 {
+			t.Errorf("%s = %v (present %v), want 1", name, v, ok)
 		}
 	}
 	if n := len(fams["helhed_absence_new_courses"].GetMetric()); n != 2 {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"helhed/plan"
 	"helhed/workflows/datarequest"
+	"helhed/workflows/meeting"
 )
 
 // Timeliness label values.
@@ -30,6 +32,13 @@ var (
 		"Data requests answered, by partner and whether by the due date (on_time) or after it (late).", []string{"partner", "timeliness"}, nil)
 	cancelledDesc = prometheus.NewDesc("helhed_data_requests_cancelled_total",
 		"Data requests cancelled, by partner.", []string{"partner"}, nil)
+	roundExpectedDesc = prometheus.NewDesc("helhed_round_requests_expected",
+		"Data requests a meeting round (round: its key, the board meeting's date or summer-<date>) sent a partner, cancelled ones left out.",
+		[]string{"partner", "round"}, nil)
+	roundReceivedDesc = prometheus.NewDesc("helhed_round_requests_received",
+		"Data requests of a meeting round a partner has answered.", []string{"partner", "round"}, nil)
+	roundOnTimeDesc = prometheus.NewDesc("helhed_round_requests_on_time",
+		"Data requests of a meeting round a partner answered by the due date.", []string{"partner", "round"}, nil)
 	responseDesc = prometheus.NewDesc("helhed_data_requests_response_seconds",
 		"Time from a data request's creation to its answer, by partner.", []string{"partner"}, nil)
 )
@@ -57,7 +66,8 @@ type Collector struct {
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{openDesc, overdueDesc, escalatedDesc, answeredDesc, cancelledDesc, responseDesc} {
+	for _, d := range []*prometheus.Desc{openDesc, overdueDesc, escalatedDesc, answeredDesc, cancelledDesc, responseDesc,
+		roundExpectedDesc, roundReceivedDesc, roundOnTimeDesc} {
 		ch <- d
 	}
 }
@@ -98,7 +108,24 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for _, p := range c.Plan.Partners {
 		get(p.ID)
 	}
+	type roundCell struct{ partner, round string }
+	type roundStats struct{ expected, received, onTime int }
+	rounds := map[roundCell]*roundStats{}
+	roundPrefix := meeting.Kind + "/" + c.Plan.ID + "/"
 	for _, t := range tasks {
+		if round, ok := strings.CutPrefix(t.Origin, roundPrefix); ok && t.Status != datarequest.StatusCancelled {
+			k := roundCell{t.Partner, round}
+			if rounds[k] == nil {
+				rounds[k] = &roundStats{}
+			}
+			rounds[k].expected++
+			if t.Status == datarequest.StatusAnswered {
+				rounds[k].received++
+				if t.OnTime {
+					rounds[k].onTime++
+				}
+			}
+		}
 		s := get(t.Partner)
 		switch t.Status {
 		case datarequest.StatusOpen:
@@ -142,5 +169,10 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(answeredDesc, prometheus.CounterValue, float64(s.late), p, Late)
 		ch <- prometheus.MustNewConstMetric(cancelledDesc, prometheus.CounterValue, float64(s.cancelled), p)
 		ch <- prometheus.MustNewConstHistogram(responseDesc, s.count, s.sum, s.buckets, p)
+	}
+	for k, r := range rounds {
+		ch <- prometheus.MustNewConstMetric(roundExpectedDesc, prometheus.GaugeValue, float64(r.expected), k.partner, k.round)
+		ch <- prometheus.MustNewConstMetric(roundReceivedDesc, prometheus.GaugeValue, float64(r.received), k.partner, k.round)
+		ch <- prometheus.MustNewConstMetric(roundOnTimeDesc, prometheus.GaugeValue, float64(r.onTime), k.partner, k.round)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"helhed/danish"
 	"helhed/plan"
+	"helhed/suppress"
 	"helhed/workflows/meeting"
 )
 
@@ -23,6 +24,12 @@ var (
 		[]string{"activity", "area", "year", "metric"}, nil)
 	milestoneSuppressedDesc = prometheus.NewDesc("helhed_milestone_actual_suppressed",
 		"1 where a milestone actual is left out by the discretion rule (meeting.PublishedActuals).",
+		[]string{"activity", "area", "year", "metric"}, nil)
+	milestoneStatusDesc = prometheus.NewDesc("helhed_milestone_status",
+		"Where a milestone target of a begun plan year stands (MilestoneStatus): 1 for the status that holds (naaet, paa-vej, bagud, over, ikke-indberettet or diskretioneret), 0 for the others; target is the plan's Danish wording (\"mindst 12 unge pr. år\").",
+		[]string{"activity", "area", "year", "metric", "target", "status"}, nil)
+	milestoneExpectedDesc = prometheus.NewDesc("helhed_milestone_expected_to_date",
+		"What a milestone target of a begun plan year asks for by today: a yearly count's lower bound (at-most: upper bound) times the share of the plan year passed; a level (per month, at a time, percent, grade) its lower bound.",
 		[]string{"activity", "area", "year", "metric"}, nil)
 	nextMeetingDesc = prometheus.NewDesc("helhed_meeting_next_timestamp_seconds",
 		"Start of the next meeting of a governing body (moved dates included), Unix seconds.",
@@ -44,6 +51,8 @@ type Collector struct {
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- milestoneActualDesc
 	ch <- milestoneSuppressedDesc
+	ch <- milestoneStatusDesc
+	ch <- milestoneExpectedDesc
 	ch <- nextMeetingDesc
 	ch <- completenessDesc
 	ch <- budgetActualDesc
@@ -75,6 +84,11 @@ func (c *Collector) warn(what string, err error) {
 }
 
 func (c *Collector) collectMilestones(ctx context.Context, ch chan<- prometheus.Metric) error {
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	today := c.Plan.DateOf(now)
 	for _, y := range c.Plan.PlanYears() {
 		h, err := c.Redis.HGetAll(ctx, milestoneKey(c.Plan.ID, y.Label)).Result()
 		if err != nil {
@@ -100,7 +114,11 @@ func (c *Collector) collectMilestones(ctx context.Context, ch chan<- prometheus.
 		for k, x := range exact {
 			sums[k], _ = x.Float64()
 		}
-		for k, cell := range meeting.PublishedActuals(c.Plan, y.Label, sums) {
+		published := meeting.PublishedActuals(c.Plan, y.Label, sums)
+		if !today.Before(y.Period.Start) {
+			c.milestoneStatus(ch, y, today, published)
+		}
+		for k, cell := range published {
 			if cell.Suppressed {
 				ch <- prometheus.MustNewConstMetric(milestoneSuppressedDesc, prometheus.GaugeValue, 1, k.Activity, k.Area, y.Label, k.Metric)
 				continue
@@ -109,6 +127,99 @@ func (c *Collector) collectMilestones(ctx context.Context, ch chan<- prometheus.
 		}
 	}
 	return nil
+}
+
+// Milestone statuses (helhed_milestone_status).
+const (
+	StatusReached     = "naaet"
+	StatusOnTrack     = "paa-vej"
+	StatusBehind      = "bagud"
+	StatusOver        = "over"
+	StatusNotReported = "ikke-indberettet"
+	StatusSuppressed  = "diskretioneret"
+)
+
+var milestoneStatuses = []string{StatusReached, StatusOnTrack, StatusBehind, StatusOver, StatusNotReported, StatusSuppressed}
+
+// onTrackShare is how much of what a yearly count's target asks for by
+// today counts as on track: the members report at the meeting rounds, so
+// the actual lags the calendar by up to a quarter.
+const onTrackShare = 0.9
+
+// milestoneStatus publishes the status and the expected-to-date figure of
+// each of the plan year's activity targets, from the published actuals
+// (a hidden actual has status diskretioneret, an unreported one
+// ikke-indberettet: not 0).
+func (c *Collector) milestoneStatus(ch chan<- prometheus.Metric, y plan.PlanYear, today plan.Date, published map[meeting.ActualKey]suppress.Cell) {
+	passed := 1.0
+	if y.Period.Contains(today) {
+		passed = float64(y.Period.Start.DaysUntil(today)+1) / float64(y.Period.Start.DaysUntil(y.Period.End)+1)
+	}
+	for _, t := range c.Plan.Targets() {
+		if t.Activity == "" || t.Year != y.Label {
+			continue
+		}
+		k := meeting.ActualKey{Activity: t.Activity, Area: t.Area, Metric: t.Metric}
+		if k.Area == "" {
+			k.Area = meeting.AllAreas
+		}
+		cell, reported := published[k]
+		status, expected := MilestoneStatus(t, passed, cell, reported)
+		ch <- prometheus.MustNewConstMetric(milestoneExpectedDesc, prometheus.GaugeValue, expected, k.Activity, k.Area, y.Label, k.Metric)
+		text := meeting.TargetText(c.Plan, t)
+		for _, s := range milestoneStatuses {
+			v := 0.0
+			if s == status {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(milestoneStatusDesc, prometheus.GaugeValue, v, k.Activity, k.Area, y.Label, k.Metric, text, s)
+		}
+	}
+}
+
+// MilestoneStatus says where target t stands when passed (0–1) of its plan
+// year has gone, given the published actual (reported false: none yet),
+// and what it asks for by now. A yearly count is held to its share of the
+// year so far (on track from onTrackShare of that, reached at its bound);
+// a level (per month, at a time, a percent or a grade) is compared with
+// its bounds as it is.
+func MilestoneStatus(t plan.FlatTarget, passed float64, actual suppress.Cell, reported bool) (status string, expected float64) {
+	level := t.Per != plan.PerYear || t.Unit == "percent" || t.Unit == "grade"
+	expected = t.Min
+	if t.Bound == plan.BoundAtMost {
+		expected = t.Max
+	}
+	if !level {
+		expected *= passed
+	}
+	switch {
+	case !reported:
+		return StatusNotReported, expected
+	case actual.Suppressed:
+		return StatusSuppressed, expected
+	}
+	v := actual.Value
+	switch t.Bound {
+	case plan.BoundAtMost:
+		switch {
+		case v > t.Max:
+			return StatusOver, expected
+		case level || passed >= 1:
+			return StatusReached, expected
+		}
+		return StatusOnTrack, expected
+	case plan.BoundBetween:
+		if v > t.Max {
+			return StatusOver, expected
+		}
+	}
+	switch {
+	case v >= t.Min:
+		return StatusReached, expected
+	case !level && passed < 1 && v >= onTrackShare*expected:
+		return StatusOnTrack, expected
+	}
+	return StatusBehind, expected
 }
 
 func (c *Collector) collectRounds(ctx context.Context, ch chan<- prometheus.Metric) error {

@@ -40,6 +40,15 @@ var (
 	designationDesc = prometheus.NewDesc("helhed_area_designation",
 		"Whether an area would be on the 1 December list if it were published today (designation udsat or parallelsamfund, almenboligloven § 61 a): 1 for the verdict (ja, nej or ukendt) that holds, 0 for the others.",
 		[]string{"area", "designation", "verdict"}, nil)
+	criteriaMetCountDesc = prometheus.NewDesc("helhed_area_criteria_met_count",
+		"How many of the four § 61 a criteria an area meets (verdict ja), as the pull computed them; helhed_area_criteria_unknown_count more are undecided.",
+		[]string{"area"}, nil)
+	criteriaUnknownCountDesc = prometheus.NewDesc("helhed_area_criteria_unknown_count",
+		"How many of the four § 61 a criteria of an area the pull could not decide (verdict ukendt: a figure missing or suppressed).",
+		[]string{"area"}, nil)
+	twoCriteriaDesc = prometheus.NewDesc("helhed_area_two_criteria",
+		"Whether an area meets at least two of the four § 61 a criteria (stk. 1, residents aside), from the pull's verdicts: 1 for the verdict (ja, nej or ukendt: too many criteria undecided) that holds, 0 for the others.",
+		[]string{"area", "verdict"}, nil)
 	listDateDesc = prometheus.NewDesc("helhed_statistics_list_date_timestamp_seconds",
 		"The 1 December (00:00 UTC, Unix seconds) of the list the latest pull's early warning speaks of.", nil, nil)
 	lastSuccessDesc = prometheus.NewDesc("helhed_statistics_last_success_timestamp_seconds",
@@ -62,7 +71,8 @@ type Collector struct {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{indicatorValueDesc, indicatorBaselineDesc, indicatorTargetDesc,
-		criterionValueDesc, criterionThresholdDesc, criterionMarginDesc, criterionMarginChangeDesc, criterionMetDesc, designationDesc, listDateDesc, lastSuccessDesc} {
+		criterionValueDesc, criterionThresholdDesc, criterionMarginDesc, criterionMarginChangeDesc, criterionMetDesc, criteriaMetCountDesc, criteriaUnknownCountDesc, twoCriteriaDesc,
+		designationDesc, listDateDesc, lastSuccessDesc} {
 		ch <- d
 	}
 }
@@ -101,6 +111,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	for _, d := range r.Designations {
+		ch <- prometheus.MustNewConstMetric(criteriaMetCountDesc, prometheus.GaugeValue, float64(d.CriteriaMet), d.Area)
+		ch <- prometheus.MustNewConstMetric(criteriaUnknownCountDesc, prometheus.GaugeValue, float64(d.CriteriaUnknown), d.Area)
+		for _, v := range stateSet(twoCriteria(d)) {
+			ch <- prometheus.MustNewConstMetric(twoCriteriaDesc, prometheus.GaugeValue, v.value, d.Area, v.verdict)
+		}
 		for _, des := range []struct{ name, verdict string }{{"udsat", d.Udsat}, {"parallelsamfund", d.Parallelsamfund}} {
 			for _, v := range stateSet(des.verdict) {
 				ch <- prometheus.MustNewConstMetric(designationDesc, prometheus.GaugeValue, v.value, d.Area, des.name, v.verdict)
@@ -209,6 +224,19 @@ func (c *Collector) planned(pull *statistics.Result) (statistics.Result, bool) {
 		py = years[0]
 	}
 	return statistics.Evaluate(c.Plan, pullOf(c.Plan, py), statistics.Baselines{}, nil), true
+}
+
+// twoCriteria is the verdict on "at least two of the four criteria" from
+// the criteria the pull decided (law.go's designations count them): ja
+// when enough are met, nej when not enough could be, else ukendt.
+func twoCriteria(d statistics.AreaDesignation) string {
+	switch {
+	case d.CriteriaMet >= statistics.CriteriaToList:
+		return statistics.VerdictYes
+	case d.CriteriaMet+d.CriteriaUnknown < statistics.CriteriaToList:
+		return statistics.VerdictNo
+	}
+	return statistics.VerdictUnknown
 }
 
 // verdictSample is one series of a verdict's state set.
