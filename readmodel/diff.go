@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"sort"
@@ -19,6 +20,12 @@ type Drift struct {
 	// because a run of the kind could not be read and they may be its.
 	// They are not in Total.
 	Kept int `json:"kept,omitempty"`
+	// Raced are keys the workflows wrote (or deleted) live while the
+	// reconcile ran: newer than what it read, so they were left as the
+	// live writer left them, with only the model's missing fields and
+	// members added. They are not in Total; the next reconcile looks at
+	// them again.
+	Raced int `json:"raced,omitempty"`
 }
 
 // Total is the number of keys that were wrong.
@@ -27,25 +34,61 @@ func (d Drift) Total() int { return d.Missing + d.Extra + d.Changed }
 // batch is how many keys one Redis round trip reads or rewrites.
 const batch = 500
 
+// rewriteAttempts bounds how often a batch of keys is rewritten again after
+// a live write to one of them aborted the transaction.
+const rewriteAttempts = 5
+
+// snapshot reads every live key matching patterns: the read model as it
+// was before a reconcile lists its runs.
+func snapshot(ctx context.Context, rdb redis.UniversalClient, patterns []string) (map[string]*entry, error) {
+	keys, err := scanKeys(ctx, rdb, patterns)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*entry, len(keys))
+	for i := 0; i < len(keys); i += batch {
+		chunk := keys[i:min(i+batch, len(keys))]
+		got, err := readKeys(ctx, rdb, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for j, key := range chunk {
+			if got[j] != nil {
+				out[key] = got[j]
+			}
+		}
+	}
+	return out, nil
+}
+
 // syncModel compares the model with the live keys matching its patterns and
-// rewrites the keys that differ, each in its own MULTI/EXEC so a scrape
-// never sees a half-written key. Keys that match are left alone: a live
-// write racing the reconcile is overwritten only where the reconcile had
-// already seen a difference, and the next reconcile repairs that.
+// rewrites the keys that differ, each batch in a MULTI/EXEC so a scrape
+// never sees a half-written key.
+//
+// The workflows keep writing while a reconcile runs, and visibility lists
+// a run only some time after it started writing. So before is the live
+// read model as it was before the runs were listed: a key that differs
+// from it now was written (or deleted) live since, and is newer than
+// anything the reconcile read. Such a key is not replaced, deleted or
+// brought back; it only gets the model's fields and members it lacks (so a
+// rebuild after a flush still fills the indexes). Every other key is
+// rewritten only if it still holds what was compared (WATCH): a live write
+// in between wins, and the next reconcile looks at that key again.
 //
 // With keepExtras (the model lacks runs that could not be read) nothing
 // the model does not account for is deleted: extra keys stay, and a
 // differing hash, set or sorted set gets the model's fields and members
 // added to the live ones instead of replacing them, so a skipped run's
 // entry in an index shared with other runs survives.
-func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model, keepExtras bool) (Drift, error) {
+func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model, before map[string]*entry, keepExtras bool) (Drift, error) {
 	var d Drift
 	m.prune()
 	live, err := scanKeys(ctx, rdb, m.patterns)
 	if err != nil {
 		return d, err
 	}
-	var fix []string // keys to rewrite from the model (or delete)
+	var fix []string                // keys to rewrite from the model (or delete)
+	compared := map[string]*entry{} // what each of them held when compared
 	for i := 0; i < len(live); i += batch {
 		chunk := live[i:min(i+batch, len(live))]
 		got, err := readKeys(ctx, rdb, chunk)
@@ -54,17 +97,30 @@ func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model, keepExt
 		}
 		for j, key := range chunk {
 			want, ok := m.keys[key]
+			if !sameEntry(before[key], got[j]) {
+				d.Raced++
+				if ok && got[j] != nil {
+					if merged := merge(want, got[j]); !equal(merged, got[j]) {
+						m.keys[key] = merged
+						fix = append(fix, key)
+						compared[key] = got[j]
+					}
+				}
+				continue
+			}
 			switch {
-			case got[j] == nil: // vanished since the scan
+			case got[j] == nil: // appeared and vanished since the runs were listed
 				if ok {
 					d.Missing++
 					fix = append(fix, key)
+					compared[key] = nil
 				}
 			case !ok && keepExtras:
 				d.Kept++
 			case !ok:
 				d.Extra++
 				fix = append(fix, key)
+				compared[key] = got[j]
 			case !equal(want, got[j]):
 				if keepExtras {
 					merged := merge(got[j], want)
@@ -75,6 +131,7 @@ func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model, keepExt
 				}
 				d.Changed++
 				fix = append(fix, key)
+				compared[key] = got[j]
 			}
 		}
 	}
@@ -83,61 +140,110 @@ func syncModel(ctx context.Context, rdb redis.UniversalClient, m *Model, keepExt
 		seen[k] = true
 	}
 	for key := range m.keys {
-		if !seen[key] {
+		switch {
+		case seen[key]:
+		case before[key] != nil:
+			d.Raced++ // deleted live since the runs were listed: not brought back
+		default:
 			d.Missing++
 			fix = append(fix, key)
 		}
 	}
 	sort.Strings(fix)
 	for i := 0; i < len(fix); i += batch {
-		if err := rewrite(ctx, rdb, m, fix[i:min(i+batch, len(fix))]); err != nil {
+		raced, err := rewrite(ctx, rdb, m, fix[i:min(i+batch, len(fix))], compared)
+		if err != nil {
 			return d, err
 		}
+		d.Raced += raced
 	}
 	return d, nil
 }
 
+// sameEntry is equal for entries that may be absent (nil).
+func sameEntry(a, b *entry) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return equal(a, b)
+}
+
 // rewrite replaces keys with their model content (deleting those the model
-// lacks) in one MULTI/EXEC.
-func rewrite(ctx context.Context, rdb redis.UniversalClient, m *Model, keys []string) error {
-	_, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, key := range keys {
-			p.Del(ctx, key)
-			e, ok := m.keys[key]
-			if !ok {
-				continue
+// lacks) in one MULTI/EXEC, leaving out any key that no longer holds what
+// compared says it held (nil: absent). It watches the keys, so a live
+// write between that check and the EXEC aborts it, and the batch is checked
+// and written again. It returns how many keys it left out.
+func rewrite(ctx context.Context, rdb redis.UniversalClient, m *Model, keys []string, compared map[string]*entry) (int, error) {
+	raced := 0
+	for attempt := 1; ; attempt++ {
+		err := rdb.Watch(ctx, func(tx *redis.Tx) error {
+			cur, err := readKeys(ctx, rdb, keys)
+			if err != nil {
+				return err
 			}
-			switch e.typ {
-			case typeString:
-				p.Set(ctx, key, e.str, 0)
-			case typeHash:
-				if len(e.hash) > 0 {
-					p.HSet(ctx, key, e.hash)
+			still := keys[:0:0]
+			for i, key := range keys {
+				if sameEntry(compared[key], cur[i]) {
+					still = append(still, key)
+				} else {
+					raced++
 				}
-			case typeSet:
-				if len(e.set) > 0 {
-					members := make([]any, 0, len(e.set))
-					for x := range e.set {
-						members = append(members, x)
-					}
-					p.SAdd(ctx, key, members...)
+			}
+			keys = still
+			if len(keys) == 0 {
+				return nil
+			}
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				writeModel(ctx, p, m, keys)
+				return nil
+			})
+			return err
+		}, keys...)
+		switch {
+		case err == nil:
+			return raced, nil
+		case errors.Is(err, redis.TxFailedErr) && attempt < rewriteAttempts:
+			continue
+		case errors.Is(err, redis.TxFailedErr):
+			return raced + len(keys), nil // written live again and again: the next reconcile looks
+		}
+		return raced, fmt.Errorf("rewrite %d read-model keys: %w", len(keys), err)
+	}
+}
+
+// writeModel queues the replacement of keys by their model content.
+func writeModel(ctx context.Context, p redis.Pipeliner, m *Model, keys []string) {
+	for _, key := range keys {
+		p.Del(ctx, key)
+		e, ok := m.keys[key]
+		if !ok {
+			continue
+		}
+		switch e.typ {
+		case typeString:
+			p.Set(ctx, key, e.str, 0)
+		case typeHash:
+			if len(e.hash) > 0 {
+				p.HSet(ctx, key, e.hash)
+			}
+		case typeSet:
+			if len(e.set) > 0 {
+				members := make([]any, 0, len(e.set))
+				for x := range e.set {
+					members = append(members, x)
 				}
-			case typeZSet:
-				if len(e.zset) > 0 {
-					zs := make([]redis.Z, 0, len(e.zset))
-					for x, s := range e.zset {
-						zs = append(zs, redis.Z{Member: x, Score: s})
-					}
-					p.ZAdd(ctx, key, zs...)
+				p.SAdd(ctx, key, members...)
+			}
+		case typeZSet:
+			if len(e.zset) > 0 {
+				zs := make([]redis.Z, 0, len(e.zset))
+				for x, s := range e.zset {
+					zs = append(zs, redis.Z{Member: x, Score: s})
 				}
+				p.ZAdd(ctx, key, zs...)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("rewrite %d read-model keys: %w", len(keys), err)
 	}
-	return nil
 }
 
 // scanKeys lists the live keys matching any of patterns, sorted, without

@@ -43,6 +43,18 @@ type Finisher interface {
 	Finish(m *Model) error
 }
 
+// Claimer is an optional Reconciler extension for visibility's lag: a run
+// writes its part of the read model as soon as it starts, but visibility
+// (a SQL store under load especially) may list it only seconds later, and
+// a reconcile must not delete what such a run wrote. For a live key that no
+// listed run accounts for, Claim names the workflow that wrote it, from the
+// key's content (hash is the key's fields; nil when it is no hash); the
+// reconcile then asks Temporal for that workflow's current run and
+// projects it like a listed one.
+type Claimer interface {
+	Claim(key string, hash map[string]string) (workflowID string, ok bool)
+}
+
 // Run is one workflow run as visibility lists it. Its search attributes are
 // helhed's own (package searchattr): never personal data.
 type Run struct {
@@ -92,6 +104,16 @@ type Spec struct {
 	ProjectFunc func(m *Model, run Run, loaded any) error
 	// FinishFunc: see Finisher (optional).
 	FinishFunc func(m *Model) error
+	// ClaimFunc: see Claimer (optional).
+	ClaimFunc func(key string, hash map[string]string) (workflowID string, ok bool)
+}
+
+// Claim implements Claimer.
+func (s Spec) Claim(key string, hash map[string]string) (string, bool) {
+	if s.ClaimFunc == nil {
+		return "", false
+	}
+	return s.ClaimFunc(key, hash)
 }
 
 // Kind implements Reconciler.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 )
@@ -220,11 +221,27 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, 
 		return kr
 	}
 	kr.Reconciled = true
-	m := NewModel(kind, r.Keys())
-	read, unreadable, err := s.project(ctx, r, m, beat)
+	// The live read model before the runs are listed: what was written
+	// after it is newer than the listing (syncModel).
+	before, err := snapshot(ctx, s.Redis, r.Keys())
 	if err != nil {
 		kr.Error = err.Error()
 		return kr
+	}
+	m := NewModel(kind, r.Keys())
+	projected := map[string]bool{}
+	read, unreadable, err := s.project(ctx, r, m, projected, beat)
+	if err != nil {
+		kr.Error = err.Error()
+		return kr
+	}
+	if c, ok := r.(Claimer); ok {
+		claimed, err := s.claim(ctx, r, c, m, before, projected, &unreadable, beat)
+		if err != nil {
+			kr.Error = err.Error()
+			return kr
+		}
+		read += claimed
 	}
 	kr.Unreadable = unreadable.n
 	if unreadable.n > 0 && read == 0 {
@@ -244,7 +261,7 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, 
 		kr.Error = err.Error()
 		return kr
 	}
-	d, err := syncModel(ctx, s.Redis, m, unreadable.n > 0)
+	d, err := syncModel(ctx, s.Redis, m, before, unreadable.n > 0)
 	if err != nil {
 		kr.Error = err.Error()
 		return kr
@@ -287,8 +304,9 @@ type loaded struct {
 // Concurrency at once, each under runTimeout) and projects each into m as
 // it arrives, so only the runs in flight are held, not every run of the
 // kind. Superseded continue-as-new runs are not loaded. A run that cannot
-// be loaded is skipped and counted; read is the number projected.
-func (s *Service) project(ctx context.Context, r Reconciler, m *Model, beat func()) (read int, skipped unreadableRuns, err error) {
+// be loaded is skipped and counted; read is the number projected, and
+// projected gets their runKeys.
+func (s *Service) project(ctx context.Context, r Reconciler, m *Model, projected map[string]bool, beat func()) (read int, skipped unreadableRuns, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	n := s.Concurrency
@@ -349,6 +367,7 @@ func (s *Service) project(ctx context.Context, r Reconciler, m *Model, beat func
 				cancel()
 				continue
 			}
+			projected[runKey(l.run)] = true
 			read++
 		}
 	}
@@ -361,6 +380,75 @@ func (s *Service) project(ctx context.Context, r Reconciler, m *Model, beat func
 		return read, skipped, ctx.Err()
 	}
 	return read, skipped, nil
+}
+
+// claim projects the runs that wrote live keys no projected run accounts
+// for (Claimer): runs visibility does not list yet. Temporal itself, not
+// visibility, says whether the workflow exists and what its current run
+// is. A key whose workflow Temporal does not have, or that is of another
+// kind, stays extra. A claimed run that cannot be read counts as
+// unreadable, so nothing is deleted. It returns how many runs it projected.
+func (s *Service) claim(ctx context.Context, r Reconciler, c Claimer, m *Model, before map[string]*entry, projected map[string]bool, unreadable *unreadableRuns, beat func()) (int, error) {
+	var keys []string
+	for key := range before {
+		if _, ok := m.keys[key]; !ok {
+			keys = append(keys, key)
+		}
+	}
+	sort.Strings(keys)
+	read := 0
+	asked := map[string]bool{}
+	for _, key := range keys {
+		id, ok := c.Claim(key, before[key].hash)
+		if !ok || asked[id] {
+			continue
+		}
+		asked[id] = true
+		beat()
+		rctx, cancel := context.WithTimeout(ctx, runTimeout)
+		run, v, err := s.loadCurrent(rctx, r, id)
+		cancel()
+		var notFound *serviceerror.NotFound
+		switch {
+		case errors.As(err, &notFound) || (err == nil && (run.Kind != r.Kind() || projected[runKey(run)])):
+			continue
+		case err != nil && ctx.Err() != nil:
+			return read, ctx.Err()
+		case err != nil:
+			unreadable.n++
+			if unreadable.first == nil {
+				unreadable.first = err
+			}
+			s.Log.Warn("read model: run not yet listed unreadable, skipped", "kind", r.Kind(), "workflowId", id, "err", err)
+			continue
+		}
+		if err := r.Project(m, run, v); err != nil {
+			return read, fmt.Errorf("project %s: %w", id, err)
+		}
+		projected[runKey(run)] = true
+		read++
+	}
+	if read > 0 {
+		s.Log.Info("read model: runs not yet listed by visibility projected", "kind", r.Kind(), "runs", read)
+	}
+	return read, nil
+}
+
+// runKey identifies a run among those a reconcile projected.
+func runKey(r Run) string { return r.WorkflowID + "/" + r.RunID }
+
+// loadCurrent describes workflow id's current run and loads it.
+func (s *Service) loadCurrent(ctx context.Context, r Reconciler, id string) (Run, any, error) {
+	d, err := s.Temporal.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		return Run{}, nil, err
+	}
+	run := runOf(d.GetWorkflowExecutionInfo())
+	if run.Kind != r.Kind() || run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
+		return run, nil, nil
+	}
+	v, err := r.Load(ctx, s.Temporal, run)
+	return run, v, err
 }
 
 func (s *Service) saveJSON(ctx context.Context, key, field string, v any) error {

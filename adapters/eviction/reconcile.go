@@ -3,6 +3,7 @@ package eviction
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"helhed/plan"
 	"helhed/readmodel"
@@ -32,6 +33,20 @@ func Reconciler(p *plan.Plan) readmodel.Spec {
 				return nil // failed, terminated or cancelled: no case to show
 			}
 			return project(m, v, Facts(v, p))
+		},
+		// A case publishes its view as soon as it opens, before
+		// visibility may list it: its key names its workflow.
+		ClaimFunc: func(key string, hash map[string]string) (string, bool) {
+			if !strings.HasPrefix(key, keyPrefix+"case:") {
+				return "", false
+			}
+			var v struct {
+				WorkflowID string `json:"workflowId"`
+			}
+			if json.Unmarshal([]byte(hash["view"]), &v) != nil || v.WorkflowID == "" {
+				return "", false
+			}
+			return v.WorkflowID, true
 		},
 	}
 }
