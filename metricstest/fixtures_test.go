@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
@@ -22,6 +23,7 @@ import (
 
 	"helhed/app"
 	"helhed/capability"
+	"helhed/mail"
 	"helhed/readmodel"
 	"helhed/searchattr"
 	"helhed/workdays"
@@ -49,7 +51,8 @@ func (f *fixtureLog) String() string { return "  " + strings.Join(f.lines, "\n  
 // Probes: real SDK failures, so the failure panels and the failure alert
 // expressions have series (a healthy fixture fails nothing).
 var probes = capability.Capability{Name: "probes",
-	Workflows:  []capability.Workflow{{Name: "probe-fails", Func: probeFails}},
+	Workflows: []capability.Workflow{{Name: "probe-fails", Func: probeFails},
+		{Name: "probe-task-fails", Func: probeTaskFails}},
 	Activities: []capability.Activities{{Impl: &probeActivities{}}}}
 
 func probeFails(ctx workflow.Context) error {
@@ -58,7 +61,23 @@ func probeFails(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(ctx, (*probeActivities).ProbeFailOnce).Get(ctx, nil); err != nil {
 		return err
 	}
+	// The shared mail activity refuses a message without a recipient: a
+	// SendMail failure (HelhedMailFailing), once.
+	once := workflow.WithRetryPolicy(ctx, temporal.RetryPolicy{MaximumAttempts: 1})
+	_ = workflow.ExecuteActivity(once, workflows.ActivitySendMail, mail.Message{Key: "probe-no-recipient"}).Get(ctx, nil)
 	return temporal.NewNonRetryableApplicationError("probe: this workflow fails on purpose", "Probe", nil)
+}
+
+// probeTaskPanicked makes the first workflow task of probe-task-fails
+// panic (a workflow task failure, HelhedWorkflowTaskFailing) and
+// Temporal's retry of it succeed.
+var probeTaskPanicked atomic.Bool
+
+func probeTaskFails(ctx workflow.Context) error {
+	if !probeTaskPanicked.Swap(true) {
+		panic("probe: the first workflow task fails on purpose")
+	}
+	return nil
 }
 
 type probeActivities struct{}
@@ -86,7 +105,14 @@ func runFixtures(ctx context.Context) (*fixtureLog, error) {
 	}
 	_ = run.Get(ctx, nil) // fails on purpose
 	_, err = c.DescribeWorkflowExecution(ctx, "probe-no-such-workflow", "")
-	f.addf("probe: one workflow failed, one activity attempt failed and one request failed (%v) on purpose (SDK failure metrics)", err != nil)
+	f.addf("probe: one workflow failed, one activity attempt failed, one mail failed and one request failed (%v) on purpose (SDK failure metrics)", err != nil)
+	if run, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "probe-task-fails", TaskQueue: workflows.TaskQueue}, "probe-task-fails"); err != nil {
+		return nil, err
+	}
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	err = run.Get(tctx, nil)
+	cancel()
+	f.addf("probe: the first workflow task of probe-task-fails failed on purpose, its retry: %v", err)
 	// A new Redis: start-up reconciles once; let it finish first.
 	if err := c.GetWorkflow(ctx, stack.ReadModel.StartupWorkflowID(), "").Get(ctx, nil); err != nil {
 		return nil, fmt.Errorf("start-up reconcile: %w", err)

@@ -10,7 +10,8 @@ import (
 // compares: at the top level (outside brackets and strings) it splits at
 // and/or/unless, then at a comparison operator, and keeps every side that
 // reads a metric. Vector matching modifiers (bool, on(…), group_left(…))
-// are dropped from the right side.
+// are dropped from the right side. An absent(…) side is left out: it
+// returns a series only while its metric is missing.
 func operands(expr string) []string {
 	var out []string
 	for _, part := range splitTop(expr, []string{" and ", " or ", " unless "}) {
@@ -20,13 +21,15 @@ func operands(expr string) []string {
 				s = modifiers.ReplaceAllString(s, "")
 			}
 			s = strings.TrimSpace(s)
-			if len(families(s)) > 0 {
+			if len(families(s)) > 0 && !absentCall.MatchString(s) {
 				out = append(out, s)
 			}
 		}
 	}
 	return out
 }
+
+var absentCall = regexp.MustCompile(`^absent(_over_time)?\s*\(`)
 
 var modifiers = regexp.MustCompile(`^\s*(bool\s+)?((on|ignoring)\s*\([^)]*\)\s*)?((group_left|group_right)\s*(\([^)]*\))?\s*)?`)
 
@@ -73,6 +76,8 @@ func TestOperands(t *testing.T) {
 		`max(helhed_x{l=~"a|b>c"}) > max(helhed_y)`:                                          {`max(helhed_x{l=~"a|b>c"})`, `max(helhed_y)`},
 		`time() - max(helhed_s) > 400 * 86400`:                                               {`time() - max(helhed_s)`},
 		`sum(helhed_a) >= bool on (c) helhed_b and helhed_c == 1`:                            {`sum(helhed_a)`, `helhed_b`, `helhed_c`},
+		`time() - max(helhed_s) > 9 or absent(helhed_s) and time() - min(helhed_p) > 9`:      {`time() - max(helhed_s)`, `time() - min(helhed_p)`},
+		`absent(up{job="temporal"} == 1)`:                                                    nil,
 	}
 	for expr, want := range cases {
 		got := operands(expr)
