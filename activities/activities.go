@@ -4,8 +4,8 @@
 // name (workflows.ActivitySendMail, datarequest.ActivityExtend/Cancel), so
 // no workflow package imports this one. Capability-specific activities live
 // in adapters/<capability>; the documents some of them write (meeting
-// reports, the absence note) are rendered and kept under DATA_DIR with the
-// helpers here (Templates, KeepDocument).
+// reports, the absence note) are rendered and kept in the document store
+// (helhed/docstore) with the helpers here (Templates, KeepDocument).
 package activities
 
 import (

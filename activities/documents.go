@@ -2,15 +2,15 @@ package activities
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
-	"os"
-	"path/filepath"
+	"path"
 	"strings"
 	texttemplate "text/template"
 
-	"helhed/fsutil"
+	"helhed/docstore"
 )
 
 // Templates pairs the HTML and Markdown rendering of a capability's
@@ -52,29 +52,22 @@ func (t Templates) Render(name string, data any) (markdown, html string, err err
 	return md.String(), h.String(), nil
 }
 
-// KeepDocument writes a rendered document under DATA_DIR as dir/base.md
-// and dir/base.html (the latest), and the same under dir/runs/<run>/, each
-// atomically: a retried activity rewrites the same content, a reader never
-// sees half a file, and a later run of the same business key (a relaunched
-// round) never overwrites what an earlier run sent. It returns the paths of
-// the latest, Markdown first.
-func KeepDocument(dir, base, run, markdown, html string) ([]string, error) {
+// KeepDocument keeps a rendered document of one run in docs as
+// dir/runs/<run>/base.md and .html and returns their keys, Markdown first.
+// A retry of the run puts the same bytes again (a no-op); a later run of
+// the same business key (a relaunched round) keeps its own, so nothing an
+// earlier run sent is overwritten.
+func KeepDocument(ctx context.Context, docs docstore.Store, dir, base, run, markdown, html string) ([]string, error) {
 	if run == "" || strings.ContainsAny(run, `/\`) || run == "." || run == ".." {
 		return nil, fmt.Errorf("keep %s: bad run id %q", base, run)
 	}
-	var paths []string
-	for _, d := range []string{filepath.Join(dir, "runs", run), dir} {
-		if err := os.MkdirAll(d, 0o750); err != nil {
-			return nil, fmt.Errorf("create %s: %w", d, err)
+	var keys []string
+	for _, f := range []struct{ ext, body string }{{".md", markdown}, {".html", html}} {
+		key := path.Join(dir, "runs", run, base+f.ext)
+		if err := docs.Put(ctx, key, []byte(f.body), docstore.ContentType(key)); err != nil {
+			return nil, err
 		}
-		paths = paths[:0]
-		for _, f := range []struct{ ext, body string }{{".md", markdown}, {".html", html}} {
-			path := filepath.Join(d, base+f.ext)
-			if err := fsutil.WriteAtomic(path, []byte(f.body), 0o600); err != nil {
-				return nil, err
-			}
-			paths = append(paths, path)
-		}
+		keys = append(keys, key)
 	}
-	return paths, nil
+	return keys, nil
 }

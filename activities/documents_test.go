@@ -1,39 +1,44 @@
 package activities
 
 import (
-	"os"
-	"path/filepath"
+	"context"
+	"errors"
 	"testing"
+
+	"helhed/docstore"
 )
 
-// TestKeepDocumentVersionsByRun: a relaunched round's document replaces
-// the latest but leaves the first run's copy as it was sent; a retry of
-// the same run rewrites the same files.
+// TestKeepDocumentVersionsByRun: a relaunched round keeps its document
+// beside the first run's, which stays as it was sent; a retry of the same
+// run puts the same bytes again; the same run never gets other bytes.
 func TestKeepDocumentVersionsByRun(t *testing.T) {
-	dir := t.TempDir()
-	read := func(parts ...string) string {
+	ctx := context.Background()
+	docs := docstore.Dir(t.TempDir())
+	read := func(key string) string {
 		t.Helper()
-		b, err := os.ReadFile(filepath.Join(append([]string{dir}, parts...)...))
+		d, err := docs.Get(ctx, key)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return string(b)
+		return string(d.Body)
 	}
 	for _, step := range []struct{ run, md string }{{"run-1", "første"}, {"run-1", "første"}, {"run-2", "anden"}} {
-		paths, err := KeepDocument(dir, "referat", step.run, step.md, "<p>"+step.md+"</p>")
+		keys, err := KeepDocument(ctx, docs, "meetings/p/k", "referat", step.run, step.md, "<p>"+step.md+"</p>")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if paths[0] != filepath.Join(dir, "referat.md") || paths[1] != filepath.Join(dir, "referat.html") {
-			t.Fatalf("paths %v", paths)
+		if want := "meetings/p/k/runs/" + step.run + "/referat"; keys[0] != want+".md" || keys[1] != want+".html" {
+			t.Fatalf("keys %v", keys)
 		}
 	}
-	if read("referat.md") != "anden" || read("runs", "run-1", "referat.md") != "første" ||
-		read("runs", "run-2", "referat.html") != "<p>anden</p>" {
+	if read("meetings/p/k/runs/run-1/referat.md") != "første" || read("meetings/p/k/runs/run-2/referat.html") != "<p>anden</p>" {
 		t.Fatal("documents not kept per run")
 	}
+	if _, err := KeepDocument(ctx, docs, "meetings/p/k", "referat", "run-1", "ændret", "x"); !errors.Is(err, docstore.ErrConflict) {
+		t.Errorf("other bytes for the same run: %v, want ErrConflict", err)
+	}
 	for _, bad := range []string{"", "..", "a/b"} {
-		if _, err := KeepDocument(dir, "referat", bad, "x", "x"); err == nil {
+		if _, err := KeepDocument(ctx, docs, "meetings/p/k", "referat", bad, "x", "x"); err == nil {
 			t.Errorf("run id %q accepted", bad)
 		}
 	}

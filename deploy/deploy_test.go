@@ -112,7 +112,7 @@ func runCompose(t *testing.T, envFile string, extraEnv ...string) (string, error
 	argv := append(composeCommand(t), "--env-file", envPath, "-f", filepath.Join(root, composeFile), "config", "-q")
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = root
-	cmd.Env = append(environWithout("OPERATOR_TOKEN", "PAYLOAD_KEY", "COMPOSE_FILE", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES"), extraEnv...)
+	cmd.Env = append(environWithout("OPERATOR_TOKEN", "PAYLOAD_KEY", "TOKEN_SECRET", "PSEUDONYM_KEY", "COMPOSE_FILE", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES"), extraEnv...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -121,13 +121,14 @@ const testPayloadKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" // base64 
 
 func TestComposeConfig(t *testing.T) {
 	t.Run("valid", func(t *testing.T) {
-		out, err := runCompose(t, "", "OPERATOR_TOKEN=test-operator-token", "PAYLOAD_KEY="+testPayloadKey)
+		out, err := runCompose(t, "", "OPERATOR_TOKEN=test-operator-token", "PAYLOAD_KEY="+testPayloadKey,
+			"TOKEN_SECRET="+testPayloadKey, "PSEUDONYM_KEY="+testPayloadKey)
 		if err != nil {
 			t.Fatalf("compose config -q: %v\n%s", err, out)
 		}
 	})
 	t.Run("secrets required", func(t *testing.T) {
-		out, err := runCompose(t, "", "PAYLOAD_KEY="+testPayloadKey)
+		out, err := runCompose(t, "", "PAYLOAD_KEY="+testPayloadKey, "TOKEN_SECRET="+testPayloadKey, "PSEUDONYM_KEY="+testPayloadKey)
 		if err == nil {
 			t.Fatalf("compose config accepted a missing OPERATOR_TOKEN:\n%s", out)
 		}
@@ -138,7 +139,9 @@ func TestComposeConfig(t *testing.T) {
 	t.Run(".env.example filled in", func(t *testing.T) {
 		example := string(readFile(t, ".env.example"))
 		filled := regexp.MustCompile(`(?m)^OPERATOR_TOKEN=$`).ReplaceAllString(example, "OPERATOR_TOKEN=test-operator-token")
-		filled = regexp.MustCompile(`(?m)^PAYLOAD_KEY=$`).ReplaceAllString(filled, "PAYLOAD_KEY="+testPayloadKey)
+		for _, k := range []string{"PAYLOAD_KEY", "TOKEN_SECRET", "PSEUDONYM_KEY"} {
+			filled = regexp.MustCompile(`(?m)^`+k+`=$`).ReplaceAllString(filled, k+"="+testPayloadKey)
+		}
 		if filled == example {
 			t.Fatal(".env.example has no empty OPERATOR_TOKEN= / PAYLOAD_KEY= lines to fill in")
 		}
@@ -288,6 +291,8 @@ func TestComposeStructure(t *testing.T) {
 		"METRICS_ADDR":     "0.0.0.0:9464",
 		"OPERATOR_TOKEN":   "${OPERATOR_TOKEN:?set OPERATOR_TOKEN}",
 		"PAYLOAD_KEY":      "${PAYLOAD_KEY:?set PAYLOAD_KEY}",
+		"TOKEN_SECRET":     "${TOKEN_SECRET:?set TOKEN_SECRET}",
+		"PSEUDONYM_KEY":    "${PSEUDONYM_KEY:?set PSEUDONYM_KEY}",
 	}
 	for k, v := range want {
 		if env[k] != v {
@@ -919,5 +924,46 @@ func TestDashboardSet(t *testing.T) {
 		if queries == 0 {
 			t.Errorf("%s: no queries", file)
 		}
+	}
+}
+
+// TestComposeMountsWhatTheClusterRuns: every file or directory
+// docker-compose.yml bind-mounts from the repo is one scripts/cluster runs
+// its processes (or the cluster test) with, as `scripts/cluster
+// config-files` lists them, so the shipped topology and the tested one
+// read the same configuration.
+func TestComposeMountsWhatTheClusterRuns(t *testing.T) {
+	root := repoRoot(t)
+	out, err := exec.Command("bash", filepath.Join(root, "scripts", "cluster"), "config-files").Output()
+	if err != nil {
+		t.Fatalf("scripts/cluster config-files: %v", err)
+	}
+	used := strings.Fields(string(out))
+	if len(used) == 0 {
+		t.Fatal("scripts/cluster config-files lists nothing")
+	}
+	for _, u := range used {
+		if _, err := os.Stat(filepath.Join(root, u)); err != nil {
+			t.Errorf("scripts/cluster runs with %s: %v", u, err)
+		}
+	}
+	mounts := 0
+	for name, s := range loadCompose(t).Services {
+		for _, v := range s.Volumes {
+			src, _, _ := strings.Cut(v, ":")
+			if !strings.HasPrefix(src, "./") {
+				continue // a named volume
+			}
+			mounts++
+			rel := filepath.Clean(src)
+			if !slices.ContainsFunc(used, func(u string) bool {
+				return rel == filepath.Clean(u) || strings.HasPrefix(rel, filepath.Clean(u)+"/")
+			}) {
+				t.Errorf("service %s mounts %s, which scripts/cluster does not run with (it runs with %v)", name, src, used)
+			}
+		}
+	}
+	if mounts == 0 {
+		t.Fatal("docker-compose.yml bind-mounts nothing from the repo")
 	}
 }

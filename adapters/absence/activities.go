@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"path"
 	"sync"
 
 	"github.com/redis/go-redis/v9"
@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"helhed/activities"
+	"helhed/docstore"
 	"helhed/plan"
 	"helhed/workflows/absence"
 )
@@ -85,7 +86,7 @@ func (r *ResultsMap) Result(_ context.Context, workflowID string) (absence.Resul
 // (absence.ActivityPrepare, …): every exported method is an activity.
 type Activities struct {
 	Plan    *plan.Plan
-	DataDir string // notes go under DataDir/absence/<plan>/<quarter>/
+	Docs    docstore.Store // notes are kept as absence/<plan>/<quarter>/runs/<run>/…
 	Redis   redis.Cmdable
 	Results Results
 }
@@ -112,15 +113,15 @@ func (a *Activities) AbsencePrevious(ctx context.Context, workflowID string) (ab
 	return absence.Carry{Found: true, Flagged: res.Outcome.FlaggedYTD, CoursesYTD: res.Outcome.CoursesYTD, CoursesHidden: res.Outcome.CoursesHidden}, nil
 }
 
-// AbsenceCompile renders the quarterly note and keeps it under
-// DATA_DIR/absence/<plan>/<quarter>/.
+// AbsenceCompile renders the quarterly note and keeps it in the document
+// store under absence/<plan>/<quarter>/runs/<run>/.
 func (a *Activities) AbsenceCompile(ctx context.Context, in absence.NoteInput) (absence.Document, error) {
 	md, html, err := templates.Render("note", noteData(in))
 	if err != nil {
 		return absence.Document{}, temporal.NewNonRetryableApplicationError(err.Error(), "RenderFailed", err)
 	}
-	dir := filepath.Join(a.DataDir, "absence", in.Setup.PlanID, in.Setup.Quarter)
-	paths, err := activities.KeepDocument(dir, "kvartalsnotat", activity.GetInfo(ctx).WorkflowExecution.RunID, md, html)
+	dir := path.Join("absence", in.Setup.PlanID, in.Setup.Quarter)
+	paths, err := activities.KeepDocument(ctx, a.Docs, dir, "kvartalsnotat", activity.GetInfo(ctx).WorkflowExecution.RunID, md, html)
 	if err != nil {
 		return absence.Document{}, err
 	}

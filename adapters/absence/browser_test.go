@@ -238,7 +238,7 @@ func TestBrowserUploadsAbsenceFiles(t *testing.T) {
 	var note string
 	for _, p := range res.Note {
 		if strings.HasSuffix(p, ".md") {
-			b, err := os.ReadFile(p)
+			b, err := os.ReadFile(filepath.Join(s.Config.DataDir, p))
 			if err != nil {
 				t.Fatal(err)
 			}

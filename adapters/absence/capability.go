@@ -1,6 +1,6 @@
 // Package absence holds the side effects of the quarterly absence
 // follow-up: the activities (the plan snapshot, the previous quarter's
-// result, the note under DATA_DIR, the read model), the collector, the
+// result, the note in the document store, the read model), the collector, the
 // reconciler and the run kind, and New, which lists them; and the absence
 // team's standing meetings (their schedule and invitation). The rules and the
 // workflow are in helhed/workflows/absence.
@@ -24,7 +24,7 @@ func New(d capability.Deps) (capability.Capability, error) {
 			{Name: absence.WorkflowName, Func: absence.FollowUp},
 			{Name: absence.TeamMeetingWorkflowName, Func: absence.TeamMeeting},
 		},
-		Activities: []capability.Activities{{Impl: &Activities{Plan: d.Plan, DataDir: d.Config.DataDir, Redis: d.Redis,
+		Activities: []capability.Activities{{Impl: &Activities{Plan: d.Plan, Docs: d.Documents, Redis: d.Redis,
 			Results: TemporalResults{Client: d.Temporal}}}},
 		Kinds:       []runs.Kind{RunKind()},
 		Schedules:   []schedules.Source{absence.ScheduleSpecs, absence.TeamMeetingSchedules},

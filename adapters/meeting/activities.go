@@ -3,13 +3,14 @@ package meeting
 import (
 	"context"
 	"fmt"
-	"path/filepath"
+	"path"
 
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"helhed/activities"
+	"helhed/docstore"
 	"helhed/plan"
 	"helhed/workflows/meeting"
 )
@@ -18,9 +19,9 @@ import (
 // method names are the activity names the workflow calls
 // (meeting.ActivityPrepare, …): every exported method is an activity.
 type Activities struct {
-	Plan    *plan.Plan
-	DataDir string // documents go under DataDir/meetings/<plan>/<key>/
-	Redis   redis.Cmdable
+	Plan  *plan.Plan
+	Docs  docstore.Store // documents are kept as meetings/<plan>/<key>/runs/<run>/…
+	Redis redis.Cmdable
 }
 
 // MeetingPrepare snapshots what the round needs from the plan. A bad input
@@ -40,8 +41,9 @@ var documentNames = map[string]string{
 	meeting.DocMinutes:      "referat",
 }
 
-// MeetingCompile renders a document as Markdown and HTML, keeps both under
-// DATA_DIR/meetings/<plan>/<key>/ and returns them for the e-mail.
+// MeetingCompile renders a document as Markdown and HTML, keeps both in
+// the document store under meetings/<plan>/<key>/runs/<run>/ and returns
+// them for the e-mail.
 func (a *Activities) MeetingCompile(ctx context.Context, in meeting.CompileInput) (meeting.Document, error) {
 	base, ok := documentNames[in.Doc]
 	if !ok {
@@ -51,8 +53,8 @@ func (a *Activities) MeetingCompile(ctx context.Context, in meeting.CompileInput
 	if err != nil {
 		return meeting.Document{}, temporal.NewNonRetryableApplicationError(err.Error(), "RenderFailed", err)
 	}
-	dir := filepath.Join(a.DataDir, "meetings", in.Setup.PlanID, in.State.Input.Key())
-	paths, err := activities.KeepDocument(dir, base, activity.GetInfo(ctx).WorkflowExecution.RunID, md, html)
+	dir := path.Join("meetings", in.Setup.PlanID, in.State.Input.Key())
+	paths, err := activities.KeepDocument(ctx, a.Docs, dir, base, activity.GetInfo(ctx).WorkflowExecution.RunID, md, html)
 	if err != nil {
 		return meeting.Document{}, fmt.Errorf("keep %s: %w", base, err)
 	}

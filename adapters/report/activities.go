@@ -14,7 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"helhed/activities"
-	"helhed/fsutil"
+	"helhed/docstore"
 	"helhed/mail"
 	"helhed/plan"
 	"helhed/workflows/report"
@@ -23,11 +23,12 @@ import (
 // Activities are the report's side effects. The method names are the
 // registered activity names the workflow calls.
 type Activities struct {
-	Plan    *plan.Plan
-	Redis   redis.Cmdable
-	DataDir string
+	Plan  *plan.Plan
+	Redis redis.Cmdable
+	Docs  docstore.Store
 	// Mail is the shared mail activity, called in-process so the PDF goes
-	// from disk to the message without passing through workflow history.
+	// from the store to the message without passing through workflow
+	// history.
 	Mail      *activities.Mail
 	PublicURL string
 }
@@ -65,34 +66,30 @@ func (a *Activities) Resolve(_ context.Context, in report.ResolveInput) (report.
 	return r, nil
 }
 
-// Dir is where a plan year's versions are kept.
-func Dir(dataDir, planYear string) string { return filepath.Join(dataDir, "reports", planYear) }
+// Prefix is the key prefix of a plan year's versions.
+func Prefix(planYear string) string { return "reports/" + planYear + "/" }
 
-// LastVersion is the highest version of planYear on disk, 0 when none. A
-// run numbers on from it, so a rerun of a closed year never overwrites the
+// LastVersion is the highest version of planYear kept, 0 when none. A run
+// numbers on from it, so a rerun of a closed year never overwrites the
 // files of a version an earlier run rendered (and the board approved).
-func (a *Activities) LastVersion(_ context.Context, planYear string) (int, error) {
-	files, err := os.ReadDir(Dir(a.DataDir, planYear))
-	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
-	}
+func (a *Activities) LastVersion(ctx context.Context, planYear string) (int, error) {
+	docs, err := a.Docs.List(ctx, Prefix(planYear))
 	if err != nil {
 		return 0, err
 	}
 	last := 0
-	for _, f := range files {
-		if m := fileRe.FindStringSubmatch(f.Name()); m != nil && strings.HasPrefix(f.Name(), "v") {
-			if n, _ := strconv.Atoi(m[1]); n > last {
-				last = n
-			}
+	for _, d := range docs {
+		if n, _, ok := versionFile(strings.TrimPrefix(d.Key, Prefix(planYear))); ok && n > last {
+			last = n
 		}
 	}
 	return last, nil
 }
 
-// Render assembles the plan year, writes v<N>.html and prints v<N>.pdf.
-// Files are written to a temporary name and renamed, so a reader never
-// sees half a file; a retry rewrites the same version.
+// Render assembles the plan year, keeps v<N>.html and prints v<N>.pdf. A
+// retry puts the same HTML again and, when an earlier attempt kept the
+// PDF, keeps that one (Chromium stamps every print with its time, so a
+// second print would differ).
 func (a *Activities) Render(ctx context.Context, in report.RenderInput) (report.Version, error) {
 	r, err := Assemble(ctx, a.Plan, a.Redis, in.PlanYear, in.Version, in.Now, in.Comments)
 	if err != nil {
@@ -102,25 +99,43 @@ func (a *Activities) Render(ctx context.Context, in report.RenderInput) (report.
 	if err != nil {
 		return report.Version{}, err
 	}
-	dir := Dir(a.DataDir, in.PlanYear)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return report.Version{}, fmt.Errorf("create %s: %w", dir, err)
-	}
-	base := "v" + strconv.Itoa(in.Version)
-	htmlPath := filepath.Join(dir, base+".html")
-	if err := fsutil.WriteAtomic(htmlPath, html, 0o600); err != nil {
+	base := Prefix(in.PlanYear) + "v" + strconv.Itoa(in.Version)
+	v := report.Version{Version: in.Version, HTML: base + ".html", PDF: base + ".pdf", RenderedAt: in.Now}
+	if err := a.Docs.Put(ctx, v.HTML, html, "text/html; charset=utf-8"); err != nil {
 		return report.Version{}, err
 	}
-	pdf, err := PrintPDF(ctx, htmlPath)
+	_, err = a.Docs.Get(ctx, v.PDF)
+	if err == nil {
+		return v, nil
+	}
+	if !errors.Is(err, docstore.ErrNotFound) {
+		return report.Version{}, err
+	}
+	pdf, err := printHTML(ctx, html)
 	if err != nil {
 		return report.Version{}, err
 	}
-	pdfPath := filepath.Join(dir, base+".pdf")
-	if err := fsutil.WriteAtomic(pdfPath, pdf, 0o600); err != nil {
+	if err := a.Docs.Put(ctx, v.PDF, pdf, "application/pdf"); err != nil && !errors.Is(err, docstore.ErrConflict) {
 		return report.Version{}, err
 	}
-	rel := func(p string) string { r, _ := filepath.Rel(a.DataDir, p); return r }
-	return report.Version{Version: in.Version, HTML: rel(htmlPath), PDF: rel(pdfPath), RenderedAt: in.Now}, nil
+	// On a conflict a concurrent attempt kept its print first; that one
+	// stands.
+	return v, nil
+}
+
+// printHTML prints html to PDF from a private temporary file: Chromium
+// loads a page from a file, and no other reader needs this copy.
+func printHTML(ctx context.Context, html []byte) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "helhed-report-")
+	if err != nil {
+		return nil, fmt.Errorf("print report: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(path, html, 0o600); err != nil {
+		return nil, fmt.Errorf("print report: %w", err)
+	}
+	return PrintPDF(ctx, path)
 }
 
 // ReviewMail builds the review notice; none (a zero Message) when the plan
@@ -135,11 +150,11 @@ func (a *Activities) ReviewMail(_ context.Context, res report.Resolved, v report
 // Distribute e-mails the approved PDF to the committees, once (the mail key
 // makes a retry a no-op).
 func (a *Activities) Distribute(ctx context.Context, in report.DistributeInput) error {
-	pdf, err := os.ReadFile(filepath.Join(a.DataDir, in.Version.PDF))
+	pdf, err := a.Docs.Get(ctx, in.Version.PDF)
 	if err != nil {
 		return fmt.Errorf("read approved report: %w", err)
 	}
-	return a.Mail.SendMail(ctx, report.CommitteeMessage(a.Plan, in, pdf))
+	return a.Mail.SendMail(ctx, report.CommitteeMessage(a.Plan, in, pdf.Body))
 }
 
 // KeyState is the read-model key of a report run's state.
@@ -148,7 +163,7 @@ func KeyState(planYear string) string { return "helhed:report:" + planYear }
 // PublishState writes the run's state to the read model (a whole-value
 // SET: idempotent).
 func (a *Activities) PublishState(ctx context.Context, s report.State) error {
-	b, err := json.Marshal(s)
+	b, err := json.Marshal(s.ReadModel())
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"helhed/capability"
+	"helhed/docstore"
 	"helhed/web"
 	"helhed/workflows/report"
 )
@@ -39,22 +38,32 @@ type ListedFiles struct {
 	PDF     string `json:"pdf,omitempty"`
 }
 
-// routes are the operator API's report downloads; log gets the file
-// system's errors, which the answers leave out.
-func routes(rdb redis.Cmdable, dataDir string, log *slog.Logger) []capability.Route {
+// versionFile reads a kept file's name, v<N>.html or v<N>.pdf.
+func versionFile(name string) (version int, ext string, ok bool) {
+	m := fileRe.FindStringSubmatch(name)
+	if m == nil || !strings.HasPrefix(name, "v") {
+		return 0, "", false
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, m[2], true
+}
+
+// routes are the operator API's report downloads; log gets the store's
+// errors, which the answers leave out.
+func routes(rdb redis.Cmdable, docs docstore.Store, log *slog.Logger) []capability.Route {
 	if log == nil {
 		log = slog.Default()
 	}
 	return []capability.Route{
-		{Pattern: "GET /api/v1/reports", Handler: listHandler(rdb, dataDir, log), Access: capability.Operator},
-		{Pattern: "GET /api/v1/reports/{year}/{file}", Handler: fileHandler(dataDir, log), Access: capability.Operator},
+		{Pattern: "GET /api/v1/reports", Handler: listHandler(rdb, docs, log), Access: capability.Operator},
+		{Pattern: "GET /api/v1/reports/{year}/{file}", Handler: fileHandler(docs, log), Access: capability.Operator},
 	}
 }
 
 // listHandler lists every plan year's versions with their links.
-func listHandler(rdb redis.Cmdable, dataDir string, log *slog.Logger) http.Handler {
+func listHandler(rdb redis.Cmdable, docs docstore.Store, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		list, err := listReports(r, rdb, dataDir)
+		list, err := listReports(r, rdb, docs)
 		if err != nil {
 			log.Error("list reports", "err", err)
 			web.WriteError(w, http.StatusInternalServerError, "rapporterne kunne ikke læses; se workerens log", "")
@@ -65,7 +74,7 @@ func listHandler(rdb redis.Cmdable, dataDir string, log *slog.Logger) http.Handl
 }
 
 // fileHandler serves one version's HTML or PDF.
-func fileHandler(dataDir string, log *slog.Logger) http.Handler {
+func fileHandler(docs docstore.Store, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		year, file := r.PathValue("year"), r.PathValue("file")
 		if !yearRe.MatchString(year) {
@@ -77,80 +86,68 @@ func fileHandler(dataDir string, log *slog.Logger) http.Handler {
 			web.WriteError(w, http.StatusBadRequest, "filen skal hedde <version>.html eller <version>.pdf, fx 1.pdf", "file")
 			return
 		}
-		path := filepath.Join(Dir(dataDir, year), "v"+m[1]+"."+m[2])
-		f, err := os.Open(path)
-		if errors.Is(err, os.ErrNotExist) {
+		key := Prefix(year) + "v" + m[1] + "." + m[2]
+		doc, err := docs.Get(r.Context(), key)
+		if errors.Is(err, docstore.ErrNotFound) {
 			web.WriteError(w, http.StatusNotFound, "rapporten for planåret "+year+" har ingen version "+m[1], "")
 			return
 		}
 		if err != nil {
-			log.Error("read report", "path", path, "err", err)
+			log.Error("read report", "key", key, "err", err)
 			web.WriteError(w, http.StatusInternalServerError, "rapporten kunne ikke læses; se workerens log", "")
 			return
 		}
-		defer f.Close()
-		ct := "text/html; charset=utf-8"
 		if m[2] == "pdf" {
-			ct = "application/pdf"
 			w.Header().Set("Content-Disposition", `inline; filename="aarsrapport-`+year+`-v`+m[1]+`.pdf"`)
 		}
-		w.Header().Set("Content-Type", ct)
-		st, _ := f.Stat()
-		http.ServeContent(w, r, "", st.ModTime(), f)
+		docstore.Serve(w, r, doc)
 	})
 }
 
-// listReports scans DATA_DIR/reports and adds each year's state from the
-// read model.
-func listReports(r *http.Request, rdb redis.Cmdable, dataDir string) ([]Listing, error) {
-	root := filepath.Join(dataDir, "reports")
-	years, err := os.ReadDir(root)
-	if errors.Is(err, os.ErrNotExist) {
-		return []Listing{}, nil
-	}
+// listReports lists the kept versions by plan year and adds each year's
+// state from the read model.
+func listReports(r *http.Request, rdb redis.Cmdable, docs docstore.Store) ([]Listing, error) {
+	kept, err := docs.List(r.Context(), "reports/")
 	if err != nil {
 		return nil, err
 	}
-	out := []Listing{}
-	for _, y := range years {
-		if !y.IsDir() || !yearRe.MatchString(y.Name()) {
+	byYear := map[string]map[int]*ListedFiles{}
+	for _, d := range kept {
+		year, name, _ := strings.Cut(strings.TrimPrefix(d.Key, "reports/"), "/")
+		n, ext, ok := versionFile(name)
+		if !ok || !yearRe.MatchString(year) {
 			continue
 		}
-		l := Listing{PlanYear: y.Name(), Versions: []ListedFiles{}}
-		if b, err := rdb.Get(r.Context(), KeyState(y.Name())).Bytes(); err == nil {
+		if byYear[year] == nil {
+			byYear[year] = map[int]*ListedFiles{}
+		}
+		lf, ok := byYear[year][n]
+		if !ok {
+			lf = &ListedFiles{Version: n}
+			byYear[year][n] = lf
+		}
+		link := "/api/v1/reports/" + year + "/" + strconv.Itoa(n) + "." + ext
+		if ext == "pdf" {
+			lf.PDF = link
+		} else {
+			lf.HTML = link
+		}
+	}
+	out := []Listing{}
+	for year, versions := range byYear {
+		l := Listing{PlanYear: year, Versions: []ListedFiles{}}
+		if b, err := rdb.Get(r.Context(), KeyState(year)).Bytes(); err == nil {
 			var s report.State
 			if json.Unmarshal(b, &s) == nil {
 				l.Stage, l.Approved = s.Stage, s.Approved
 			}
 		}
-		files, err := os.ReadDir(filepath.Join(root, y.Name()))
-		if err != nil {
-			return nil, err
-		}
-		byVersion := map[int]*ListedFiles{}
-		for _, f := range files {
-			m := fileRe.FindStringSubmatch(f.Name())
-			if m == nil || !strings.HasPrefix(f.Name(), "v") {
-				continue
-			}
-			n, _ := strconv.Atoi(m[1])
-			lf, ok := byVersion[n]
-			if !ok {
-				lf = &ListedFiles{Version: n}
-				byVersion[n] = lf
-			}
-			link := "/api/v1/reports/" + y.Name() + "/" + m[1] + "." + m[2]
-			if m[2] == "pdf" {
-				lf.PDF = link
-			} else {
-				lf.HTML = link
-			}
-		}
-		for _, lf := range byVersion {
+		for _, lf := range versions {
 			l.Versions = append(l.Versions, *lf)
 		}
 		sort.Slice(l.Versions, func(i, j int) bool { return l.Versions[i].Version < l.Versions[j].Version })
 		out = append(out, l)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PlanYear < out[j].PlanYear })
 	return out, nil
 }

@@ -72,11 +72,18 @@ func TestCluster(t *testing.T) {
 		}
 	})
 	t.Run("Topology", c.testTopology)
+	t.Run("DashboardQueries", c.testDashboardQueries)
 	t.Run("AnswerThroughOtherReplica", c.testAnswerThroughOtherReplica)
-	t.Run("ArrearsImportListedByOtherReplica", c.testArrearsAcrossReplicas)
+	t.Run("AnnualReportServedByOtherReplica", c.testAnnualReportOtherReplica)
+	t.Run("KillReplicaDuringArrearsImport", c.testKillReplicaDuringArrearsImport)
 	t.Run("StartRates", c.testStartRates)
 	t.Run("KillReplicaDuringStarts", c.testKillReplicaDuringStarts)
+	// SMTP before Redis and PostgreSQL: their outages fail the mail
+	// activity too (its sent-marker is in Redis), firing the alert the
+	// SMTP outage must fire.
+	t.Run("SMTPOutage", c.testSMTPOutage)
 	t.Run("RedisRestart", c.testRedisRestart)
+	t.Run("PostgresRestart", c.testPostgresRestart)
 }
 
 // attach reads the state scripts/cluster up wrote.
@@ -286,6 +293,7 @@ func (c *cluster) waitTasks(base string, want []dataRequest, deadline time.Time)
 
 // message is one e-mail Mailpit holds.
 type message struct {
+	ID        string `json:"ID"`
 	MessageID string `json:"MessageID"`
 	Subject   string `json:"Subject"`
 	To        []struct {
@@ -311,6 +319,8 @@ func (c *cluster) mails() ([]message, error) {
 		}
 	}
 }
+
+var ruleLine = regexp.MustCompile(`(?m)^\s*- (alert|record):`)
 
 var invitationSubject = regexp.MustCompile(`^Dataanmodning: (.*) – frist `)
 
@@ -435,10 +445,42 @@ func (c *cluster) testTopology(t *testing.T) {
 	for _, g := range rules.Data.Groups {
 		n += len(g.Rules)
 	}
-	if n == 0 {
-		t.Error("Prometheus has no rules loaded (want those of deploy/prometheus/rules)")
+	// The rules Prometheus runs are the shipped ones (with PROM_RULE_FOR,
+	// generated from them): as many as deploy/prometheus/rules holds.
+	shipped := 0
+	files, _ := filepath.Glob("../prometheus/rules/*.yml")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shipped += len(ruleLine.FindAll(b, -1))
 	}
-	t.Logf("Prometheus scrapes both replicas and Temporal; %d rules in %d groups loaded", n, len(rules.Data.Groups))
+	if n == 0 || n != shipped {
+		t.Errorf("Prometheus has %d rules loaded, deploy/prometheus/rules holds %d", n, shipped)
+	}
+	var ams struct {
+		Data struct {
+			Active []struct {
+				URL string `json:"url"`
+			} `json:"activeAlertmanagers"`
+		} `json:"data"`
+	}
+	err = pollUntil(time.Now().Add(time.Minute), func() error {
+		if err := c.getJSON(prom, "/api/v1/alertmanagers", &ams); err != nil {
+			return err
+		}
+		for _, am := range ams.Data.Active {
+			if u, _ := url.Parse(am.URL); u != nil && u.Host == "127.0.0.1:"+c.env["AM_PORT"] {
+				return nil
+			}
+		}
+		return fmt.Errorf("Prometheus sends alerts to %+v, not the cluster's Alertmanager", ams.Data.Active)
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	t.Logf("Prometheus scrapes both replicas and Temporal and alerts Alertmanager; %d rules in %d groups loaded", n, len(rules.Data.Groups))
 }
 
 // testAnswerThroughOtherReplica starts a data request through replica A,
@@ -502,49 +544,6 @@ func (c *cluster) testAnswerThroughOtherReplica(t *testing.T) {
 	}
 }
 
-// testArrearsAcrossReplicas imports a synthetic arrears list through A and
-// lists the cases through B.
-func (c *cluster) testArrearsAcrossReplicas(t *testing.T) {
-	const lines = 200
-	listDate := testplan.Today()
-	deps := c.plan.Departments
-	var sb strings.Builder
-	sb.WriteString("lejemaalsnr;boligorganisation;afdeling;navn;adresse;telefon;restance;forfaldsdato;rykkere\r\n")
-	for i := range lines {
-		d := deps[i%len(deps)]
-		fmt.Fprintf(&sb, "KLYNGE-%05d;%s;%s;Syntetisk Lejer %d;Prøvevej %d, 9999 Testby;%08d;%d.%03d,%02d;%s;%d\r\n",
-			i, d.Organisation, d.Number, i, i%200+1, 20000000+i, 1+i%30, i%1000, i%100, listDate.AddDays(-14).String(), i%4)
-	}
-	began := time.Now()
-	code, body, err := c.call(c.replica("a"), http.MethodPost, "/api/v1/arrears?listDate="+listDate.String(), "text/csv; charset=utf-8", strings.NewReader(sb.String()), 5*time.Minute)
-	if err != nil || code != http.StatusAccepted {
-		t.Fatalf("POST /api/v1/arrears on A: %d %v %s", code, err, body)
-	}
-	answered := time.Now()
-	var cases struct {
-		Cases []struct {
-			Tenancy string `json:"tenancy"`
-		} `json:"cases"`
-	}
-	err = pollUntil(time.Now().Add(eventually), func() error {
-		if err := c.getJSON(c.replica("b"), "/api/v1/cases", &cases); err != nil {
-			return err
-		}
-		if len(cases.Cases) < lines {
-			return fmt.Errorf("B lists %d of %d cases", len(cases.Cases), lines)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cases.Cases) != lines {
-		t.Errorf("B lists %d cases, want %d", len(cases.Cases), lines)
-	}
-	figure("arrears import of %d lines through A: 202 after %s, all cases listed by B %s after that",
-		lines, answered.Sub(began).Round(time.Millisecond), time.Since(answered).Round(time.Millisecond))
-}
-
 // testStartRates compares how fast the cluster confirms helhed's data
 // requests (POST /api/v1/runs, through both replicas) with a trivial
 // one-activity workflow started and completed through the SDK.
@@ -577,12 +576,7 @@ func (c *cluster) testStartRates(t *testing.T) {
 	}
 	listed := time.Since(began)
 
-	tc, err := client.Dial(client.Options{HostPort: "127.0.0.1:" + c.env["T_FRONTEND"], Namespace: "default",
-		Logger: log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tc.Close()
+	tc := c.temporal(t)
 	const queue = "cluster-trivial"
 	w := worker.New(tc, queue, worker.Options{})
 	w.RegisterWorkflowWithOptions(trivialWorkflow, workflow.RegisterOptions{Name: "ClusterTrivial"})
@@ -628,6 +622,11 @@ func (c *cluster) testStartRates(t *testing.T) {
 		n, startedAll.Round(time.Millisecond), float64(n)/startedAll.Seconds(), trivial.Round(time.Millisecond), float64(n)/trivial.Seconds())
 }
 
+// quietLogger is the SDK's logger for the test's clients: warnings up.
+func quietLogger() log.Logger {
+	return log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+}
+
 func trivialWorkflow(ctx workflow.Context) error {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
 	return workflow.ExecuteActivity(ctx, "ClusterTrivialActivity").Get(ctx, nil)
@@ -637,8 +636,10 @@ func trivialActivity(context.Context) error { return nil }
 
 // testKillReplicaDuringStarts starts 200 data requests through both
 // replicas and kills replica A (SIGKILL) once half are confirmed. Every
-// confirmed start must become a task and get exactly one invitation; the
-// figures are how long A took to be healthy again and the read model to
+// confirmed start must become a task and get exactly one invitation.
+// A stays down until HelhedWorkerDown fires and Alertmanager has mailed
+// the operators; after its restart the alert must resolve. The figures
+// are those times and how long A took to be healthy and its read model to
 // list every confirmed request.
 func (c *cluster) testKillReplicaDuringStarts(t *testing.T) {
 	const n = 200
@@ -685,6 +686,9 @@ func (c *cluster) testKillReplicaDuringStarts(t *testing.T) {
 	if err := c.waitTasks(c.replica("b"), ok, time.Now().Add(eventually)); err != nil {
 		t.Errorf("with A down: %v", err)
 	}
+	instanceA := map[string]string{"instance": c.metricsInstance("a")}
+	fired := c.waitAlert(t, "HelhedWorkerDown", instanceA, true)
+	mailed := c.waitAlertMail(t, "HelhedWorkerDown")
 	restarted := time.Now()
 	c.script(t, "start", "worker-a")
 	healthy := c.waitHealthy(t, c.replica("a"))
@@ -692,14 +696,18 @@ func (c *cluster) testKillReplicaDuringStarts(t *testing.T) {
 		t.Errorf("A after restart: %v (want all within %s of healthy)", err, wholeAfterRecovery)
 	}
 	whole := time.Now()
+	resolved := c.waitAlert(t, "HelhedWorkerDown", instanceA, false)
 	c.checkMail(t, reqs, ok)
-	figure("kill -9 of replica A during %d starts: %d confirmed, 0 lost; A healthy %s after its restart (%s after the kill), its read model whole %s after healthy",
-		n, len(ok), healthy.Sub(restarted).Round(time.Millisecond), healthy.Sub(killed).Round(time.Millisecond), whole.Sub(healthy).Round(time.Millisecond))
+	figure("kill -9 of replica A during %d starts: %d confirmed, 0 lost, 0 duplicate invitations; HelhedWorkerDown fired %s after the kill, Alertmanager's mail to %s in Mailpit %s after that; A restarted then, healthy %s after its restart, its read model whole %s after healthy; the alert resolved %s after the restart",
+		n, len(ok), fired.Sub(killed).Round(time.Millisecond), operators, mailed.Sub(fired).Round(time.Millisecond), healthy.Sub(restarted).Round(time.Millisecond),
+		whole.Sub(healthy).Round(time.Millisecond), resolved.Sub(restarted).Round(time.Millisecond))
 }
 
 // testRedisRestart kills Redis (SIGKILL; the AOF is what survives) with
-// starts in flight, checks /healthz says so, starts it again and expects
-// both replicas' read models whole within 10 s of Redis being back.
+// starts in flight, checks /healthz says so, keeps it down until
+// HelhedReadModelDown fires, starts it again and expects both replicas'
+// read models whole within 10 s of Redis being back and the alert
+// resolved.
 func (c *cluster) testRedisRestart(t *testing.T) {
 	reqs := c.requests("redis", 20)
 	var ok []dataRequest
@@ -738,7 +746,7 @@ func (c *cluster) testRedisRestart(t *testing.T) {
 		}
 	}
 	t.Logf("with Redis down: %d of 10 starts confirmed", len(ok)-10)
-	time.Sleep(2 * time.Second)
+	fired := c.waitAlert(t, "HelhedReadModelDown", nil, true)
 	c.script(t, "start", "redis")
 	back := time.Now()
 	var wholeAt [2]time.Duration
@@ -749,8 +757,66 @@ func (c *cluster) testRedisRestart(t *testing.T) {
 		wholeAt[i] = time.Since(back)
 	}
 	healthyA := c.waitHealthy(t, c.replica("a"))
+	resolved := c.waitAlert(t, "HelhedReadModelDown", nil, false)
 	c.checkMail(t, reqs, ok)
-	figure("Redis kill -9 and restart (%s down; /healthz while down: %s): %d confirmed requests listed by A %s and B %s after Redis was back; A healthy %s after",
-		back.Sub(down).Round(time.Millisecond), strings.Join(whileDown, ", "), len(ok),
-		wholeAt[0].Round(time.Millisecond), wholeAt[1].Round(time.Millisecond), healthyA.Sub(back).Round(time.Millisecond))
+	figure("Redis kill -9 and restart (%s down; /healthz while down: %s; HelhedReadModelDown fired %s after the kill): %d confirmed requests listed by A %s and B %s after Redis was back; A healthy %s after; the alert resolved %s after",
+		back.Sub(down).Round(time.Millisecond), strings.Join(whileDown, ", "), fired.Sub(down).Round(time.Millisecond), len(ok),
+		wholeAt[0].Round(time.Millisecond), wholeAt[1].Round(time.Millisecond), healthyA.Sub(back).Round(time.Millisecond),
+		resolved.Sub(back).Round(time.Millisecond))
+}
+
+// testDashboardQueries runs every panel query of the Grafana dashboards
+// (the directory docker-compose.yml mounts into Grafana) on the cluster's
+// Prometheus: each must be valid PromQL over what the cluster exports.
+// Grafana itself does not run here.
+func (c *cluster) testDashboardQueries(t *testing.T) {
+	dir := os.Getenv("HELHED_CLUSTER_DASHBOARDS")
+	if dir == "" {
+		dir = "../../dashboards"
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no dashboards in %s: %v", dir, err)
+	}
+	vars := strings.NewReplacer("$__rate_interval", "1m", "$__interval", "1m", "$__range", "1h", "$__all", ".*",
+		"$area", ".*", "$year", ".*", "$partner", ".*")
+	prom := "http://127.0.0.1:" + c.env["PROM_PORT"]
+	n := 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			Panels []struct {
+				Title   string `json:"title"`
+				Targets []struct {
+					Expr string `json:"expr"`
+				} `json:"targets"`
+			} `json:"panels"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, p := range d.Panels {
+			for _, tg := range p.Targets {
+				if strings.TrimSpace(tg.Expr) == "" {
+					continue
+				}
+				n++
+				var res struct {
+					Status string `json:"status"`
+					Error  string `json:"error"`
+				}
+				code, body, err := c.call(prom, http.MethodGet, "/api/v1/query?query="+url.QueryEscape(vars.Replace(tg.Expr)), "", nil, 30*time.Second)
+				if err == nil {
+					err = json.Unmarshal([]byte(body), &res)
+				}
+				if err != nil || code != http.StatusOK || res.Status != "success" {
+					t.Errorf("%s panel %q: %s: %d %v %s", filepath.Base(f), p.Title, tg.Expr, code, err, res.Error)
+				}
+			}
+		}
+	}
+	t.Logf("%d dashboard queries of %d dashboards run on Prometheus", n, len(files))
 }

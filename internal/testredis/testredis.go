@@ -18,6 +18,7 @@ import (
 // Server is a running redis-server process.
 type Server struct {
 	Addr string
+	bin  string
 	cmd  *exec.Cmd
 	dir  string
 }
@@ -44,13 +45,22 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning")
-	if err := cmd.Start(); err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, fmt.Errorf("start redis-server: %w", err)
+	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), bin: bin, dir: dir}
+	if err := s.run(); err != nil {
+		s.Stop()
+		return nil, err
 	}
-	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), cmd: cmd, dir: dir}
+	return s, nil
+}
+
+// run launches redis-server on s.Addr and waits until it answers PING.
+func (s *Server) run() error {
+	_, port, _ := net.SplitHostPort(s.Addr)
+	s.cmd = exec.Command(s.bin, "--port", port, "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", s.dir, "--loglevel", "warning")
+	if err := s.cmd.Start(); err != nil {
+		return fmt.Errorf("start redis-server: %w", err)
+	}
 	c := redis.NewClient(&redis.Options{Addr: s.Addr})
 	defer c.Close()
 	deadline := time.Now().Add(10 * time.Second)
@@ -59,22 +69,31 @@ func Start() (*Server, error) {
 		err := c.Ping(ctx).Err()
 		cancel()
 		if err == nil {
-			return s, nil
+			return nil
 		}
 		if time.Now().After(deadline) {
-			s.Stop()
-			return nil, fmt.Errorf("redis-server on %s did not answer: %w", s.Addr, err)
+			return fmt.Errorf("redis-server on %s did not answer: %w", s.Addr, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-// Stop kills the server and waits for it to exit.
-func (s *Server) Stop() {
+// Kill kills the server, as a crash would, keeping its address for
+// Restart. With persistence off, what it held is lost.
+func (s *Server) Kill() {
 	if s.cmd.Process != nil {
 		_ = s.cmd.Process.Kill()
 		_, _ = s.cmd.Process.Wait()
 	}
+}
+
+// Restart starts a killed server again on the same address and waits
+// until it answers PING.
+func (s *Server) Restart() error { return s.run() }
+
+// Stop kills the server and waits for it to exit.
+func (s *Server) Stop() {
+	s.Kill()
 	_ = os.RemoveAll(s.dir)
 }
 
