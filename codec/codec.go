@@ -1,6 +1,6 @@
 // Package codec encrypts every Temporal payload with AES-256-GCM before it
-// leaves the process, so workflow histories hold no readable personal data
-// (DESIGN.md §6). Each payload names the key that sealed it, so keys can
+// leaves the process, so workflow histories hold no readable personal data.
+// Each payload names the key that sealed it, so keys can
 // rotate: the first key encrypts, every configured key decrypts.
 package codec
 

@@ -52,6 +52,11 @@ type Options struct {
 	FrontendAddr string
 	// UIAddr serves the Temporal UI; empty disables it.
 	UIAddr string
+	// CodecEndpoint is the codec server the UI's pages decode payloads
+	// with (helhed's /operator/codec); empty leaves them encrypted. The
+	// pages call it with credentials, so the operator's login cookie
+	// goes along.
+	CodecEndpoint string
 	// Namespace is registered at start [default].
 	Namespace string
 	// SearchAttributes are registered on the namespace at start.
@@ -162,7 +167,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	if opts.UIAddr != "" {
-		if err := s.startUI(opts.UIAddr); err != nil {
+		if err := s.startUI(opts.UIAddr, opts.CodecEndpoint); err != nil {
 			_ = srv.Stop()
 			return nil, err
 		}
@@ -212,7 +217,7 @@ func (s *Server) waitHealthy(ctx context.Context) error {
 	}
 }
 
-func (s *Server) startUI(addr string) error {
+func (s *Server) startUI(addr, codecEndpoint string) error {
 	host, port, err := splitHostPort(addr)
 	if err != nil {
 		return err
@@ -226,6 +231,7 @@ func (s *Server) startUI(addr string) error {
 		HideLogs:            true,
 		DisableNewsFetch:    true,
 		CORS:                uiconfig.CORS{CookieInsecure: true},
+		Codec:               uiconfig.Codec{Endpoint: codecEndpoint, IncludeCredentials: true},
 	}
 	ui := uiserver.NewServer(uioptions.WithConfigProvider(cfg))
 	// Start blocks; the port was checked free above, so a failure here is a

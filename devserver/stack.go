@@ -28,7 +28,7 @@ func (Stack) StartRedis() (string, func(), error) {
 // StartTemporal starts the embedded server on a SQLite file under DataDir.
 func (Stack) StartTemporal(ctx context.Context, o app.DevTemporal) (app.EmbeddedTemporal, error) {
 	s, err := Start(ctx, Options{DataDir: o.DataDir, FrontendAddr: o.FrontendAddr, UIAddr: o.UIAddr,
-		Namespace: o.Namespace, SearchAttributes: o.SearchAttributes})
+		CodecEndpoint: o.CodecEndpoint, Namespace: o.Namespace, SearchAttributes: o.SearchAttributes})
 	if err != nil {
 		return nil, err
 	}

@@ -12,21 +12,23 @@ import (
 	"helhed/runs"
 )
 
-// formField is one generated form field with what the operator typed and
-// the error beside it.
-type formField struct {
+// FormField is one generated form field with what the operator typed and
+// the error beside it; the layout's "fields" template writes a list of
+// them.
+type FormField struct {
 	runs.FieldSpec
 	Value   string
 	Checked bool
 	Error   string
 }
 
-// formFields builds the fields of a form for specs, filled from values
-// (nil for an empty form) and with errs beside them.
-func formFields(specs []runs.FieldSpec, values url.Values, errs map[string]string) []formField {
-	out := make([]formField, len(specs))
+// FormFields builds the fields of a form for specs (a kind's input or an
+// Update's argument), filled from values (nil for an empty form) and with
+// errs beside them.
+func FormFields(specs []runs.FieldSpec, values url.Values, errs map[string]string) []FormField {
+	out := make([]FormField, len(specs))
 	for i, s := range specs {
-		f := formField{FieldSpec: s, Error: errs[s.Name]}
+		f := FormField{FieldSpec: s, Error: errs[s.Name]}
 		if values != nil {
 			f.Value = values.Get(s.Name)
 			f.Checked = s.Type == runs.FieldBool && checked(values.Get(s.Name))
@@ -38,11 +40,11 @@ func formFields(specs []runs.FieldSpec, values url.Values, errs map[string]strin
 
 func checked(v string) bool { return v == "on" || v == "true" || v == "1" }
 
-// formJSON turns a posted form into the JSON object the run layer
+// FormJSON turns a posted form into the JSON object the run layer
 // decodes, by the fields' types; a value that cannot be converted is a
 // *fielderr.Error naming the field. Empty optional fields are left out;
 // empty required ones are sent empty, so the kind's validation names them.
-func formJSON(specs []runs.FieldSpec, values url.Values, loc *time.Location) ([]byte, error) {
+func FormJSON(specs []runs.FieldSpec, values url.Values, loc *time.Location) ([]byte, error) {
 	obj := map[string]any{}
 	for _, s := range specs {
 		raw := strings.TrimSpace(values.Get(s.Name))

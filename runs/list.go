@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 
+	"helhed/plan"
 	"helhed/searchattr"
 	"helhed/workflows"
 )
@@ -73,7 +74,10 @@ func statusName(s enumspb.WorkflowExecutionStatus) string {
 }
 
 // Summary is one run as lists show it: identity, status, and the stage and
-// next deadline its workflow publishes as search attributes.
+// next deadline its workflow publishes as search attributes. The deadline
+// is DueDate when the kind's deadlines are civil dates (Kind.DueIsDate: a
+// legal deadline is a day, "2026-12-11" in JSON), else DueAt, a moment
+// (RFC 3339 in JSON); at most one is set.
 type Summary struct {
 	WorkflowID   string     `json:"workflowId"`
 	RunID        string     `json:"runId"`
@@ -84,6 +88,7 @@ type Summary struct {
 	StageTitle   string     `json:"stageTitle,omitempty"`
 	Area         string     `json:"area,omitempty"`
 	DueAt        *time.Time `json:"dueAt,omitempty"`
+	DueDate      *plan.Date `json:"dueDate,omitempty"`
 	StartedAt    time.Time  `json:"startedAt"`
 	ClosedAt     *time.Time `json:"closedAt,omitempty"`
 }
@@ -149,7 +154,7 @@ func (r *Runner) List(ctx context.Context, f Filter) ([]Summary, error) {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
-	return out, nil
+	return r.visible(ctx, out)
 }
 
 // summary reads a run's identity and search attributes.
@@ -165,7 +170,8 @@ func (r *Runner) summary(info *workflowpb.WorkflowExecutionInfo) Summary {
 		Area:         saString(sa, searchattr.Area.GetName()),
 		StartedAt:    info.GetStartTime().AsTime(),
 	}
-	if k, ok := r.Kinds.resolve(s.Kind, s.WorkflowType); ok {
+	k, known := r.Kinds.resolve(s.Kind, s.WorkflowType)
+	if known {
 		s.Kind = k.Name
 		if s.Stage != "" {
 			s.StageTitle = k.StageTitle(s.Stage)
@@ -174,7 +180,12 @@ func (r *Runner) summary(info *workflowpb.WorkflowExecutionInfo) Summary {
 	if p := sa[searchattr.DueAt.GetName()]; p != nil {
 		var t time.Time
 		if converter.GetDefaultDataConverter().FromPayload(p, &t) == nil && !t.IsZero() {
-			s.DueAt = &t
+			if known && k.DueIsDate {
+				d := LastDay(t, r.Plan.Location())
+				s.DueDate = &d
+			} else {
+				s.DueAt = &t
+			}
 		}
 	}
 	if info.GetCloseTime() != nil {
@@ -182,6 +193,12 @@ func (r *Runner) summary(info *workflowpb.WorkflowExecutionInfo) Summary {
 		s.ClosedAt = &t
 	}
 	return s
+}
+
+// LastDay is the civil date a date deadline stored as the end of its day
+// (HelhedDueAt: the next midnight in loc) stands for: the day before.
+func LastDay(endOfDay time.Time, loc *time.Location) plan.Date {
+	return plan.DateOf(endOfDay.In(loc).Add(-time.Nanosecond))
 }
 
 func saString(sa map[string]*commonpb.Payload, key string) string {
@@ -244,6 +261,9 @@ type Description struct {
 func (r *Runner) Describe(ctx context.Context, id string) (Description, error) {
 	sum, k, err := r.lookup(ctx, id)
 	if err != nil {
+		return Description{}, err
+	}
+	if err := r.authorizeRun(ctx, k, sum); err != nil {
 		return Description{}, err
 	}
 	d := Description{Summary: sum, OpenTasks: []workflows.OpenTask{}, Accepts: []string{}, Updates: k.UpdateNames()}

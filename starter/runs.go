@@ -1,24 +1,25 @@
 package main
 
 // The run verbs: start, runs, describe, update, cancel, kinds. They call
-// Temporal directly through the run layer (package runs) with the same
-// kinds, checks and error meanings as the operator API, so a script gets
-// the same answers either way. The kinds come from app.Capabilities, the
-// same list the workers wire; the embedded server is never linked.
+// the operator API (HELHED_URL, OPERATOR_TOKEN), which answers through
+// the run layer (package runs): the operator's machine needs neither
+// Temporal access nor the payload key.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"helhed/config"
+	"helhed/danish"
+	"helhed/plan"
 	"helhed/runs"
-	"helhed/tclient"
 )
 
 // Exit codes of a refused start: a run with the same business key is
@@ -28,43 +29,28 @@ const (
 	exitKeyUsed        = 4
 )
 
-// runner dials Temporal with the environment's settings: TEMPORAL_ADDRESS,
-// TEMPORAL_NAMESPACE, PAYLOAD_KEY (or, on a dev machine, the key
-// `workers -dev` keeps in $DATA_DIR/payload.key), PAYLOAD_KEYS_OLD and the
-// plan (PLAN_FILE, or the embedded plan for today).
-func runner(ctx context.Context, e *env) (*runs.Runner, func(), error) {
-	cfg, err := temporalConfig(e)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := resolvePlan(e, "")
-	if err != nil {
-		return nil, nil, fmt.Errorf("planen kunne ikke indlæses: %w", err)
-	}
-	reg, err := kindRegistry(cfg, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c, err := tclient.Dial(ctx, cfg, cfg.TemporalAddress, nil, log)
-	if err != nil {
-		return nil, nil, notAnswering(cfg)
-	}
-	return &runs.Runner{Client: c, Plan: p, Kinds: reg}, c.Close, nil
-}
-
-// withRunner dials, runs f and maps its error to an exit code; with --json
-// the error is also printed as JSON on stdout, as the API would answer.
-func withRunner(ctx context.Context, e *env, asJSON bool, f func(*runs.Runner) (any, func(io.Writer) error, error)) error {
-	rn, closeFn, err := runner(ctx, e)
-	if err != nil {
+// runError turns the operator API's refusal of a run-layer call back
+// into the run layer's error, so the verbs answer (message, exit code,
+// --json) as the API means it.
+func runError(err error) error {
+	var ae *apiError
+	if !errors.As(err, &ae) || ae.Code == "" {
 		return err
 	}
-	defer closeFn()
+	return &runs.Error{Code: runs.Code(ae.Code), Message: ae.Message, Field: ae.Field, WorkflowID: ae.WorkflowID,
+		RunID: ae.RunID, Outcome: runs.Outcome(ae.Outcome), Err: err}
+}
+
+// withAPI runs f, which calls the operator API and returns the answer (as
+// it came, for --json) and how to print it for a person, and maps its
+// error to an exit code; with --json the error is also printed as JSON on
+// stdout, as the API answered it.
+func withAPI(ctx context.Context, e *env, asJSON bool, f func(ctx context.Context) (json.RawMessage, func(io.Writer) error, error)) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	out, human, err := f(rn)
+	out, human, err := f(ctx)
 	if err != nil {
+		err = runError(err)
 		var re *runs.Error
 		if asJSON && errors.As(err, &re) {
 			printJSON(e.stdout, map[string]any{"error": re.Message, "field": re.Field, "code": re.Code,
@@ -84,6 +70,32 @@ func withRunner(ctx context.Context, e *env, asJSON bool, f func(*runs.Runner) (
 	return human(e.stdout)
 }
 
+// callJSON calls the operator API and decodes its answer into v, which it
+// also returns as it came.
+func callJSON(ctx context.Context, e *env, method, path string, body any, v any) (json.RawMessage, error) {
+	var rd io.Reader
+	contentType := ""
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd, contentType = bytes.NewReader(raw), "application/json"
+	}
+	var raw json.RawMessage
+	if err := apiCall(ctx, e, method, path, contentType, rd, &raw); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, errors.New("operatør-API'ets svar har ikke den forventede form")
+	}
+	return raw, nil
+}
+
+// runPath is the API path of run id (IDs hold slashes: one escaped
+// segment).
+func runPath(id string) string { return "/api/v1/runs/" + url.PathEscape(id) }
+
 func runStart(ctx context.Context, e *env, args []string) error {
 	f := newFlags("start", "start KIND --input FILE|- [--json]").withJSON()
 	inputFile := f.String("input", "", "the JSON input; - reads stdin")
@@ -98,9 +110,13 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		s, err := rn.Start(ctx, pos[0], input)
-		return s, func(w io.Writer) error {
+	if !json.Valid(input) {
+		return fmt.Errorf("input: er ikke gyldig JSON")
+	}
+	return withAPI(ctx, e, f.asJSON, func(ctx context.Context) (json.RawMessage, func(io.Writer) error, error) {
+		var s runs.Started
+		raw, err := callJSON(ctx, e, "POST", "/api/v1/runs", map[string]any{"kind": pos[0], "input": json.RawMessage(input)}, &s)
+		return raw, func(w io.Writer) error {
 			if _, err := fmt.Fprintf(w, "startet: %s (kørsels-id %s)\n", s.WorkflowID, s.RunID); err != nil || s.Previous == nil {
 				return err
 			}
@@ -122,17 +138,21 @@ func runList(ctx context.Context, e *env, args []string) error {
 	if f.given("limit") && *limit < 1 {
 		return usageError("runs: --limit skal være et positivt tal")
 	}
-	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		list, err := rn.List(ctx, runs.Filter{Kind: *kind, Status: *status, Limit: *limit})
-		if list == nil {
-			list = []runs.Summary{}
+	limitText := ""
+	if *limit > 0 {
+		limitText = fmt.Sprint(*limit)
+	}
+	return withAPI(ctx, e, f.asJSON, func(ctx context.Context) (json.RawMessage, func(io.Writer) error, error) {
+		var list struct {
+			Runs []runs.Summary `json:"runs"`
 		}
-		return map[string]any{"runs": list}, func(w io.Writer) error {
+		raw, err := callJSON(ctx, e, "GET", "/api/v1/runs?"+query("kind", *kind, "status", *status, "limit", limitText), nil, &list)
+		return raw, func(w io.Writer) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "SLAGS\tID\tSTATUS\tFASE\tNÆSTE FRIST\tSTARTET")
-			for _, s := range list {
+			for _, s := range list.Runs {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Kind, s.WorkflowID, s.Status, dash(s.Stage),
-					localTime(rn, s.DueAt), localTime(rn, &s.StartedAt))
+					deadline(s), localTime(&s.StartedAt))
 			}
 			return tw.Flush()
 		}, err
@@ -145,13 +165,14 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		d, err := rn.Describe(ctx, pos[0])
-		return d, func(w io.Writer) error {
+	return withAPI(ctx, e, f.asJSON, func(ctx context.Context) (json.RawMessage, func(io.Writer) error, error) {
+		var d runs.Description
+		raw, err := callJSON(ctx, e, "GET", runPath(pos[0]), nil, &d)
+		return raw, func(w io.Writer) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "kørsel\t%s (kørsels-id %s)\nslags\t%s\nstatus\t%s\nfase\t%s\nnæste frist\t%s\nstartet\t%s\n",
 				d.WorkflowID, d.RunID, d.Kind, d.Status, dash(strings.TrimSpace(d.Stage+" "+paren(d.StageTitle))),
-				localTime(rn, d.DueAt), localTime(rn, &d.StartedAt))
+				deadline(d.Summary), localTime(&d.StartedAt))
 			fmt.Fprintf(tw, "tager imod\t%s\n", dash(strings.Join(d.Accepts, ", ")))
 			if err := tw.Flush(); err != nil {
 				return err
@@ -185,12 +206,17 @@ func runUpdate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !json.Valid(arg) {
+		return fmt.Errorf("input: er ikke gyldig JSON")
+	}
 	id, name := pos[0], pos[1]
-	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		res, err := rn.Update(ctx, id, name, arg)
-		out := map[string]any{"workflowId": id, "update": name, "result": res}
-		return out, func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "%s: %s er udført %s\n", id, name, strings.TrimSpace(string(res)))
+	return withAPI(ctx, e, f.asJSON, func(ctx context.Context) (json.RawMessage, func(io.Writer) error, error) {
+		var res struct {
+			Result json.RawMessage `json:"result"`
+		}
+		raw, err := callJSON(ctx, e, "POST", runPath(id)+"/updates/"+url.PathEscape(name), json.RawMessage(arg), &res)
+		return raw, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "%s: %s er udført %s\n", id, name, strings.TrimSpace(string(res.Result)))
 			return err
 		}, err
 	})
@@ -206,46 +232,58 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 	if !f.given("reason") {
 		return f.usageErr()
 	}
-	return withRunner(ctx, e, f.asJSON, func(rn *runs.Runner) (any, func(io.Writer) error, error) {
-		c, err := rn.Cancel(ctx, pos[0], *reason)
-		return c, func(w io.Writer) error {
+	return withAPI(ctx, e, f.asJSON, func(ctx context.Context) (json.RawMessage, func(io.Writer) error, error) {
+		var c runs.Cancelled
+		raw, err := callJSON(ctx, e, "POST", runPath(pos[0])+"/cancel", map[string]string{"reason": *reason}, &c)
+		return raw, func(w io.Writer) error {
 			_, err := fmt.Fprintf(w, "%s: annulleringen er sendt (%s)\n", c.WorkflowID, c.Via)
 			return err
 		}, err
 	})
 }
 
-// runKinds lists the kinds without dialing Temporal: it needs only the
-// plan, for the choices and examples.
-func runKinds(_ context.Context, e *env, args []string) error {
+// kindInfo is runs.KindInfo as the API sends it, the example kept as it
+// came (its fields in the kind's order).
+type kindInfo struct {
+	Name    string            `json:"name"`
+	Title   string            `json:"title"`
+	Input   []runs.FieldSpec  `json:"input"`
+	Updates []runs.UpdateInfo `json:"updates"`
+	Example json.RawMessage   `json:"example"`
+}
+
+// runKinds lists the kinds the workers take (GET /api/v1/kinds).
+func runKinds(ctx context.Context, e *env, args []string) error {
 	f := newFlags("kinds", "kinds [--json] [--example KIND]").withJSON()
 	example := f.String("example", "", "print a ready input for KIND")
 	if _, err := f.parse(args, 0); err != nil {
 		return err
 	}
-	p, err := resolvePlan(e, "")
-	if err != nil {
-		return fmt.Errorf("planen kunne ikke indlæses: %w", err)
+	var list struct {
+		Kinds []kindInfo `json:"kinds"`
 	}
-	reg, err := kindRegistry(&config.Config{}, p)
+	raw, err := callJSON(ctx, e, "GET", "/api/v1/kinds", nil, &list)
 	if err != nil {
 		return err
 	}
 	if f.given("example") {
-		k, ok := reg.Lookup(*example)
-		if !ok {
-			return usageError("ukendt slags kørsel %q; kendte: %s", *example, strings.Join(reg.Names(), ", "))
+		var names []string
+		for _, k := range list.Kinds {
+			if k.Name != *example {
+				names = append(names, k.Name)
+				continue
+			}
+			if len(k.Example) == 0 || string(k.Example) == "null" {
+				return fmt.Errorf("slagen %s har intet eksempel på input", k.Name)
+			}
+			return printJSON(e.stdout, k.Example)
 		}
-		if k.Example == nil {
-			return fmt.Errorf("slagen %s har intet eksempel på input", k.Name)
-		}
-		return printJSON(e.stdout, k.Example(p))
+		return usageError("ukendt slags kørsel %q; kendte: %s", *example, strings.Join(names, ", "))
 	}
-	info := reg.Info(p)
 	if f.asJSON {
-		return printJSON(e.stdout, map[string]any{"kinds": info})
+		return printJSON(e.stdout, raw)
 	}
-	for _, k := range info {
+	for _, k := range list.Kinds {
 		fmt.Fprintf(e.stdout, "%s — %s\n  input:\n", k.Name, k.Title)
 		for _, s := range k.Input {
 			fmt.Fprintf(e.stdout, "    %-22s %-9s %s\n", s.Name, s.Type, optional(s.Required))
@@ -260,7 +298,7 @@ func runKinds(_ context.Context, e *env, args []string) error {
 			}
 			fmt.Fprintf(e.stdout, "    %-30s {%s}\n", u.Name, strings.Join(names, ", "))
 		}
-		if k.Example != nil {
+		if len(k.Example) > 0 && string(k.Example) != "null" {
 			fmt.Fprintf(e.stdout, "  eksempel på input: starter kinds --example %s\n", k.Name)
 		}
 	}
@@ -291,9 +329,19 @@ func paren(s string) string {
 // danishTime is how the starter writes a moment, as the operator pages do.
 const danishTime = "2.1.2006 kl. 15.04"
 
-func localTime(rn *runs.Runner, t *time.Time) string {
+// deadline is a run's next deadline as the starter writes it: a civil
+// date as `starter cases` writes it (dd-mm-yyyy), a moment as localTime.
+func deadline(s runs.Summary) string {
+	if s.DueDate != nil {
+		return danish.ShortDate(*s.DueDate)
+	}
+	return localTime(s.DueAt)
+}
+
+// localTime writes a moment in the plan's zone (Europe/Copenhagen).
+func localTime(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return "-"
 	}
-	return t.In(rn.Plan.Location()).Format(danishTime)
+	return t.In((&plan.Plan{}).Location()).Format(danishTime)
 }

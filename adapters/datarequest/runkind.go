@@ -44,6 +44,9 @@ func RunKind() runs.Kind {
 			datarequest.StageOpen: "Åben", datarequest.StageEscalated: "Eskaleret", datarequest.StageAnswered: "Besvaret", datarequest.StageCancelled: "Annulleret",
 		},
 		Example: Example,
+		// A task's deadline is its last day (HelhedDueAt is the end of it,
+		// datarequest.Deadline): lists show that day, not the next midnight.
+		DueIsDate: true,
 		// A request id is used once: partners and the portal know a task by it.
 		Rerun: runs.RerunRefused,
 	}

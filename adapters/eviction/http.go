@@ -111,9 +111,21 @@ type CaseRow struct {
 	Overdue bool `json:"overdue"`
 }
 
-// handleCases is GET /api/v1/cases?stage=&area=.
+// handleCases is GET /api/v1/cases?stage=&area=&organisation=. The
+// organisation narrows the case list only: the counts are the stage ×
+// area table, which the read model keeps for the whole plan.
 func (h *api) handleCases(w http.ResponseWriter, r *http.Request) {
-	f := Filter{Stage: eviction.Stage(r.URL.Query().Get("stage")), Area: r.URL.Query().Get("area")}
+	q := r.URL.Query()
+	f := Filter{Stage: eviction.Stage(q.Get("stage")), Area: q.Get("area")}
+	if o := q.Get("organisation"); o != "" {
+		// An id, name or alias, as in a case's input.
+		org, ok := h.plan.HousingOrganisation(o)
+		if !ok {
+			web.WriteError(w, http.StatusBadRequest, fmt.Sprintf("ukendt boligorganisation %s; brug en af: %s", arrears.Quote(o), organisationList(h.plan)), "organisation")
+			return
+		}
+		f.Organisation = org.ID
+	}
 	if f.Stage != "" && !slices.Contains(eviction.Stages, f.Stage) {
 		web.WriteError(w, http.StatusBadRequest, fmt.Sprintf("ukendt fase %s; brug en af: %s", arrears.Quote(string(f.Stage)), stageList()), "stage")
 		return
@@ -124,7 +136,7 @@ func (h *api) handleCases(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	views, err := h.model.List(r.Context(), f)
+	views, err := h.model.List(r.Context(), f.VisibleTo(r.Context()))
 	if err != nil {
 		h.log.Error("list cases", "err", err)
 		web.WriteError(w, http.StatusServiceUnavailable, "sagsoversigten (Redis) svarer ikke; prøv igen om lidt", "")
@@ -162,6 +174,16 @@ func areaList(p *plan.Plan) string {
 	ids := make([]string, len(p.Areas))
 	for i, a := range p.Areas {
 		ids[i] = a.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// organisationList names the plan's housing organisation ids for a
+// message.
+func organisationList(p *plan.Plan) string {
+	ids := make([]string, len(p.HousingOrganisations))
+	for i, o := range p.HousingOrganisations {
+		ids[i] = o.ID
 	}
 	return strings.Join(ids, ", ")
 }

@@ -26,7 +26,7 @@ func RunKind(p *plan.Plan, hasher *pseudonym.Hasher) runs.Kind {
 		Validate:    validateInput,
 		WorkflowID:  func(input any) string { return workflowID(p, hasher, input) },
 		Updates: []runs.Update{
-			{Name: eviction.UpdateOutreach, Title: "Opsøgende kontakt", Description: "Kontakt opnået (contact_made) eller ikke truffet (not_reached).", NewArg: func() any { return &eviction.OutreachArg{} },
+			{Name: eviction.UpdateOutreach, Title: "Opsøgende kontakt", Description: "Registrér et forsøg på at kontakte lejeren: kontakt opnået eller ikke truffet.", NewArg: func() any { return &eviction.OutreachArg{} },
 				Choices: outcomeChoices(eviction.OutreachTitles, eviction.ContactMade, eviction.NotReached)},
 			{Name: eviction.UpdatePaymentPlan, Title: "Afdragsordning", Description: "Aftalt afdragsordning med rater (forfaldsdato og beløb). Hver rate vurderes den dag, et påkrav tidligst kunne sendes for den; en misset rate starter det juridiske forløb.", NewArg: func() any { return &eviction.PaymentPlanArg{} }},
 			{Name: eviction.UpdatePayment, Title: "Indbetaling", Description: "Registrér en indbetaling.", NewArg: func() any { return &eviction.PaymentArg{} }},
@@ -39,7 +39,7 @@ func RunKind(p *plan.Plan, hasher *pseudonym.Hasher) runs.Kind {
 			{Name: eviction.UpdateRetryNotice, Title: "Send underretningen til kommunen igen", Description: "Når underretningen efter almenlejelovens § 92 er mislykkedes (mailserveren modtog den ikke, eller planen nævner ingen kommunal partner), sendes den igen, med samme nøgle, så kommunen ikke får den to gange. Begæringen til fogedretten afvises, til underretningen er sendt.",
 				NewArg: func() any { return &eviction.RetryNoticeArg{} }},
 			{Name: eviction.UpdateCourt, Title: "Begæring til fogedretten", Description: "Kræver at kommunen er underrettet.", NewArg: func() any { return &eviction.DateArg{} }},
-			{Name: eviction.UpdateOutcome, Title: "Udfald", Description: "Udsættelse afværget (averted) eller gennemført (evicted).", NewArg: func() any { return &eviction.OutcomeArg{} },
+			{Name: eviction.UpdateOutcome, Title: "Udfald", Description: "Luk det juridiske forløb: udsættelsen afværget eller gennemført.", NewArg: func() any { return &eviction.OutcomeArg{} },
 				Choices: outcomeChoices(eviction.OutcomeTitles, eviction.OutcomeAverted, eviction.OutcomeEvicted)},
 			{Name: eviction.UpdateResolve, Title: "Restance indfriet", Description: "Luk sagen: restancen er betalt.", NewArg: func() any { return &eviction.ResolveArg{} }},
 		},
@@ -47,7 +47,29 @@ func RunKind(p *plan.Plan, hasher *pseudonym.Hasher) runs.Kind {
 		Example:     example,
 		Choices:     choices,
 		StageTitles: eviction.StageTitles,
+		DueIsDate:   true,
+		// A case worker opens and steers their housing organisations'
+		// cases (the state's "organisation" says a run's).
+		Roles:        caseWorkers,
+		Organisation: organisation,
 	}
+}
+
+// caseWorkers may open and steer cases and import arrears lists, beside
+// the secretariat.
+var caseWorkers = []runs.Role{runs.RoleSagsbehandler}
+
+// organisation is the plan id of the input's housing organisation (an
+// unknown one as given, which no case worker's list holds).
+func organisation(p *plan.Plan, input any) string {
+	in, ok := input.(*eviction.CaseInput)
+	if !ok {
+		return ""
+	}
+	if o, ok := p.HousingOrganisation(in.Organisation); ok {
+		return o.ID
+	}
+	return in.Organisation
 }
 
 // example is a valid operator case for the plan: its first department.
@@ -108,9 +130,5 @@ func workflowID(p *plan.Plan, hasher *pseudonym.Hasher, input any) string {
 	if !ok || hasher == nil {
 		return ""
 	}
-	org := in.Organisation
-	if o, ok := p.HousingOrganisation(org); ok {
-		org = o.ID
-	}
-	return eviction.WorkflowID(arrears.TenancyID(hasher, org, in.TenancyNumber))
+	return eviction.WorkflowID(arrears.TenancyID(hasher, organisation(p, in), in.TenancyNumber))
 }

@@ -114,6 +114,26 @@ func nextDue(st State) plan.Date {
 	return plan.Date{}
 }
 
+// NextDueTitle says in Danish what the case's next deadline (NextDue) is;
+// it follows nextDue's cases ("" when there is none).
+func (v View) NextDueTitle() string {
+	if v.NextDue.IsZero() {
+		return ""
+	}
+	switch v.Stage {
+	case StageOutreach:
+		return "Opsøgende kontakt senest"
+	case StagePaymentPlan:
+		return "Næste rate forfalder"
+	case StageEscalated:
+		if l := v.Legal; l != nil && l.DemandSentOn.IsZero() {
+			return "Påkrav kan tidligst sendes"
+		}
+		return "Påkravsfrist udløber"
+	}
+	return ""
+}
+
 // Overdue reports whether the case's next deadline has passed by today.
 func (v View) Overdue(today plan.Date) bool {
 	return !v.NextDue.IsZero() && today.After(v.NextDue)
