@@ -13,11 +13,15 @@ import (
 
 	"helhed/activities"
 	"helhed/capability"
+	"helhed/codec"
 	"helhed/config"
+	"helhed/docstore"
 	"helhed/operator"
 	"helhed/runs"
 	"helhed/schedules"
+	"helhed/schedules/schedulepages"
 	"helhed/tclient"
+	"helhed/web"
 	"helhed/workflows"
 )
 
@@ -48,8 +52,9 @@ func (a *App) register(w worker.Registry) error {
 	return nil
 }
 
-// routes adds the read model's and the operator's routes and every
-// capability's, operator routes behind the operator's authentication.
+// routes adds the read model's, the operator's and the document store's
+// routes and every capability's, operator routes behind the operator's
+// authentication.
 func (a *App) routes(mux *http.ServeMux) error {
 	a.ReadModel.Routes(mux, a.Operator)
 	kinds, err := runs.NewRegistry(Kinds(a.Capabilities))
@@ -57,18 +62,33 @@ func (a *App) routes(mux *http.ServeMux) error {
 		return err
 	}
 	pageGuard, err := operator.Routes(mux, operator.Deps{Runner: &runs.Runner{Client: a.Temporal, Plan: a.Plan, Kinds: kinds},
-		Redis: a.Redis, Token: a.Config.OperatorToken, Operator: a.Operator, PublicURL: a.Config.PublicURL, Log: a.log})
+		Redis: a.Redis, Identity: a.identity, Operator: a.Operator, PublicURL: a.Config.PublicURL, Log: a.log})
 	if err != nil {
 		return err
 	}
-	for _, c := range a.Capabilities {
+	keys, err := a.Config.PayloadKeys()
+	if err != nil {
+		return fmt.Errorf("PAYLOAD_KEY: %w", err)
+	}
+	payloads, err := codec.New(keys)
+	if err != nil {
+		return fmt.Errorf("PAYLOAD_KEY: %w", err)
+	}
+	mux.Handle(codec.HTTPPath+"/", codec.NewHTTPHandler(payloads, a.TemporalUIOrigin(), operator.SessionOrToken(a.Redis, a.Operator)))
+	mux.Handle(docstore.HandlerPattern, a.Operator(docstore.Handler(a.Documents, a.log)))
+	syncer, err := NewSyncer(a.Config, a.Temporal, a.Capabilities, a.log)
+	if err != nil {
+		return err
+	}
+	scheduleAPI := schedulepages.API(a.Temporal, a.Plan, ScheduleSources(a.Capabilities), func(ctx context.Context) ([]schedules.Change, error) { return syncer.Sync(ctx, a.Plan) }, a.log)
+	for _, c := range append(a.Capabilities, schedulepages.Pages(a.Temporal, a.Plan, ScheduleSources(a.Capabilities), a.log), scheduleAPI) {
 		for _, r := range c.Routes {
 			h := r.Handler
 			switch r.Access {
 			case capability.Operator:
-				h = a.Operator(h)
+				h = a.Operator(allowRoles(r.Roles, h))
 			case capability.OperatorPage:
-				h = pageGuard(h)
+				h = pageGuard(allowRoles(r.Roles, h))
 			}
 			mux.Handle(r.Pattern, h)
 		}
@@ -112,4 +132,20 @@ func NewSyncer(cfg *config.Config, c client.Client, caps []capability.Capability
 	}
 	return &schedules.Syncer{Client: c, DataConverter: opts.DataConverter, TaskQueue: workflows.TaskQueue,
 		Sources: ScheduleSources(caps), Log: log}, nil
+}
+
+// allowRoles refuses a change (any method but GET and HEAD) to a signed-in
+// caller without one of roles (none: sekretariat only), naming the roles
+// that may; every role may read. The caller is in the context once the
+// operator's authentication has run.
+func allowRoles(roles []runs.Role, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if p, ok := runs.PrincipalFrom(r.Context()); ok && !p.Can(roles...) {
+				web.WriteError(w, http.StatusForbidden, runs.Forbidden("Handlingen", roles...).Message, "")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -27,6 +27,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"helhed/config"
+	"helhed/docstore"
 	"helhed/mailer"
 	"helhed/plan"
 	"helhed/readmodel"
@@ -34,8 +35,8 @@ import (
 	"helhed/schedules"
 )
 
-// Deps are what a process hands every capability. Temporal, Redis and
-// Mail are nil where a caller only needs the description (the starter
+// Deps are what a process hands every capability. Temporal, Redis, Mail
+// and Documents are nil where a caller only needs the description (the starter
 // reads Kinds and Schedules): New must not use them, only keep them, and
 // then skips what needs secrets the caller does not hold.
 type Deps struct {
@@ -44,7 +45,11 @@ type Deps struct {
 	Temporal client.Client
 	Redis    redis.UniversalClient
 	Mail     mailer.Sender
-	Log      *slog.Logger
+	// Documents keep what capabilities render and file (reports, meeting
+	// documents, absence notes, kept arrears lists) where every replica
+	// reaches them.
+	Documents docstore.Store
+	Log       *slog.Logger
 }
 
 // Workflow is a workflow function and the type name it is registered under.
@@ -83,6 +88,11 @@ type Route struct {
 	Pattern string
 	Handler http.Handler
 	Access  Access
+	// Roles may call an Operator or OperatorPage route that changes
+	// something (any method but GET and HEAD); nil: sekretariat only.
+	// Every role may read; a handler that lists cases still bounds a case
+	// worker to their organisations itself.
+	Roles []runs.Role
 }
 
 // Capability lists everything one capability adds to a process.

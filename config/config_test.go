@@ -15,16 +15,29 @@ import (
 
 var validKey = base64.StdEncoding.EncodeToString(make([]byte, 32))
 
+// Valid TOKEN_SECRET and PSEUDONYM_KEY values, each its own.
+var (
+	validTokenSecret  = base64.StdEncoding.EncodeToString([]byte(strings.Repeat("t", 32)))
+	validPseudonymKey = base64.StdEncoding.EncodeToString([]byte(strings.Repeat("p", 32)))
+)
+
 // load is Load on env; -dev keeps its secrets in a temporary DATA_DIR
-// unless env names one, never in the source tree.
+// unless env names one, never in the source tree. Without -dev, env gets
+// valid TOKEN_SECRET and PSEUDONYM_KEY unless it names them (as "" to
+// leave one out), so each test is about its own settings.
 func load(t *testing.T, env map[string]string, dev bool) (*Config, error) {
 	t.Helper()
+	env = maps.Clone(env)
+	if env == nil {
+		env = map[string]string{}
+	}
 	if _, ok := env["DATA_DIR"]; dev && !ok {
-		env = maps.Clone(env)
-		if env == nil {
-			env = map[string]string{}
-		}
 		env["DATA_DIR"] = t.TempDir()
+	}
+	for k, v := range map[string]string{"TOKEN_SECRET": validTokenSecret, "PSEUDONYM_KEY": validPseudonymKey} {
+		if _, ok := env[k]; !dev && !ok {
+			env[k] = v
+		}
 	}
 	return Load(context.Background(), envconfig.MapLookuper(env), dev)
 }
@@ -228,5 +241,36 @@ func TestTrustedProxies(t *testing.T) {
 	_, err = load(t, map[string]string{"DATA_DIR": t.TempDir(), "TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, true)
 	if err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXIES") || !strings.Contains(err.Error(), "proxy.local") {
 		t.Errorf("bad TRUSTED_PROXIES: %v", err)
+	}
+}
+
+func TestUIOriginMustBeAnOrigin(t *testing.T) {
+	for _, bad := range []string{"temporal.example.org", "https://temporal.example.org/", "https://temporal.example.org/ui", "ftp://temporal.example.org"} {
+		_, err := load(t, map[string]string{"TEMPORAL_UI_ORIGIN": bad}, true)
+		if err == nil || !strings.Contains(err.Error(), "TEMPORAL_UI_ORIGIN") {
+			t.Errorf("%q: want an error naming TEMPORAL_UI_ORIGIN, got %v", bad, err)
+		}
+	}
+	for _, good := range []string{"https://temporal.example.org", "http://127.0.0.1:8233"} {
+		cfg, err := load(t, map[string]string{"TEMPORAL_UI_ORIGIN": good}, true)
+		if err != nil {
+			t.Errorf("%q: %v", good, err)
+		} else if cfg.UIOrigin != good {
+			t.Errorf("%q read as %q", good, cfg.UIOrigin)
+		}
+	}
+}
+
+func TestBadDocumentStoreNamed(t *testing.T) {
+	for _, v := range []string{"s3://bucket", "postgres://secret@", "postgres://u:hemmelig@db:5432/", "/var/lib/docs"} {
+		_, err := load(t, map[string]string{"DOCUMENT_STORE": v}, true)
+		if err == nil || !strings.Contains(err.Error(), "DOCUMENT_STORE") {
+			t.Errorf("%q: want an error naming DOCUMENT_STORE, got %v", v, err)
+		} else if strings.Contains(err.Error(), "hemmelig") || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%q: the error echoes the secret: %v", v, err)
+		}
+	}
+	if _, err := load(t, map[string]string{"DATA_DIR": t.TempDir(), "DOCUMENT_STORE": "postgres://helhed:pw@db:5432/helhed_documents?sslmode=require"}, true); err != nil {
+		t.Errorf("a PostgreSQL URL refused: %v", err)
 	}
 }

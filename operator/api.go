@@ -24,8 +24,11 @@ type api struct {
 // conflict the run that is in the way, and for a refused start its outcome
 // (refused-running or refused-closed).
 type apiError struct {
-	Error      string `json:"error"`
-	Field      string `json:"field,omitempty"`
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+	// Code is the run layer's (runs.Code), so a client (the starter)
+	// tells the failures apart as the run layer does.
+	Code       string `json:"code,omitempty"`
 	WorkflowID string `json:"workflowId,omitempty"`
 	RunID      string `json:"runId,omitempty"`
 	Outcome    string `json:"outcome,omitempty"`
@@ -43,7 +46,7 @@ func (a *api) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	if re.Code == runs.CodeUnavailable {
 		a.log.Warn("operator API: temporal unavailable", "error", err)
 	}
-	web.WriteJSON(w, runs.HTTPStatus(err), apiError{Error: re.Message, Field: re.Field, WorkflowID: re.WorkflowID, RunID: re.RunID,
+	web.WriteJSON(w, runs.HTTPStatus(err), apiError{Error: re.Message, Field: re.Field, Code: string(re.Code), WorkflowID: re.WorkflowID, RunID: re.RunID,
 		Outcome: string(re.Outcome)})
 }
 

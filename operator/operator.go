@@ -5,7 +5,8 @@
 //     list runs by kind and status, describe one, send a kind's Updates,
 //     cancel with a reason, list the kinds;
 //   - the operator pages under /operator/ (Danish, server-rendered, no
-//     JavaScript): login with the operator token (a session in Redis), a
+//     JavaScript): sign-in with the identity provider (or the operator
+//     token under -dev and as break-glass; a session in Redis), a
 //     start form per kind generated from its input type, the list of
 //     running work with stage and next deadline, and a run's page with its
 //     Update actions as forms. Every form carries a CSRF token.
@@ -32,9 +33,11 @@ type Deps struct {
 	Runner *runs.Runner
 	// Redis keeps the page sessions (helhed:session:*).
 	Redis redis.Cmdable
-	// Token is the operator token the login page checks.
-	Token string
-	// Operator wraps API handlers in the bearer-token check (app.Operator).
+	// Identity decides who signs in: the identity provider and/or the
+	// shared operator token.
+	Identity *Identity
+	// Operator wraps API handlers in the bearer-token check (app.Operator,
+	// Identity.Require).
 	Operator func(http.Handler) http.Handler
 	// PublicURL decides whether cookies are Secure (https).
 	PublicURL string
@@ -45,6 +48,10 @@ type Deps struct {
 
 // MaxBody bounds a request body (start input, Update argument, form).
 const MaxBody = 1 << 20
+
+// MaxUpload bounds a page's file upload (multipart/form-data): the
+// arrears list, up to 10 MiB as the API takes it.
+const MaxUpload = 10<<20 + 64<<10
 
 // Routes adds the API and the pages to mux. It returns the guard for the
 // pages capabilities serve under /operator/ themselves
@@ -58,8 +65,10 @@ func Routes(mux *http.ServeMux, d Deps) (guard func(http.Handler) http.Handler, 
 		return nil, errors.New("operator: no Redis for sessions")
 	case d.Operator == nil:
 		return nil, errors.New("operator: operator auth not set")
-	case len(d.Token) < 16:
-		return nil, errors.New("operator: operator token shorter than 16 characters")
+	case d.Identity == nil:
+		return nil, errors.New("operator: no identity (sign-in) set")
+	case !d.Identity.OIDC() && len(d.Identity.shared) < 16:
+		return nil, errors.New("operator: no identity provider, and the operator token is shorter than 16 characters")
 	}
 	if d.SessionTTL <= 0 {
 		d.SessionTTL = 8 * time.Hour
@@ -83,7 +92,7 @@ func Routes(mux *http.ServeMux, d Deps) (guard func(http.Handler) http.Handler, 
 	p := &pages{
 		runner: d.Runner, tmpl: tmpl, log: d.Log,
 		sessions: &sessions{r: d.Redis, ttl: d.SessionTTL, secure: strings.HasPrefix(d.PublicURL, "https://")},
-		token:    d.Token,
+		identity: d.Identity,
 		logins:   &web.RateLimit{R: d.Redis, Prefix: "helhed:session:login-rate:", Limit: 10, Window: 15 * time.Minute},
 	}
 	// Cross-origin POSTs are refused before any form is read.
@@ -94,6 +103,10 @@ func Routes(mux *http.ServeMux, d Deps) (guard func(http.Handler) http.Handler, 
 	mux.Handle("GET /operator/login", http.HandlerFunc(p.loginPage))
 	mux.Handle("POST /operator/login", cop.Handler(http.HandlerFunc(p.login)))
 	mux.Handle("POST /operator/logout", cop.Handler(p.authed(p.logout)))
+	if d.Identity.OIDC() {
+		mux.Handle("GET /operator/oidc/login", http.HandlerFunc(p.oidcLogin))
+		mux.Handle("GET "+CallbackPath, http.HandlerFunc(p.oidcCallback))
+	}
 	mux.Handle("GET /operator", http.RedirectHandler("/operator/", http.StatusSeeOther))
 	mux.Handle("GET /operator/{$}", p.authed(p.overview))
 	mux.Handle("GET /operator/start/{kind}", p.authed(p.startPage))
@@ -102,6 +115,8 @@ func Routes(mux *http.ServeMux, d Deps) (guard func(http.Handler) http.Handler, 
 	mux.Handle("POST /operator/runs/{id}/updates/{name}", cop.Handler(p.authed(p.update)))
 	mux.Handle("POST /operator/runs/{id}/cancel", cop.Handler(p.authed(p.cancel)))
 	return func(next http.Handler) http.Handler {
+		// Any signed-in operator passes; a page checks the role its action
+		// needs with runs.PrincipalFrom(r.Context()).
 		return cop.Handler(p.authed(func(w http.ResponseWriter, r *http.Request, sess *session) {
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKeyCtx{}, sess)))
 		}))

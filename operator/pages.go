@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,7 +26,7 @@ var templateFS embed.FS
 type pages struct {
 	runner   *runs.Runner
 	sessions *sessions
-	token    string
+	identity *Identity
 	logins   *web.RateLimit
 	tmpl     *template.Template
 	log      *slog.Logger
@@ -40,7 +41,13 @@ type View struct {
 	Flash    string
 	Error    string
 	LoggedIn bool
+	// SignedIn is the signed-in person's name, for the header.
+	SignedIn string
 	Data     any
+	// Here is a workbench page's own path and query (Render fills it on
+	// a GET), for a form's "return" field: the generic Update handler
+	// sends the browser back to it.
+	Here string
 }
 
 func (p *pages) render(w http.ResponseWriter, status int, name string, v View) {
@@ -92,8 +99,14 @@ func (p *pages) authed(h func(http.ResponseWriter, *http.Request, *session)) htt
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-			if err := r.ParseForm(); err != nil {
+			limit, parse := int64(MaxBody), r.ParseForm
+			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+				// A file upload (the arrears import): its fields, the CSRF
+				// token among them, are in the multipart body.
+				limit, parse = MaxUpload, func() error { return r.ParseMultipartForm(MaxUpload) }
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if err := parse(); err != nil {
 				p.renderError(w, http.StatusRequestEntityTooLarge, "Formularen er for stor eller ugyldig.")
 				return
 			}
@@ -102,7 +115,7 @@ func (p *pages) authed(h func(http.ResponseWriter, *http.Request, *session)) htt
 				return
 			}
 		}
-		h(w, r, sess)
+		h(w, r.WithContext(runs.WithPrincipal(r.Context(), sess.Principal)), sess)
 	})
 }
 
@@ -129,8 +142,15 @@ func (p *pages) renderLogin(w http.ResponseWriter, status int, v View) {
 		return
 	}
 	http.SetCookie(w, p.sessions.cookie(loginCookie, tok, 900))
-	v.Data = tok
+	v.Data = loginData{CSRF: tok, OIDC: p.identity.OIDC(), Token: p.identity.shared != ""}
 	p.render(w, status, "login.html", v)
+}
+
+// loginData is the login page's: the ways in it offers.
+type loginData struct {
+	CSRF  string
+	OIDC  bool // sign in with the identity provider
+	Token bool // the shared operator token (dev, break-glass)
 }
 
 func (p *pages) login(w http.ResponseWriter, r *http.Request) {
@@ -155,12 +175,16 @@ func (p *pages) login(w http.ResponseWriter, r *http.Request) {
 		p.renderError(w, http.StatusTooManyRequests, "For mange loginforsøg. Vent et kvarter og prøv igen.")
 		return
 	}
-	if !validCSRF(p.token, strings.TrimSpace(r.PostForm.Get("token"))) {
+	if p.identity.shared == "" {
+		p.renderLogin(w, http.StatusForbidden, View{Title: "Log ind", Error: "Operatørnøglen er slået fra; log ind med kommunens login."})
+		return
+	}
+	if !validCSRF(p.identity.shared, strings.TrimSpace(r.PostForm.Get("token"))) {
 		p.log.Warn("operator login refused: wrong token")
 		p.renderLogin(w, http.StatusUnauthorized, View{Title: "Log ind", Error: "Forkert operatørnøgle."})
 		return
 	}
-	if _, err := p.sessions.create(r.Context(), w); err != nil {
+	if _, err := p.sessions.create(r.Context(), w, breakGlass); err != nil {
 		p.log.Error("operator login", "error", err)
 		p.renderError(w, http.StatusServiceUnavailable, "Login er ikke muligt lige nu.")
 		return
@@ -190,10 +214,10 @@ type runRow struct {
 
 func (p *pages) overview(w http.ResponseWriter, r *http.Request, sess *session) {
 	kind := r.URL.Query().Get("kind")
-	v := View{Title: "Igangværende arbejde", CSRF: sess.CSRF, LoggedIn: true}
+	v := View{Title: "Igangværende arbejde", CSRF: sess.CSRF, LoggedIn: true, SignedIn: sess.Principal.Name}
 	list, err := p.runner.List(r.Context(), runs.Filter{Kind: kind, Status: runs.StatusRunning})
 	if err != nil {
-		v.Error = p.message(err)
+		v.Error = ErrorMessage(err, p.log)
 	}
 	d := overviewData{Kinds: p.runner.Kinds.Kinds(), Kind: kind}
 	for _, s := range list {
@@ -210,7 +234,7 @@ func (p *pages) overview(w http.ResponseWriter, r *http.Request, sess *session) 
 // startData is a kind's start form.
 type startData struct {
 	Kind           runs.Kind
-	Fields         []formField
+	Fields         []FormField
 	Existing       string // the run with the key a refused start ran into
 	ExistingClosed bool   // it has closed (the kind does not rerun a key)
 }
@@ -221,8 +245,8 @@ func (p *pages) startPage(w http.ResponseWriter, r *http.Request, sess *session)
 		p.renderError(w, http.StatusNotFound, fmt.Sprintf("Ukendt type %q.", r.PathValue("kind")))
 		return
 	}
-	p.render(w, http.StatusOK, "start.html", View{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true,
-		Data: startData{Kind: k, Fields: formFields(k.InputFields(p.runner.Plan), nil, nil)}})
+	p.render(w, http.StatusOK, "start.html", View{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true, SignedIn: sess.Principal.Name,
+		Data: startData{Kind: k, Fields: FormFields(k.InputFields(p.runner.Plan), nil, nil)}})
 }
 
 func (p *pages) start(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -232,7 +256,7 @@ func (p *pages) start(w http.ResponseWriter, r *http.Request, sess *session) {
 		return
 	}
 	specs := k.InputFields(p.runner.Plan)
-	body, err := formJSON(specs, r.PostForm, p.runner.Plan.Location())
+	body, err := FormJSON(specs, r.PostForm, p.runner.Plan.Location())
 	var started runs.Started
 	if err == nil {
 		started, err = p.runner.Start(r.Context(), k.Name, body)
@@ -245,8 +269,8 @@ func (p *pages) start(w http.ResponseWriter, r *http.Request, sess *session) {
 		http.Redirect(w, r, "/operator/runs/"+url.PathEscape(started.WorkflowID)+flash, http.StatusSeeOther)
 		return
 	}
-	status, msg, errs := p.formErrors(err, "input.")
-	d := startData{Kind: k, Fields: formFields(specs, r.PostForm, errs)}
+	status, msg, errs := FormErrors(err, "input.", p.log)
+	d := startData{Kind: k, Fields: FormFields(specs, r.PostForm, errs)}
 	var re *runs.Error
 	if errors.As(err, &re) {
 		switch re.Code {
@@ -258,12 +282,13 @@ func (p *pages) start(w http.ResponseWriter, r *http.Request, sess *session) {
 			msg = "Intet nyt er startet: " + re.Message + "."
 		}
 	}
-	p.render(w, status, "start.html", View{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true, Error: msg, Data: d})
+	p.render(w, status, "start.html", View{Title: k.Title, CSRF: sess.CSRF, LoggedIn: true, SignedIn: sess.Principal.Name, Error: msg, Data: d})
 }
 
-// formErrors splits an error into a status, a page message and messages
-// beside fields (field paths under prefix).
-func (p *pages) formErrors(err error, prefix string) (int, string, map[string]string) {
+// FormErrors splits an error from FormJSON or the run layer into a
+// status, a page message and messages beside the form's fields (field
+// paths under prefix), for a page that shows a generated form again.
+func FormErrors(err error, prefix string, log *slog.Logger) (int, string, map[string]string) {
 	var fe *fielderr.Error
 	if errors.As(err, &fe) {
 		// From the form conversion, before the run layer.
@@ -281,14 +306,15 @@ func (p *pages) formErrors(err error, prefix string) (int, string, map[string]st
 		}
 		return http.StatusBadRequest, "Ret de markerede felter.", map[string]string{top: msg}
 	}
-	return runs.HTTPStatus(err), p.message(err), nil
+	return runs.HTTPStatus(err), ErrorMessage(err, log), nil
 }
 
-// message is an error as a Danish sentence for the page.
-func (p *pages) message(err error) string {
+// ErrorMessage is a run-layer error as a Danish sentence for a page;
+// another error is logged and reported as internal.
+func ErrorMessage(err error, log *slog.Logger) string {
 	var re *runs.Error
 	if !errors.As(err, &re) {
-		p.log.Error("operator page", "error", err)
+		log.Error("operator page", "error", err)
 		return "Der opstod en intern fejl; se workerens log."
 	}
 	switch re.Code {
@@ -328,12 +354,12 @@ type runData struct {
 // action is one Update offered as a form.
 type action struct {
 	runs.Update
-	Fields []formField
+	Fields []FormField
 	Error  string
 }
 
 func (p *pages) runPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v := View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
+	v := View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true, SignedIn: sess.Principal.Name}
 	q := r.URL.Query()
 	switch {
 	case q.Get("startet") == "igen":
@@ -345,8 +371,8 @@ func (p *pages) runPage(w http.ResponseWriter, r *http.Request, sess *session) {
 		v.Flash = "Kørslen er startet."
 	case q.Has("annulleret"):
 		v.Flash = "Annulleringen er sendt."
-	case q.Get("udfoert") != "":
-		v.Flash = "Handlingen er udført: " + q.Get("udfoert") + "."
+	case q.Get(doneParam) != "":
+		v.Flash = doneFlash(q.Get(doneParam))
 	}
 	p.showRun(w, r, v, http.StatusOK, "", nil, "")
 }
@@ -357,7 +383,7 @@ func (p *pages) showRun(w http.ResponseWriter, r *http.Request, v View, status i
 	id := r.PathValue("id")
 	d, err := p.runner.Describe(r.Context(), id)
 	if err != nil {
-		p.render(w, runs.HTTPStatus(err), "error.html", View{Title: "Kørsel", LoggedIn: true, CSRF: v.CSRF, Error: p.message(err)})
+		p.render(w, runs.HTTPStatus(err), "error.html", View{Title: "Kørsel", LoggedIn: true, SignedIn: v.SignedIn, CSRF: v.CSRF, Error: ErrorMessage(err, p.log)})
 		return
 	}
 	k, _ := p.runner.Kinds.Lookup(d.Kind)
@@ -378,9 +404,9 @@ func (p *pages) showRun(w http.ResponseWriter, r *http.Request, v View, status i
 		if !accepts[u.Name] {
 			continue
 		}
-		a := action{Update: u, Fields: formFields(u.ArgFields(p.runner.Plan), nil, nil)}
+		a := action{Update: u, Fields: FormFields(u.ArgFields(p.runner.Plan), nil, nil)}
 		if u.Name == failed {
-			a.Fields = formFields(u.ArgFields(p.runner.Plan), r.PostForm, errs)
+			a.Fields = FormFields(u.ArgFields(p.runner.Plan), r.PostForm, errs)
 			a.Error = msg
 		}
 		data.Actions = append(data.Actions, a)
@@ -398,10 +424,10 @@ func (p *pages) showRun(w http.ResponseWriter, r *http.Request, v View, status i
 
 func (p *pages) update(w http.ResponseWriter, r *http.Request, sess *session) {
 	id, name := r.PathValue("id"), r.PathValue("name")
-	v := View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}
+	v := View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true, SignedIn: sess.Principal.Name}
 	d, err := p.runner.Describe(r.Context(), id)
 	if err != nil {
-		p.render(w, runs.HTTPStatus(err), "error.html", View{Title: "Kørsel", LoggedIn: true, CSRF: sess.CSRF, Error: p.message(err)})
+		p.render(w, runs.HTTPStatus(err), "error.html", View{Title: "Kørsel", LoggedIn: true, SignedIn: sess.Principal.Name, CSRF: sess.CSRF, Error: ErrorMessage(err, p.log)})
 		return
 	}
 	k, _ := p.runner.Kinds.Lookup(d.Kind)
@@ -410,23 +436,30 @@ func (p *pages) update(w http.ResponseWriter, r *http.Request, sess *session) {
 		p.showRun(w, r, v, http.StatusBadRequest, "", nil, fmt.Sprintf("Ukendt handling %q.", name))
 		return
 	}
-	body, err := formJSON(u.ArgFields(p.runner.Plan), r.PostForm, p.runner.Plan.Location())
+	body, err := FormJSON(u.ArgFields(p.runner.Plan), r.PostForm, p.runner.Plan.Location())
 	if err == nil {
 		_, err = p.runner.Update(r.Context(), id, name, body)
 	}
 	if err != nil {
-		status, msg, errs := p.formErrors(err, "")
+		status, msg, errs := FormErrors(err, "", p.log)
 		p.showRun(w, r, v, status, name, errs, msg)
 		return
 	}
-	http.Redirect(w, r, "/operator/runs/"+url.PathEscape(id)+"?udfoert="+url.QueryEscape(u.Title), http.StatusSeeOther)
+	back, ok := returnPath(r.PostForm.Get("return"))
+	if !ok {
+		back = &url.URL{Path: "/operator/runs/" + id, RawPath: "/operator/runs/" + url.PathEscape(id)}
+	}
+	q := back.Query()
+	q.Set(doneParam, u.Title)
+	back.RawQuery = q.Encode()
+	http.Redirect(w, r, back.String(), http.StatusSeeOther)
 }
 
 func (p *pages) cancel(w http.ResponseWriter, r *http.Request, sess *session) {
 	id := r.PathValue("id")
 	if _, err := p.runner.Cancel(r.Context(), id, r.PostForm.Get("reason")); err != nil {
-		status, msg, _ := p.formErrors(err, "")
-		p.showRun(w, r, View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true}, status, "cancel", nil, msg)
+		status, msg, _ := FormErrors(err, "", p.log)
+		p.showRun(w, r, View{Title: "Kørsel", CSRF: sess.CSRF, LoggedIn: true, SignedIn: sess.Principal.Name}, status, "cancel", nil, msg)
 		return
 	}
 	http.Redirect(w, r, "/operator/runs/"+url.PathEscape(id)+"?annulleret=1", http.StatusSeeOther)

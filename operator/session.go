@@ -7,12 +7,15 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"helhed/runs"
 )
 
 // Cookie names. The session cookie carries a random id; Redis keeps only
@@ -23,10 +26,11 @@ const (
 	sessionPrefix = "helhed:session:"
 )
 
-// session is one logged-in operator browser.
+// session is one logged-in operator browser and the person signed in.
 type session struct {
-	id   string // the cookie value
-	CSRF string
+	id        string // the cookie value
+	CSRF      string
+	Principal runs.Principal
 }
 
 // sessions stores sessions in Redis with a fixed lifetime: a session
@@ -51,8 +55,8 @@ func sessionKey(id string) string {
 	return sessionPrefix + hex.EncodeToString(sum[:])
 }
 
-// create makes a session and sets its cookie.
-func (s *sessions) create(ctx context.Context, w http.ResponseWriter) (*session, error) {
+// create makes a session for who and sets its cookie.
+func (s *sessions) create(ctx context.Context, w http.ResponseWriter, who runs.Principal) (*session, error) {
 	id, err := randomToken()
 	if err != nil {
 		return nil, err
@@ -61,14 +65,18 @@ func (s *sessions) create(ctx context.Context, w http.ResponseWriter) (*session,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.r.HSet(ctx, sessionKey(id), "csrf", csrf, "created", time.Now().UTC().Format(time.RFC3339)).Err(); err != nil {
+	whoJSON, err := json.Marshal(who)
+	if err != nil {
+		return nil, fmt.Errorf("store session: %w", err)
+	}
+	if err := s.r.HSet(ctx, sessionKey(id), "csrf", csrf, "who", whoJSON, "created", time.Now().UTC().Format(time.RFC3339)).Err(); err != nil {
 		return nil, fmt.Errorf("store session: %w", err)
 	}
 	if err := s.r.Expire(ctx, sessionKey(id), s.ttl).Err(); err != nil {
 		return nil, fmt.Errorf("store session: %w", err)
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, id, int(s.ttl.Seconds())))
-	return &session{id: id, CSRF: csrf}, nil
+	return &session{id: id, CSRF: csrf, Principal: who}, nil
 }
 
 // errNoSession means no cookie; errExpired a cookie whose session is gone.
@@ -83,14 +91,19 @@ func (s *sessions) get(r *http.Request) (*session, error) {
 	if err != nil || c.Value == "" {
 		return nil, errNoSession
 	}
-	csrf, err := s.r.HGet(r.Context(), sessionKey(c.Value), "csrf").Result()
-	if errors.Is(err, redis.Nil) {
-		return nil, errExpired
-	}
+	vals, err := s.r.HMGet(r.Context(), sessionKey(c.Value), "csrf", "who").Result()
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
-	return &session{id: c.Value, CSRF: csrf}, nil
+	csrf, _ := vals[0].(string)
+	who, _ := vals[1].(string)
+	sess := &session{id: c.Value, CSRF: csrf}
+	// A session from before sign-ins named the person has no "who": it
+	// ends, and the operator signs in again.
+	if csrf == "" || who == "" || json.Unmarshal([]byte(who), &sess.Principal) != nil {
+		return nil, errExpired
+	}
+	return sess, nil
 }
 
 // destroy ends a session and clears its cookie.

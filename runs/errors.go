@@ -27,6 +27,7 @@ const (
 	CodeRejected       Code = "rejected"        // the run's stage refuses the Update (409)
 	CodeClosed         Code = "closed"          // the run has ended (409)
 	CodeUnavailable    Code = "unavailable"     // Temporal does not answer (503)
+	CodeForbidden      Code = "forbidden"       // the caller lacks the role (403, naming it)
 )
 
 // Error is every failure the run layer reports: a code, a message (for
@@ -70,6 +71,8 @@ func HTTPStatus(err error) int {
 		return http.StatusConflict
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable
+	case CodeForbidden:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }

@@ -21,7 +21,11 @@ import (
 //     multi-line text). time.Time fields take RFC 3339 in JSON and a local
 //     (Europe/Copenhagen) date-time in the forms.
 //   - The workflow upserts the HelhedStage search attribute (and HelhedDueAt
-//     for its next deadline); Start sets HelhedKind and HelhedPlan.
+//     for its next deadline); Start sets HelhedKind and HelhedPlan. A
+//     deadline that is a moment (a meeting, a crisis deadline) is stored as
+//     it is; a deadline that is a civil date (a legal deadline, a task's
+//     last day) is stored as the end of that day, the first instant of the
+//     next day in the plan's zone, and its kind sets DueIsDate.
 //   - The StateQuery result may carry top-level fields the layer reads:
 //     "stage" (used until the search attribute is visible), "openTasks" (a
 //     list of Task) and "accepts" (the Update names the current stage
@@ -33,7 +37,8 @@ import (
 //     fielderr.Invalid(field, msg) (or a *fielderr.Error); any other rejection means the
 //     run's current stage does not accept the Update (HTTP 409).
 
-// Kind describes one workflow kind of DESIGN.md §8.
+// Kind describes one workflow kind that the operator API, the pages and
+// the starter start and steer (docs/interfaces.md).
 type Kind struct {
 	// Name is the API kind, e.g. "data-request".
 	Name string
@@ -66,10 +71,24 @@ type Kind struct {
 	Choices func(p *plan.Plan) map[string][]Choice
 	// StageTitles are Danish names of the HelhedStage values (optional).
 	StageTitles map[string]string
+	// DueIsDate says the kind's deadlines are civil dates: HelhedDueAt is
+	// the end of the last day, and the layer reports that day
+	// (Summary.DueDate), not the instant.
+	DueIsDate bool
 
 	// Rerun says whether a business key whose run has closed may start
 	// again (the zero value, RerunAllowed, lets it).
 	Rerun Rerun
+
+	// Roles may start, steer and cancel runs of the kind besides
+	// sekretariat (none: sekretariat only); an Update may name its own.
+	// Every role may read.
+	Roles []Role
+	// Organisation is the housing organisation (plan id) a run belongs to,
+	// from its input; it makes the kind a case kind, whose runs a case
+	// worker sees and steers only for their organisations (for a started
+	// run, the state query's "organisation" field says it).
+	Organisation func(p *plan.Plan, input any) string
 }
 
 // Rerun is a kind's policy for starting a closed business key again. An
@@ -111,4 +130,14 @@ type Update struct {
 	NewArg func() any
 	// Choices lists allowed values of argument fields for the form (optional).
 	Choices func(p *plan.Plan) map[string][]Choice
+	// Roles may send it besides sekretariat (nil: the kind's Roles).
+	Roles []Role
+}
+
+// UpdateRoles are the roles that may send u on a run of k.
+func (k Kind) UpdateRoles(u Update) []Role {
+	if u.Roles != nil {
+		return u.Roles
+	}
+	return k.Roles
 }

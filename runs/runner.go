@@ -70,7 +70,9 @@ const SignalCancelReason = "helhed-cancel-reason"
 // CancelReason is the SignalCancelReason payload.
 type CancelReason struct {
 	Reason string `json:"reason"`
-	By     string `json:"by"` // "operator"; never a person's name
+	By     string `json:"by"` // "operator"
+	// Actor is the signed-in person (in the encrypted payload only).
+	Actor *workflows.Actor `json:"actor,omitempty"`
 }
 
 // MaxReason bounds a cancellation reason.
@@ -120,10 +122,24 @@ func inputError(err error) *Error {
 // closed one starts a new run (OutcomeRerun, naming the closed run) when
 // the kind's Rerun allows it, and is refused with CodeKeyUsed otherwise.
 func (r *Runner) Start(ctx context.Context, kind string, raw []byte) (Started, error) {
+	// The role first: a caller who may not start the kind learns nothing
+	// from its input checks.
+	if k, ok := r.Kinds.Lookup(kind); ok {
+		if err := authorize(ctx, "at starte "+strings.ToLower(k.Title), k.Roles); err != nil {
+			return Started{}, err
+		}
+	}
 	k, in, id, err := r.Prepare(kind, raw)
 	if err != nil {
 		return Started{}, err
 	}
+	if k.Organisation != nil {
+		if p, ok := PrincipalFrom(ctx); ok && !p.SeesOrganisation(k.Organisation(r.Plan, in)) {
+			return Started{}, &Error{Code: CodeForbidden, Field: "input.organisation",
+				Message: "sagen hører til en anden boligorganisation end dine (" + strings.Join(p.Organisations, ", ") + ")"}
+		}
+	}
+	setActor(ctx, in)
 	// The latest run with the key decides the outcome; the reuse policy
 	// below holds the same line should another start slip in between.
 	prev, err := r.describeRun(ctx, id, "")
@@ -215,6 +231,12 @@ func (r *Runner) Update(ctx context.Context, id, name string, raw []byte) (json.
 		}
 		return nil, &Error{Code: CodeUnknownUpdate, Field: "update", WorkflowID: id, Message: msg}
 	}
+	if err := authorize(ctx, "handlingen "+u.Title, k.UpdateRoles(u)); err != nil {
+		return nil, err
+	}
+	if err := r.authorizeRun(ctx, k, sum); err != nil {
+		return nil, err
+	}
 	if sum.Status != StatusRunning {
 		return nil, &Error{Code: CodeClosed, WorkflowID: id, Message: "kørslen er afsluttet (" + StatusTitle(sum.Status) + ")"}
 	}
@@ -222,6 +244,7 @@ func (r *Runner) Update(ctx context.Context, id, name string, raw []byte) (json.
 	if err := Decode(raw, arg); err != nil {
 		return nil, AsInvalid(err)
 	}
+	setActor(ctx, arg)
 	h, err := r.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: id, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
@@ -263,6 +286,12 @@ func (r *Runner) Cancel(ctx context.Context, id, reason string) (Cancelled, erro
 	if err != nil {
 		return Cancelled{}, err
 	}
+	if err := authorize(ctx, "at annullere "+strings.ToLower(k.Title), k.Roles); err != nil {
+		return Cancelled{}, err
+	}
+	if err := r.authorizeRun(ctx, k, sum); err != nil {
+		return Cancelled{}, err
+	}
 	if sum.Status != StatusRunning {
 		return Cancelled{}, &Error{Code: CodeClosed, WorkflowID: id, Message: "kørslen er afsluttet (" + StatusTitle(sum.Status) + ")"}
 	}
@@ -274,7 +303,11 @@ func (r *Runner) Cancel(ctx context.Context, id, reason string) (Cancelled, erro
 		}
 		return Cancelled{WorkflowID: id, Via: "update", Result: out}, nil
 	}
-	if err := r.Client.SignalWorkflow(ctx, id, "", SignalCancelReason, CancelReason{Reason: reason, By: "operator"}); err != nil {
+	why := CancelReason{Reason: reason, By: "operator"}
+	if p, ok := PrincipalFrom(ctx); ok {
+		why.Actor = p.Actor()
+	}
+	if err := r.Client.SignalWorkflow(ctx, id, "", SignalCancelReason, why); err != nil {
 		return Cancelled{}, temporalError(err, id)
 	}
 	if err := r.Client.CancelWorkflow(ctx, id, ""); err != nil {

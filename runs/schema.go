@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"helhed/plan"
+	"helhed/workflows"
 )
 
 // Input widget types of a FieldSpec.
@@ -29,7 +30,10 @@ type FieldSpec struct {
 	Choices  []Choice `json:"choices,omitempty"`
 }
 
-var dateType = reflect.TypeFor[plan.Date]()
+var (
+	dateType  = reflect.TypeFor[plan.Date]()
+	actorType = reflect.TypeFor[*workflows.Actor]()
+)
 
 // Fields describes the top-level JSON fields of the struct v points to,
 // with choices from choices (may be nil).
@@ -43,6 +47,9 @@ func Fields(v any, choices map[string][]Choice) []FieldSpec {
 	}
 	var out []FieldSpec
 	for _, f := range orderedFields(t) {
+		if f.Type == actorType {
+			continue // set from the sign-in, never typed in
+		}
 		s := FieldSpec{Name: f.Name, Label: f.Tag.Get("label"), Help: f.Tag.Get("help"),
 			Type: widget(f), Required: !f.Omit, Choices: choices[f.Name]}
 		if s.Label == "" {

@@ -14,8 +14,10 @@ import (
 	"helhed/config"
 )
 
-// apiBase is the operator API the CLI talks to for read-model views:
-// HELHED_URL, else http://$HTTP_ADDR, else the default address.
+// apiBase is the operator API the CLI talks to for every verb that
+// reaches the workers (so an operator's machine holds no payload key and
+// no Temporal access): HELHED_URL, else http://$HTTP_ADDR, else the
+// default address.
 func apiBase(e *env) string {
 	if u := e.getenv("HELHED_URL"); u != "" {
 		return strings.TrimRight(u, "/")
@@ -24,6 +26,24 @@ func apiBase(e *env) string {
 		return "http://" + a
 	}
 	return "http://127.0.0.1:8080"
+}
+
+// apiError is the operator API's refusal: its status and JSON body.
+type apiError struct {
+	Status     int    `json:"-"`
+	Message    string `json:"error"`
+	Field      string `json:"field"`
+	Code       string `json:"code"` // the run layer's (runs.Code), for run verbs
+	WorkflowID string `json:"workflowId"`
+	RunID      string `json:"runId"`
+	Outcome    string `json:"outcome"`
+}
+
+func (e *apiError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s (HTTP %d)", e.Field, e.Message, e.Status)
+	}
+	return fmt.Sprintf("%s (HTTP %d)", e.Message, e.Status)
 }
 
 // apiCall sends a request with the operator token (OPERATOR_TOKEN, else
@@ -59,15 +79,9 @@ func apiCall(ctx context.Context, e *env, method, path, contentType string, body
 		return fmt.Errorf("svaret fra operatør-API'et på %s kunne ikke læses", apiBase(e))
 	}
 	if resp.StatusCode/100 != 2 {
-		var apiErr struct {
-			Error string `json:"error"`
-			Field string `json:"field"`
-		}
-		if json.Unmarshal(raw, &apiErr) == nil && apiErr.Error != "" {
-			if apiErr.Field != "" {
-				return fmt.Errorf("%s: %s (HTTP %d)", apiErr.Field, apiErr.Error, resp.StatusCode)
-			}
-			return fmt.Errorf("%s (HTTP %d)", apiErr.Error, resp.StatusCode)
+		apiErr := &apiError{Status: resp.StatusCode}
+		if json.Unmarshal(raw, apiErr) == nil && apiErr.Message != "" {
+			return apiErr
 		}
 		return fmt.Errorf("operatør-API'et svarede HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw))
 	}

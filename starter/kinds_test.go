@@ -12,32 +12,13 @@ import (
 	"testing/synctest"
 	"time"
 
+	"helhed/app"
+	"helhed/capability"
 	"helhed/config"
 	"helhed/plan"
 	"helhed/runs"
 	"helhed/workdays"
 )
-
-// TestKindsExample: `starter kinds --example KIND` prints a ready input that
-// the kind accepts; an unknown kind is a usage error listing the kinds.
-func TestKindsExample(t *testing.T) {
-	code, out, errOut := runStarterIn(nil, "", "kinds", "--example", "data-request")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	var in map[string]any
-	if err := json.Unmarshal([]byte(out), &in); err != nil || in["partner"] == nil || in["due"] == nil {
-		t.Fatalf("not a data-request input (%v):\n%s", err, out)
-	}
-	code, _, errOut = runStarterIn(nil, "", "kinds", "--example", "no-such-kind")
-	if code != 2 || !strings.Contains(errOut, `ukendt slags kørsel "no-such-kind"`) || !strings.Contains(errOut, "data-request, eviction-case") {
-		t.Fatalf("unknown kind: exit %d, %q", code, errOut)
-	}
-	code, out, _ = runStarterIn(nil, "", "kinds")
-	if code != 0 || !strings.Contains(out, "eksempel på input: starter kinds --example data-request") {
-		t.Fatalf("kinds does not point at the examples: exit %d\n%s", code, out)
-	}
-}
 
 // notPicked are example dates that are facts rather than dates the example
 // picks for someone to act on: rent falls due on the 1st whatever the
@@ -94,6 +75,16 @@ func TestExamplesPickWeekdays(t *testing.T) {
 			}
 		}
 	}
+}
+
+// kindRegistry is every wired capability's run kinds (app.Capabilities,
+// the list the workers wire), built without Temporal or Redis.
+func kindRegistry(cfg *config.Config, p *plan.Plan) (*runs.Registry, error) {
+	caps, err := app.Capabilities(capability.Deps{Config: cfg, Plan: p})
+	if err != nil {
+		return nil, err
+	}
+	return runs.NewRegistry(app.Kinds(caps))
 }
 
 // checkExample decodes k's example as the API does, validates it and

@@ -55,10 +55,12 @@ func verbs() []verb {
 			help: "tjek en planfil; viser hvert problem med YAML-sti og linje"},
 		{name: "plan show", args: "[--json] [FILE|ID]", group: "plan", run: planShow,
 			help: "sammenfat en plan (standard: PLAN_FILE eller den indbyggede plan for i dag)"},
+		{name: "plan simulate", args: "[--json] FILE|ID", group: "plan", run: planSimulate,
+			help: "kør planperioden på en tidsforkortet testmotor og vis pr. måned møder, dataanmodninger, påmindelser og dokumenter"},
 		{name: "plan list", group: "plan", run: planList,
 			help: "vis de indbyggede planer og deres perioder"},
-		{name: "schedules sync", args: "[FILE|ID]", group: "schedules", run: schedulesSync,
-			help: "opret eller opdatér planens tidsplaner i Temporal (en synkronisering mere ændrer intet)"},
+		{name: "schedules sync", group: "schedules", run: schedulesSync,
+			help: "opret eller opdatér tidsplanerne for den plan, workers kører med (en synkronisering mere ændrer intet)"},
 		{name: "schedules list", group: "schedules", run: schedulesList,
 			help: "vis helheds tidsplaner: tilstand, næste og seneste udløsning"},
 		{name: "schedules trigger", args: "ID|CYCLE", group: "schedules", run: schedulesTrigger(),
@@ -83,7 +85,7 @@ func verbs() []verb {
 			help: "de slags kørsler, du kan starte, deres inputfelter og handlinger (Updates); --example KIND viser et færdigt input"},
 		{name: "import arrears", args: "FILE.csv [--date yyyy-mm-dd] [--json]", group: "cases", run: importArrears,
 			help: "importér en restanceliste (rykkerliste): én sag om forebyggelse af udsættelse pr. lejemål (POST /api/v1/arrears)"},
-		{name: "cases", args: "[--stage S] [--area A] [--json]", group: "cases", run: casesList,
+		{name: "cases", args: "[--stage S] [--area A] [--organisation O] [--json]", group: "cases", run: casesList,
 			help: "vis sager om forebyggelse af udsættelse (pseudonymiseret) med antal pr. fase og boligområde (GET /api/v1/cases)"},
 		{name: "tasks", args: "[--partner P] [--status open|overdue|done|cancelled] [--overdue] [--json]", group: "tasks", run: tasksList,
 			help: "vis partneres dataanmodninger fra læsemodellen (GET /api/v1/tasks)"},
@@ -95,6 +97,8 @@ func verbs() []verb {
 			help: "erstat partnerens portallink; det gamle holder op med at virke"},
 		{name: "tokens revoke", args: "PARTNER", group: "tasks", run: tokensVerb("revoke"),
 			help: "luk partnerens portallink"},
+		{name: "demo", group: "demo", run: demoVerb,
+			help: "kør et syntetisk planår mod en kørende workers -dev (sager, opgaver, mødeforløb, fravær, årsrapport, krise); en kørsel mere tilføjer intet"},
 		{name: "reconcile", args: "[--kind K]... [--no-wait] [--json]", group: "read model", run: reconcile,
 			help: "genopbyg læsemodellen i Redis fra Temporal nu, og vis de fundne afvigelser (POST /api/v1/reconcile)"},
 	}
@@ -155,5 +159,6 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "  help                                     denne liste")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Afslutningskoder: 0 ok, 1 forespørgslen mislykkedes, 2 forkert kommandolinje.")
-	fmt.Fprintln(w, "Indstillingerne læses fra miljøet (se README: Configuration).")
+	fmt.Fprintln(w, "Indstillingerne læses fra miljøet (se README: Configuration). Kommandoer, der når workers,")
+	fmt.Fprintln(w, "går gennem operatør-API'et (HELHED_URL, OPERATOR_TOKEN); starteren bruger aldrig PAYLOAD_KEY.")
 }

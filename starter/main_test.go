@@ -3,18 +3,31 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
+// workerSecrets are the settings only the workers hold: a starter that
+// read one would need it on the operator's machine.
+var workerSecrets = map[string]bool{"PAYLOAD_KEY": true, "PAYLOAD_KEYS_OLD": true, "TOKEN_SECRET": true,
+	"TOKEN_SECRETS_OLD": true, "PSEUDONYM_KEY": true}
+
 // runStarterIn runs the CLI in process with the environment vars and
-// stdin, and returns its exit code, stdout and stderr.
+// stdin, and returns its exit code, stdout and stderr. Its environment
+// panics when a verb reads one of the workerSecrets, so every starter test
+// proves the verbs it runs need none.
 func runStarterIn(vars map[string]string, stdin string, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string { return vars[k] }}, args)
+		getenv: func(k string) string {
+			if workerSecrets[k] {
+				panic(fmt.Sprintf("starter %v read %s, a secret only the workers hold", args, k))
+			}
+			return vars[k]
+		}}, args)
 	return code, out.String(), errOut.String()
 }
 

@@ -1,52 +1,23 @@
 package main
 
+// The schedule verbs call the operator API (GET /api/v1/schedules, POST
+// /api/v1/schedules/{id}/pause|unpause|trigger|backfill, POST
+// /api/v1/schedules/sync), like every verb that reaches the workers: the
+// operator's machine needs neither Temporal access nor the payload key.
+
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"go.temporal.io/sdk/client"
-
-	"helhed/app"
-	"helhed/capability"
-	"helhed/config"
 	"helhed/plan"
-	"helhed/schedules"
-	"helhed/tclient"
+	"helhed/schedules/schedulepages"
 )
-
-// temporalConfig is the light configuration the schedule verbs need: they
-// talk to Temporal directly, so only TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE
-// and the payload key(s) matter. PAYLOAD_KEY may be left unset on a dev
-// machine: the key `workers -dev` keeps in $DATA_DIR/payload.key is used.
-func temporalConfig(e *env) (*config.Config, error) {
-	cfg := &config.Config{
-		TemporalAddress:   orDefault(e.getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
-		TemporalNamespace: orDefault(e.getenv("TEMPORAL_NAMESPACE"), "default"),
-		PayloadKey:        e.getenv("PAYLOAD_KEY"),
-		DataDir:           orDefault(e.getenv("DATA_DIR"), "./data"),
-	}
-	if old := e.getenv("PAYLOAD_KEYS_OLD"); old != "" {
-		cfg.PayloadKeysOld = strings.Split(old, ",")
-	}
-	if cfg.PayloadKey == "" {
-		key, err := devKept(e, "PAYLOAD_KEY", config.PayloadKeyFile)
-		if err != nil {
-			return nil, err
-		}
-		cfg.PayloadKey = key
-	}
-	if _, err := cfg.PayloadKeys(); err != nil {
-		return nil, usageError("PAYLOAD_KEY er ugyldig: %v", err)
-	}
-	return cfg, nil
-}
 
 // devKept reads what `workers -dev` keeps in $DATA_DIR/file, for when the
 // setting is not in the environment.
@@ -66,82 +37,41 @@ func orDefault(v, def string) string {
 	return v
 }
 
-// dialTemporal connects with helhed's codec; the SDK's logging is off so
-// that the CLI prints only its own lines.
-func dialTemporal(ctx context.Context, e *env) (client.Client, *config.Config, error) {
-	cfg, err := temporalConfig(e)
-	if err != nil {
-		return nil, nil, err
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := tclient.Dial(ctx, cfg, cfg.TemporalAddress, nil, quiet)
-	if err != nil {
-		return nil, nil, notAnswering(cfg)
-	}
-	return c, cfg, nil
-}
-
-// notAnswering is the error when Temporal cannot be reached: which server,
-// and which settings choose it.
-func notAnswering(cfg *config.Config) error {
-	return fmt.Errorf("Temporal på %s (navnerum %s) svarer ikke; tjek TEMPORAL_ADDRESS og TEMPORAL_NAMESPACE", cfg.TemporalAddress, cfg.TemporalNamespace)
-}
-
+// schedulesSync makes Temporal hold the plan the workers run (their
+// PLAN_FILE): the plan is theirs, not the operator's machine's.
 func schedulesSync(ctx context.Context, e *env, args []string) error {
-	if len(args) > 1 {
-		return usageError("brug: schedules sync [FILE|ID]")
+	if len(args) != 0 {
+		return usageError("brug: schedules sync (tidsplanerne synkroniseres med den plan, workers kører med)")
 	}
-	var arg string
-	if len(args) == 1 {
-		arg = args[0]
+	var res struct {
+		Plan    string                     `json:"plan"`
+		Changes []schedulepages.SyncChange `json:"changes"`
 	}
-	p, err := resolvePlan(e, arg)
-	if err != nil {
-		return err
+	if _, err := callJSON(ctx, e, "POST", "/api/v1/schedules/sync", struct{}{}, &res); err != nil {
+		return err // the API's message says the sync failed
 	}
-	c, cfg, err := dialTemporal(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	caps, err := app.Capabilities(capability.Deps{Config: cfg, Plan: p})
-	if err != nil {
-		return err
-	}
-	s, err := app.NewSyncer(cfg, c, caps, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return err
-	}
-	changes, err := s.Sync(ctx, p)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIDSPLAN\tRESULTAT\tAFVIGELSER")
-	for _, ch := range changes {
+	for _, ch := range res.Changes {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", ch.ID, ch.Outcome, strings.Join(ch.Differs, ","))
 	}
-	tw.Flush()
-	if err != nil {
-		return fmt.Errorf("tidsplanerne kunne ikke synkroniseres: %w", err)
-	}
-	return nil
+	return tw.Flush()
 }
 
 func schedulesList(ctx context.Context, e *env, args []string) error {
 	if len(args) != 0 {
 		return usageError("brug: schedules list")
 	}
-	c, _, err := dialTemporal(ctx, e)
-	if err != nil {
-		return err
+	var res struct {
+		Schedules []schedulepages.Schedule `json:"schedules"`
 	}
-	defer c.Close()
-	ls, err := schedules.List(ctx, c)
-	if err != nil {
+	if _, err := callJSON(ctx, e, "GET", "/api/v1/schedules", nil, &res); err != nil {
 		return err
 	}
 	loc := (&plan.Plan{}).Location() // the default zone, Europe/Copenhagen
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIDSPLAN\tTILSTAND\tNÆSTE\tSENESTE\tNOTE")
-	for _, l := range ls {
+	for _, l := range res.Schedules {
 		state, next, last := "aktiv", "–", "–"
 		if l.Paused {
 			state = "på pause"
@@ -157,81 +87,62 @@ func schedulesList(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-// scheduleID resolves a full ID or a cycle name against the plan.
-func scheduleID(e *env, arg string) (string, error) {
-	if strings.HasPrefix(arg, schedules.Prefix) {
-		return arg, nil
-	}
-	p, err := resolvePlan(e, "")
-	if err != nil {
-		return "", err
-	}
-	return schedules.Resolve(p.ID, arg), nil
-}
-
-// scheduleVerb runs op on one schedule named by the first argument and
-// says it is done; usage is the verb's usage line.
-func scheduleVerb(usage, done string, op func(ctx context.Context, c client.Client, id string, rest []string) error, minArgs, maxArgs int) func(context.Context, *env, []string) error {
+// scheduleVerb posts body(rest) to /api/v1/schedules/{ID|CYCLE}/action
+// (the workers resolve a cycle name against their plan) and says it is
+// done; usage is the verb's usage line.
+func scheduleVerb(usage, action, done string, body func(rest []string) (any, error), minArgs, maxArgs int) func(context.Context, *env, []string) error {
 	return func(ctx context.Context, e *env, args []string) error {
 		if len(args) < minArgs || len(args) > maxArgs {
 			return usageError("brug: %s", usage)
 		}
-		id, err := scheduleID(e, args[0])
+		b, err := body(args[1:])
 		if err != nil {
 			return err
 		}
-		c, _, err := dialTemporal(ctx, e)
-		if err != nil {
+		var res struct {
+			ID string `json:"id"`
+		}
+		if _, err := callJSON(ctx, e, "POST", "/api/v1/schedules/"+url.PathEscape(args[0])+"/"+action, b, &res); err != nil {
 			return err
 		}
-		defer c.Close()
-		if err := op(ctx, c, id, args[1:]); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "%s: %s\n", id, done)
+		fmt.Fprintf(e.stdout, "%s: %s\n", res.ID, done)
 		return nil
 	}
 }
 
 func schedulesTrigger() func(context.Context, *env, []string) error {
-	return scheduleVerb("schedules trigger ID|CYCLE", "udløst", func(ctx context.Context, c client.Client, id string, _ []string) error {
-		return schedules.Trigger(ctx, c, id)
-	}, 1, 1)
+	return scheduleVerb("schedules trigger ID|CYCLE", "trigger", "udløst", func([]string) (any, error) { return struct{}{}, nil }, 1, 1)
 }
 
 func schedulesPause(pause bool) func(context.Context, *env, []string) error {
-	usage, done := "schedules pause ID|CYCLE [--note TEXT]", "sat på pause"
+	usage, action, done, note := "schedules pause ID|CYCLE [--note TEXT]", "pause", "sat på pause", "sat på pause med starter"
 	if !pause {
-		usage, done = "schedules unpause ID|CYCLE [--note TEXT]", "genoptaget"
+		usage, action, done, note = "schedules unpause ID|CYCLE [--note TEXT]", "unpause", "genoptaget", "genoptaget med starter"
 	}
-	return scheduleVerb(usage, done, func(ctx context.Context, c client.Client, id string, rest []string) error {
-		note := "sat på pause med starter"
-		if !pause {
-			note = "genoptaget med starter"
-		}
+	return scheduleVerb(usage, action, done, func(rest []string) (any, error) {
 		f := newFlags("schedules", usage)
 		f.StringVar(&note, "note", note, "why, shown with the schedule")
 		if _, err := f.parse(rest, 0); err != nil {
-			return err
+			return nil, err
 		}
-		if pause {
-			return schedules.Pause(ctx, c, id, note)
-		}
-		return schedules.Unpause(ctx, c, id, note)
+		return map[string]string{"note": note}, nil
 	}, 1, 3)
 }
 
 func schedulesBackfill() func(context.Context, *env, []string) error {
-	return scheduleVerb("schedules backfill ID|CYCLE FROM TO", "udløst for perioden", func(ctx context.Context, c client.Client, id string, rest []string) error {
+	return scheduleVerb("schedules backfill ID|CYCLE FROM TO", "backfill", "udløst for perioden", func(rest []string) (any, error) {
 		from, err := parseWhen(rest[0])
 		if err != nil {
-			return usageError("FROM: %v", err)
+			return nil, usageError("FROM: %v", err)
 		}
 		to, err := parseWhen(rest[1])
 		if err != nil {
-			return usageError("TO: %v", err)
+			return nil, usageError("TO: %v", err)
 		}
-		return schedules.Backfill(ctx, c, id, from, to)
+		if !to.After(from) {
+			return nil, usageError("TO (%s) ligger ikke efter FROM (%s)", rest[1], rest[0])
+		}
+		return schedulepages.BackfillRequest{From: from, To: to}, nil
 	}, 3, 3)
 }
 

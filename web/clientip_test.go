@@ -88,7 +88,7 @@ func startRedis(t *testing.T) redis.Cmdable {
 // out the address it names nor lets the peer escape its own limit.
 func TestOperatorAuthLimitsFailuresPerClient(t *testing.T) {
 	const token, limit = "the-right-operator-token", 3
-	auth := &OperatorAuth{Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	auth := &OperatorAuth{Authenticate: onlyToken(token), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Failures: &RateLimit{R: startRedis(t), Prefix: "test:operator-auth:", Limit: limit, Window: 10 * time.Minute}}
 	h := TrustProxies(proxies, auth.Require(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
@@ -137,7 +137,7 @@ func TestOperatorAuthLimitsFailuresPerClient(t *testing.T) {
 func TestOperatorAuthWithoutRedis(t *testing.T) {
 	dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
 	defer dead.Close()
-	auth := &OperatorAuth{Token: "the-right-operator-token", Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	auth := &OperatorAuth{Authenticate: onlyToken("the-right-operator-token"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Failures: &RateLimit{R: dead, Prefix: "test:", Limit: 1, Window: time.Minute}}
 	h := auth.Require(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	for bearer, want := range map[string]int{"the-right-operator-token": http.StatusNoContent, "guess": http.StatusUnauthorized} {
@@ -148,5 +148,15 @@ func TestOperatorAuthWithoutRedis(t *testing.T) {
 		if w.Code != want {
 			t.Errorf("bearer %s: %d, want %d", bearer, w.Code, want)
 		}
+	}
+}
+
+// onlyToken accepts the one token.
+func onlyToken(want string) func(context.Context, string) (context.Context, error) {
+	return func(ctx context.Context, got string) (context.Context, error) {
+		if got != want {
+			return nil, &AuthError{Status: http.StatusUnauthorized, Message: "forkert operatørnøgle"}
+		}
+		return ctx, nil
 	}
 }

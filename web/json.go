@@ -1,8 +1,9 @@
 package web
 
 import (
-	"crypto/subtle"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -30,19 +31,31 @@ func WriteError(w http.ResponseWriter, status int, msg, field string) {
 }
 
 // OperatorAuth guards the operator API: a request passes only with
-// "Authorization: Bearer <Token>", anything else is 401. Failed attempts
-// are counted per client address (ClientIP) in Failures; an address that
-// has used them up gets 429 until the window ends, even with the right
-// token, so the token cannot be guessed by trying.
+// "Authorization: Bearer <token>" that Authenticate accepts, anything else
+// is 401 (or 403 for a known caller without a role here) saying why.
+// Failed attempts are counted per client address (ClientIP) in Failures;
+// an address that has used them up gets 429 until the window ends, even
+// with a good token, so a token cannot be guessed by trying.
 type OperatorAuth struct {
-	Token    string
-	Failures *RateLimit
-	Log      *slog.Logger
+	// Authenticate checks a bearer token and returns the context to serve
+	// the request with (carrying who called); an *AuthError says why not.
+	Authenticate func(ctx context.Context, token string) (context.Context, error)
+	Failures     *RateLimit
+	Log          *slog.Logger
 }
+
+// AuthError is a refused credential: Status 401 (unknown, expired, from
+// another issuer) or 403 (valid, without a role here), with a Danish
+// message naming why.
+type AuthError struct {
+	Status  int
+	Message string
+}
+
+func (e *AuthError) Error() string { return e.Message }
 
 // Require wraps next in the check.
 func (a *OperatorAuth) Require(next http.Handler) http.Handler {
-	want := []byte(a.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		client := ClientIP(r)
 		// Without Redis the limit is not known; the token check alone still
@@ -55,9 +68,21 @@ func (a *OperatorAuth) Require(next http.Handler) http.Handler {
 			tooManyAttempts(w, retry)
 			return
 		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) == 1 {
-			next.ServeHTTP(w, r)
+		refused := &AuthError{Status: http.StatusUnauthorized, Message: "manglende operatørnøgle (Authorization: Bearer …)"}
+		if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && strings.TrimSpace(got) != "" {
+			ctx, err := a.Authenticate(r.Context(), strings.TrimSpace(got))
+			if err == nil {
+				next.ServeHTTP(w, r.WithContext(ctx))
+				return
+			}
+			if !errors.As(err, &refused) {
+				a.Log.Error("operator API: authenticate", "error", err)
+				WriteError(w, http.StatusInternalServerError, "intern fejl; se workerens log", "")
+				return
+			}
+		}
+		if refused.Status == http.StatusForbidden {
+			WriteError(w, http.StatusForbidden, refused.Message, "")
 			return
 		}
 		if allowed, retry, err := a.Failures.Allow(r.Context(), client); err != nil {
@@ -67,7 +92,7 @@ func (a *OperatorAuth) Require(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="helhed"`)
-		WriteError(w, http.StatusUnauthorized, "manglende eller forkert operatørnøgle (Authorization: Bearer …)", "")
+		WriteError(w, http.StatusUnauthorized, refused.Message, "")
 	})
 }
 

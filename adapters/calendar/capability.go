@@ -17,7 +17,6 @@ import (
 
 	"helhed/adapters/datarequest/tokens"
 	"helhed/capability"
-	"helhed/config"
 	"helhed/operator"
 )
 
@@ -39,17 +38,19 @@ func New(d capability.Deps) (capability.Capability, error) {
 	if d.Temporal == nil {
 		return c, nil
 	}
-	key, err := config.DecodeKey(d.Config.PayloadKey)
+	secrets, err := d.Config.TokenSecrets()
 	if err != nil {
-		return capability.Capability{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
+		return capability.Capability{}, fmt.Errorf("TOKEN_SECRET: %w", err)
 	}
+	feedSecrets := tokens.DeriveSecrets(secrets, "calendar-tokens")
 	tmpl, err := operator.Layout(d.Plan.Location()).Funcs(template.FuncMap{"day": dayText}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return capability.Capability{}, fmt.Errorf("calendar templates: %w", err)
 	}
 	s := &server{
 		plan: d.Plan, redis: d.Redis, log: d.Log, publicURL: d.Config.PublicURL, tmpl: tmpl,
-		tokens:    &tokens.Tokens{R: d.Redis, Secret: tokens.DeriveSecret(key, "calendar-tokens"), TTL: tokenTTL, Prefix: keyPrefix + "subscriber:"},
+		tokens: &tokens.Tokens{R: d.Redis, Secret: feedSecrets[0], OldSecrets: feedSecrets[1:], TTL: tokenTTL,
+			Prefix: keyPrefix + "subscriber:"},
 		revisions: &revisions{r: d.Redis, key: keyPrefix + "revisions:" + d.Plan.ID},
 	}
 	c.Routes = []capability.Route{

@@ -43,6 +43,7 @@ func RunKind() runs.Kind {
 		},
 		// Activated again after a cancel (same area, day and incident): a new run.
 		Rerun: runs.RerunAllowed,
+		Roles: []runs.Role{runs.RoleKrisegruppe},
 	}
 }
 

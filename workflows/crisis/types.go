@@ -10,7 +10,11 @@
 // run on a schedule.
 package crisis
 
-import "time"
+import (
+	"time"
+
+	"helhed/workflows"
+)
 
 // Kind is the run kind and the HelhedKind search attribute.
 const Kind = "crisis"
@@ -109,6 +113,7 @@ const (
 // Input activates the crisis plan. It carries no names: who activated it
 // is a role, the summary describes the incident, not the people.
 type Input struct {
+	workflows.By
 	// ActivatedBy is a crisis-group role id from the plan, or the id of a
 	// police partner (the police may activate the plan too).
 	ActivatedBy string `json:"activatedBy" label:"Aktiveret af" help:"Rolle i krisegruppen, eller politiet"`
@@ -128,6 +133,7 @@ type Input struct {
 
 // MeetingTime sets or moves the crisis group's meeting.
 type MeetingTime struct {
+	workflows.By
 	At    time.Time `json:"at" label:"Mødetidspunkt"`
 	Place string    `json:"place" label:"Mødested"`
 	// DurationMinutes [60].
@@ -137,6 +143,7 @@ type MeetingTime struct {
 // SSPDecision records the SSP consultant's activation of the SSP network
 // (school, outreach and club staff), or that it was not needed.
 type SSPDecision struct {
+	workflows.By
 	Activated bool   `json:"activated" label:"SSP-netværket er aktiveret"`
 	Note      string `json:"note,omitempty" label:"Bemærkning" form:"textarea"`
 }
@@ -145,24 +152,28 @@ type SSPDecision struct {
 // boards of the housing departments. Needed=false records that nothing is
 // to be sent.
 type ResidentInfo struct {
+	workflows.By
 	Needed  bool   `json:"needed" label:"Beboerne skal informeres"`
 	Message string `json:"message,omitempty" label:"Aftalt tekst til beboerne" form:"textarea"`
 }
 
 // Approval approves the agreed resident information, which is then sent.
 type Approval struct {
+	workflows.By
 	// ApprovedBy is the crisis role approving (default the convenor).
 	ApprovedBy string `json:"approvedBy,omitempty" label:"Godkendt af (rolle)"`
 }
 
 // Closing ends the activation; the group decides whether to evaluate.
 type Closing struct {
+	workflows.By
 	Evaluate bool   `json:"evaluate" label:"Indsatsen skal evalueres"`
 	Note     string `json:"note,omitempty" label:"Bemærkning" form:"textarea"`
 }
 
 // Evaluation is the evaluation's result.
 type Evaluation struct {
+	workflows.By
 	Summary string `json:"summary" label:"Evalueringens konklusion" form:"textarea"`
 	// ChannelsWorked records whether the information channels worked, the
 	// plan's example question for an evaluation.
@@ -171,6 +182,7 @@ type Evaluation struct {
 
 // Cancellation withdraws an activation (e.g. a false alarm).
 type Cancellation struct {
+	workflows.By
 	Reason string `json:"reason" label:"Begrundelse" form:"textarea"`
 }
 
@@ -248,7 +260,10 @@ type State struct {
 	Evaluation   *Evaluation   `json:"evaluation,omitempty"`
 	EvaluateBy   *time.Time    `json:"evaluateBy,omitempty"`
 	CancelReason string        `json:"cancelReason,omitempty"`
-	Tasks        []Task        `json:"tasks"`
+	// Decisions are the Updates taken, in order, with who took them
+	// (ChangeDecisionsBy); Input.Actor is who activated the plan.
+	Decisions []workflows.Decision `json:"decisions,omitempty"`
+	Tasks     []Task               `json:"tasks"`
 	// OpenTasks and Accepts are read by the operator layer (runs).
 	OpenTasks []Task   `json:"openTasks"`
 	Accepts   []string `json:"accepts"`
@@ -262,6 +277,11 @@ type Result struct {
 	InfoSent     bool       `json:"infoSent"`
 	Evaluated    bool       `json:"evaluated"`
 	Reason       string     `json:"reason,omitempty"`
+	// Final is the state the activation closed with
+	// (ChangeResultHoldsState): the read model's reconcile reads it here
+	// instead of replaying the run for the state query. Nil in runs
+	// recorded before.
+	Final *State `json:"final,omitempty"`
 }
 
 // Record is the read-model entry of one activation (Redis), for metrics.

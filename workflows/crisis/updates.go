@@ -11,6 +11,7 @@ import (
 
 	"helhed/danish"
 	"helhed/fielderr"
+	"helhed/workflows"
 )
 
 // MaxMeetingAhead bounds how far ahead a crisis meeting may be set.
@@ -227,6 +228,20 @@ func textProblem(s string, required bool) string {
 	return ""
 }
 
+// ChangeDecisionsBy is the GetVersion change under which every Update's
+// handler records a Decision (which, when, who) in State.Decisions; runs
+// recorded before have none.
+const ChangeDecisionsBy = "decisions-by"
+
+// decided records the Update update, sent by by, as a decision
+// (ChangeDecisionsBy). Handlers call it first, before anything yields.
+func (w *run) decided(ctx workflow.Context, update string, by workflows.By) {
+	if workflow.GetVersion(ctx, ChangeDecisionsBy, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	w.s.Decisions = append(w.s.Decisions, workflows.Decision{Update: update, At: workflow.Now(ctx), By: by.Actor})
+}
+
 func (w *run) isRole(id string) bool {
 	for _, m := range w.group.Members {
 		if m.Role == id {
@@ -247,6 +262,7 @@ func (w *run) ready(ctx workflow.Context) (workflow.Context, error) {
 }
 
 func (w *run) confirmMeeting(ctx workflow.Context, m MeetingTime) (Meeting, error) {
+	w.decided(ctx, UpdateConfirmMeeting, m.By)
 	if m.DurationMinutes == 0 {
 		m.DurationMinutes = 60
 	}
@@ -256,6 +272,7 @@ func (w *run) confirmMeeting(ctx workflow.Context, m MeetingTime) (Meeting, erro
 }
 
 func (w *run) moveMeeting(ctx workflow.Context, m MeetingTime) (Meeting, error) {
+	w.decided(ctx, UpdateMoveMeeting, m.By)
 	if m.DurationMinutes == 0 {
 		m.DurationMinutes = w.s.Meeting.DurationMinutes
 	}
@@ -275,12 +292,14 @@ func (w *run) invite(ctx workflow.Context) (Meeting, error) {
 	return meeting, sendMail(actx, invitationMail(w.id, w.in, w.group, meeting, organizer, workflow.Now(ctx), w.loc))
 }
 
-func (w *run) recordSSP(_ workflow.Context, d SSPDecision) error {
+func (w *run) recordSSP(ctx workflow.Context, d SSPDecision) error {
+	w.decided(ctx, UpdateSSP, d.By)
 	w.s.SSP = &d
 	return nil
 }
 
-func (w *run) recordResidentInfo(_ workflow.Context, i ResidentInfo) error {
+func (w *run) recordResidentInfo(ctx workflow.Context, i ResidentInfo) error {
+	w.decided(ctx, UpdateResidentInfo, i.By)
 	w.s.ResidentInfo = &i
 	return nil
 }
@@ -290,7 +309,8 @@ type SentInfo struct {
 	SentTo int `json:"sentTo"`
 }
 
-func (w *run) approveResidentInfo(ctx workflow.Context, _ Approval) (SentInfo, error) {
+func (w *run) approveResidentInfo(ctx workflow.Context, a Approval) (SentInfo, error) {
+	w.decided(ctx, UpdateApproveInfo, a.By)
 	w.s.InfoApproved = true
 	actx, err := w.ready(ctx)
 	if err != nil {
@@ -304,6 +324,7 @@ func (w *run) approveResidentInfo(ctx workflow.Context, _ Approval) (SentInfo, e
 }
 
 func (w *run) close(ctx workflow.Context, c Closing) (string, error) {
+	w.decided(ctx, UpdateClose, c.By)
 	w.s.Closing = &c
 	if !c.Evaluate {
 		w.setStage(ctx, StageClosed, nil)
@@ -320,6 +341,7 @@ func (w *run) close(ctx workflow.Context, c Closing) (string, error) {
 }
 
 func (w *run) evaluate(ctx workflow.Context, e Evaluation) error {
+	w.decided(ctx, UpdateEvaluation, e.By)
 	w.s.Evaluation = &e
 	w.setStage(ctx, StageClosed, nil)
 	actx, err := w.ready(ctx)
@@ -330,6 +352,7 @@ func (w *run) evaluate(ctx workflow.Context, e Evaluation) error {
 }
 
 func (w *run) cancel(ctx workflow.Context, c Cancellation) (string, error) {
+	w.decided(ctx, UpdateCancel, c.By)
 	was := w.s.Stage
 	w.s.CancelReason = strings.TrimSpace(c.Reason)
 	w.setStage(ctx, StageCancelled, nil)

@@ -35,6 +35,11 @@ type run struct {
 // the reconcile repaired it.
 const ChangeRecordEveryStage = "record-every-stage"
 
+// ChangeResultHoldsState is the GetVersion change under which a completed
+// activation returns its final state in Result.Final, so the read model's
+// reconcile reads a closed run without replaying it.
+const ChangeResultHoldsState = "result-holds-state"
+
 // Activation is the CrisisActivation workflow.
 func Activation(ctx workflow.Context, in Input) (Result, error) {
 	w := &run{id: workflow.GetInfo(ctx).WorkflowExecution.ID, in: in, loc: loadLocation()}
@@ -85,7 +90,12 @@ func Activation(ctx workflow.Context, in Input) (Result, error) {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return Result{}, err
 	}
-	return w.result(), nil
+	res := w.result()
+	if workflow.GetVersion(ctx, ChangeResultHoldsState, workflow.DefaultVersion, 1) == 1 {
+		final := w.state()
+		res.Final = &final
+	}
+	return res, nil
 }
 
 // loop moves through the stages the main line waits in; Updates move the

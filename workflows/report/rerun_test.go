@@ -12,6 +12,7 @@ import (
 
 	"helhed/activities"
 	reportadapter "helhed/adapters/report"
+	"helhed/docstore"
 	"helhed/mailer"
 	"helhed/workflows"
 	"helhed/workflows/report"
@@ -30,7 +31,7 @@ func TestAnnualReportRerunNumbersOn(t *testing.T) {
 		env.SetTestTimeout(3 * time.Minute)
 		env.SetStartTime(start)
 		env.RegisterWorkflowWithOptions(report.AnnualReport, workflow.RegisterOptions{Name: report.WorkflowName})
-		env.RegisterActivity(&reportadapter.Activities{Plan: p, Redis: rdb, DataDir: dataDir, Mail: &activities.Mail{Sender: outbox}, PublicURL: "http://portal.test"})
+		env.RegisterActivity(&reportadapter.Activities{Plan: p, Redis: rdb, Docs: docstore.Dir(dataDir), Mail: &activities.Mail{Sender: outbox}, PublicURL: "http://portal.test"})
 		env.RegisterActivity(&activities.Mail{Sender: outbox})
 		env.RegisterDelayedCallback(func() {
 			var st report.State

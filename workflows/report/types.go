@@ -1,12 +1,12 @@
-// Package report is the annual report (kind "annual-report", DESIGN.md
-// §5.4): it assembles the plan year from the read model and the plan
+// Package report is the annual report (kind "annual-report"):
+// it assembles the plan year from the read model and the plan
 // (indicators against baselines with their trend, the § 61 a early
 // warning, milestones against targets, evictions, absence by quarter,
 // meetings held, data requests answered on time), renders it in Danish as
 // HTML with inline SVG charts and as PDF (headless Chromium), asks the
 // board to approve it or send it back with comments (a new version), and on
-// approval e-mails it to the committees. Every version is kept under
-// $DATA_DIR/reports/<plan-year>/v<N>.{html,pdf} and served by the operator
+// approval e-mails it to the committees. Every version is kept in the
+// document store as reports/<plan-year>/v<N>.{html,pdf} and served by the operator
 // API.
 //
 // This package holds the workflow, the report's content built from the
@@ -48,6 +48,11 @@ const (
 // numbers its versions on from the last one on disk for the year, so a
 // rerun never overwrites an earlier run's (approved) files.
 const changeNumberOn = "report-number-on"
+
+// changeDecisionsBy is the workflow.GetVersion change id under which the
+// approve and send-back handlers record a Decision (which, when, who) and
+// the approval its person (State.ApprovedBy, Result.ApprovedBy).
+const changeDecisionsBy = "decisions-by"
 
 // Input starts a report.
 type Input struct {
@@ -98,12 +103,14 @@ type DistributeInput struct {
 
 // Approval approves a version.
 type Approval struct {
+	workflows.By
 	Version int    `json:"version" label:"Version"`
 	Comment string `json:"comment,omitempty" label:"Bemærkning" form:"textarea"`
 }
 
 // SendBack sends a version back with the board's comments.
 type SendBack struct {
+	workflows.By
 	Version  int    `json:"version" label:"Version"`
 	Comments string `json:"comments" label:"Bestyrelsens bemærkninger" form:"textarea"`
 }
@@ -118,7 +125,7 @@ type Comment struct {
 // Version is one rendered version.
 type Version struct {
 	Version    int       `json:"version"`
-	HTML       string    `json:"html"` // path under DATA_DIR
+	HTML       string    `json:"html"` // document store key
 	PDF        string    `json:"pdf"`
 	RenderedAt time.Time `json:"renderedAt"`
 }
@@ -133,14 +140,27 @@ const (
 
 // State is the query answer and what the read model holds.
 type State struct {
-	PlanYear  string               `json:"planYear"`
-	Stage     string               `json:"stage"`
-	Version   int                  `json:"version"`
-	Versions  []Version            `json:"versions"`
-	Comments  []Comment            `json:"comments,omitempty"`
-	Approved  int                  `json:"approved,omitempty"`
-	Accepts   []string             `json:"accepts"`
-	OpenTasks []workflows.OpenTask `json:"openTasks,omitempty"`
+	PlanYear string    `json:"planYear"`
+	Stage    string    `json:"stage"`
+	Version  int       `json:"version"`
+	Versions []Version `json:"versions"`
+	Comments []Comment `json:"comments,omitempty"`
+	Approved int       `json:"approved,omitempty"`
+	// ApprovedBy is who approved (changeDecisionsBy), Decisions every
+	// approval and send-back with when and who; nil in runs recorded
+	// before, and in the read model (ReadModel).
+	ApprovedBy *workflows.Actor     `json:"approvedBy,omitempty"`
+	Decisions  []workflows.Decision `json:"decisions,omitempty"`
+	Accepts    []string             `json:"accepts"`
+	OpenTasks  []workflows.OpenTask `json:"openTasks,omitempty"`
+}
+
+// ReadModel is s as the read model keeps it: without the people who
+// decided, whose names stay in the encrypted history and the state query
+// (Redis holds the read model in clear).
+func (s State) ReadModel() State {
+	s.ApprovedBy, s.Decisions = nil, nil
+	return s
 }
 
 // Result is the finished report.
@@ -149,4 +169,6 @@ type Result struct {
 	Version    int       `json:"version"`
 	ApprovedAt time.Time `json:"approvedAt"`
 	PDF        string    `json:"pdf"`
+	// ApprovedBy is who approved (changeDecisionsBy).
+	ApprovedBy *workflows.Actor `json:"approvedBy,omitempty"`
 }

@@ -110,7 +110,17 @@ func AnnualReport(ctx workflow.Context, in Input) (*Result, error) {
 	if err := publish(); err != nil {
 		return nil, err
 	}
-	return &Result{PlanYear: res.PlanYear, Version: approved.Version, ApprovedAt: approvedAt, PDF: approved.PDF}, nil
+	return &Result{PlanYear: res.PlanYear, Version: approved.Version, ApprovedAt: approvedAt, PDF: approved.PDF, ApprovedBy: state.ApprovedBy}, nil
+}
+
+// decided records the Update update, sent by by, in state's decisions
+// (changeDecisionsBy), reporting whether it did.
+func decided(ctx workflow.Context, state *State, update string, by workflows.By) bool {
+	if workflow.GetVersion(ctx, changeDecisionsBy, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return false
+	}
+	state.Decisions = append(state.Decisions, workflows.Decision{Update: update, At: workflow.Now(ctx), By: by.Actor})
+	return true
 }
 
 // decision is the board's answer to the current version.
@@ -135,6 +145,9 @@ func registerUpdates(ctx workflow.Context, state *State, d **decision) error {
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateApprove,
 		func(ctx workflow.Context, a Approval) (State, error) {
 			*d = &decision{approve: true, comments: a.Comment}
+			if decided(ctx, state, UpdateApprove, a.By) {
+				state.ApprovedBy = a.Actor
+			}
 			return *state, nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(a Approval) error { return check(a.Version) }}); err != nil {
@@ -143,6 +156,7 @@ func registerUpdates(ctx workflow.Context, state *State, d **decision) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSendBack,
 		func(ctx workflow.Context, s SendBack) (State, error) {
 			*d = &decision{comments: strings.TrimSpace(s.Comments)}
+			decided(ctx, state, UpdateSendBack, s.By)
 			return *state, nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(s SendBack) error {

@@ -22,6 +22,7 @@ import (
 	"helhed/activities"
 	reportadapter "helhed/adapters/report"
 	statisticsadapter "helhed/adapters/statistics"
+	"helhed/docstore"
 	"helhed/dst"
 	"helhed/internal/testredis"
 	"helhed/mailer"
@@ -144,7 +145,7 @@ func TestAnnualReportSendBackThenApprove(t *testing.T) {
 	env.SetTestTimeout(3 * time.Minute)
 	env.SetStartTime(time.Date(2025, 10, 13, 6, 0, 0, 0, time.UTC))
 	env.RegisterWorkflowWithOptions(report.AnnualReport, workflow.RegisterOptions{Name: report.WorkflowName})
-	env.RegisterActivity(&reportadapter.Activities{Plan: p, Redis: rdb, DataDir: dataDir, Mail: &activities.Mail{Sender: outbox}, PublicURL: "http://portal.test"})
+	env.RegisterActivity(&reportadapter.Activities{Plan: p, Redis: rdb, Docs: docstore.Dir(dataDir), Mail: &activities.Mail{Sender: outbox}, PublicURL: "http://portal.test"})
 	env.RegisterActivity(&activities.Mail{Sender: outbox})
 
 	type outcome struct{ accepted, rejected, completed bool }
@@ -157,16 +158,19 @@ func TestAnnualReportSendBackThenApprove(t *testing.T) {
 		}, arg)
 		return o
 	}
+	// The people the run layer sets on the Updates (workflows.By).
+	lis := &workflows.Actor{Subject: "u-laes", Name: "Lis Læser"}
+	sanne := &workflows.Actor{Subject: "u-sek", Name: "Sanne Sekretariat"}
 	var early, wrongVersion, noComments, sendBack, approveOld, approve *outcome
 	env.RegisterDelayedCallback(func() { early = update(report.UpdateApprove, report.Approval{Version: 0}) }, time.Second)
 	env.RegisterDelayedCallback(func() {
 		wrongVersion = update(report.UpdateApprove, report.Approval{Version: 2})
 		noComments = update(report.UpdateSendBack, report.SendBack{Version: 1, Comments: "  "})
-		sendBack = update(report.UpdateSendBack, report.SendBack{Version: 1, Comments: "Tilføj en forklaring på Glarbjergvej-områdets manglende tal."})
+		sendBack = update(report.UpdateSendBack, report.SendBack{By: workflows.By{Actor: lis}, Version: 1, Comments: "Tilføj en forklaring på Glarbjergvej-områdets manglende tal."})
 	}, 7*24*time.Hour)
 	env.RegisterDelayedCallback(func() {
 		approveOld = update(report.UpdateApprove, report.Approval{Version: 1})
-		approve = update(report.UpdateApprove, report.Approval{Version: 2, Comment: "Godkendt på mødet"})
+		approve = update(report.UpdateApprove, report.Approval{By: workflows.By{Actor: sanne}, Version: 2, Comment: "Godkendt på mødet"})
 	}, 14*24*time.Hour)
 	env.ExecuteWorkflow(report.WorkflowName, report.Input{PlanYear: "2024-25"})
 	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {
@@ -186,9 +190,10 @@ func TestAnnualReportSendBackThenApprove(t *testing.T) {
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Version != 2 || res.PDF != filepath.Join("reports", "2024-25", "v2.pdf") {
+	if res.Version != 2 || res.PDF != filepath.Join("reports", "2024-25", "v2.pdf") || res.ApprovedBy.Label() != "Sanne Sekretariat" {
 		t.Fatalf("result %+v", res)
 	}
+	checkDecisions(t, env, lis, sanne)
 	for _, f := range []string{"v1.html", "v1.pdf", "v2.html", "v2.pdf"} {
 		if st, err := os.Stat(filepath.Join(dataDir, "reports", "2024-25", f)); err != nil || st.Size() < 1000 {
 			t.Fatalf("%s: %v", f, err)
@@ -228,6 +233,10 @@ func TestAnnualReportSendBackThenApprove(t *testing.T) {
 	b, err := rdb.Get(context.Background(), reportadapter.KeyState("2024-25")).Bytes()
 	if err != nil || !bytes.Contains(b, []byte(`"stage":"sent"`)) || !bytes.Contains(b, []byte(`"approved":2`)) {
 		t.Fatalf("read model %s %v %v", b, err, st)
+	}
+	// The read model is in clear: it names nobody.
+	if bytes.Contains(b, []byte("Sanne")) || bytes.Contains(b, []byte("u-sek")) || bytes.Contains(b, []byte("decisions")) {
+		t.Errorf("read model names who decided: %s", b)
 	}
 }
 
@@ -271,6 +280,34 @@ func checkReportHTML(t *testing.T, html string) {
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// checkDecisions: the state query of the finished run shows the send-back
+// by lis and the approval by sanne, at the times they were sent.
+func checkDecisions(t *testing.T, env *testsuite.TestWorkflowEnvironment, lis, sanne *workflows.Actor) {
+	t.Helper()
+	v, err := env.QueryWorkflow(report.QueryState)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st report.State
+	if err := v.Get(&st); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2025, 10, 13, 6, 0, 0, 0, time.UTC)
+	want := []workflows.Decision{
+		{Update: report.UpdateSendBack, At: start.Add(7 * 24 * time.Hour), By: lis},
+		{Update: report.UpdateApprove, At: start.Add(14 * 24 * time.Hour), By: sanne},
+	}
+	if len(st.Decisions) != len(want) || st.ApprovedBy.Label() != sanne.Name {
+		t.Fatalf("decisions %+v, approved by %q", st.Decisions, st.ApprovedBy.Label())
+	}
+	for i, w := range want {
+		d := st.Decisions[i]
+		if d.Update != w.Update || !d.At.Equal(w.At) || d.By.Label() != w.By.Label() || d.By.Subject != w.By.Subject {
+			t.Errorf("decision %d: %+v, want %+v", i, d, w)
 		}
 	}
 }

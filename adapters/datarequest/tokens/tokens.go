@@ -10,6 +10,12 @@
 // without TTL), so a partner's first token can be recomputed: links mailed
 // before Redis lost its keys (the in-process Redis of -dev after every
 // restart, a flushed or lost production Redis) keep working (Lookup).
+//
+// The secret is derived from TOKEN_SECRET. Rotating it: a link made under
+// a secret listed in TOKEN_SECRETS_OLD keeps working (and is the one
+// e-mails go on carrying) until that secret is removed; then it is
+// refused, and the partner's next e-mail carries a link under the new
+// secret.
 package tokens
 
 import (
@@ -51,8 +57,11 @@ var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 // token opens the other's door.
 type Tokens struct {
 	R      redis.Cmdable
-	Secret []byte        // DeriveSecret(PAYLOAD_KEY, purpose)
-	TTL    time.Duration // 0 means DefaultTTL
+	Secret []byte // DeriveSecret(TOKEN_SECRET, purpose): new tokens
+	// OldSecrets are derived from TOKEN_SECRETS_OLD: tokens made under
+	// them are still accepted, never made anew.
+	OldSecrets [][]byte
+	TTL        time.Duration // 0 means DefaultTTL
 	// Prefix starts the Redis keys; "" means KeyPrefix (the portal's).
 	Prefix string
 	// Partners are the plan's partner ids: Lookup recomputes their first
@@ -66,12 +75,30 @@ type Issued struct {
 	ExpiresAt time.Time
 }
 
-// DeriveSecret derives the portal's secret from the payload key, so no
-// further secret needs configuring. Purpose separates uses (tokens, CSRF).
-func DeriveSecret(payloadKey []byte, purpose string) []byte {
-	m := hmac.New(sha256.New, payloadKey)
+// DeriveSecret derives one use's secret from a token secret (TOKEN_SECRET
+// or one of TOKEN_SECRETS_OLD). Purpose separates uses (tokens, CSRF,
+// calendar tokens). The derivation is the one links were made with when
+// the payload key keyed them, so a payload key listed in
+// TOKEN_SECRETS_OLD keeps those links working.
+func DeriveSecret(tokenSecret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, tokenSecret)
 	m.Write([]byte("helhed/portal/v1/" + purpose))
 	return m.Sum(nil)
+}
+
+// DeriveSecrets derives purpose's secret from each token secret (the
+// current first, as config.TokenSecrets lists them).
+func DeriveSecrets(tokenSecrets [][]byte, purpose string) [][]byte {
+	out := make([][]byte, len(tokenSecrets))
+	for i, s := range tokenSecrets {
+		out[i] = DeriveSecret(s, purpose)
+	}
+	return out
+}
+
+// secrets are the current secret, then the old ones.
+func (t *Tokens) secrets() [][]byte {
+	return append([][]byte{t.Secret}, t.OldSecrets...)
 }
 
 // Hash is what Redis stores for a token.
@@ -95,8 +122,8 @@ func (t *Tokens) ttl() time.Duration {
 	return DefaultTTL
 }
 
-func (t *Tokens) derive(partner, nonce string) string {
-	m := hmac.New(sha256.New, t.Secret)
+func derive(secret []byte, partner, nonce string) string {
+	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("token\x00" + partner + "\x00" + nonce))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
@@ -130,8 +157,8 @@ func (t *Tokens) Rotate(ctx context.Context, partner string) (Issued, error) {
 
 // nonce is the nonce of a partner's token of one generation: derived, so
 // the token can be recomputed without Redis.
-func (t *Tokens) nonce(partner string, generation int64) string {
-	m := hmac.New(sha256.New, t.Secret)
+func nonce(secret []byte, partner string, generation int64) string {
+	m := hmac.New(sha256.New, secret)
 	m.Write([]byte(fmt.Sprintf("nonce\x00%s\x00%d", partner, generation)))
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
@@ -155,8 +182,26 @@ func (t *Tokens) put(ctx context.Context, partner string, replace bool) (Issued,
 	if err != nil {
 		return Issued{}, fmt.Errorf("portal token generation for %s: %w", partner, err)
 	}
-	nonce := t.nonce(partner, generation)
-	token := t.derive(partner, nonce)
+	n := nonce(t.Secret, partner, generation)
+	live, err := t.install(ctx, partner, n, derive(t.Secret, partner, n), replace)
+	if err != nil {
+		return Issued{}, err
+	}
+	if live.Token == "" {
+		// Made under a secret no longer configured (TOKEN_SECRET rotated
+		// and the old one dropped): replaced.
+		if replace {
+			return Issued{}, fmt.Errorf("portal token for %s: stored hash does not match", partner)
+		}
+		return t.put(ctx, partner, true)
+	}
+	return live, nil
+}
+
+// install runs ensureScript with the token made of nonce and returns the
+// partner's live token, which is the one stored when there is one (and
+// replace is false); its Token is "" when none of the secrets derives it.
+func (t *Tokens) install(ctx context.Context, partner, nonce, token string, replace bool) (Issued, error) {
 	flag := "0"
 	if replace {
 		flag = "1"
@@ -170,16 +215,14 @@ func (t *Tokens) put(ctx context.Context, partner string, replace bool) (Issued,
 	if len(res) != 2 {
 		return Issued{}, fmt.Errorf("portal token for %s: unexpected answer %v", partner, res)
 	}
-	got := t.derive(partner, res[0])
-	if Hash(got) != res[1] {
-		// The secret changed (PAYLOAD_KEY rotated): the stored token can no
-		// longer be derived, so it is replaced.
-		if replace {
-			return Issued{}, fmt.Errorf("portal token for %s: stored hash does not match", partner)
+	live := Issued{ExpiresAt: time.Now().Add(ttl)}
+	for _, secret := range t.secrets() {
+		if got := derive(secret, partner, res[0]); Hash(got) == res[1] {
+			live.Token = got
+			break
 		}
-		return t.put(ctx, partner, true)
 	}
-	return Issued{Token: got, ExpiresAt: time.Now().Add(ttl)}, nil
+	return live, nil
 }
 
 // Revoke ends the partner's token; it reports whether there was one. The
@@ -215,7 +258,21 @@ func (t *Tokens) Lookup(ctx context.Context, token string) (partner string, ok b
 	if err != nil {
 		return "", false, fmt.Errorf("look up portal token: %w", err)
 	}
-	return partner, true, nil
+	// Redis knows the token; it counts only while a configured secret
+	// derives it, so dropping an old secret ends its links.
+	stored, err := t.R.HGet(ctx, t.key(keyPartner, partner), "nonce").Result()
+	if err == redis.Nil {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("look up portal token: %w", err)
+	}
+	for _, secret := range t.secrets() {
+		if hmac.Equal([]byte(derive(secret, partner, stored)), []byte(token)) {
+			return partner, true, nil
+		}
+	}
+	return "", false, nil
 }
 
 // recover accepts a partner's first token that Redis has forgotten (no
@@ -227,20 +284,28 @@ func (t *Tokens) recover(ctx context.Context, token string) (string, bool, error
 		return "", false, nil
 	}
 	for _, partner := range t.Partners {
-		if !hmac.Equal([]byte(t.derive(partner, t.nonce(partner, 0))), []byte(token)) {
-			continue
+		for _, secret := range t.secrets() {
+			n := nonce(secret, partner, 0)
+			if !hmac.Equal([]byte(derive(secret, partner, n)), []byte(token)) {
+				continue
+			}
+			known, err := t.R.Exists(ctx, t.key(keyGeneration, partner)).Result()
+			if err != nil {
+				return "", false, fmt.Errorf("look up portal token: %w", err)
+			}
+			if known > 0 {
+				return "", false, nil
+			}
+			if err := t.R.SetNX(ctx, t.key(keyGeneration, partner), 0, 0).Err(); err != nil {
+				return "", false, fmt.Errorf("look up portal token: %w", err)
+			}
+			// The token presented is installed again, under whichever
+			// secret made it, so the link keeps working.
+			if _, err := t.install(ctx, partner, n, token, false); err != nil {
+				return "", false, err
+			}
+			return partner, true, nil
 		}
-		n, err := t.R.Exists(ctx, t.key(keyGeneration, partner)).Result()
-		if err != nil {
-			return "", false, fmt.Errorf("look up portal token: %w", err)
-		}
-		if n > 0 {
-			return "", false, nil
-		}
-		if _, err := t.Ensure(ctx, partner); err != nil {
-			return "", false, err
-		}
-		return partner, true, nil
 	}
 	return "", false, nil
 }

@@ -180,3 +180,58 @@ func TestPrefixesKeepUsesApart(t *testing.T) {
 		t.Fatal("revoking the feed's token touched the portal's")
 	}
 }
+
+// TestSecretRotation: after TOKEN_SECRET is rotated with the old one in
+// TOKEN_SECRETS_OLD, a link mailed before keeps opening the portal and is
+// the one the next e-mail carries; once the old secret is removed the link
+// is refused, and the next e-mail carries a link under the new secret.
+func TestSecretRotation(t *testing.T) {
+	ctx := context.Background()
+	before := newTokens(t)
+	before.Partners = []string{"rot-a", "rot-b"}
+	old, err := before.Ensure(ctx, "rot-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// rot-b's first link, mailed before Redis lost its keys.
+	lost, _ := before.Ensure(ctx, "rot-b")
+	rdb.Del(ctx, before.key(keyPartner, "rot-b"), before.key(keyToken, Hash(lost.Token)), before.key(keyGeneration, "rot-b"))
+
+	rotated := newTokens(t)
+	rotated.Partners, rotated.OldSecrets = before.Partners, [][]byte{before.Secret}
+	if lookup(t, rotated, old.Token) != "rot-a" {
+		t.Fatal("a link made under the old secret is refused while the old secret is listed")
+	}
+	if again, _ := rotated.Ensure(ctx, "rot-a"); again.Token != old.Token {
+		t.Fatal("the next e-mail carries a new link while the old secret is listed")
+	}
+	if lookup(t, rotated, lost.Token) != "rot-b" || lookup(t, rotated, lost.Token) != "rot-b" {
+		t.Fatal("a first link made under the old secret is not recovered after Redis lost its keys")
+	}
+	if fresh, _ := rotated.Rotate(ctx, "rot-b"); fresh.Token == lost.Token || lookup(t, rotated, fresh.Token) != "rot-b" {
+		t.Fatal("a rotated link is not made under the new secret")
+	}
+
+	rotatedOut := &Tokens{R: rdb, Secret: rotated.Secret, Partners: before.Partners}
+	if lookup(t, rotatedOut, old.Token) != "" {
+		t.Fatal("a link made under a removed secret still opens the portal")
+	}
+	next, err := rotatedOut.Ensure(ctx, "rot-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Token == old.Token || lookup(t, rotatedOut, next.Token) != "rot-a" || lookup(t, rotatedOut, old.Token) != "" {
+		t.Fatal("the next e-mail after the old secret was removed does not carry a working new link")
+	}
+}
+
+// TestDeriveSecretKeepsPayloadKeyLinks: links made when the payload key
+// keyed them are the links of that key listed in TOKEN_SECRETS_OLD (the
+// derivation did not change), so moving to TOKEN_SECRET breaks no link.
+func TestDeriveSecretKeepsPayloadKeyLinks(t *testing.T) {
+	payloadKey := []byte(strings.Repeat("k", 32))
+	m := DeriveSecrets([][]byte{[]byte(strings.Repeat("t", 32)), payloadKey}, "tokens")
+	if len(m) != 2 || string(m[1]) != string(DeriveSecret(payloadKey, "tokens")) || string(m[0]) == string(m[1]) {
+		t.Fatal("DeriveSecrets does not derive each secret as DeriveSecret does")
+	}
+}
