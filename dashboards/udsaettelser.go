@@ -31,8 +31,18 @@ func withStageName(q, from, label string) string {
 }
 
 func udsaettelser() board {
+	// cases sums the case counts by `by` over the selected areas. With all
+	// areas selected it reads the stage totals (area "alle"): a sum of the
+	// areas' cells would fall short by every cell suppression left out.
+	// $area is then .*, which matches "alle" and also the missing area
+	// label of helhed_eviction_read_model_up, so that series is there
+	// exactly when all areas are; otherwise the selected areas' cells.
 	cases := func(by, stages string) string {
-		return `sum by (` + by + `) (max without (instance) (helhed_eviction_cases{area=~"$area", stage=~"` + stages + `"}))`
+		sum := func(area string) string {
+			return `sum by (` + by + `) (max without (instance) (helhed_eviction_cases{area=~"$area", ` + area + `, stage=~"` + stages + `"}))`
+		}
+		allAreas := `group(helhed_eviction_read_model_up{area=~"$area"})`
+		return sum(`area="alle"`) + ` or (` + sum(`area!="alle"`) + ` unless on () ` + allAreas + `)`
 	}
 	allStages := make([]string, 0, len(evictionStages))
 	for _, s := range evictionStages[1:] {
@@ -52,7 +62,8 @@ func udsaettelser() board {
 		sections: []section{{panels: panels(
 			barsPanel(8, 10, "Sager pr. trin",
 				"Hvor mange sager er på hvert trin? Sager pr. trin i tragtens rækkefølge (restance → opsøgende "+
-					"kontakt → rådgivning → afdragsordning, og afsluttede og sendt til fogedretten), valgte områder."+suppressed,
+					"kontakt → rådgivning → afdragsordning, og afsluttede og sendt til fogedretten), valgte områder; med "+
+					"alle områder valgt trinnets samlede antal."+suppressed,
 				query(withStageName(cases("stage", strings.Join(allStages, "|")), "stage", "stage_name")).Format(prometheus.PromQueryFormatTable)).
 				Unit(unitCases).
 				ReduceOptions(common.NewReduceDataOptionsBuilder().Values(true).Calcs([]string{"lastNotNull"}).Fields("/^Value$/")).
@@ -70,9 +81,11 @@ func udsaettelser() board {
 				Thresholds(thresholds("text")).
 				OverrideByQuery("C", props(unit(unitPercent), colorBy(shareOfTarget()))),
 			tablePanel(8, 10, "Sager pr. trin og område",
-				"Hvor ligger sagerne? Sager pr. trin (kolonner, i tragtens rækkefølge) og boligområde (rækker); en "+
-					"tom celle er diskretioneret eller ville afsløre et diskretioneret antal."+suppressed,
-				query(withAreaName(withStageName(cases("stage, area", strings.Join(allStages, "|")), "stage", "stage_name")))).
+				"Hvor ligger sagerne? Sager pr. trin (kolonner, i tragtens rækkefølge) og boligområde (rækker), med "+
+					"alle områder valgt også i alt pr. trin (Alle områder); en tom celle er diskretioneret eller ville "+
+					"afsløre et diskretioneret antal."+suppressed,
+				query(withAreaName(withStageName(`sum by (stage, area) (max without (instance) (helhed_eviction_cases{area=~"$area", stage=~"`+
+					strings.Join(allStages, "|")+`"}))`, "stage", "stage_name")))).
 				Unit(unitCases).
 				WithTransformation(matrix("area_name", "stage_name")),
 			tablePanel(12, 10, "Udsættelser mod baseline",

@@ -36,6 +36,12 @@ type importResult struct {
 	Encoding string `json:"encoding"`
 	ListID   string `json:"listId"`
 	ListDate string `json:"listDate"`
+	// Delivered names the case each accepted line went to.
+	Delivered []struct {
+		Line       int    `json:"line"`
+		WorkflowID string `json:"workflowId"`
+		Outcome    string `json:"outcome"`
+	} `json:"delivered"`
 }
 
 // import arrears FILE.csv [--date yyyy-mm-dd] [--json]
@@ -177,11 +183,12 @@ type caseRow struct {
 	Outcome      string      `json:"outcome"`
 }
 
-// cases [--stage S] [--area A] [--json]
+// cases [--stage S] [--area A] [--organisation O] [--json]
 func casesList(ctx context.Context, e *env, args []string) error {
-	f := newFlags("cases", "cases [--stage S] [--area A] [--json]").withJSON()
+	f := newFlags("cases", "cases [--stage S] [--area A] [--organisation O] [--json]").withJSON()
 	stage := f.String("stage", "", "arrears, outreach, counselling, payment_plan, resolved or escalated")
 	area := f.String("area", "", "plan area id")
+	organisation := f.String("organisation", "", "housing organisation: plan id, name or alias (narrows the cases, not the counts)")
 	if _, err := f.parse(args, 0); err != nil {
 		return err
 	}
@@ -195,7 +202,7 @@ func casesList(ctx context.Context, e *env, args []string) error {
 		} `json:"counts"`
 		Note string `json:"note"`
 	}
-	if err := f.callAPI(ctx, e, "GET", "/api/v1/cases?"+query("stage", *stage, "area", *area), "", nil, &got); err != nil || f.asJSON {
+	if err := f.callAPI(ctx, e, "GET", "/api/v1/cases?"+query("stage", *stage, "area", *area, "organisation", *organisation), "", nil, &got); err != nil || f.asJSON {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -90,4 +90,39 @@ func TestArrearsVerbs(t *testing.T) {
 	if code, _, errOut := runStarterIn(vars, "", "cases", "--stage", "nope"); code != 1 || !strings.Contains(errOut, "ukendt fase") {
 		t.Fatalf("bad stage: %d %s", code, errOut)
 	}
+
+	// --organisation narrows the list to one housing organisation's cases
+	// (GET /api/v1/cases?organisation=).
+	byOrg := map[string]int{}
+	for _, raw := range resp.Cases {
+		var c struct {
+			Organisation string `json:"organisation"`
+		}
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		byOrg[c.Organisation]++
+	}
+	for org, n := range byOrg {
+		code, out, errOut := runStarterIn(vars, "", "cases", "--stage", "outreach", "--organisation", org, "--json")
+		var got struct {
+			Cases []struct {
+				Organisation string `json:"organisation"`
+			} `json:"cases"`
+		}
+		if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
+			t.Fatalf("cases --organisation %s: %d %s %s", org, code, out, errOut)
+		}
+		if len(got.Cases) != n {
+			t.Errorf("cases --organisation %s: %d cases, want %d", org, len(got.Cases), n)
+		}
+		for _, c := range got.Cases {
+			if c.Organisation != org {
+				t.Errorf("cases --organisation %s lists a case of %s", org, c.Organisation)
+			}
+		}
+	}
+	if code, _, errOut := runStarterIn(vars, "", "cases", "--organisation", "nope"); code != 1 || !strings.Contains(errOut, "ukendt boligorganisation") {
+		t.Fatalf("bad organisation: %d %s", code, errOut)
+	}
 }

@@ -19,11 +19,12 @@ import (
 )
 
 // TestRunVerbs runs the run verbs against a whole dev stack (embedded
-// Temporal, worker, real redis-server), as an operator's shell would: the
-// exit codes and --json output are what scripts rely on.
+// Temporal, worker, real redis-server) through its operator API, as an
+// operator's shell would: the exit codes and --json output are what
+// scripts rely on.
 func TestRunVerbs(t *testing.T) {
 	a, cfg := startStack(t)
-	vars := map[string]string{"TEMPORAL_ADDRESS": a.TemporalAddr(), "PAYLOAD_KEY": cfg.PayloadKey, "PLAN_FILE": cfg.PlanFile}
+	vars := map[string]string{"HELHED_URL": "http://" + a.HTTPAddr(), "OPERATOR_TOKEN": cfg.OperatorToken, "PLAN_FILE": cfg.PlanFile}
 
 	in := crisis.Example(a.Plan, time.Now())
 	in.Reference = "starter"
@@ -38,6 +39,26 @@ func TestRunVerbs(t *testing.T) {
 		code, out, _ := runStarterIn(vars, "", "kinds", "--json")
 		if code != 0 || !strings.Contains(out, `"name": "crisis"`) || !strings.Contains(out, `"confirm-meeting"`) {
 			t.Fatalf("%d %.300s", code, out)
+		}
+	})
+	// `starter kinds --example KIND` prints a ready input that the kind
+	// accepts; an unknown kind is a usage error listing the kinds.
+	t.Run("kinds example", func(t *testing.T) {
+		code, out, errOut := runStarterIn(vars, "", "kinds", "--example", "data-request")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var in map[string]any
+		if err := json.Unmarshal([]byte(out), &in); err != nil || in["partner"] == nil || in["due"] == nil {
+			t.Fatalf("not a data-request input (%v):\n%s", err, out)
+		}
+		code, _, errOut = runStarterIn(vars, "", "kinds", "--example", "no-such-kind")
+		if code != 2 || !strings.Contains(errOut, `ukendt slags kørsel "no-such-kind"`) || !strings.Contains(errOut, "data-request, eviction-case") {
+			t.Fatalf("unknown kind: exit %d, %q", code, errOut)
+		}
+		code, out, _ = runStarterIn(vars, "", "kinds")
+		if code != 0 || !strings.Contains(out, "eksempel på input: starter kinds --example data-request") {
+			t.Fatalf("kinds does not point at the examples: exit %d\n%s", code, out)
 		}
 	})
 	t.Run("usage", func(t *testing.T) {
@@ -190,15 +211,16 @@ func TestRunVerbs(t *testing.T) {
 			t.Errorf("start under the closed id: %d %s %s", code, out, errOut)
 		}
 	})
-	t.Run("temporal down", func(t *testing.T) {
+	t.Run("workers down", func(t *testing.T) {
 		l, _ := net.Listen("tcp", "127.0.0.1:0")
 		addr := l.Addr().String()
 		l.Close()
-		down := map[string]string{"TEMPORAL_ADDRESS": addr, "PAYLOAD_KEY": cfg.PayloadKey, "PLAN_FILE": cfg.PlanFile}
-		if code, _, errOut := runStarterIn(down, "", "runs"); code != 1 || !strings.Contains(errOut, "TEMPORAL_ADDRESS") {
+		down := map[string]string{"HELHED_URL": "http://" + addr, "OPERATOR_TOKEN": cfg.OperatorToken}
+		if code, _, errOut := runStarterIn(down, "", "runs"); code != 1 || !strings.Contains(errOut, "HELHED_URL") {
 			t.Errorf("%d %s", code, errOut)
 		}
 	})
+	t.Run("every verb without a worker secret", func(t *testing.T) { everyVerbWithoutSecrets(t, a, vars) })
 }
 
 // startStack starts a whole dev stack (embedded Temporal, worker, operator

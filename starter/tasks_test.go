@@ -17,7 +17,7 @@ import (
 func TestTaskSubmitCSVWindows1252(t *testing.T) {
 	a, cfg := startStack(t)
 	vars := map[string]string{"HELHED_URL": "http://" + a.HTTPAddr(), "OPERATOR_TOKEN": cfg.OperatorToken,
-		"TEMPORAL_ADDRESS": a.TemporalAddr(), "PAYLOAD_KEY": cfg.PayloadKey, "PLAN_FILE": cfg.PlanFile}
+		"PLAN_FILE": cfg.PlanFile}
 	p := a.Plan
 	due := p.DateOf(time.Now()).AddDays(21)
 	for due.Weekday() == time.Saturday || due.Weekday() == time.Sunday {

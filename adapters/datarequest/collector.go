@@ -39,6 +39,9 @@ var (
 		"Data requests of a meeting round a partner has answered.", []string{"partner", "round"}, nil)
 	roundOnTimeDesc = prometheus.NewDesc("helhed_round_requests_on_time",
 		"Data requests of a meeting round a partner answered by the due date.", []string{"partner", "round"}, nil)
+	roundOverdueDesc = prometheus.NewDesc("helhed_round_requests_overdue",
+		"Data requests of a meeting round a partner has not answered by the due date (open and past it); 0 once the round's report cancels what is unanswered.",
+		[]string{"partner", "round"}, nil)
 	responseDesc = prometheus.NewDesc("helhed_data_requests_response_seconds",
 		"Time from a data request's creation to its answer, by partner.", []string{"partner"}, nil)
 )
@@ -67,7 +70,7 @@ type Collector struct {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{openDesc, overdueDesc, escalatedDesc, answeredDesc, cancelledDesc, responseDesc,
-		roundExpectedDesc, roundReceivedDesc, roundOnTimeDesc} {
+		roundExpectedDesc, roundReceivedDesc, roundOnTimeDesc, roundOverdueDesc} {
 		ch <- d
 	}
 }
@@ -109,7 +112,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		get(p.ID)
 	}
 	type roundCell struct{ partner, round string }
-	type roundStats struct{ expected, received, onTime int }
+	type roundStats struct{ expected, received, onTime, overdue int }
 	rounds := map[roundCell]*roundStats{}
 	roundPrefix := meeting.Kind + "/" + c.Plan.ID + "/"
 	for _, t := range tasks {
@@ -124,6 +127,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 				if t.OnTime {
 					rounds[k].onTime++
 				}
+			}
+			if t.Overdue {
+				rounds[k].overdue++
 			}
 		}
 		s := get(t.Partner)
@@ -174,5 +180,6 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(roundExpectedDesc, prometheus.GaugeValue, float64(r.expected), k.partner, k.round)
 		ch <- prometheus.MustNewConstMetric(roundReceivedDesc, prometheus.GaugeValue, float64(r.received), k.partner, k.round)
 		ch <- prometheus.MustNewConstMetric(roundOnTimeDesc, prometheus.GaugeValue, float64(r.onTime), k.partner, k.round)
+		ch <- prometheus.MustNewConstMetric(roundOverdueDesc, prometheus.GaugeValue, float64(r.overdue), k.partner, k.round)
 	}
 }

@@ -67,8 +67,9 @@ func TestEscalatedGaugeCountsOpenEscalatedTasks(t *testing.T) {
 
 // TestRoundMatrixCountsPerPartnerAndRound: a meeting round's requests
 // count per partner and round (the round's key, not the workflow id):
-// expected without the cancelled ones, received, and received on time;
-// requests from elsewhere are not in the matrix.
+// expected without the cancelled ones, received, received on time, and
+// overdue (open past the due date); requests from elsewhere are not in the
+// matrix.
 func TestRoundMatrixCountsPerPartnerAndRound(t *testing.T) {
 	ctx := context.Background()
 	p, err := plan.LoadEmbedded("randers-2021-25")
@@ -103,6 +104,8 @@ func TestRoundMatrixCountsPerPartnerAndRound(t *testing.T) {
 		`helhed_round_requests_on_time{partner="` + a + `",round="2026-03-30"}`:  1,
 		`helhed_round_requests_expected{partner="` + b + `",round="2026-03-30"}`: 1,
 		`helhed_round_requests_received{partner="` + b + `",round="2026-03-30"}`: 0,
+		`helhed_round_requests_overdue{partner="` + a + `",round="2026-03-30"}`:  0,
+		`helhed_round_requests_overdue{partner="` + b + `",round="2026-03-30"}`:  1,
 	} {
 		if v, ok := got[series]; !ok || v != want {
 			t.Errorf("%s = %v (present %v), want %v", series, v, ok, want)

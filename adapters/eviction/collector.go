@@ -11,6 +11,7 @@ import (
 
 	"helhed/plan"
 	"helhed/suppress"
+	"helhed/workflows/eviction"
 )
 
 // Plan keys the metrics read: the eviction indicators' ids and the
@@ -23,7 +24,7 @@ const (
 
 var (
 	descCases = prometheus.NewDesc("helhed_eviction_cases",
-		"Eviction-prevention cases by current stage and area (counts below the discretion threshold, and any that would let one be worked out, are left out; see helhed_eviction_suppressed_cells).",
+		"Eviction-prevention cases by current stage and area; area=\"alle\" is the stage's total over all areas (counts below the discretion threshold, and any that would let one be worked out, are left out; see helhed_eviction_suppressed_cells).",
 		[]string{"stage", "area"}, nil)
 	descTransitions = prometheus.NewDesc("helhed_eviction_transitions_total",
 		"Stage transitions of eviction cases (from=\"new\" is a case opening; counts below the discretion threshold, and any that would let one be worked out, are left out).",
@@ -73,7 +74,7 @@ type Collector struct {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descCases, descTransitions, descEvictions, descBaseline, descCourses,
-		descCoursesTarget, descFirstContact, descSuppressed, descUp} {
+		descCoursesTarget, descFirstContact, descSuppressed, descUp, descPastDeadline, descPastDeadlineSuppressed} {
 		ch <- d
 	}
 }
@@ -101,6 +102,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		for j, a := range cases.areas {
 			s.emitCell(descCases, prometheus.GaugeValue, cases.cells[i][j], string(st), a)
 		}
+		// The stage's total, so that "all areas" need not be a sum of
+		// cells that suppression may have left out.
+		s.emitCell(descCases, prometheus.GaugeValue, cases.stageTotals[i], string(st), totalLabel)
 	}
 	for _, tr := range cases.transitions {
 		s.emitCell(descTransitions, prometheus.CounterValue, tr.cell, tr.from, tr.to)
@@ -116,8 +120,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		s.emit(descCourses, prometheus.GaugeValue, agg[factCourses(y)], y)
 	}
 	c.collectFirstContact(&s, agg)
+	collectPastDeadline(&s, agg, eviction.DateOf(time.Now()))
 	for _, name := range []string{"helhed_eviction_cases", "helhed_eviction_transitions_total", "helhed_evictions",
-		"helhed_eviction_counselling_courses", "helhed_eviction_first_contact_seconds"} {
+		"helhed_eviction_counselling_courses", "helhed_eviction_first_contact_seconds", famPastDeadline} {
 		ch <- prometheus.MustNewConstMetric(descSuppressed, prometheus.GaugeValue, float64(s.left[name]), name)
 	}
 }

@@ -50,16 +50,18 @@ func TestCollectorSuppresses(t *testing.T) {
 			cases++
 		}
 	}
-	// 6 stages × 5 areas, less the escalated/gl-jennumparken cell of 2
-	// and the outreach/vangdalen cell of 6: the 15 cases opened (from
-	// "new") less the 7 and the 6 would give the 2 away.
-	if cases != 28 {
-		t.Errorf("%d helhed_eviction_cases series, want 28", cases)
+	// 6 stages × (5 areas + the stage total), less the escalated cell and
+	// total of 2 and the outreach cell and total of 6: the 15 cases opened
+	// (from "new") less the 7 and the 6 would give the 2 away.
+	if cases != 32 {
+		t.Errorf("%d helhed_eviction_cases series, want 32", cases)
 	}
 	for series, want := range map[string]float64{
 		`helhed_eviction_cases{area="energivej-omraadet",stage="counselling"}`:             7,
 		`helhed_eviction_cases{area="vangdalen",stage="resolved"}`:                         0,
-		`helhed_eviction_suppressed_cells{metric="helhed_eviction_cases"}`:                 2,
+		`helhed_eviction_cases{area="alle",stage="counselling"}`:                           7,
+		`helhed_eviction_cases{area="alle",stage="arrears"}`:                               0,
+		`helhed_eviction_suppressed_cells{metric="helhed_eviction_cases"}`:                 4,
 		`helhed_eviction_suppressed_cells{metric="helhed_evictions"}`:                      2,
 		`helhed_eviction_suppressed_cells{metric="helhed_eviction_transitions_total"}`:     1,
 		`helhed_eviction_suppressed_cells{metric="helhed_eviction_first_contact_seconds"}`: 0,
@@ -81,6 +83,7 @@ func TestCollectorSuppresses(t *testing.T) {
 	}
 	for _, absent := range []string{`helhed_eviction_cases{area="gl-jennumparken",stage="escalated"}`,
 		`helhed_eviction_cases{area="vangdalen",stage="outreach"}`, `helhed_eviction_transitions_total{from="outreach",to="escalated"}`,
+		`helhed_eviction_cases{area="alle",stage="escalated"}`, `helhed_eviction_cases{area="alle",stage="outreach"}`,
 		`helhed_evictions{area="gl-jennumparken",kind="total",year="2025-26"}`,
 		`helhed_evictions{area="gl-jennumparken",kind="effective",year="2025-26"}`} {
 		if _, ok := got[absent]; ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	evictionadapter "helhed/adapters/eviction"
@@ -129,21 +131,23 @@ func TestImportTwoMonths(t *testing.T) {
 }
 
 // checkMetricsMatchReadModel compares helhed_eviction_cases with the API's
-// case list and counts: each stage × area is published exactly, or left
-// out and counted as suppressed where the API's counts suppress it too,
-// which they do for every count of 1–4.
+// case list and counts: each stage × area and each stage's total (area
+// "alle") is published exactly, or left out and counted as suppressed
+// where the API's counts suppress it too, which they do for every count
+// of 1–4.
 func checkMetricsMatchReadModel(t *testing.T) {
 	t.Helper()
 	resp := cases(t, "")
 	want := map[string]int{}
 	for _, c := range resp.Cases {
 		want[fmt.Sprintf(`helhed_eviction_cases{area="%s",stage="%s"}`, c.Area, c.Stage)]++
+		want[fmt.Sprintf(`helhed_eviction_cases{area="alle",stage="%s"}`, c.Stage)]++
 	}
 	body := stack.Scrape(t)
 	suppressed := 0
 	for _, c := range resp.Counts {
-		if c.Stage == "alle" || c.Area == "alle" {
-			continue // totals are the API's only
+		if c.Stage == "alle" {
+			continue // the area totals are the API's only
 		}
 		series := fmt.Sprintf(`helhed_eviction_cases{area="%s",stage="%s"}`, c.Area, c.Stage)
 		n := want[series]
@@ -276,8 +280,8 @@ func TestBadInputOverHTTP(t *testing.T) {
 	}
 }
 
-// TestInboxPickup drops lists in $DATA_DIR/inbox and triggers the
-// schedule: a good list is imported and filed in done/ (its CPR-like value
+// TestInboxPickup drops lists in $DATA_DIR/inbox, which the running inbox
+// watch picks up: a good list is imported and filed in done/ (its CPR-like value
 // blanked), a comma-separated one is filed in failed/.
 func TestInboxPickup(t *testing.T) {
 	inbox := filepath.Join(stack.Config.DataDir, "inbox")
@@ -295,11 +299,7 @@ func TestInboxPickup(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ctx := context.Background()
-	if err := stack.Temporal.ScheduleClient().GetHandle(ctx, evictionadapter.ScheduleID).Trigger(ctx, client.ScheduleTriggerOptions{
-		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL}); err != nil {
-		t.Fatal(err)
-	}
+	// Nobody triggers anything: the inbox watch sees the complete files.
 	var result evictionadapter.ImportResult
 	teststack.Eventually(t, "inbox files filed", func() error {
 		raw, err := os.ReadFile(filepath.Join(inbox, "done", "rykkerliste-inbox.csv.result.json"))
@@ -322,20 +322,44 @@ func TestInboxPickup(t *testing.T) {
 	if !strings.Contains(string(failed), "';' (semikolon)") {
 		t.Fatalf("failed result %s", failed)
 	}
-	for _, dir := range []string{inbox, filepath.Join(inbox, "processing")} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if !e.IsDir() {
-				t.Errorf("%s left in %s", e.Name(), dir)
+	// A claimed file is removed once its copy and result are kept.
+	teststack.Eventually(t, "the inbox emptied", func() error {
+		for _, dir := range []string{inbox, filepath.Join(inbox, "processing")} {
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if !e.IsDir() {
+					return fmt.Errorf("%s left in %s", e.Name(), dir)
+				}
 			}
 		}
-	}
+		return nil
+	})
 	teststack.Eventually(t, "inbox case", func() error {
 		if c, ok := byTenancy(t, [][2]string{{"rb1940", "29-001-1"}})["29-001-1"]; !ok || c.Area != "vangdalen" {
 			return fmt.Errorf("case %+v", c)
 		}
 		return nil
 	})
+	// The import is a scan run of its own, started by the watch; no
+	// per-minute schedule is left.
+	ctx := context.Background()
+	teststack.Eventually(t, "the scan run in history", func() error {
+		resp, err := stack.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Completed'", eviction.InboxWorkflowName)})
+		if err != nil {
+			return err
+		}
+		if len(resp.Executions) == 0 {
+			return errors.New("no completed scan")
+		}
+		if parent := resp.Executions[0].GetParentExecution().GetWorkflowId(); parent != eviction.InboxWatchID {
+			return fmt.Errorf("scan started by %q", parent)
+		}
+		return nil
+	})
+	if _, err := stack.Temporal.ScheduleClient().GetHandle(ctx, evictionadapter.ScheduleID).Describe(ctx); err == nil {
+		t.Fatal("the per-minute inbox schedule still exists")
+	}
 }
 
 // TestOperatorCaseJoinsTheList: an operator's case (through the run

@@ -9,14 +9,14 @@ import (
 	"helhed/workflows/eviction"
 )
 
-// totalLabel is the stage or area of a total in the API's counts: area
-// "alle" is a stage's total over the areas, stage "alle" an area's total
-// over the stages.
+// totalLabel is the stage or area of a total in the API's counts (and, for
+// the stage totals, in helhed_eviction_cases): area "alle" is a stage's
+// total over the areas, stage "alle" an area's total over the stages.
 const totalLabel = "alle"
 
 // casesTable is what the API and /metrics publish about the current
-// cases: the stage × area counts with their totals per stage, per area
-// and in all (the API), and the stage transitions (/metrics). A stage's
+// cases: the stage × area counts with their totals per stage (both), per
+// area and in all (the API), and the stage transitions (/metrics). A stage's
 // cases are the transitions into it less those out of it, so all of it is
 // one suppress.Table: the API and /metrics hide the same cells, and no
 // hidden count can be worked out from a total or from the transitions.

@@ -32,6 +32,10 @@ func RunKind() runs.Kind {
 					"En dato, der ikke er et af planens bestyrelsesmøder, kræver en begrundelse. En dato, der ville lukke dataindsamlingen før partnernes frist, " +
 					"afvises med den første dato, der virker.",
 				NewArg: func() any { return &meeting.MoveBoard{} }},
+			{Name: meeting.UpdateReportNow, Title: "Send fremdriftsrapporten nu",
+				Description: "Udarbejder og sender dagsorden og fremdriftsrapport til styregruppen nu i stedet for på rapportdagen, med de svar, der er kommet. " +
+					"Partnere, der ikke har svaret, får besked om, at de ikke har overskredet fristen. Kræver en begrundelse.",
+				NewArg: func() any { return &meeting.ReportNow{} }},
 			{Name: meeting.UpdateRecordRecommendations, Title: "Registrér styregruppens indstillinger",
 				Description: "Indstillingerne kommer med i bestyrelsens mødemateriale.", NewArg: func() any { return &meeting.Record{} }},
 			{Name: meeting.UpdateRecordDecisions, Title: "Registrér bestyrelsens beslutninger",

@@ -72,7 +72,7 @@ type Collector struct {
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{indicatorValueDesc, indicatorBaselineDesc, indicatorTargetDesc,
 		criterionValueDesc, criterionThresholdDesc, criterionMarginDesc, criterionMarginChangeDesc, criterionMetDesc, criteriaMetCountDesc, criteriaUnknownCountDesc, twoCriteriaDesc,
-		designationDesc, listDateDesc, lastSuccessDesc} {
+		designationDesc, listDateDesc, lastSuccessDesc, missingFiguresDesc} {
 		ch <- d
 	}
 }
@@ -86,6 +86,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		c.warn(err) // the plan's figures are published all the same
 	}
 	c.collectPlanned(ch, r)
+	collectMissing(ch, r)
 	if r == nil {
 		return
 	}

@@ -214,7 +214,9 @@ func checkKind(at, key, label string, typ FieldType, choices []string) *fielderr
 }
 
 // CheckAgainstPlan checks the ids an input names: the partner and the
-// areas must be the plan's, and a new request may not be due in the past.
+// areas must be the plan's, and a new request may not be due in the past
+// unless it went out by other means before (SentOn, on or before the due
+// date, inside the plan period and not in the future).
 func CheckAgainstPlan(p *plan.Plan, in *Input, today plan.Date) *fielderr.Error {
 	if _, ok := p.Partner(in.Partner); !ok {
 		return &fielderr.Error{Field: "partner", Message: fmt.Sprintf("%q er ikke en partner i planen %s", in.Partner, p.ID)}
@@ -225,8 +227,22 @@ func CheckAgainstPlan(p *plan.Plan, in *Input, today plan.Date) *fielderr.Error 
 		}
 	}
 	due, _ := plan.ParseDate(in.Due)
+	if in.SentOn != "" {
+		sent, err := plan.ParseDate(in.SentOn)
+		switch {
+		case err != nil:
+			return &fielderr.Error{Field: "sentOn", Message: fmt.Sprintf("%q er ikke en dato; skriv åååå-mm-dd", in.SentOn)}
+		case sent.After(today):
+			return &fielderr.Error{Field: "sentOn", Message: fmt.Sprintf("%s ligger i fremtiden; sentOn er den dag, anmodningen blev sendt", danish.Date(sent))}
+		case sent.After(due):
+			return &fielderr.Error{Field: "sentOn", Message: fmt.Sprintf("anmodningen kan ikke være sendt %s, efter fristen %s", danish.Date(sent), danish.Date(due))}
+		case !p.Period.Contains(sent):
+			return &fielderr.Error{Field: "sentOn", Message: fmt.Sprintf("%s ligger uden for planperioden %s–%s", danish.Date(sent), danish.Date(p.Period.Start), danish.Date(p.Period.End))}
+		}
+		return nil
+	}
 	if due.Before(today) {
-		return &fielderr.Error{Field: "due", Message: fmt.Sprintf("fristen %s er allerede passeret", danish.Date(due))}
+		return &fielderr.Error{Field: "due", Message: fmt.Sprintf("fristen %s er allerede passeret (en anmodning, der allerede er sendt på anden vis, registreres med sentOn)", danish.Date(due))}
 	}
 	return nil
 }

@@ -153,6 +153,11 @@ type Input struct {
 	// Origin names who started it ("meeting-round/…", "operator"), for
 	// the secretariat's overview.
 	Origin string `json:"origin,omitempty"`
+	// SentOn is the day a request registered after the fact went out by
+	// other means (an e-mail before helhed took over, yyyy-mm-dd); such a
+	// request may be due in the past, so a partner who has not answered is
+	// late from the start. Empty for a request helhed sends.
+	SentOn string `json:"sentOn,omitempty" label:"Sendt (uden for helhed)" help:"Kun for en anmodning, der allerede er sendt på anden vis: datoen den blev sendt (åååå-mm-dd); fristen må da være passeret"`
 	// Attempt numbers a request that asks again after an answer its
 	// parent rejected (2 = the second of MaxAttempts); 0 for a first one.
 	Attempt     int `json:"attempt,omitempty"`
@@ -219,19 +224,19 @@ func (e *ValidationError) Error() string {
 
 // Extension moves the due date; reminders still ahead move with it.
 type Extension struct {
-	Due    string `json:"due"` // yyyy-mm-dd, after the current due date
-	Reason string `json:"reason,omitempty"`
+	Due    string `json:"due" form:"date" label:"Ny frist" help:"efter den nuværende frist; partneren får besked"` // yyyy-mm-dd
+	Reason string `json:"reason,omitempty" label:"Begrundelse" help:"sendes ikke til partneren"`
 }
 
 // Reassignment sends the task to another contact of the partner.
 type Reassignment struct {
-	Contact string `json:"contact"` // e-mail
-	Reason  string `json:"reason,omitempty"`
+	Contact string `json:"contact" label:"Ny kontakts e-mailadresse" help:"hos samme partner"`
+	Reason  string `json:"reason,omitempty" label:"Begrundelse" help:"sendes ikke til partneren"`
 }
 
 // Cancellation ends the request without data.
 type Cancellation struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" label:"Begrundelse" help:"mindst 3 tegn; sendes til partneren" form:"textarea"`
 }
 
 // StoppedReason is the reason of a request whose workflow Temporal
@@ -278,6 +283,10 @@ type Result struct {
 	Due        string              `json:"due"`
 	OnTime     bool                `json:"onTime"`
 	Reason     string              `json:"reason,omitempty"` // cancellation reason
+	// Final is the state the run closed with (ChangeResultHoldsState): the
+	// read model's reconcile reads it here instead of replaying the run for
+	// the state query. Nil in runs recorded before.
+	Final *State `json:"final,omitempty"`
 }
 
 // State is the query result: the request as it stands.

@@ -50,7 +50,7 @@ type CompileInput struct {
 }
 
 // Document is a compiled document: its text for the e-mail and the files
-// kept under DATA_DIR/meetings/<plan>/<key>/ (Markdown, then HTML).
+// kept in the document store, meetings/<plan>/<key>/runs/<run>/ (keys: Markdown, then HTML).
 type Document struct {
 	Markdown string   `json:"markdown"`
 	HTML     string   `json:"html"`

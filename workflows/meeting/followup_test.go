@@ -3,6 +3,7 @@ package meeting_test
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -73,7 +74,7 @@ func TestBudgetAndStaffHoursReachTheBoardPack(t *testing.T) {
 		t.Fatalf("state: %d budget figures, %d hours figures", len(st.Budget), len(st.Hours))
 	}
 
-	pack := document(t, st, "bestyrelse-moedemateriale.md")
+	pack := document(t, h.dir, st, "bestyrelse-moedemateriale.md")
 	for _, want := range []string{
 		"## Økonomiopfølgning: budget, tilsagn og forbrug",
 		"| Neuropsykologisk udviklingsleg (NPU) | 420.000 kr. | 210.000 kr. | 105.000 kr. | 25 % |",
@@ -89,7 +90,7 @@ func TestBudgetAndStaffHoursReachTheBoardPack(t *testing.T) {
 			t.Errorf("board pack lacks %q:\n%s", want, pack)
 		}
 	}
-	report := document(t, st, "styregruppe-dagsorden-og-fremdriftsrapport.md")
+	report := document(t, h.dir, st, "styregruppe-dagsorden-og-fremdriftsrapport.md")
 	if !strings.Contains(report, "## Økonomi: budget, tilsagn og forbrug") || !strings.Contains(report, "| 480 timer | 10 % |") {
 		t.Errorf("progress report lacks the economy or the staff hours:\n%s", report)
 	}
@@ -195,12 +196,13 @@ func TestBudgetTableRefusesBadLines(t *testing.T) {
 	}
 }
 
-// document reads the round's kept document whose path ends in name.
-func document(t *testing.T, st meeting.State, name string) string {
+// document reads the round's kept document whose key ends in name from
+// the document store in dir.
+func document(t *testing.T, dir string, st meeting.State, name string) string {
 	t.Helper()
 	for _, p := range st.Documents {
 		if strings.HasSuffix(p, "/"+name) {
-			b, err := os.ReadFile(p)
+			b, err := os.ReadFile(filepath.Join(dir, p))
 			if err != nil {
 				t.Fatal(err)
 			}

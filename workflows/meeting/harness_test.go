@@ -11,6 +11,7 @@ import (
 
 	"helhed/activities"
 	meetingadapter "helhed/adapters/meeting"
+	"helhed/docstore"
 	"helhed/internal/cycletest"
 	"helhed/plan"
 	"helhed/workflows/datarequest"
@@ -46,7 +47,7 @@ func newHarnessFor(t testing.TB, start time.Time, p *plan.Plan) *harness {
 	env.RegisterActivity(&activities.Mail{Sender: h.mail})
 	env.RegisterActivity(&activities.Requests{Control: cycletest.EnvControl{Env: env}})
 	env.RegisterWorkflowWithOptions(meeting.Round, workflow.RegisterOptions{Name: meeting.WorkflowName})
-	env.RegisterActivity(&meetingadapter.Activities{Plan: h.plan, DataDir: h.dir, Redis: rdb})
+	env.RegisterActivity(&meetingadapter.Activities{Plan: h.plan, Docs: docstore.Dir(h.dir), Redis: rdb})
 	cycletest.RegisterDriver(env)
 	return h
 }

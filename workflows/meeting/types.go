@@ -206,4 +206,7 @@ type State struct {
 	// the members' staff hours written so far (followup.go).
 	Budget []BudgetFigure `json:"budget,omitempty"`
 	Hours  []HoursFigure  `json:"hours,omitempty"`
+	// EarlyReport is set once report-now asked for the report before its
+	// day (reportnow.go).
+	EarlyReport *EarlyReport `json:"earlyReport,omitempty"`
 }

@@ -82,7 +82,9 @@ func Round(ctx workflow.Context, in Input) (State, error) {
 			}
 		}
 		when := r.stepTime(step)
-		ready := func() bool { return r.moved || (step == StepClose && r.closeEarly()) }
+		ready := func() bool {
+			return r.moved || (step == StepClose && r.closeEarly()) || (step == StepReport && r.reportNow())
+		}
 		if d := when.Sub(workflow.Now(ctx)); d > 0 && !ready() {
 			r.setStage(ctx, r.st.Stage, when)
 			if _, err := workflow.AwaitWithTimeout(ctx, d, ready); err != nil {
@@ -342,6 +344,9 @@ func (r *round) report(ctx workflow.Context) error {
 			if q.Due < today {
 				return late
 			}
+			if r.reportNow() {
+				return earlyNote(q.Due, r.st.EarlyReport.Reason)
+			}
 			return fmt.Sprintf("Fremdriftsrapporten er udarbejdet før jeres frist (%s), fordi mødet er rykket frem. "+
 				"I har ikke overskredet fristen, og der skal ikke sendes data til dette møde.", DateText(q.Due))
 		})
@@ -385,7 +390,7 @@ func (r *round) answered() []Answer {
 	return out
 }
 
-// compileAndSend renders a document into DATA_DIR and mails it to a body.
+// compileAndSend renders a document into the document store and mails it to a body.
 func (r *round) compileAndSend(ctx workflow.Context, doc string, to Body, key, subject string) error {
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
 	var out Document
@@ -456,6 +461,9 @@ func (r *round) snapshot(ctx workflow.Context) State {
 	if !s.Input.Summer() && !r.boardHeld(now) {
 		s.Accepts = append(s.Accepts, UpdateMoveBoard)
 	}
+	if r.isDone(StepOpen) && !r.isDone(StepReport) && s.EarlyReport == nil {
+		s.Accepts = append(s.Accepts, UpdateReportNow)
+	}
 	if r.steeringHeld(now) && (s.Input.Summer() || !r.isDone(StepPack)) {
 		s.Accepts = append(s.Accepts, UpdateRecordRecommendations)
 		s.OpenTasks = append(s.OpenTasks, workflows.OpenTask{Name: UpdateRecordRecommendations, Title: "Registrér styregruppens indstillinger", Owner: "bysekretariatet"})
@@ -472,7 +480,7 @@ func (r *round) snapshot(ctx workflow.Context) State {
 // plan.
 var errNotReady = errors.New("runden er ved at starte; prøv igen om lidt")
 
-// registerUpdates installs the three operator Updates. Validators reject
+// registerUpdates installs the four operator Updates. Validators reject
 // without a trace in history; handlers only change state, and the main
 // loop performs the side effects of a move.
 func (r *round) registerUpdates(ctx workflow.Context) error {
@@ -510,6 +518,9 @@ func (r *round) registerUpdates(ctx workflow.Context) error {
 			return nil
 		}},
 	); err != nil {
+		return err
+	}
+	if err := r.registerReportNow(ctx); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordDecisions,

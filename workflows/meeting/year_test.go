@@ -142,7 +142,12 @@ func TestPlanYear(t *testing.T) {
 			if !found {
 				t.Errorf("the silent member's request was not cancelled")
 			}
-			dir := filepath.Join(h.dir, "meetings", "randers-2021-25", w.key)
+			// The round's one run keeps its documents under runs/<run id>/.
+			runs, _ := filepath.Glob(filepath.Join(h.dir, "meetings", "randers-2021-25", w.key, "runs", "*"))
+			if len(runs) != 1 {
+				t.Fatalf("documents kept for %d runs, want 1: %v", len(runs), runs)
+			}
+			dir := runs[0]
 			report := read(t, filepath.Join(dir, "styregruppe-dagsorden-og-fremdriftsrapport.md"))
 			for _, s := range []string{"Har ikke svaret (1):** KFUMs institutioner", "på grundlag af 24 af 25 dataanmodninger", "Fremdriftsrapportering", "Nyt fra deltagerne"} {
 				if !strings.Contains(report, s) {
