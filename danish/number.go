@@ -381,6 +381,22 @@ func toFloat(t string, neg bool, mark byte) (float64, error) {
 	if !ok {
 		return 0, ErrNotNumber
 	}
+	if len(whole)+len(frac) <= 15 {
+		// Fewer than 2^52 and a power of ten up to 1e15 are exact in a
+		// float64, so the division's one rounding gives what ParseFloat
+		// gives (its own exact path), without building a string.
+		var m int64
+		for _, d := range []string{whole, frac} {
+			for i := 0; i < len(d); i++ {
+				m = m*10 + int64(d[i]-'0')
+			}
+		}
+		v := float64(m) / pow10[len(frac)]
+		if neg {
+			v = -v
+		}
+		return v, nil
+	}
 	num := t // plain digits
 	if len(whole) != len(t) {
 		var buf [64]byte
@@ -395,6 +411,9 @@ func toFloat(t string, neg bool, mark byte) (float64, error) {
 	}
 	return v, nil
 }
+
+// pow10 are the powers of ten toFloat divides by, all exact.
+var pow10 = [16]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -129,7 +129,10 @@ func (r *Reader) readLine() (string, error) {
 		return "", fmt.Errorf("read statbank answer after line %d: %w", r.line, err)
 	}
 	r.line++
-	b = bytes.TrimRight(b, "\r\n")
+	// Trimmed by hand: bytes.TrimRight builds its cutset on every call.
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
 	return string(b), nil
 }
 

@@ -9,7 +9,7 @@ import (
 )
 
 // RedisCache caches answers in Redis (the read model's cache of external
-// responses, DESIGN.md §4).
+// responses).
 type RedisCache struct{ R redis.Cmdable }
 
 // Get returns the cached answer for key.

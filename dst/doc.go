@@ -1,5 +1,5 @@
 // Package dst is a client for Danmarks Statistik's Statbank API
-// (https://api.statbank.dk/v1, DESIGN.md §7): TABLEINFO for a table's
+// (https://api.statbank.dk/v1): TABLEINFO for a table's
 // variables and periods, and DATA in the streaming BULK format (or CSV),
 // parsed row by row without holding the response in memory.
 //

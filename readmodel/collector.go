@@ -28,6 +28,10 @@ var (
 		"Read-model keys the last reconcile of the kind found wrong (missing, extra or different) and repaired.", "kind")
 	keysDesc = desc("helhed_readmodel_keys",
 		"Read-model keys of the kind after its last reconcile.", "kind")
+	kindDurationDesc = desc("helhed_readmodel_kind_reconcile_duration_seconds",
+		"How long the last successful reconcile of the kind took, by pass: full (every run) or incremental (running runs and runs closed since the last pass).", "kind", "pass")
+	replayedDesc = desc("helhed_readmodel_replayed_runs",
+		"Closed runs of the kind the last reconcile read by replaying their history for the state query (their result does not hold their state: recorded before it did, or not completed).", "kind")
 	unreadableDesc = desc("helhed_readmodel_unreadable_runs",
 		"Runs of the kind the last reconcile could not read (state query or result) and skipped; while above 0 the kind's read model keeps keys no readable run accounts for.", "kind")
 	runsDesc = desc("helhed_workflow_runs",
@@ -73,7 +77,7 @@ func NewCollector(r redis.UniversalClient, log *slog.Logger) *Collector {
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{upDesc, lastSuccessDesc, lastAttemptDesc, durationDesc, driftDesc, keysDesc,
-		unreadableDesc, runsDesc, lastCompletedDesc, lastFailedDesc, schedPausedDesc, schedNextDesc, schedLastDesc,
+		unreadableDesc, kindDurationDesc, replayedDesc, runsDesc, lastCompletedDesc, lastFailedDesc, schedPausedDesc, schedNextDesc, schedLastDesc,
 		schedDelayDesc, schedSkippedDesc, schedFailedDesc} {
 		ch <- d
 	}
@@ -83,11 +87,12 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	var rec, kinds, scheds *redis.MapStringStringCmd
+	var rec, kinds, scheds, passes *redis.MapStringStringCmd
 	_, err := c.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
 		rec = p.HGetAll(ctx, keyReconcile)
 		kinds = p.HGetAll(ctx, keyKinds)
 		scheds = p.HGetAll(ctx, keySchedules)
+		passes = p.HGetAll(ctx, keyPasses)
 		return nil
 	})
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
@@ -115,12 +120,22 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			gauge(driftDesc, float64(k.Drift.Total()), kind)
 			gauge(keysDesc, float64(k.Keys), kind)
 			gauge(unreadableDesc, float64(k.Unreadable), kind)
+			gauge(replayedDesc, float64(k.Replayed), kind)
 		}
 		for _, st := range statuses {
 			gauge(runsDesc, float64(k.Runs[st]), kind, st)
 		}
 		gauge(lastCompletedDesc, float64(k.LastCompleted), kind)
 		gauge(lastFailedDesc, float64(k.LastFailed), kind)
+	}
+	for kind, raw := range passes.Val() {
+		var ps passState
+		if json.Unmarshal([]byte(raw), &ps) != nil {
+			continue
+		}
+		for pass, secs := range ps.Seconds {
+			gauge(kindDurationDesc, secs, kind, pass)
+		}
 	}
 	for id, raw := range scheds.Val() {
 		var s ScheduleReport

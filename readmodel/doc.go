@@ -1,8 +1,8 @@
 // Package readmodel keeps helhed's Redis read model honest.
 //
 // Temporal is the source of truth; Redis holds a derived, disposable read
-// model that the portal, the operator API and the Prometheus collectors read
-// (DESIGN.md §4). Capabilities write it live from their activities. This
+// model that the portal, the operator API and the Prometheus collectors
+// read. Capabilities write it live from their activities. This
 // package rebuilds it from Temporal on a schedule and on demand, and reports
 // how far the live read model had drifted:
 //

@@ -31,7 +31,8 @@ var shared *teststack.Stack
 
 func TestMain(m *testing.M) {
 	probes := capability.Capability{Name: "probes",
-		Workflows:   []capability.Workflow{{Name: "probe-readmodel", Func: probeWorkflow}, {Name: benchWorkflowName, Func: benchWorkflow}},
+		Workflows: []capability.Workflow{{Name: "probe-readmodel", Func: probeWorkflow}, {Name: benchWorkflowName, Func: benchWorkflow},
+			{Name: closingWorkflowName, Func: closingWorkflow}},
 		Activities:  []capability.Activities{{Impl: &probeActivities{}}},
 		Reconcilers: []readmodel.Reconciler{probeReconciler()}}
 	os.Exit(teststack.Main(m, teststack.Options{Name: "readmodel", Extra: []capability.Capability{probes}}, func(s *teststack.Stack) error {
@@ -374,7 +375,7 @@ func TestReconcilePagesThroughVisibility(t *testing.T) {
 }
 
 // serviceOver is a reconcile Service of the stack over rs alone.
-func serviceOver(t *testing.T, rs ...readmodel.Reconciler) *readmodel.Service {
+func serviceOver(t testing.TB, rs ...readmodel.Reconciler) *readmodel.Service {
 	t.Helper()
 	g, err := readmodel.NewRegistry(rs...)
 	if err != nil {

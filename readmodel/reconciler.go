@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -100,13 +101,24 @@ type Spec struct {
 	// NewResult returns a pointer a completed run's result is decoded
 	// into; nil means completed runs are projected with nil.
 	NewResult func() any
+	// StateInResult reads a completed run's state from its result
+	// (decoded with NewResult), so QueryClosed replays only the runs whose
+	// result lacks it (recorded before the workflow returned its state, or
+	// closed otherwise than completed). ok false: not in this result.
+	StateInResult func(result any) (state any, ok bool)
 	// ProjectFunc: see Reconciler.Project.
 	ProjectFunc func(m *Model, run Run, loaded any) error
 	// FinishFunc: see Finisher (optional).
 	FinishFunc func(m *Model) error
 	// ClaimFunc: see Claimer (optional).
 	ClaimFunc func(key string, hash map[string]string) (workflowID string, ok bool)
+	// Incremental: ProjectFunc writes each run's keys from that run alone
+	// (see the Incremental interface); not with FinishFunc.
+	Incremental bool
 }
+
+// IncrementalPasses implements Incremental.
+func (s Spec) IncrementalPasses() bool { return s.Incremental && s.FinishFunc == nil }
 
 // Claim implements Claimer.
 func (s Spec) Claim(key string, hash map[string]string) (string, bool) {
@@ -133,8 +145,20 @@ func (s Spec) ListQuery() string {
 
 // Load implements Reconciler.
 func (s Spec) Load(ctx context.Context, c client.Client, run Run) (any, error) {
+	if run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED && s.QueryClosed && s.StateInResult != nil && s.NewResult != nil {
+		res := s.NewResult()
+		if err := c.GetWorkflow(ctx, run.WorkflowID, run.RunID).Get(ctx, res); err != nil {
+			return nil, fmt.Errorf("result of %s: %w", run.WorkflowID, err)
+		}
+		if st, ok := s.StateInResult(res); ok {
+			return st, nil
+		}
+	}
 	switch {
 	case (run.Running() || s.QueryClosed) && s.StateQuery != "" && s.NewState != nil:
+		if !run.Running() {
+			countReplay(ctx)
+		}
 		v := s.NewState()
 		resp, err := c.QueryWorkflow(ctx, run.WorkflowID, run.RunID, s.StateQuery)
 		if err != nil {
@@ -183,6 +207,22 @@ func (s Spec) Finish(m *Model) error {
 		return nil
 	}
 	return s.FinishFunc(m)
+}
+
+// replayCountKey carries a reconcile's count of closed runs read with the
+// state query (KindReport.Replayed).
+type replayCountKey struct{}
+
+func withReplayCount(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, replayCountKey{}, n), n
+}
+
+// countReplay counts a closed run about to be replayed for its state.
+func countReplay(ctx context.Context) {
+	if n, ok := ctx.Value(replayCountKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
 }
 
 // KindQuery is the visibility query for every run of a kind.

@@ -23,6 +23,7 @@ const (
 	keyReconcile = keyPrefix + "reconcile" // hash: last_success, last_attempt, duration_seconds, last_error
 	keyKinds     = keyPrefix + "kinds"     // hash: kind → KindReport JSON
 	keySchedules = keyPrefix + "schedules" // hash: schedule id → ScheduleReport JSON
+	keyPasses    = keyPrefix + "passes"    // hash: kind → passState JSON (incremental kinds' watermarks)
 )
 
 // Service reconciles the read model. It holds no state of its own, so
@@ -35,8 +36,9 @@ type Service struct {
 	// Concurrency is how many runs are loaded at once (default 8).
 	Concurrency int
 
-	pageSize   int           // runs per visibility page (default defaultPageSize)
-	retryPause time.Duration // before a failed visibility call is made again (default defaultRetryPause)
+	pageSize     int            // runs per visibility page (default defaultPageSize)
+	retryPause   time.Duration  // before a failed visibility call is made again (default defaultRetryPause)
+	closeOverlap *time.Duration // default closeOverlap
 
 	started   time.Time // when OnStart ran: Ready waits for a reconcile after it
 	startupID string
@@ -63,6 +65,49 @@ type Options struct {
 	// empty Redis (the in-process one of -dev) is expected then, so missing
 	// keys are logged as information, not as drift.
 	Startup bool `json:"startup,omitempty"`
+	// Incremental lets the kinds whose Reconciler is Incremental read
+	// only their running runs and the runs closed since their last pass,
+	// deleting nothing; each still gets a full pass every FullEvery. The
+	// periodic schedule's runs set it (Activities); a start, an operator's
+	// reconcile and a reconcile of named kinds are full.
+	Incremental bool `json:"incremental,omitempty"`
+}
+
+// FullEvery is how often an incremental kind gets a full pass, which
+// reads every run (closed ones from their results), deletes what no run
+// accounts for and runs what the incremental passes skip (Claimer).
+const FullEvery = 24 * time.Hour
+
+// closeOverlap is how far before the last pass's start an incremental pass
+// reaches back in close times: visibility may list a run that closed just
+// before that start only a moment later. Projecting a run twice is
+// harmless.
+const closeOverlap = 10 * time.Minute
+
+// Passes of a kind's reconcile (KindReport.Pass).
+const (
+	PassFull        = "full"
+	PassIncremental = "incremental"
+)
+
+// passState is a reconciled kind's record of its passes.
+type passState struct {
+	// SinceMs is when the last successful pass started (Unix
+	// milliseconds): the next incremental pass reads runs closed after it.
+	SinceMs int64 `json:"sinceMs"`
+	// LastFull is when the last successful full pass started.
+	LastFull int64 `json:"lastFull"`
+	// Seconds is how long the kind's last successful pass took, by pass
+	// (PassFull, PassIncremental).
+	Seconds map[string]float64 `json:"seconds"`
+}
+
+// Incremental is an optional Reconciler extension: a kind whose Project
+// writes each run's keys from that run alone (no totals over runs, no
+// Finisher), so projecting a subset of its runs over the live read model,
+// deleting nothing, is exact.
+type Incremental interface {
+	IncrementalPasses() bool
 }
 
 // Report is what a reconcile found and did.
@@ -103,6 +148,14 @@ type KindReport struct {
 	Unreadable int    `json:"unreadable"`
 	Warning    string `json:"warning,omitempty"`
 	Error      string `json:"error,omitempty"`
+	// Replayed counts the closed runs read with the state query, which
+	// replays their history on a worker: those whose result does not hold
+	// their state (Spec.StateInResult).
+	Replayed int `json:"replayed"`
+	// Duration is how long the kind's reconcile took, in seconds.
+	Duration float64 `json:"durationSeconds"`
+	// Pass is PassFull or PassIncremental for a reconciled kind.
+	Pass string `json:"pass,omitempty"`
 }
 
 // Reconcile rebuilds the read model of the chosen kinds and records what it
@@ -141,7 +194,7 @@ func (s *Service) Reconcile(ctx context.Context, opts Options, progress func(kin
 		return rep, err
 	}
 	for _, kind := range kinds {
-		kr := s.reconcileKind(ctx, kind, opts.Startup, beat(kind))
+		kr := s.reconcileKind(ctx, kind, opts, beat(kind))
 		if kr.Error != "" {
 			rep.Errors = append(rep.Errors, kind+": "+kr.Error)
 		}
@@ -210,8 +263,28 @@ func (s *Service) knownKind(ctx context.Context, kind string) (bool, error) {
 
 // reconcileKind counts the kind's runs and, with a Reconciler, rebuilds
 // its read model.
-func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, beat func()) KindReport {
-	kr := KindReport{Kind: kind, Runs: map[string]int{}}
+func (s *Service) reconcileKind(ctx context.Context, kind string, opts Options, beat func()) (kr KindReport) {
+	started := time.Now()
+	ctx, replays := withReplayCount(ctx)
+	var passes passState
+	defer func() {
+		kr.Replayed = int(replays.Load())
+		kr.Duration = time.Since(started).Seconds()
+		if kr.Pass != "" && kr.Error == "" && kr.Warning == "" {
+			passes.SinceMs = started.UnixMilli()
+			if kr.Pass == PassFull {
+				passes.LastFull = started.Unix()
+			}
+			if passes.Seconds == nil {
+				passes.Seconds = map[string]float64{}
+			}
+			passes.Seconds[kr.Pass] = kr.Duration
+			if err := s.saveJSON(ctx, keyPasses, kind, passes); err != nil {
+				kr.Error = err.Error()
+			}
+		}
+	}()
+	kr = KindReport{Kind: kind, Runs: map[string]int{}}
 	if err := s.countKind(ctx, &kr, beat); err != nil {
 		kr.Error = err.Error()
 		return kr
@@ -221,6 +294,24 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, 
 		return kr
 	}
 	kr.Reconciled = true
+	query := r.ListQuery()
+	kr.Pass = PassFull
+	if inc, ok := r.(Incremental); ok && inc.IncrementalPasses() {
+		if err := s.loadJSON(ctx, keyPasses, kind, &passes); err != nil {
+			kr.Error = err.Error()
+			return kr
+		}
+		if opts.Incremental && passes.SinceMs > 0 && started.Sub(time.Unix(passes.LastFull, 0)) < FullEvery {
+			kr.Pass = PassIncremental
+			overlap := closeOverlap
+			if s.closeOverlap != nil {
+				overlap = *s.closeOverlap
+			}
+			since := time.UnixMilli(passes.SinceMs).Add(-overlap).UTC().Format(time.RFC3339Nano)
+			query += ` AND (ExecutionStatus = "Running" OR CloseTime > "` + since + `")`
+		}
+	}
+	incremental := kr.Pass == PassIncremental
 	// The live read model before the runs are listed: what was written
 	// after it is newer than the listing (syncModel).
 	before, err := snapshot(ctx, s.Redis, r.Keys())
@@ -230,12 +321,14 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, 
 	}
 	m := NewModel(kind, r.Keys())
 	projected := map[string]bool{}
-	read, unreadable, err := s.project(ctx, r, m, projected, beat)
+	read, unreadable, err := s.project(ctx, r, query, m, projected, beat)
 	if err != nil {
 		kr.Error = err.Error()
 		return kr
 	}
-	if c, ok := r.(Claimer); ok {
+	// An incremental pass lacks most runs' keys on purpose: nothing is
+	// claimed (the full pass does it).
+	if c, ok := r.(Claimer); ok && !incremental {
 		claimed, err := s.claim(ctx, r, c, m, before, projected, &unreadable, beat)
 		if err != nil {
 			kr.Error = err.Error()
@@ -251,7 +344,7 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, 
 		s.Log.Warn("read model not rebuilt: no run readable", "kind", kind, "unreadable", unreadable.n)
 		return kr
 	}
-	if f, ok := r.(Finisher); ok {
+	if f, ok := r.(Finisher); ok && !incremental {
 		if err := f.Finish(m); err != nil {
 			kr.Error = fmt.Sprintf("finish: %v", err)
 			return kr
@@ -261,10 +354,13 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, 
 		kr.Error = err.Error()
 		return kr
 	}
-	d, err := syncModel(ctx, s.Redis, m, before, unreadable.n > 0)
+	d, err := syncModel(ctx, s.Redis, m, before, unreadable.n > 0 || incremental)
 	if err != nil {
 		kr.Error = err.Error()
 		return kr
+	}
+	if incremental && unreadable.n == 0 {
+		d.Kept = 0 // the closed runs' keys, not read on purpose
 	}
 	kr.Drift = d
 	kr.Keys = m.Len()
@@ -275,7 +371,7 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, startup bool, 
 	}
 	switch {
 	case d.Total() == 0:
-	case startup && d.Extra == 0 && d.Changed == 0:
+	case opts.Startup && d.Extra == 0 && d.Changed == 0:
 		s.Log.Info("read model rebuilt after start", "kind", kind, "keys", d.Missing)
 	default:
 		s.Log.Warn("read model drift repaired", "kind", kind, "missing", d.Missing, "extra", d.Extra, "changed", d.Changed)
@@ -300,13 +396,14 @@ type loaded struct {
 	err error
 }
 
-// project lists the runs of r.ListQuery page by page, loads them (at most
+// project lists the runs of query (r's ListQuery, narrowed for an
+// incremental pass) page by page, loads them (at most
 // Concurrency at once, each under runTimeout) and projects each into m as
 // it arrives, so only the runs in flight are held, not every run of the
 // kind. Superseded continue-as-new runs are not loaded. A run that cannot
 // be loaded is skipped and counted; read is the number projected, and
 // projected gets their runKeys.
-func (s *Service) project(ctx context.Context, r Reconciler, m *Model, projected map[string]bool, beat func()) (read int, skipped unreadableRuns, err error) {
+func (s *Service) project(ctx context.Context, r Reconciler, query string, m *Model, projected map[string]bool, beat func()) (read int, skipped unreadableRuns, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	n := s.Concurrency
@@ -318,7 +415,7 @@ func (s *Service) project(ctx context.Context, r Reconciler, m *Model, projected
 	var listErr error
 	go func() {
 		defer close(runs)
-		listErr = s.list(ctx, r.ListQuery(), beat, func(page []Run) error {
+		listErr = s.list(ctx, query, beat, func(page []Run) error {
 			for _, run := range page {
 				if run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
 					continue
@@ -458,6 +555,21 @@ func (s *Service) saveJSON(ctx context.Context, key, field string, v any) error 
 	}
 	if err := s.Redis.HSet(ctx, key, field, b).Err(); err != nil {
 		return fmt.Errorf("record %s %s: %w", key, field, err)
+	}
+	return nil
+}
+
+// loadJSON decodes key's field into v; a missing field leaves v as it is.
+func (s *Service) loadJSON(ctx context.Context, key, field string, v any) error {
+	b, err := s.Redis.HGet(ctx, key, field).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s %s: %w", key, field, err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %s %s: %w", key, field, err)
 	}
 	return nil
 }

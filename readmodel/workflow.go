@@ -30,6 +30,9 @@ const (
 	// ManualWorkflowID is the on-demand run's ID: a second request while
 	// one runs joins it instead of starting another.
 	ManualWorkflowID = Kind + "/manual"
+	// ScheduledWorkflowID is the schedule's action ID (Temporal appends
+	// the time to it).
+	ScheduledWorkflowID = Kind + "/scheduled"
 )
 
 // Workflow runs one reconcile as a single activity; the activity heartbeats
@@ -55,6 +58,11 @@ type Activities struct{ Service *Service }
 // (and keep the last-success time from moving); only a reconcile that could
 // not start at all fails the activity, so Temporal retries it.
 func (a *Activities) ReconcileReadModel(ctx context.Context, opts Options) (Report, error) {
+	// The schedule's runs (IDs <ScheduledWorkflowID>-<time>) may be
+	// incremental; the schedule's recorded arguments stay Options{}.
+	if strings.HasPrefix(activity.GetInfo(ctx).WorkflowExecution.ID, ScheduledWorkflowID) && len(opts.Kinds) == 0 && !opts.Startup {
+		opts.Incremental = true
+	}
 	rep, err := a.Service.Reconcile(ctx, opts, func(kind string) { activity.RecordHeartbeat(ctx, kind) })
 	if err != nil && len(rep.Kinds) == 0 {
 		if strings.HasPrefix(err.Error(), "unknown kind") {
@@ -92,7 +100,7 @@ func (s *Service) EnsureSchedule(ctx context.Context) error {
 		ID:   ScheduleID,
 		Spec: client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: Interval}}},
 		Action: &client.ScheduleWorkflowAction{
-			ID:                    Kind + "/scheduled",
+			ID:                    ScheduledWorkflowID,
 			Workflow:              WorkflowName,
 			Args:                  []any{Options{}},
 			TaskQueue:             workflows.TaskQueue,

@@ -17,6 +17,10 @@ import (
 // New lists the crisis capability. The workflows' e-mail goes through the
 // shared SendMail activity, which the app registers.
 func New(d capability.Deps) (capability.Capability, error) {
+	routes, err := workbenchRoutes(d)
+	if err != nil {
+		return capability.Capability{}, err
+	}
 	return capability.Capability{
 		Name: crisis.Kind,
 		Workflows: []capability.Workflow{
@@ -28,5 +32,6 @@ func New(d capability.Deps) (capability.Capability, error) {
 		Schedules:   []schedules.Source{crisis.StatusMeetingSchedules},
 		Reconcilers: []readmodel.Reconciler{Reconciler()},
 		Collectors:  []prometheus.Collector{&Collector{Redis: d.Redis, Log: d.Log}},
+		Routes:      routes,
 	}, nil
 }

@@ -6,8 +6,11 @@ import (
 )
 
 // Reconciler rebuilds helhed:crisis:runs and helhed:crisis:run:<workflow id>
-// (the helhed_crisis_* metrics) from every activation's state query, closed
-// ones included: activations and times to first meeting count for good.
+// (the helhed_crisis_* metrics) from every activation's state, closed ones
+// included: activations and times to first meeting count for good. A
+// completed activation's final state is its result
+// (crisis.ChangeResultHoldsState), read without a replay; running runs are
+// asked with the state query, older or cancelled closed runs replayed for it.
 // It projects crisis.RecordOf through RecordHash, as the workflow's
 // CrisisRecord step writes it, so the two cannot drift.
 func Reconciler() readmodel.Reconciler {
@@ -18,6 +21,17 @@ func Reconciler() readmodel.Reconciler {
 		StateQuery:  crisis.QueryState,
 		NewState:    func() any { return new(crisis.State) },
 		QueryClosed: true,
+		// Each run's keys come from that run alone: the periodic passes
+		// read only running runs and runs closed since the last pass.
+		Incremental: true,
+		NewResult:   func() any { return new(crisis.Result) },
+		StateInResult: func(res any) (any, bool) {
+			r, ok := res.(*crisis.Result)
+			if !ok || r.Final == nil {
+				return nil, false
+			}
+			return r.Final, true
+		},
 		ProjectFunc: func(m *readmodel.Model, run readmodel.Run, loaded any) error {
 			st, ok := loaded.(*crisis.State)
 			if !ok || st == nil {

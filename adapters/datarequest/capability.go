@@ -13,7 +13,6 @@ import (
 
 	"helhed/adapters/datarequest/tokens"
 	"helhed/capability"
-	"helhed/config"
 	"helhed/readmodel"
 	"helhed/runs"
 	"helhed/workflows/datarequest"
@@ -34,20 +33,27 @@ func New(d capability.Deps) (capability.Capability, error) {
 	if d.Temporal == nil {
 		return c, nil
 	}
-	key, err := config.DecodeKey(d.Config.PayloadKey)
+	secrets, err := d.Config.TokenSecrets()
 	if err != nil {
-		return capability.Capability{}, fmt.Errorf("PAYLOAD_KEY: %w", err)
+		return capability.Capability{}, fmt.Errorf("TOKEN_SECRET: %w", err)
 	}
 	partners := make([]string, 0, len(d.Plan.Partners))
 	for _, pt := range d.Plan.Partners {
 		partners = append(partners, pt.ID)
 	}
-	tk := &tokens.Tokens{R: d.Redis, Secret: tokens.DeriveSecret(key, "tokens"), Partners: partners}
-	portal, err := newPortal(d, store, tk, tokens.DeriveSecret(key, "csrf"))
+	linkSecrets := tokens.DeriveSecrets(secrets, "tokens")
+	tk := &tokens.Tokens{R: d.Redis, Secret: linkSecrets[0], OldSecrets: linkSecrets[1:], Partners: partners}
+	// A form rendered before TOKEN_SECRET was rotated fails once; the
+	// partner reloads it.
+	portal, err := newPortal(d, store, tk, tokens.DeriveSecret(secrets[0], "csrf"))
 	if err != nil {
 		return capability.Capability{}, err
 	}
 	c.Activities = []capability.Activities{{Impl: &Activities{Plan: d.Plan, Store: store, Tokens: tk, Mail: d.Mail, PublicURL: d.Config.PublicURL}}}
-	c.Routes = portal.routes()
+	wb, err := newWorkbench(d, store)
+	if err != nil {
+		return capability.Capability{}, err
+	}
+	c.Routes = append(portal.routes(), wb.routes()...)
 	return c, nil
 }

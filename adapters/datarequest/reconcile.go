@@ -10,8 +10,11 @@ import (
 )
 
 // Reconciler rebuilds helhed:task:* (the portal's task lists and the
-// helhed_data_requests_* metrics) from every data request's state query,
-// closed ones included: answered tasks count in the on-time figures. It
+// helhed_data_requests_* metrics) from every data request's state, closed
+// ones included: answered tasks count in the on-time figures. A running
+// request is asked with the state query; a completed one returns its final
+// state as its result (datarequest.ChangeResultHoldsState), which is read
+// without a replay; older or cancelled runs are replayed for the query. It
 // writes Store's layout.
 func Reconciler() readmodel.Reconciler {
 	return readmodel.Spec{
@@ -21,6 +24,17 @@ func Reconciler() readmodel.Reconciler {
 		StateQuery:  datarequest.QueryState,
 		NewState:    func() any { return new(datarequest.State) },
 		QueryClosed: true,
+		// Each run's keys come from that run alone: the periodic passes
+		// read only running runs and runs closed since the last pass.
+		Incremental: true,
+		NewResult:   func() any { return new(datarequest.Result) },
+		StateInResult: func(res any) (any, bool) {
+			r, ok := res.(*datarequest.Result)
+			if !ok || r.Final == nil {
+				return nil, false
+			}
+			return r.Final, true
+		},
 		ProjectFunc: func(m *readmodel.Model, run readmodel.Run, loaded any) error {
 			st, ok := loaded.(*datarequest.State)
 			if !ok || st == nil || st.Input.RequestID == "" {

@@ -8,6 +8,8 @@ import (
 
 	"helhed/fielderr"
 	"helhed/internal/testplan"
+	"helhed/plan"
+	"helhed/runs"
 	"helhed/workflows/datarequest"
 )
 
@@ -44,6 +46,22 @@ func TestRunKindValidatesAgainstThePlan(t *testing.T) {
 		fe, ok := err.(*fielderr.Error)
 		if !ok || fe.Field != c.field {
 			t.Errorf("want error on %s, got %v", c.field, err)
+		}
+	}
+}
+
+// TestRunKindDeadlineIsTheLastDay: the kind reports its deadlines as
+// civil dates, and the day the run layer reads back from HelhedDueAt
+// (datarequest.Deadline, the end of the day) is the request's due date,
+// in winter and summer time.
+func TestRunKindDeadlineIsTheLastDay(t *testing.T) {
+	p, _ := testplan.AroundToday(t)
+	if !RunKind().DueIsDate {
+		t.Fatal("DueIsDate is false: lists would show the next midnight, not the last day")
+	}
+	for _, due := range []plan.Date{plan.NewDate(2026, time.December, 11), plan.NewDate(2026, time.March, 29), plan.NewDate(2026, time.October, 25)} {
+		if got := runs.LastDay(datarequest.Deadline(due, p.Location()), p.Location()); got != due {
+			t.Errorf("due %s: the run layer reads %s", due, got)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package eviction
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
@@ -77,6 +78,21 @@ func (a *Activities) KommuneNotice(_ context.Context, in eviction.NoticeInput) (
 // case reads when its påkrav is recorded without a receipt.
 func (a *Activities) DemandReceipt(context.Context) (plan.DemandReceipt, error) {
 	return a.Plan.Eviction.DemandReceipt, nil
+}
+
+// AwaitInbox waits on this worker until a complete arrears list is in
+// $DATA_DIR/inbox (true), or in.MaxWait passes (false). The watch
+// workflow then starts a scan.
+func (a *Activities) AwaitInbox(ctx context.Context, in eviction.AwaitInboxInput) (bool, error) {
+	if a.Inbox == nil {
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(in.MaxWait):
+			return false, nil
+		}
+	}
+	return a.Inbox.Await(ctx, in.MaxWait)
 }
 
 // ScanInbox imports the arrears lists waiting in $DATA_DIR/inbox.

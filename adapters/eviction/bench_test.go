@@ -39,6 +39,7 @@ func BenchmarkImport10k(b *testing.B) {
 		mem := startMemSampler()
 
 		before := outreachTotal(b)
+		goroutinesBefore := runtime.NumGoroutine()
 		start := time.Now()
 		res := importBody(b, body, listDate)
 		if res.Accepted != benchLines {
@@ -52,11 +53,15 @@ func BenchmarkImport10k(b *testing.B) {
 		peakHeap, peakSys := mem.stop()
 		var ru syscall.Rusage
 		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		// What stays: 10,000 open cases in the worker's sticky cache and the
-		// server's mutable-state cache, after a collection.
+		// What stays, once the workers are idle and after a collection: the
+		// open cases the worker's sticky cache holds (at most
+		// WORKER_CACHE_SIZE, with their coroutines) and the server's
+		// mutable-state cache.
+		time.Sleep(2 * time.Second)
 		runtime.GC()
 		var live runtime.MemStats
 		runtime.ReadMemStats(&live)
+		goroutinesLeft := runtime.NumGoroutine() - goroutinesBefore
 
 		cases := float64(benchLines) / caseDur.Seconds()
 		trivial := float64(benchLines) / baseDur.Seconds()
@@ -66,12 +71,13 @@ func BenchmarkImport10k(b *testing.B) {
 		b.ReportMetric(float64(peakHeap)/(1<<20), "peak-heap-MiB")
 		b.ReportMetric(float64(ru.Maxrss)/1024, "maxrss-MiB")
 		b.ReportMetric(float64(live.HeapAlloc)/(1<<20), "live-heap-MiB")
+		b.ReportMetric(float64(goroutinesLeft), "goroutines-left")
 		b.Logf("10,000-line list: HTTP import answered in %s, all cases in outreach after %s (%.0f cases/s); "+
-			"10,000 trivial one-activity workflows in %s (%.0f/s); ratio %.2f; peak Go heap in use %.0f MiB, Go runtime sys %.0f MiB, maxrss %.0f MiB; "+
-			"after: live heap %.0f MiB, %d goroutines",
+			"10,000 trivial one-activity workflows in %s (%.0f/s); ratio %.2f; peak Go heap in use %.0f MiB, Go runtime sys %.0f MiB, maxrss %.0f MiB (goal ≤ 1024); "+
+			"after: live heap %.0f MiB, %d goroutines more than before the import (worker cache %d workflows)",
 			imported.Round(time.Millisecond), caseDur.Round(time.Millisecond), cases, baseDur.Round(time.Millisecond), trivial,
 			cases/trivial, float64(peakHeap)/(1<<20), float64(peakSys)/(1<<20), float64(ru.Maxrss)/1024,
-			float64(live.HeapAlloc)/(1<<20), runtime.NumGoroutine())
+			float64(live.HeapAlloc)/(1<<20), goroutinesLeft, stack.Config.WorkerCacheSize)
 	}
 }
 

@@ -38,7 +38,8 @@ type Importer struct {
 	Workers int
 }
 
-// ImportResult is the API's answer (DESIGN.md §8) plus details.
+// ImportResult is the answer of POST /api/v1/arrears (docs/interfaces.md)
+// plus details.
 type ImportResult struct {
 	Accepted       int                 `json:"accepted"`
 	Duplicates     int                 `json:"duplicates"`

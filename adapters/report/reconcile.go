@@ -41,7 +41,7 @@ func Reconciler() readmodel.Reconciler {
 				}
 			}
 			for year, r := range latest {
-				b, err := json.Marshal(r.state)
+				b, err := json.Marshal(r.state.ReadModel())
 				if err != nil {
 					return fmt.Errorf("encode report state %s: %w", year, err)
 				}

@@ -28,7 +28,9 @@ var activityOptions = workflow.ActivityOptions{
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:    time.Second,
 		BackoffCoefficient: 2,
-		MaximumInterval:    5 * time.Minute,
+		// An invitation or a publish follows within half a minute of SMTP
+		// or Redis returning (retry policies are not compared on replay).
+		MaximumInterval: 30 * time.Second,
 	},
 }
 
@@ -78,6 +80,29 @@ const ChangeNoticeAfterAck = "notice-after-ack"
 // receipt says what the answer held (Notice.Shown).
 const ChangeReceiptShowsAnswer = "receipt-shows-answer"
 
+// ChangeOpenLocal is the GetVersion change under which OpenTask runs as
+// a local activity in the first workflow task: the request opens, sets its
+// search attributes and sends the invitation without an activity task's
+// round trip through the server (one persisted transaction and one
+// visibility write fewer per start). OpenTask is idempotent (the read
+// model never takes an older version over a newer), so running it again
+// after a lost workflow task is harmless. Histories recorded before it
+// scheduled an ordinary activity.
+const ChangeOpenLocal = "open-local"
+
+// ChangeResultHoldsState is the GetVersion change under which a completed
+// request returns its final state in Result.Final, so the read model's
+// reconcile reads a closed run without replaying it.
+const ChangeResultHoldsState = "result-holds-state"
+
+// localOpenOptions are OpenTask's options as a local activity: the
+// ordinary ones' timeout and retries (retries longer than the workflow
+// task timeout are scheduled by the SDK with timers).
+var localOpenOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: activityOptions.StartToCloseTimeout,
+	RetryPolicy:         activityOptions.RetryPolicy,
+}
+
 // Workflow is the DataRequest workflow (WorkflowName, kind Kind).
 func Workflow(ctx workflow.Context, in Input) (Result, error) {
 	// CheckInput is pure (regexp and net/mail parsing).
@@ -95,7 +120,14 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 
 	var opened Opened
 	r.version++
-	if err := workflow.ExecuteActivity(ctx, ActivityOpenTask, OpenInput{Task: r.task(), Contact: in.Contact}).Get(ctx, &opened); err != nil {
+	open := OpenInput{Task: r.task(), Contact: in.Contact}
+	var opening workflow.Future
+	if workflow.GetVersion(ctx, ChangeOpenLocal, workflow.DefaultVersion, 1) == 1 {
+		opening = workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOpenOptions), ActivityOpenTask, open)
+	} else {
+		opening = workflow.ExecuteActivity(ctx, ActivityOpenTask, open)
+	}
+	if err := opening.Get(ctx, &opened); err != nil {
 		return Result{}, err
 	}
 	// The zone database is embedded (time/tzdata), so every replay loads
@@ -140,7 +172,12 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return r.stopped(ctx, err)
 	}
-	return r.result(), nil
+	res := r.result()
+	if workflow.GetVersion(ctx, ChangeResultHoldsState, workflow.DefaultVersion, 1) == 1 {
+		final := r.state()
+		res.Final = &final
+	}
+	return res, nil
 }
 
 // nextEvent is the first scheduled event after the cursor that is still

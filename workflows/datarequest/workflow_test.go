@@ -449,8 +449,8 @@ func TestOperatorUpdatesReturnBeforeTheirMail(t *testing.T) {
 		acked(datarequest.UpdateExtend, datarequest.Extension{Due: "2026-04-17"}, key(datarequest.NoticeExtension, 1))
 		acked(datarequest.UpdateReassign, datarequest.Reassignment{Contact: "ny-kontakt@ppr-eksempel.randers.dk"}, key(datarequest.NoticeReassigned, 1))
 	})
-	// The test environment retries an activity 10 times, 1 s doubling:
-	// the server is back within those 8½ minutes.
+	// The test environment retries an activity 10 times, 1 s doubling up
+	// to 30 s: the server is back within those 2½ minutes.
 	h.at(t, "2026-03-23 09:02", func() {
 		task, _, err := h.store.Get(context.Background(), id, h.env.Now())
 		if err != nil || task.Due != "2026-04-17" {
@@ -462,7 +462,7 @@ func TestOperatorUpdatesReturnBeforeTheirMail(t *testing.T) {
 		smtp.set(true)
 		acked(datarequest.UpdateCancel, datarequest.Cancellation{Reason: "sendt ved en fejl"}, key(datarequest.NoticeCancelled, 0))
 	})
-	h.at(t, "2026-03-24 09:03", func() { smtp.set(false) })
+	h.at(t, "2026-03-24 09:02", func() { smtp.set(false) })
 	h.env.ExecuteWorkflow(datarequest.Workflow, easterInput(id))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)

@@ -38,6 +38,9 @@ const Kind = "eviction-case"
 const (
 	WorkflowName      = "EvictionCase"
 	InboxWorkflowName = "EvictionInboxScan"
+	// InboxWatchWorkflowName waits for complete files in the inbox and
+	// runs an EvictionInboxScan for each batch (InboxWatch).
+	InboxWatchWorkflowName = "EvictionInboxWatch"
 
 	ActivityPrefix   = "eviction."
 	actResolve       = ActivityPrefix + "Resolve"
@@ -46,6 +49,7 @@ const (
 	actKommuneNotice = ActivityPrefix + "KommuneNotice"
 	actDemandReceipt = ActivityPrefix + "DemandReceipt"
 	actScanInbox     = ActivityPrefix + "ScanInbox"
+	actAwaitInbox    = ActivityPrefix + "AwaitInbox"
 	// actSendMail is the shared e-mail activity.
 	actSendMail = workflows.ActivitySendMail
 )
@@ -149,6 +153,7 @@ type (
 // CaseInput is what an operator gives to open a case (the run kind's
 // input).
 type CaseInput struct {
+	workflows.By
 	Organisation  string    `json:"organisation" label:"Boligorganisation"` // plan id, name or alias
 	Department    string    `json:"department" label:"Afdeling"`
 	TenancyNumber string    `json:"tenancyNumber" label:"Lejemålsnummer"`
@@ -370,12 +375,17 @@ type Step struct {
 	At   time.Time `json:"at"`
 	Step string    `json:"step"`
 	On   plan.Date `json:"on,omitempty"`
+	// By is the person whose Update (or opening of the case) took the
+	// step (changeDecisionsBy); nil for the process's own steps (lists,
+	// timers, notices) and in cases recorded before.
+	By *workflows.Actor `json:"by,omitempty"`
 }
 
 // Update arguments. A zero date means today (Europe/Copenhagen).
 
 // OutreachArg records an outreach attempt.
 type OutreachArg struct {
+	workflows.By
 	Outcome string    `json:"outcome" label:"Resultat"` // contact_made | not_reached
 	On      plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
 	Note    string    `json:"note,omitempty" label:"Note" form:"textarea"`
@@ -383,6 +393,7 @@ type OutreachArg struct {
 
 // PaymentPlanArg records an agreed payment plan.
 type PaymentPlanArg struct {
+	workflows.By
 	AgreedOn    plan.Date        `json:"agreedOn,omitempty" label:"Aftalt den" help:"tom = i dag"`
 	Instalments []InstalmentSpec `json:"instalments" label:"Rater"`
 }
@@ -395,6 +406,7 @@ type InstalmentSpec struct {
 
 // PaymentArg records a payment.
 type PaymentArg struct {
+	workflows.By
 	On     plan.Date `json:"on,omitempty" label:"Betalt den" help:"tom = i dag"`
 	Amount Money     `json:"amount" label:"Beløb (kr.)"`
 }
@@ -402,12 +414,14 @@ type PaymentArg struct {
 // EscalateArg starts the legal clock by an operator's decision. DueDate
 // defaults to the case's oldest unpaid due date.
 type EscalateArg struct {
+	workflows.By
 	Reason  string    `json:"reason" label:"Begrundelse" form:"textarea"`
 	DueDate plan.Date `json:"dueDate,omitempty" label:"Ubetalt forfaldsdato" help:"tom = sagens ældste forfaldsdato"`
 }
 
 // DateArg records a dated legal step.
 type DateArg struct {
+	workflows.By
 	On plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
 }
 
@@ -415,6 +429,7 @@ type DateArg struct {
 // day the tenant received it when a delivery receipt says so. (Cases of
 // the weekday clock sent {"on"} only; it decodes as a DemandArg.)
 type DemandArg struct {
+	workflows.By
 	On         plan.Date    `json:"on,omitempty" label:"Sendt den" help:"tom = i dag"`
 	Method     legal.Method `json:"method" label:"Sendt som"` // digital_post | quickbrev | letter
 	ReceivedOn plan.Date    `json:"receivedOn,omitempty" label:"Modtaget den" help:"fra en kvittering; tom = antaget efter forsendelsesmåden (planens antagelser)"`
@@ -422,18 +437,21 @@ type DemandArg struct {
 
 // OutcomeArg closes an escalated case.
 type OutcomeArg struct {
+	workflows.By
 	Outcome string    `json:"outcome" label:"Udfald"` // averted | evicted
 	On      plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
 }
 
 // RetryNoticeArg sends a failed § 92 notice again.
 type RetryNoticeArg struct {
+	workflows.By
 	// Note is the operator's remark, e.g. what was fixed (optional).
 	Note string `json:"note,omitempty" label:"Bemærkning" help:"fx hvad der er rettet, før underretningen sendes igen" form:"textarea"`
 }
 
 // ResolveArg closes a case whose arrears are cleared.
 type ResolveArg struct {
+	workflows.By
 	On     plan.Date `json:"on,omitempty" label:"Dato" help:"tom = i dag"`
 	Reason string    `json:"reason,omitempty" label:"Bemærkning" form:"textarea"`
 }
