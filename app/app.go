@@ -23,9 +23,12 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"helhed/capability"
+	"helhed/codec"
 	"helhed/config"
+	"helhed/docstore"
 	"helhed/mailer"
 	"helhed/metrics"
+	"helhed/operator"
 	"helhed/plan"
 	"helhed/readmodel"
 	"helhed/searchattr"
@@ -59,7 +62,9 @@ type DevStack interface {
 // DevTemporal is what the embedded Temporal is started with.
 type DevTemporal struct {
 	DataDir, FrontendAddr, UIAddr, Namespace string
-	SearchAttributes                         map[string]enumspb.IndexedValueType
+	// CodecEndpoint is this process's codec server, for the UI.
+	CodecEndpoint    string
+	SearchAttributes map[string]enumspb.IndexedValueType
 }
 
 // EmbeddedTemporal is a running embedded Temporal.
@@ -77,8 +82,13 @@ type App struct {
 	Redis    *store.Redis
 	Metrics  *metrics.Metrics
 	Mail     mailer.Sender
-	// Operator wraps a handler in the operator API's bearer-token check.
+	// Documents is the document store (DOCUMENT_STORE, else DATA_DIR).
+	Documents docstore.Store
+	// Operator wraps a handler in the operator API's bearer-token check:
+	// a JWT of the identity provider or the shared operator token; the
+	// request then carries its runs.Principal.
 	Operator func(http.Handler) http.Handler
+	identity *operator.Identity
 
 	// Capabilities are the wired capabilities (see capabilities.go).
 	Capabilities []capability.Capability
@@ -149,12 +159,21 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.onStop(func(context.Context) error { return a.Redis.Close() })
 
+	if a.Documents, err = docstore.Open(ctx, cfg.DocumentStore, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	a.onStop(func(context.Context) error { return a.Documents.Close() })
+
 	if a.Mail, err = mailer.New(mailer.Settings{SMTPURL: cfg.SMTPURL, SMTPInsecurePlain: cfg.SMTPInsecurePlain, SMTPCAFile: cfg.SMTPCAFile,
 		From: cfg.MailFrom, OutboxDir: filepath.Join(cfg.DataDir, "outbox")}, store.MailMarker{R: a.Redis}); err != nil {
 		return nil, err
 	}
-	a.Operator = (&web.OperatorAuth{Token: cfg.OperatorToken, Log: log,
-		Failures: &web.RateLimit{R: a.Redis, Prefix: "helhed:operator:auth-failures:", Limit: 30, Window: 10 * time.Minute}}).Require
+	// The identity provider is asked for its keys before anything else
+	// starts on it, so a wrong OIDC_ISSUER stops the start here.
+	if a.identity, err = operator.NewIdentity(ctx, cfg, nil); err != nil {
+		return nil, err
+	}
+	a.Operator = a.identity.Require(&web.RateLimit{R: a.Redis, Prefix: "helhed:operator:auth-failures:", Limit: 30, Window: 10 * time.Minute}, log)
 
 	temporalAddr := cfg.TemporalAddress
 	if cfg.Dev {
@@ -162,6 +181,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 			DataDir:          cfg.DataDir,
 			FrontendAddr:     cfg.TemporalAddress,
 			UIAddr:           cfg.UIAddr,
+			CodecEndpoint:    "http://" + a.httpLn.Addr().String() + codec.HTTPPath,
 			Namespace:        cfg.TemporalNamespace,
 			SearchAttributes: searchattr.Definitions(),
 		})
@@ -177,7 +197,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.onStop(func(context.Context) error { a.Temporal.Close(); return nil })
 
-	deps := capability.Deps{Config: cfg, Plan: a.Plan, Temporal: a.Temporal, Redis: a.Redis, Mail: a.Mail, Log: log}
+	deps := capability.Deps{Config: cfg, Plan: a.Plan, Temporal: a.Temporal, Redis: a.Redis, Mail: a.Mail, Documents: a.Documents, Log: log}
 	if a.Capabilities, err = Capabilities(deps); err != nil {
 		return nil, err
 	}
@@ -187,6 +207,11 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		return nil, err
 	}
 	a.ReadModel = readmodel.New(a.Temporal, a.Redis, reconcilers, log)
+	// The cache is the process's, shared by its workers: sized before the
+	// first one starts (config.Load always sets it).
+	if cfg.WorkerCacheSize > 0 {
+		worker.SetStickyWorkflowCacheSize(cfg.WorkerCacheSize)
+	}
 	a.worker = worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
 	if err := a.register(a.worker); err != nil {
 		return nil, err
@@ -202,6 +227,15 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if err := a.start(ctx); err != nil {
 		return nil, err
 	}
+	// Live writes to the read model fail while Redis is away: reconcile
+	// as soon as it answers again, not at the activities' next retry.
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		a.ReadModel.WatchRedis(watchCtx, readmodel.RedisWatchInterval)
+	}()
+	a.onStop(func(context.Context) error { stopWatch(); <-watched; return nil })
 	return a, nil
 }
 
@@ -216,6 +250,9 @@ func (a *App) serve() error {
 		web.Check{Name: "redis", Check: func(ctx context.Context) error {
 			return a.Redis.Ping(ctx).Err()
 		}},
+		// Without the document store reports and meeting documents wait
+		// (their activities retry), but the portal and the API serve.
+		web.Check{Name: "documents", Check: a.Documents.Ping, Degraded: true},
 		// Until a reconcile after this start has succeeded, the portal and
 		// the task list may miss what Temporal holds.
 		web.Check{Name: "readmodel", Check: a.ReadModel.Ready, Degraded: true},
@@ -253,6 +290,15 @@ func (a *App) TemporalUIAddr() string {
 		return ""
 	}
 	return a.dev.UIAddr()
+}
+
+// TemporalUIOrigin is the origin whose pages may call the codec server:
+// TEMPORAL_UI_ORIGIN, or under -dev the embedded UI's.
+func (a *App) TemporalUIOrigin() string {
+	if ui := a.TemporalUIAddr(); a.Config.UIOrigin == "" && ui != "" {
+		return "http://" + ui
+	}
+	return a.Config.UIOrigin
 }
 
 // TemporalAddr is the frontend the client talks to.
@@ -340,6 +386,10 @@ func (a *App) Banner(w io.Writer) {
 			fmt.Fprintf(w, "    export OPERATOR_TOKEN=%s\n", a.Config.OperatorToken)
 		case "PAYLOAD_KEY":
 			fmt.Fprintf(w, "  payload key: kept in %s (set PAYLOAD_KEY in production)\n", filepath.Join(a.Config.DataDir, config.PayloadKeyFile))
+		case "TOKEN_SECRET":
+			fmt.Fprintf(w, "  token secret: kept in %s (set TOKEN_SECRET in production)\n", filepath.Join(a.Config.DataDir, config.TokenSecretFile))
+		case "PSEUDONYM_KEY":
+			fmt.Fprintf(w, "  pseudonym key: kept in %s (set PSEUDONYM_KEY in production)\n", filepath.Join(a.Config.DataDir, config.PseudonymKeyFile))
 		}
 	}
 	fmt.Fprintln(w, "Try: go run ./starter kinds")

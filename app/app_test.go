@@ -163,6 +163,7 @@ func TestHistoryHoldsNoPlaintext(t *testing.T) {
 func TestHealthzNamesRedisWhenDown(t *testing.T) {
 	a := teststack.StartT(t, teststack.Options{Name: "app-nondev", NonDev: true, Env: map[string]string{
 		"TEMPORAL_ADDRESS": shared.TemporalAddr(), "OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+		"TOKEN_SECRET": shared.Config.TokenSecret, "PSEUDONYM_KEY": shared.Config.PseudonymKey,
 		"MAIL_MODE": "outbox",
 	}})
 	if code, body := teststack.Get(t, "http://"+a.HTTPAddr()+"/healthz", ""); code != http.StatusOK {
@@ -201,10 +202,13 @@ func TestStartErrorsNameTheSetting(t *testing.T) {
 		{"redis down", map[string]string{"REDIS_URL": "redis://" + closedPort}, "REDIS_URL"},
 		{"temporal down", map[string]string{"TEMPORAL_ADDRESS": closedPort, "REDIS_URL": shared.Config.RedisURL}, "TEMPORAL_ADDRESS"},
 		{"no SMTP_URL", map[string]string{"MAIL_MODE": ""}, "SMTP_URL"},
+		{"no TOKEN_SECRET", map[string]string{"TOKEN_SECRET": ""}, "TOKEN_SECRET"},
+		{"no PSEUDONYM_KEY", map[string]string{"PSEUDONYM_KEY": ""}, "PSEUDONYM_KEY"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := map[string]string{"OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+				"TOKEN_SECRET": shared.Config.TokenSecret, "PSEUDONYM_KEY": shared.Config.PseudonymKey,
 				"TEMPORAL_ADDRESS": shared.TemporalAddr(), "REDIS_URL": shared.Config.RedisURL, "MAIL_MODE": "outbox"}
 			for k, v := range c.env {
 				env[k] = v
@@ -296,6 +300,7 @@ func TestSMTPPasswordNeverShown(t *testing.T) {
 	const secret = "hemmelig-kode-123"
 	server := testsmtp.Start(t)
 	env := map[string]string{"OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+		"TOKEN_SECRET": shared.Config.TokenSecret, "PSEUDONYM_KEY": shared.Config.PseudonymKey,
 		"TEMPORAL_ADDRESS": shared.TemporalAddr(), "REDIS_URL": shared.Config.RedisURL, "MAIL_MODE": "",
 		"SMTP_URL": "smtp://helhed:" + secret + "@" + server.Addr, "SMTP_CA_FILE": server.CAFile}
 	a, err := teststack.Start(context.Background(), teststack.Options{Name: "app-smtp", NonDev: true, Env: env})

@@ -1,5 +1,5 @@
 // Package arrears reads the housing organisations' monthly arrears list
-// (rykkerliste) in the CSV format of DESIGN.md §8: ';'-separated with a
+// (rykkerliste) in the CSV format of docs/interfaces.md: ';'-separated with a
 // header row, UTF-8 (with or without BOM) or Windows-1252, Danish numbers
 // and dates. It checks every line on its own, maps (organisation,
 // department) to a plan area, gives each tenancy its pseudonymous id and

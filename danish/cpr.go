@@ -13,7 +13,7 @@ const CPRMask = "XXXXXX-XXXX"
 // where ddmmyy is a real date (in the 1900s or 2000s). A longer run of
 // digits is not one. It errs on the side of caution: a phone number written
 // as ten digits starting with a date is flagged too. CPR numbers must never
-// enter helhed (DESIGN.md §6), so a value holding one is refused and is
+// enter helhed (docs/design.md), so a value holding one is refused and is
 // neither echoed, stored nor logged.
 func LooksLikeCPR(s string) bool { return len(cprSpans(s)) > 0 }
 

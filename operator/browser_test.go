@@ -30,8 +30,9 @@ func chromium(t *testing.T) string {
 }
 
 // TestBrowserCrisis: an operator logs in with the token, starts a crisis
-// activation from the generated form, records the meeting time on the
-// run's page, and sees the run advance to "Møde indkaldt".
+// activation from the generated form, sees it "i gang" (the status in
+// Danish), records the meeting time on the run's page, and sees the run
+// advance to "Møde indkaldt".
 func TestBrowserCrisis(t *testing.T) {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium(t)),
@@ -81,10 +82,10 @@ func TestBrowserCrisis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	workflowID, stage := text("#workflow-id"), text("#stage")
+	workflowID, stage, status := text("#workflow-id"), text("#stage"), text("#status")
 	defer cancelRun(t, workflowID)
-	if !strings.HasSuffix(workflowID, "/threats-against-staff/browser") || stage != crisis.StageTitles[crisis.StageConvening] {
-		t.Fatalf("after start: id %q stage %q", workflowID, stage)
+	if !strings.HasSuffix(workflowID, "/threats-against-staff/browser") || stage != crisis.StageTitles[crisis.StageConvening] || status != "i gang" {
+		t.Fatalf("after start: id %q stage %q status %q", workflowID, stage, status)
 	}
 	err = chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS("#action-confirm-meeting #f-at"), meeting.Format("2006-01-02T15:04")),

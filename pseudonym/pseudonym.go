@@ -3,7 +3,7 @@
 // (HMAC-SHA256) of the kind and the key parts. The same key and parts give
 // the same id, so cases deduplicate across imports; without the key the id
 // cannot be reversed by trying every tenancy number, which an unkeyed hash
-// of a short number would allow (DESIGN.md §6).
+// of a short number would allow.
 //
 // The key must stay the same for as long as any case keyed by it lives:
 // a new key gives new ids, and a tenancy already open under its old id would

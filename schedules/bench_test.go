@@ -11,6 +11,7 @@ import (
 	"helhed/activities"
 	absenceadapter "helhed/adapters/absence"
 	meetingadapter "helhed/adapters/meeting"
+	"helhed/docstore"
 	"helhed/internal/cycletest"
 	"helhed/plan"
 	"helhed/schedules"
@@ -75,8 +76,8 @@ func simulate(b *testing.B, p *plan.Plan, occs []schedules.Occurrence) {
 	dir := b.TempDir()
 	env.RegisterWorkflowWithOptions(meeting.Round, workflow.RegisterOptions{Name: meeting.WorkflowName})
 	env.RegisterWorkflowWithOptions(absence.FollowUp, workflow.RegisterOptions{Name: absence.WorkflowName})
-	env.RegisterActivity(&meetingadapter.Activities{Plan: p, DataDir: dir, Redis: rdb})
-	env.RegisterActivity(&absenceadapter.Activities{Plan: p, DataDir: dir, Redis: rdb, Results: res})
+	env.RegisterActivity(&meetingadapter.Activities{Plan: p, Docs: docstore.Dir(dir), Redis: rdb})
+	env.RegisterActivity(&absenceadapter.Activities{Plan: p, Docs: docstore.Dir(dir), Redis: rdb, Results: res})
 	cycletest.RegisterDriver(env)
 	env.ExecuteWorkflow(cycletest.DriverName, occs)
 	var failed []string

@@ -306,7 +306,7 @@ func TestAbsenceScheduleTriggerOnTheServer(t *testing.T) {
 			t.Errorf("vestervangsskolen %s", s.Status)
 		}
 	}
-	note, err := os.ReadFile(res.Note[0])
+	note, err := os.ReadFile(filepath.Join(shared.Config.DataDir, res.Note[0]))
 	if err != nil || !strings.Contains(string(note), "**Skoler uden gyldige data ved fristen:** Vestervangsskolen.") ||
 		!strings.Contains(string(note), "| Gl. Jennumparken | 6 | 7,5 | 5,7 | +1,8 | .. | .. |") {
 		t.Errorf("note (%v):\n%s", err, note)

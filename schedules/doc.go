@@ -1,6 +1,6 @@
 // Package schedules turns the plan's calendar into Temporal Schedules, so
-// the plan's recurring cycles run by themselves (DESIGN.md §4: plan.yaml ─►
-// schedules ─► Temporal).
+// the plan's recurring cycles run by themselves (plan.yaml ─► schedules ─►
+// Temporal).
 //
 // Each cycle is one Schedule whose ID is a business key, ID(plan, cycle):
 // "helhed/<plan id>/<cycle>", e.g. "helhed/randers-2021-25/meeting-round".

@@ -118,16 +118,27 @@ func TestSyncTwiceThenEditThePlan(t *testing.T) {
 			t.Errorf("second sync: %s %s", id, o)
 		}
 	}
-	ls, err := schedules.List(ctx, shared.Temporal)
+	specs, err := schedules.Desired(p, app.ScheduleSources(shared.Capabilities))
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := map[string]int{}
+	ls, err := schedules.List(ctx, shared.Temporal, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count, titles := map[string]int{}, map[string]string{}
 	for _, l := range ls {
 		count[l.ID]++
+		titles[l.ID] = l.Title
 	}
 	if count[meetingID] != 1 || count[absenceID] != 1 {
 		t.Fatalf("schedules %v, want one each of %s and %s", count, meetingID, absenceID)
+	}
+	// The titles are the specs', whatever the schedules' notes say.
+	for _, s := range specs {
+		if titles[s.ID] != s.Title || s.Title == "" {
+			t.Errorf("schedule %s listed with title %q, want %q", s.ID, titles[s.ID], s.Title)
+		}
 	}
 
 	if err := schedules.Pause(ctx, shared.Temporal, meetingID, "test"); err != nil {

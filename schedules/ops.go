@@ -12,9 +12,13 @@ import (
 	"go.temporal.io/sdk/client"
 )
 
-// Listed is one schedule as `starter schedules list` shows it.
+// Listed is one schedule as `starter schedules list` and the schedules
+// page show it.
 type Listed struct {
-	ID       string
+	ID string
+	// Title is the Danish title of the schedule's spec; "" for a schedule
+	// no spec wants (left by an older plan) or when List had no specs.
+	Title    string
 	Workflow string
 	Paused   bool
 	Note     string
@@ -22,8 +26,15 @@ type Listed struct {
 	Recent   []time.Time // recent fire times
 }
 
-// List returns every helhed schedule (IDs under Prefix), sorted by ID.
-func List(ctx context.Context, c client.Client) ([]Listed, error) {
+// List returns every helhed schedule (IDs under Prefix), sorted by ID,
+// each with the Title of its spec among specs (Desired's for the plan).
+// The titles come from the specs, not from Temporal: a schedule's note,
+// which starts as its title, is replaced by a pause note.
+func List(ctx context.Context, c client.Client, specs []Spec) ([]Listed, error) {
+	titles := make(map[string]string, len(specs))
+	for _, s := range specs {
+		titles[s.ID] = s.Title
+	}
 	it, err := c.ScheduleClient().List(ctx, client.ScheduleListOptions{PageSize: 100})
 	if err != nil {
 		return nil, fmt.Errorf("tidsplanerne kunne ikke listes: %w", err)
@@ -37,7 +48,7 @@ func List(ctx context.Context, c client.Client) ([]Listed, error) {
 		if !strings.HasPrefix(e.ID, Prefix) {
 			continue
 		}
-		l := Listed{ID: e.ID, Workflow: e.WorkflowType.Name, Paused: e.Paused, Note: e.Note, Next: e.NextActionTimes}
+		l := Listed{ID: e.ID, Title: titles[e.ID], Workflow: e.WorkflowType.Name, Paused: e.Paused, Note: e.Note, Next: e.NextActionTimes}
 		for _, r := range e.RecentActions {
 			l.Recent = append(l.Recent, r.ScheduleTime)
 		}

@@ -1,6 +1,6 @@
 // Package store connects to Redis, which holds helhed's derived, disposable
 // state: the read model behind the portal and the metrics, hashed partner
-// tokens, rate limits and caches (DESIGN.md §4). Temporal stays the source
+// tokens, rate limits and caches. Temporal stays the source
 // of truth; losing Redis loses nothing that reconcile cannot rebuild.
 package store
 

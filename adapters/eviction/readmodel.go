@@ -10,10 +10,12 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"helhed/plan"
+	"helhed/runs"
 	"helhed/workflows/eviction"
 )
 
-// Redis keys of the read model (DESIGN.md §4: derived and disposable).
+// Redis keys of the read model (derived and disposable: reconcile rebuilds
+// them from Temporal).
 // Every value is pseudonymous: case views without contact, tenancy number
 // or free text, and aggregate counters.
 const (
@@ -99,8 +101,20 @@ func (m *ReadModel) Put(ctx context.Context, v eviction.View, facts map[string]i
 
 // Filter selects cases; empty fields match all.
 type Filter struct {
-	Stage eviction.Stage
-	Area  string
+	Stage        eviction.Stage
+	Area         string
+	Organisation string // plan id
+	// Sees bounds the list to the organisations a caller may see (a case
+	// worker's own; runs.Principal.SeesOrganisation); nil: every case.
+	Sees func(organisation string) bool
+}
+
+// VisibleTo bounds f to what the caller in ctx may see.
+func (f Filter) VisibleTo(ctx context.Context) Filter {
+	if p, ok := runs.PrincipalFrom(ctx); ok {
+		f.Sees = p.SeesOrganisation
+	}
+	return f
 }
 
 // List returns the matching cases, oldest first.
@@ -133,7 +147,8 @@ func (m *ReadModel) List(ctx context.Context, f Filter) ([]eviction.View, error)
 			if err := json.Unmarshal([]byte(raw), &v); err != nil {
 				return nil, fmt.Errorf("decode case view: %w", err)
 			}
-			if (f.Stage == "" || v.Stage == f.Stage) && (f.Area == "" || v.Area == f.Area) {
+			if (f.Stage == "" || v.Stage == f.Stage) && (f.Area == "" || v.Area == f.Area) && (f.Organisation == "" || v.Organisation == f.Organisation) &&
+				(f.Sees == nil || f.Sees(v.Organisation)) {
 				out = append(out, v)
 			}
 		}
@@ -186,7 +201,8 @@ var contactBuckets = []int64{1 * daySeconds, 2 * daySeconds, 3 * daySeconds, 5 *
 
 // Facts are what a case contributes to the aggregates: its current stage
 // and area, every transition it made, its counselling course and
-// evictions by plan year, and its time from list to first contact.
+// evictions by plan year, its time from list to first contact, and the
+// legal deadlines it is waiting past (deadlines.go).
 func Facts(v eviction.View, p *plan.Plan) map[string]int64 {
 	f := map[string]int64{factCases(v.Stage, v.Area): 1}
 	for _, t := range v.Transitions {
@@ -217,6 +233,7 @@ func Facts(v eviction.View, p *plan.Plan) map[string]int64 {
 			}
 		}
 	}
+	addDeadlineFacts(f, v)
 	return f
 }
 

@@ -26,7 +26,7 @@ type NoteInput struct {
 }
 
 // Document is the compiled note: its text for the e-mail and the files
-// kept under DATA_DIR/absence/<plan>/<quarter>/ (Markdown, then HTML).
+// kept in the document store, absence/<plan>/<quarter>/runs/<run>/ (keys: Markdown, then HTML).
 type Document struct {
 	Markdown string   `json:"markdown"`
 	HTML     string   `json:"html"`

@@ -12,6 +12,7 @@ import (
 
 	"helhed/activities"
 	absenceadapter "helhed/adapters/absence"
+	"helhed/docstore"
 	"helhed/internal/cycletest"
 	"helhed/internal/testredis"
 	"helhed/plan"
@@ -59,7 +60,7 @@ func newHarnessWith(t testing.TB, env *testsuite.TestWorkflowEnvironment, contro
 		prev = &absenceadapter.ResultsMap{}
 	}
 	env.RegisterWorkflowWithOptions(absence.FollowUp, workflow.RegisterOptions{Name: absence.WorkflowName})
-	env.RegisterActivity(&absenceadapter.Activities{Plan: p, DataDir: h.dir, Redis: rdb, Results: prev})
+	env.RegisterActivity(&absenceadapter.Activities{Plan: p, Docs: docstore.Dir(h.dir), Redis: rdb, Results: prev})
 	cycletest.RegisterDriver(env)
 	return h
 }

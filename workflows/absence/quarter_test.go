@@ -103,7 +103,7 @@ func TestQuarterNumbersAndMissingSchool(t *testing.T) {
 	if len(sent[0].Message.To) != 9 {
 		t.Errorf("note to %d addresses, want the 9 partners of Fremmøde i skolen", len(sent[0].Message.To))
 	}
-	note, err := os.ReadFile(filepath.Join(h.dir, "absence", "randers-2021-25", "2022-Q3", "kvartalsnotat.md"))
+	note, err := os.ReadFile(filepath.Join(h.dir, "absence", "randers-2021-25", "2022-Q3", "runs", "default-test-run-id", "kvartalsnotat.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestQuarterNumbersAndMissingSchool(t *testing.T) {
 	}
 	// 1 new course is suppressed, and so is the year's 11: with Q3's 10
 	// published it would give the 1 away.
-	note2, err := os.ReadFile(filepath.Join(h2.dir, "absence", "randers-2021-25", "2022-Q4", "kvartalsnotat.md"))
+	note2, err := os.ReadFile(filepath.Join(h2.dir, "absence", "randers-2021-25", "2022-Q4", "runs", "default-test-run-id", "kvartalsnotat.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

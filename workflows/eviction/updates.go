@@ -53,6 +53,7 @@ func (c *caseWF) register() error {
 // done is what every handler returns: the public view once the read model
 // holds the change.
 func (c *caseWF) done(ctx workflow.Context) (View, error) {
+	c.decidedBy(ctx, nil)
 	if err := c.awaitPublished(ctx); err != nil {
 		return View{}, err
 	}
@@ -274,6 +275,7 @@ func (c *caseWF) onOutreach(ctx workflow.Context, a OutreachArg) (View, error) {
 	if err := c.stillAllowed(ctx, UpdateOutreach); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	on := c.dateOr(a.On)
 	c.st.Outreach.Attempts = append(c.st.Outreach.Attempts, Attempt{Outcome: a.Outcome, On: on, At: workflow.Now(ctx), Note: a.Note})
 	if a.Outcome == ContactMade {
@@ -324,6 +326,7 @@ func (c *caseWF) onPaymentPlan(ctx workflow.Context, a PaymentPlanArg) (View, er
 	if err := c.stillAllowed(ctx, UpdatePaymentPlan); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	pl := &PaymentPlan{AgreedOn: c.dateOr(a.AgreedOn), AgreedAt: workflow.Now(ctx), Base: c.st.Arrears}
 	clock := clockAt(ctx, changeInstalmentCheck)
 	for _, in := range a.Instalments {
@@ -348,6 +351,7 @@ func (c *caseWF) onPayment(ctx workflow.Context, a PaymentArg) (View, error) {
 	if err := c.stillAllowed(ctx, UpdatePayment); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	on := c.dateOr(a.On)
 	c.st.Payments = append(c.st.Payments, Payment{On: on, Amount: a.Amount, At: workflow.Now(ctx)})
 	c.change("payment of "+a.Amount.String(), on)
@@ -381,6 +385,7 @@ func (c *caseWF) onEscalate(ctx workflow.Context, a EscalateArg) (View, error) {
 	if err := c.stillAllowed(ctx, UpdateEscalate); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	due := a.DueDate
 	if due.IsZero() {
 		due = c.st.DueDate
@@ -455,6 +460,7 @@ func (c *caseWF) onDemand(ctx workflow.Context, a DemandArg) (View, error) {
 		l.DemandSentOn, l.DemandMethod, l.DemandReceivedOn = sent, a.Method, a.ReceivedOn
 		l.Deadline = weekdayDeadline(sent)
 	}
+	c.decidedBy(ctx, a.Actor) // after the plan's assumptions were read
 	c.change("påkrav sent; payment deadline "+l.Deadline.String(), sent)
 	return c.done(ctx)
 }
@@ -479,9 +485,11 @@ func (c *caseWF) onTerminate(ctx workflow.Context, a DateArg) (View, error) {
 	if err := c.stillAllowed(ctx, UpdateTerminate); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	l := c.st.Legal
 	l.TerminatedOn = c.dateOr(a.On)
 	c.change("tenancy terminated (ophævelse)", l.TerminatedOn)
+	c.decidedBy(ctx, nil) // the § 92 notice is the process's
 	if workflow.GetVersion(ctx, ChangeNoticeAfterAck, workflow.DefaultVersion, 1) == 1 {
 		// The termination is recorded now; the notice follows in its own
 		// coroutine and retries until the mail server accepts it, so an
@@ -578,10 +586,11 @@ func (c *caseWF) validateRetryNotice(_ workflow.Context, _ RetryNoticeArg) error
 // does: the Update returns at once, and the case records the kommune as
 // notified when the mail server has accepted the notice, or the failure
 // again.
-func (c *caseWF) onRetryNotice(ctx workflow.Context, _ RetryNoticeArg) (View, error) {
+func (c *caseWF) onRetryNotice(ctx workflow.Context, a RetryNoticeArg) (View, error) {
 	if err := c.stillAllowed(ctx, UpdateRetryNotice); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	l := c.st.Legal
 	l.KommuneNoticeFailedOn, l.KommuneNoticeFailure = plan.Date{}, ""
 	c.change("kommune notice sent again by an operator", c.today())
@@ -617,6 +626,7 @@ func (c *caseWF) onCourt(ctx workflow.Context, a DateArg) (View, error) {
 	if err := c.stillAllowed(ctx, UpdateCourt); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	c.st.Legal.CourtRequestedOn = c.dateOr(a.On)
 	c.change("bailiff court request (begæring om udsættelse)", c.st.Legal.CourtRequestedOn)
 	return c.done(ctx)
@@ -643,6 +653,7 @@ func (c *caseWF) onOutcome(ctx workflow.Context, a OutcomeArg) (View, error) {
 	if err := c.stillAllowed(ctx, UpdateOutcome); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	c.setOutcome(a.Outcome, c.dateOr(a.On), "recorded by operator")
 	return c.done(ctx)
 }
@@ -663,6 +674,7 @@ func (c *caseWF) onResolve(ctx workflow.Context, a ResolveArg) (View, error) {
 	if err := c.stillAllowed(ctx, UpdateResolve); err != nil {
 		return View{}, err
 	}
+	c.decidedBy(ctx, a.Actor)
 	if pl := c.st.Plan; pl != nil {
 		for i := range pl.Instalments {
 			if pl.Instalments[i].Status == InstalmentPending {

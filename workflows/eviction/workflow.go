@@ -10,6 +10,7 @@ import (
 
 	"helhed/plan"
 	"helhed/searchattr"
+	"helhed/workflows"
 )
 
 // continueAsNewAfter is the history length at which a case that is not
@@ -34,6 +35,9 @@ type caseWF struct {
 	// noticePending: the § 92 notice is being sent; the case neither
 	// continues as new nor ends before it is.
 	noticePending bool
+	// by is the person the steps being recorded are by (see decidedBy);
+	// nil outside an Update's synchronous part.
+	by *workflows.Actor
 }
 
 // EvictionCase is the workflow. See the package comment for the stages.
@@ -122,7 +126,9 @@ func (c *caseWF) init(in Input) error {
 		}
 	}
 	c.ready = true
+	c.decidedBy(c.ctx, in.Actor)
 	c.transition(StageArrears, "opened from "+c.st.Origin)
+	c.decidedBy(c.ctx, nil)
 	c.st.Outreach.Due = OutreachDue(c.st.FirstList)
 	c.transition(StageOutreach, "outreach task created")
 	return workflow.UpsertTypedSearchAttributes(c.ctx,
@@ -240,7 +246,21 @@ const (
 	// changeForgetCancelledCase: a cancelled case removes itself from the
 	// read model (forget).
 	changeForgetCancelledCase = "forget-cancelled-case"
+	// changeDecisionsBy: the steps an operator's Update (or opening of
+	// the case) takes record who (Step.By; decidedBy).
+	changeDecisionsBy = "decisions-by"
 )
+
+// decidedBy makes the steps recorded from now on, up to the next
+// c.done or c.decidedBy(ctx, nil), name by (changeDecisionsBy). A handler
+// calls it where its synchronous changes start (after its last yield
+// before them), so no other coroutine's step is attributed to the person.
+func (c *caseWF) decidedBy(ctx workflow.Context, by *workflows.Actor) {
+	if by != nil && workflow.GetVersion(ctx, changeDecisionsBy, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		by = nil
+	}
+	c.by = by
+}
 
 func (c *caseWF) closed() bool {
 	return c.st.Stage == StageResolved || (c.st.Stage == StageEscalated && c.st.Outcome != "")
@@ -252,7 +272,7 @@ func (c *caseWF) today() plan.Date { return DateOf(workflow.Now(c.ctx)) }
 func (c *caseWF) change(step string, on plan.Date) {
 	c.st.Seq++
 	c.dirty = true
-	c.st.Steps = append(c.st.Steps, Step{At: workflow.Now(c.ctx), Step: step, On: on})
+	c.st.Steps = append(c.st.Steps, Step{At: workflow.Now(c.ctx), Step: step, On: on, By: c.by})
 }
 
 // transition moves the case to another stage.
@@ -505,8 +525,10 @@ func (c *caseWF) awaitPublished(ctx workflow.Context) error {
 }
 
 // shortActivity is for the read model and look-ups: retried with backoff
-// until Redis or the plan answers, never given up on.
+// until Redis or the plan answers, never given up on, and at most half a
+// minute after it answers again (retry policies are not compared on
+// replay).
 var shortActivity = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
-	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 30 * time.Second},
 }

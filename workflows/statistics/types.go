@@ -1,5 +1,5 @@
-// Package statistics is the annual statistics pull (kind "statistics-pull",
-// DESIGN.md §5.3): kommune baselines from Danmarks Statistik's Statbank,
+// Package statistics is the annual statistics pull (kind
+// "statistics-pull"): kommune baselines from Danmarks Statistik's Statbank,
 // the monitoring unit's ordered area key figures through a child data
 // request (CSV), validation, diskretionering, every plan indicator per area
 // against its baseline and direction of better, and almenboligloven § 61 a
