@@ -292,44 +292,63 @@ type importResult struct {
 // being healthy again.
 func (c *cluster) testKillReplicaDuringArrearsImport(t *testing.T) {
 	const lines = 1000
-	list := c.arrearsList("BRUD", lines)
 	path := "/api/v1/arrears?listDate=" + testplan.Today().String()
-	began := time.Now()
-	posted := make(chan error, 1)
-	go func() {
-		code, body, err := c.call(c.replica("a"), http.MethodPost, path, "text/csv; charset=utf-8", strings.NewReader(list), 10*time.Minute)
-		if err == nil && code == http.StatusAccepted {
-			posted <- nil
-			return
-		}
-		posted <- fmt.Errorf("%d %v %s", code, err, body[:min(200, len(body))])
-	}()
-	var listed int
-	err := pollUntil(time.Now().Add(eventually), func() error {
-		select {
-		case err := <-posted:
-			posted <- err
+	// The kill must land while A imports: it comes once B lists a tenth of
+	// the cases; on a quiet machine an import can finish first, and then
+	// the attempt is repeated with a new list, killing at the first case.
+	var (
+		list           string
+		began, killed  time.Time
+		listed, before int // cases listed at the kill; cases of earlier attempts
+	)
+	for attempt, threshold := 1, lines/10; ; attempt, threshold = attempt+1, 1 {
+		list = c.arrearsList(fmt.Sprintf("BRUD%d", attempt), lines)
+		began = time.Now()
+		posted := make(chan error, 1)
+		go func() {
+			code, body, err := c.call(c.replica("a"), http.MethodPost, path, "text/csv; charset=utf-8", strings.NewReader(list), 10*time.Minute)
+			if err == nil && code == http.StatusAccepted {
+				posted <- nil
+				return
+			}
+			posted <- fmt.Errorf("%d %v %s", code, err, body[:min(200, len(body))])
+		}()
+		err := pollUntil(time.Now().Add(eventually), func() error {
+			select {
+			case err := <-posted:
+				posted <- err
+				return nil
+			default:
+			}
+			cs, err := c.cases(c.replica("b"))
+			if err != nil {
+				return err
+			}
+			if listed = len(cs) - before; listed < threshold {
+				return fmt.Errorf("B lists %d of %d cases", listed, lines)
+			}
 			return nil
-		default:
-		}
-		cs, err := c.cases(c.replica("b"))
+		})
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		if listed = len(cs); listed < lines/10 {
-			return fmt.Errorf("B lists %d of %d cases", listed, lines)
+		c.script(t, "kill", "worker-a")
+		killed = time.Now()
+		err = <-posted
+		if err != nil {
+			t.Logf("killed A %s into the import with %d cases listed; the POST to A: %v", killed.Sub(began).Round(time.Millisecond), listed, err)
+			break
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.script(t, "kill", "worker-a")
-	killed := time.Now()
-	if err := <-posted; err == nil {
-		t.Fatalf("the import through A answered 202 before the kill: the kill did not land during the import")
-	} else {
-		t.Logf("killed A %s into the import with %d cases listed; the POST to A: %v", killed.Sub(began).Round(time.Millisecond), listed, err)
+		c.script(t, "start", "worker-a")
+		c.waitHealthy(t, c.replica("a"))
+		if attempt == 3 {
+			t.Fatalf("the import through A answered 202 before the kill %d times: the kill never landed during an import", attempt)
+		}
+		t.Logf("attempt %d: the import through A finished before the kill; again with a new list, killing at the first case", attempt)
+		before += lines
+		if err := pollUntil(time.Now().Add(eventually), func() error { return c.wholeCases(c.replica("b"), before) }); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	restarted := time.Now()
@@ -354,7 +373,7 @@ func (c *cluster) testKillReplicaDuringArrearsImport(t *testing.T) {
 	recovered := later(healthy, reimported)
 	var wholeAt [2]time.Duration
 	for i, r := range []string{"a", "b"} {
-		if err := pollUntil(recovered.Add(wholeAfterRecovery), func() error { return c.wholeCases(c.replica(r), lines) }); err != nil {
+		if err := pollUntil(recovered.Add(wholeAfterRecovery), func() error { return c.wholeCases(c.replica(r), before+lines) }); err != nil {
 			t.Errorf("replica %s %s after recovery: %v (want every line's case, once, within %s)", r, time.Since(recovered).Round(time.Millisecond), err, wholeAfterRecovery)
 		}
 		wholeAt[i] = time.Since(recovered)
