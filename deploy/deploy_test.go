@@ -753,68 +753,6 @@ func TestPromtool(t *testing.T) {
 // rulesTestGlob matches the promtool test files of the alerts.
 const rulesTestGlob = "deploy/prometheus/tests/*_test.yml"
 
-// TestPromtoolRulesFile runs the rule unit tests and checks that every alert
-// of every rules file has a case in which it fires.
-func TestPromtoolRulesFile(t *testing.T) {
-	root := repoRoot(t)
-	pt := promtool(t)
-	testFiles, _ := filepath.Glob(filepath.Join(root, rulesTestGlob))
-	if len(testFiles) == 0 {
-		t.Fatalf("no promtool test files match %s", rulesTestGlob)
-	}
-	fires := map[string]bool{}
-	for _, f := range testFiles {
-		run(t, filepath.Dir(f), pt, "test", "rules", filepath.Base(f))
-		var cases struct {
-			Tests []struct {
-				AlertRuleTest []struct {
-					Alertname string `yaml:"alertname"`
-					ExpAlerts []any  `yaml:"exp_alerts"`
-				} `yaml:"alert_rule_test"`
-			} `yaml:"tests"`
-		}
-		rel, _ := filepath.Rel(root, f)
-		readYAML(t, rel, &cases)
-		for _, tc := range cases.Tests {
-			for _, a := range tc.AlertRuleTest {
-				if len(a.ExpAlerts) > 0 {
-					fires[a.Alertname] = true
-				}
-			}
-		}
-	}
-	files, _ := filepath.Glob(filepath.Join(root, rulesGlob))
-	n := 0
-	for _, f := range files {
-		rel, _ := filepath.Rel(root, f)
-		var rg ruleGroups
-		readYAML(t, rel, &rg)
-		for _, g := range rg.Groups {
-			for _, r := range g.Rules {
-				if r.Alert == "" {
-					continue
-				}
-				n++
-				// HelhedWorkerDown's case is generated in TestPromtool.
-				if !fires[r.Alert] && r.Alert != "HelhedWorkerDown" {
-					t.Errorf("%s: alert %s has no promtool case in which it fires (%s)", rel, r.Alert, rulesTestGlob)
-				}
-				if r.Labels["severity"] == "" || r.Annotations["summary"] == "" || r.Annotations["description"] == "" {
-					t.Errorf("%s: alert %s needs a severity label and Danish summary and description", rel, r.Alert)
-				}
-			}
-		}
-	}
-	for _, want := range []string{"HelhedCycleNotRunWhenDue", "HelhedPartnerTaskEscalated", "HelhedStatisticsPullFailed"} {
-		if !fires[want] {
-			t.Errorf("alert %s (issue 8: worker down, cycle not run, task overdue beyond escalation, pull failed) is not tested", want)
-		}
-	}
-	if n < 4 {
-		t.Errorf("only %d alerts", n)
-	}
-}
-
 // dashboardSpec is the part of a dashboard the structural checks read.
 type dashboardSpec struct {
 	ID            any    `json:"id"`
