@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"helhed/freeport"
 	"log/slog"
 	"net"
 	"os"
@@ -101,7 +102,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("temporal frontend address %q: %w", opts.FrontendAddr, err)
 	}
 	if frontendPort == 0 {
-		if frontendPort, err = freePort(host); err != nil {
+		if frontendPort, err = freeport.Reserve(host); err != nil {
 			return nil, err
 		}
 	} else if err := checkFree(host, frontendPort); err != nil {
@@ -113,7 +114,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("temporal UI address %q: %w", opts.UIAddr, err)
 		}
 		if uiPort == 0 {
-			if uiPort, err = freePort(uiHost); err != nil {
+			if uiPort, err = freeport.Reserve(uiHost); err != nil {
 				return nil, err
 			}
 		} else if err := checkFree(uiHost, uiPort); err != nil {
@@ -321,13 +322,13 @@ func serverConfig(host string, frontendPort int, sqlCfg *config.SQL) (*config.Co
 	for i, name := range []string{"frontend", "history", "matching", "worker"} {
 		grpcPort := frontendPort
 		if i > 0 {
-			p, err := freePort(host)
+			p, err := freeport.Reserve(host)
 			if err != nil {
 				return nil, err
 			}
 			grpcPort = p
 		}
-		membershipPort, err := freePort(host)
+		membershipPort, err := freeport.Reserve(host)
 		if err != nil {
 			return nil, err
 		}
@@ -394,13 +395,4 @@ func checkFree(host string, port int) error {
 		return fmt.Errorf("%s:%d is in use or not available: %w", host, port, err)
 	}
 	return l.Close()
-}
-
-func freePort(host string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("find a free port on %s: %w", host, err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -9,7 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
+	"helhed/freeport"
 	"os"
 	"os/exec"
 	"os/user"
@@ -61,12 +61,10 @@ func Start() (_ *Server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeport.Reserve("127.0.0.1")
 	if err != nil {
 		return nil, err
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
 	dir, err := os.MkdirTemp("", "testpostgres")
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ package testredis
 import (
 	"context"
 	"fmt"
+	"helhed/freeport"
 	"net"
 	"os"
 	"os/exec"
@@ -35,12 +36,10 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, ErrMissing
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freeport.Reserve("127.0.0.1")
 	if err != nil {
 		return nil, err
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
 	dir, err := os.MkdirTemp("", "testredis")
 	if err != nil {
 		return nil, err

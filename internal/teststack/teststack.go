@@ -10,10 +10,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"helhed/freeport"
 	"io"
 	"log/slog"
 	"maps"
-	"net"
 	"os"
 	"testing"
 
@@ -245,11 +245,4 @@ func StartT(t testing.TB, opts Options) *Stack {
 }
 
 // FreeAddr is a loopback address whose port is free right now.
-func FreeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
+func FreeAddr() (string, error) { return freeport.Addr() }
