@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -173,6 +174,73 @@ func TestHealthzNamesRedisWhenDown(t *testing.T) {
 	code, body := teststack.Get(t, "http://"+a.HTTPAddr()+"/healthz", "")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "redis") || !strings.Contains(body, `"temporal":"ok"`) {
 		t.Fatalf("after redis stopped: %d %s", code, body)
+	}
+}
+
+// healthz reads the process's /healthz, which must answer code.
+func healthz(t *testing.T, s *teststack.Stack, code int) (status string, checks map[string]string) {
+	t.Helper()
+	got, body := teststack.Get(t, "http://"+s.HTTPAddr()+"/healthz", "")
+	var h struct {
+		Status string            `json:"status"`
+		Checks map[string]string `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(body), &h); err != nil || got != code {
+		t.Fatalf("/healthz %d, want %d: %s (%v)", got, code, body, err)
+	}
+	return h.Status, h.Checks
+}
+
+// TestDependencyHealthInMetrics: /metrics publishes helhed_dependency_up
+// for what /healthz checks; with mail to files there is no mail check.
+func TestDependencyHealthInMetrics(t *testing.T) {
+	if _, checks := healthz(t, shared, http.StatusOK); checks["mail"] != "" {
+		t.Errorf("mail to files, yet /healthz checks mail: %v", checks)
+	}
+	body := shared.Scrape(t)
+	for _, dep := range []string{"temporal", "redis", "documents"} {
+		if want := `helhed_dependency_up{dependency="` + dep + `"} 1`; !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `dependency="mail"`) || strings.Contains(body, `dependency="readmodel"`) {
+		t.Errorf("/metrics has a mail or readmodel dependency:\n%s", body)
+	}
+}
+
+// TestHealthzMailCheck: with SMTP_URL, a relay that does not answer makes
+// /healthz "degraded: mail" (200: mail waits in its activities' retries)
+// and helhed_dependency_up{dependency="mail"} 0; once the relay is back,
+// both say so after at most the check's cache interval.
+func TestHealthzMailCheck(t *testing.T) {
+	server := testsmtp.Start(t)
+	server.Stop()
+	env := map[string]string{"OPERATOR_TOKEN": "test-operator-token", "PAYLOAD_KEY": shared.Config.PayloadKey,
+		"TOKEN_SECRET": shared.Config.TokenSecret, "PSEUDONYM_KEY": shared.Config.PseudonymKey,
+		"TEMPORAL_ADDRESS": shared.TemporalAddr(), "MAIL_MODE": "",
+		"SMTP_URL": server.URL(), "SMTP_CA_FILE": server.CAFile}
+	a := teststack.StartT(t, teststack.Options{Name: "app-mail-health", NonDev: true, Env: env})
+	status, checks := healthz(t, a, http.StatusOK)
+	if !strings.Contains(status, "mail") || !strings.HasPrefix(checks["mail"], "degraded: ") || checks["temporal"] != "ok" {
+		t.Fatalf("relay stopped: status %q, checks %v; want degraded: mail", status, checks)
+	}
+	if want := `helhed_dependency_up{dependency="mail"} 0`; !strings.Contains(a.Scrape(t), want) {
+		t.Errorf("relay stopped: /metrics lacks %s", want)
+	}
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	teststack.Eventually(t, "the mail check after the relay is back", func() error {
+		if _, checks := healthz(t, a, http.StatusOK); checks["mail"] != "ok" {
+			return fmt.Errorf("/healthz mail check %q", checks["mail"])
+		}
+		if want := `helhed_dependency_up{dependency="mail"} 1`; !strings.Contains(a.Scrape(t), want) {
+			return fmt.Errorf("/metrics lacks %s", want)
+		}
+		return nil
+	})
+	if n := len(server.Messages()); n != 0 {
+		t.Errorf("the check delivered %d messages", n)
 	}
 }
 

@@ -266,6 +266,24 @@ func (s *SMTP) Send(ctx context.Context, m mail.Message) error {
 	return nil
 }
 
+// Ping connects to the server as Send does (EHLO, STARTTLS or implicit
+// TLS as required, AUTH) and says NOOP, sending nothing: /healthz's mail
+// check.
+func (s *SMTP) Ping(ctx context.Context) error {
+	c, err := s.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.explain(err), err)
+	}
+	err = c.Noop()
+	if closeErr := s.client.CloseWithSMTPClient(c); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.explain(err), err)
+	}
+	return nil
+}
+
 // explain names the server and, for a TLS failure, the setting to look at.
 // go-mail says "does not support STARTTLS" when a server offers none.
 func (s *SMTP) explain(err error) string {

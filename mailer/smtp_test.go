@@ -179,3 +179,46 @@ func TestSMTPRequiresTLS(t *testing.T) {
 		}
 	})
 }
+
+// TestSMTPPing: the health check reaches the server as a send would
+// (STARTTLS, AUTH) and sends nothing; with the server stopped it fails
+// naming the server, without the password, and passes again once the
+// server is back.
+func TestSMTPPing(t *testing.T) {
+	ctx := context.Background()
+	server := testsmtp.Start(t)
+	s, err := mailer.New(mailer.Settings{SMTPURL: withPassword(server), SMTPCAFile: server.CAFile, From: "sekretariat@example.invalid"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smtp := s.(*mailer.SMTP)
+	if err := smtp.Ping(ctx); err != nil {
+		t.Fatalf("ping with the server up: %v", err)
+	}
+	server.Stop()
+	err = smtp.Ping(ctx)
+	if err == nil {
+		t.Fatal("ping passed with the server stopped")
+	}
+	if !strings.Contains(err.Error(), server.Addr) || strings.Contains(err.Error(), password) {
+		t.Errorf("error %q: want one naming %s, without the password", err, server.Addr)
+	}
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := smtp.Ping(ctx); err != nil {
+		t.Fatalf("ping with the server back: %v", err)
+	}
+	if n := len(server.Messages()); n != 0 {
+		t.Errorf("ping delivered %d messages", n)
+	}
+	// Without TLS where it is required the check fails as a send would.
+	plain := testsmtp.StartWith(t, testsmtp.Plain)
+	s, err = mailer.New(mailer.Settings{SMTPURL: plain.URL(), From: "sekretariat@example.invalid"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.(*mailer.SMTP).Ping(ctx); err == nil || !strings.Contains(err.Error(), "SMTP_INSECURE_PLAIN") {
+		t.Errorf("ping of a server without STARTTLS: %v, want an error naming SMTP_INSECURE_PLAIN", err)
+	}
+}
