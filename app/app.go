@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -175,6 +176,13 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.Operator = a.identity.Require(&web.RateLimit{R: a.Redis, Prefix: "helhed:operator:auth-failures:", Limit: 30, Window: 10 * time.Minute}, log)
 
+	// The worker cache is the process's, shared by its workers: sized
+	// before the first one starts (config.Load always sets it). In -dev
+	// the embedded server's own system workers are the first: sized after
+	// them, the SDK's default (10,000 workflows) applied.
+	if cfg.WorkerCacheSize > 0 {
+		worker.SetStickyWorkflowCacheSize(cfg.WorkerCacheSize)
+	}
 	temporalAddr := cfg.TemporalAddress
 	if cfg.Dev {
 		a.dev, err = opts.Dev.StartTemporal(ctx, DevTemporal{
@@ -207,11 +215,13 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		return nil, err
 	}
 	a.ReadModel = readmodel.New(a.Temporal, a.Redis, reconcilers, log)
-	// The cache is the process's, shared by its workers: sized before the
-	// first one starts (config.Load always sets it).
-	if cfg.WorkerCacheSize > 0 {
-		worker.SetStickyWorkflowCacheSize(cfg.WorkerCacheSize)
+	// Memos are encrypted like every payload: the reconcile reads closed
+	// runs' memos with the client's converter.
+	clientOpts, err := tclient.Options(cfg, temporalAddr, nil, log)
+	if err != nil {
+		return nil, err
 	}
+	a.ReadModel.DataConverter = clientOpts.DataConverter
 	a.worker = worker.New(a.Temporal, workflows.TaskQueue, worker.Options{})
 	if err := a.register(a.worker); err != nil {
 		return nil, err
@@ -241,22 +251,15 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 
 // serve starts both HTTP servers on the ports claimed at start.
 func (a *App) serve() error {
+	deps := a.dependencies()
+	if err := a.Metrics.Registry.Register(web.DependencyCollector{Checks: deps}); err != nil {
+		return fmt.Errorf("register dependency metrics: %w", err)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /healthz", web.Health(
-		web.Check{Name: "temporal", Check: func(ctx context.Context) error {
-			_, err := a.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
-			return err
-		}},
-		web.Check{Name: "redis", Check: func(ctx context.Context) error {
-			return a.Redis.Ping(ctx).Err()
-		}},
-		// Without the document store reports and meeting documents wait
-		// (their activities retry), but the portal and the API serve.
-		web.Check{Name: "documents", Check: a.Documents.Ping, Degraded: true},
-		// Until a reconcile after this start has succeeded, the portal and
-		// the task list may miss what Temporal holds.
-		web.Check{Name: "readmodel", Check: a.ReadModel.Ready, Degraded: true},
-	))
+	// Until a reconcile after this start has succeeded, the portal and the
+	// task list may miss what Temporal holds: no dependency, but health.
+	readModel := web.Check{Name: "readmodel", Check: a.ReadModel.Ready, Degraded: true}
+	mux.Handle("GET /healthz", web.Health(slices.Concat(deps, []web.Check{readModel})...))
 	if err := a.routes(mux); err != nil {
 		return err
 	}
@@ -276,6 +279,35 @@ func (a *App) serve() error {
 		a.onStop(s.srv.Shutdown)
 	}
 	return nil
+}
+
+// mailCheckEvery is how often the mail check asks the SMTP relay: /healthz
+// and every scrape read its last answer in between, so a load balancer or
+// a scrape storm does not hammer the relay.
+const mailCheckEvery = 30 * time.Second
+
+// dependencies are the services this process needs: /healthz checks them
+// and helhed_dependency_up publishes the same checks.
+func (a *App) dependencies() []web.Check {
+	deps := []web.Check{
+		{Name: "temporal", Check: func(ctx context.Context) error {
+			_, err := a.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
+			return err
+		}},
+		{Name: "redis", Check: func(ctx context.Context) error {
+			return a.Redis.Ping(ctx).Err()
+		}},
+		// Without the document store reports and meeting documents wait
+		// (their activities retry), but the portal and the API serve.
+		{Name: "documents", Check: a.Documents.Ping, Degraded: true},
+	}
+	// Mail is sent by activities that retry, so a relay that is away
+	// degrades the process, it does not stop it. Mail written to files
+	// (no SMTP_URL) has nothing to check.
+	if smtp, ok := a.Mail.(*mailer.SMTP); ok {
+		deps = append(deps, web.Check{Name: "mail", Check: web.Cached(mailCheckEvery, 10*time.Second, smtp.Ping), Degraded: true})
+	}
+	return deps
 }
 
 // HTTPAddr is the address the portal, API and /healthz listen on.

@@ -41,6 +41,11 @@ import (
 
 const clusterName = "active"
 
+// devHistoryCacheSize is how many workflow states the embedded history
+// service caches (history.hostLevelCacheMaxSize), ~30 KiB each for an
+// eviction case.
+const devHistoryCacheSize = 2048
+
 // Options configure an embedded server. The zero value of each field has a
 // sensible default, except DataDir, which is required unless InMemory.
 type Options struct {
@@ -145,6 +150,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		// One host: task queue partitions would only add forwarding hops.
 		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  1,
 		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): 1,
+		// The history service keeps workflow states in memory between
+		// their tasks, by default up to 128,000 for an hour, closed runs
+		// too: after a 10,000-line arrears list and its baseline that was
+		// ~20,000 states, ~570 MiB of the heap (BenchmarkImport10k in
+		// adapters/eviction). Far fewer are busy at once (the importer
+		// starts 16 at a time); a state not cached is read from SQLite.
+		dynamicconfig.HistoryCacheHostLevelMaxSize.Key(): devHistoryCacheSize,
 	}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(cfg),

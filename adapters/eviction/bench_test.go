@@ -3,7 +3,10 @@ package eviction_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +32,10 @@ const benchLines = 10_000
 // together) is reported beside it.
 //
 //	go test -run '^$' -bench Import10k -benchtime 1x ./adapters/eviction
+//
+// With HELHED_BENCH_PROFILES=dir it writes the heap (inuse) and goroutine
+// profiles taken after the import settles to dir/heap.pprof and
+// dir/goroutine.pprof (go tool pprof -top).
 func BenchmarkImport10k(b *testing.B) {
 	logs.setMute(true)
 	defer logs.setMute(false)
@@ -62,6 +69,14 @@ func BenchmarkImport10k(b *testing.B) {
 		var live runtime.MemStats
 		runtime.ReadMemStats(&live)
 		goroutinesLeft := runtime.NumGoroutine() - goroutinesBefore
+		writeProfiles(b)
+		// Each cached case waits in a coroutine: more than the cache holds
+		// means WORKER_CACHE_SIZE was not applied (the embedded server's
+		// system workers once created the process's cache first, at the
+		// SDK's 10,000).
+		if limit := stack.Config.WorkerCacheSize + 200; goroutinesLeft > limit {
+			b.Errorf("%d goroutines left after the import, more than the worker cache (%d workflows) explains", goroutinesLeft, stack.Config.WorkerCacheSize)
+		}
 
 		cases := float64(benchLines) / caseDur.Seconds()
 		trivial := float64(benchLines) / baseDur.Seconds()
@@ -78,6 +93,27 @@ func BenchmarkImport10k(b *testing.B) {
 			imported.Round(time.Millisecond), caseDur.Round(time.Millisecond), cases, baseDur.Round(time.Millisecond), trivial,
 			cases/trivial, float64(peakHeap)/(1<<20), float64(peakSys)/(1<<20), float64(ru.Maxrss)/1024,
 			float64(live.HeapAlloc)/(1<<20), goroutinesLeft, stack.Config.WorkerCacheSize)
+	}
+}
+
+// writeProfiles writes the heap and goroutine profiles to
+// $HELHED_BENCH_PROFILES, when set.
+func writeProfiles(b *testing.B) {
+	dir := os.Getenv("HELHED_BENCH_PROFILES")
+	if dir == "" {
+		return
+	}
+	for _, name := range []string{"heap", "goroutine"} {
+		f, err := os.Create(filepath.Join(dir, name+".pprof"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+			b.Fatalf("write %s profile: %v", name, err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

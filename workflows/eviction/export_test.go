@@ -1,5 +1,7 @@
 package eviction
 
+import "testing"
+
 // For the external tests (package eviction_test, which registers the
 // adapter's activities and so cannot be this package).
 var (
@@ -18,3 +20,11 @@ const (
 	ChangeLegalClock      = changeLegalClock
 	ChangeInstalmentCheck = changeInstalmentCheck
 )
+
+// SetKept lowers the lists and steps a case keeps (changeCompactState)
+// until the test ends.
+func SetKept(t testing.TB, lists, steps int) {
+	oldLists, oldSteps := keptLists, keptSteps
+	keptLists, keptSteps = lists, steps
+	t.Cleanup(func() { keptLists, keptSteps = oldLists, oldSteps })
+}

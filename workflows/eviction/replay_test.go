@@ -45,6 +45,10 @@ import (
 //     opened after the second closed, as the third (its Resolve activity
 //     finds the second); both recorded by
 //     `HELHED_RECORD_HISTORY=1 go test -run TestClosedCaseOpensNextEpisode ./adapters/eviction`.
+//   - eviction-case-history-compact.json: a case on 52 lists that keeps
+//     its newest 24 lists and 50 steps (changeCompactState) and ignores a
+//     dropped list delivered again; recorded by
+//     `HELHED_RECORD_HISTORY=1 go test -run TestCaseKeepsNewestLists ./adapters/eviction`.
 //
 // No history covers changeQuietContinueAsNew: on the real stack a run
 // continues as new only after 2,000 events, and replaytest.Record keeps
@@ -55,6 +59,6 @@ func TestReplay(t *testing.T) {
 		"testdata/eviction-case-history.json", "testdata/eviction-case-history-weekday-clock.json",
 		"testdata/eviction-case-history-notice-in-handler.json", "testdata/eviction-case-history-notice-after-ack.json",
 		"testdata/eviction-case-history-notice-retry.json", "testdata/eviction-case-history-episode.json",
-		"testdata/eviction-case-history-operator-episode.json",
+		"testdata/eviction-case-history-operator-episode.json", "testdata/eviction-case-history-compact.json",
 	}, replaytest.Workflow{Fn: EvictionCase, Name: WorkflowName})
 }

@@ -225,20 +225,25 @@ type State struct {
 	OpenedAt      time.Time `json:"openedAt"`
 	// FirstList is the date the case starts from: its first list, or the
 	// day an operator opened it.
-	FirstList   plan.Date    `json:"firstList"`
-	Lists       []ListRecord `json:"lists,omitempty"`
-	Outreach    Outreach     `json:"outreach"`
-	Counselling *Counselling `json:"counselling,omitempty"`
-	Plan        *PaymentPlan `json:"paymentPlan,omitempty"`
-	Payments    []Payment    `json:"payments,omitempty"`
-	Legal       *Legal       `json:"legal,omitempty"`
-	Outcome     string       `json:"outcome,omitempty"`
-	ClosedOn    plan.Date    `json:"closedOn,omitempty"`
-	Transitions []Transition `json:"transitions"`
-	Steps       []Step       `json:"steps"`
-	Seq         int          `json:"seq"` // bumps on every change; orders read-model writes
-	Origin      string       `json:"origin"`
-	Runs        int          `json:"runs"` // runs so far (continue-as-new)
+	FirstList plan.Date `json:"firstList"`
+	// Lists are the lists the tenancy was on, and Steps what happened,
+	// newest kept: EarlierLists and EarlierSteps count those dropped to
+	// keep the state small (changeCompactState).
+	Lists        []ListRecord `json:"lists,omitempty"`
+	EarlierLists int          `json:"earlierLists,omitempty"`
+	EarlierSteps int          `json:"earlierSteps,omitempty"`
+	Outreach     Outreach     `json:"outreach"`
+	Counselling  *Counselling `json:"counselling,omitempty"`
+	Plan         *PaymentPlan `json:"paymentPlan,omitempty"`
+	Payments     []Payment    `json:"payments,omitempty"`
+	Legal        *Legal       `json:"legal,omitempty"`
+	Outcome      string       `json:"outcome,omitempty"`
+	ClosedOn     plan.Date    `json:"closedOn,omitempty"`
+	Transitions  []Transition `json:"transitions"`
+	Steps        []Step       `json:"steps"`
+	Seq          int          `json:"seq"` // bumps on every change; orders read-model writes
+	Origin       string       `json:"origin"`
+	Runs         int          `json:"runs"` // runs so far (continue-as-new)
 	// Episode counts the tenancy's cases: 1 for its first, 2 for the case
 	// a list line opened after the first had closed, and so on (0 in cases
 	// opened before episodes were counted: first cases). Previous links

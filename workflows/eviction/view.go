@@ -23,7 +23,7 @@ type View struct {
 	Opened             time.Time    `json:"opened"`
 	FirstList          plan.Date    `json:"firstList"`
 	LastList           plan.Date    `json:"lastList,omitempty"`
-	Lists              int          `json:"lists"`
+	Lists              int          `json:"lists"` // every list, those the state no longer keeps too
 	OutreachDue        plan.Date    `json:"outreachDue,omitempty"`
 	OutreachAttempts   int          `json:"outreachAttempts"`
 	FirstContact       plan.Date    `json:"firstContact,omitempty"`
@@ -51,7 +51,7 @@ func NewView(st State, workflowID string) View {
 		CaseID: st.CaseID, WorkflowID: workflowID, Tenancy: st.TenancyID, Stage: st.Stage,
 		Area: st.Area, Organisation: st.Organisation, Department: st.Department, PlanID: st.PlanID,
 		Origin: st.Origin, Arrears: st.Arrears, DueDate: st.DueDate, Opened: st.OpenedAt,
-		FirstList: st.FirstList, Lists: len(st.Lists), OutreachAttempts: len(st.Outreach.Attempts),
+		FirstList: st.FirstList, Lists: len(st.Lists) + st.EarlierLists, OutreachAttempts: len(st.Outreach.Attempts),
 		FirstContact: st.Outreach.ContactOn, Outcome: st.Outcome, Closed: st.ClosedOn,
 		NextDue: nextDue(st), Seq: st.Seq, Episode: st.Episode, Previous: st.Previous,
 	}

@@ -2,6 +2,7 @@ package eviction
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,12 @@ import (
 // lists for years keeps a short history. The server's own suggestion is
 // honoured too. A variable so tests can lower it.
 var continueAsNewAfter = 2000
+
+// keptLists and keptSteps bound a case's state (changeCompactState): it
+// keeps its newest lists (two years of monthly lists) and steps and counts
+// the ones before, so a case on the lists for years carries, queries and
+// replays a small state. Variables so tests can lower them.
+var keptLists, keptSteps = 24, 50
 
 // caseWF is one run of EvictionCase: its state and the bookkeeping that
 // orders read-model writes.
@@ -249,6 +256,9 @@ const (
 	// changeDecisionsBy: the steps an operator's Update (or opening of
 	// the case) takes record who (Step.By; decidedBy).
 	changeDecisionsBy = "decisions-by"
+	// changeCompactState: a case keeps its newest keptLists lists and
+	// keptSteps steps and counts those before (compact).
+	changeCompactState = "compact-case-state"
 )
 
 // decidedBy makes the steps recorded from now on, up to the next
@@ -273,6 +283,32 @@ func (c *caseWF) change(step string, on plan.Date) {
 	c.st.Seq++
 	c.dirty = true
 	c.st.Steps = append(c.st.Steps, Step{At: workflow.Now(c.ctx), Step: step, On: on, By: c.by})
+	c.compact()
+}
+
+// compact drops the earliest steps beyond keptSteps and the lists of the
+// oldest dates beyond keptLists, counting them in EarlierSteps and
+// EarlierLists (changeCompactState; cases before keep everything).
+func (c *caseWF) compact() {
+	if workflow.GetVersion(c.ctx, changeCompactState, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	if n := len(c.st.Steps) - keptSteps; n > 0 {
+		// A new slice, so the dropped steps' array is not kept alive.
+		c.st.Steps = append([]Step(nil), c.st.Steps[n:]...)
+		c.st.EarlierSteps += n
+	}
+	if n := len(c.st.Lists) - keptLists; n > 0 {
+		lists := slices.Clone(c.st.Lists)
+		// Stable: lists of one date cannot both be kept (a list replaces
+		// its date's earlier import), so the order only follows arrival.
+		slices.SortStableFunc(lists, func(a, b ListRecord) int { return a.ListDate.Compare(b.ListDate) })
+		dropped := lists[:n]
+		c.st.Lists = slices.DeleteFunc(c.st.Lists, func(l ListRecord) bool {
+			return slices.ContainsFunc(dropped, func(d ListRecord) bool { return d.ListID == l.ListID })
+		})
+		c.st.EarlierLists += len(dropped)
+	}
 }
 
 // transition moves the case to another stage.
@@ -311,6 +347,11 @@ func (c *caseWF) drainLists() {
 // does not count as another month.
 func (c *caseWF) onList(e ListEntry) {
 	rec := ListRecord{ListID: e.ListID, ListDate: e.ListDate, Arrears: e.Arrears, DueDate: e.DueDate, Reminders: e.Reminders, ReceivedAt: workflow.Now(c.ctx)}
+	if c.st.EarlierLists > 0 && e.ListDate.Before(c.oldestListDate()) {
+		// Older than every list kept (compact): one of the lists dropped,
+		// imported again, or a list too old to change the case.
+		return
+	}
 	replaced := false
 	for i, l := range c.st.Lists {
 		if l.ListID == e.ListID {
@@ -344,6 +385,17 @@ func (c *caseWF) latestListDate() plan.Date {
 	var d plan.Date
 	for _, l := range c.st.Lists {
 		if l.ListDate.After(d) {
+			d = l.ListDate
+		}
+	}
+	return d
+}
+
+// oldestListDate is the date of the oldest list kept.
+func (c *caseWF) oldestListDate() plan.Date {
+	var d plan.Date
+	for i, l := range c.st.Lists {
+		if i == 0 || l.ListDate.Before(d) {
 			d = l.ListDate
 		}
 	}
