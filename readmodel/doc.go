@@ -10,7 +10,8 @@
 //     them to NewRegistry): the
 //     visibility query that lists its runs, the Redis key patterns its read
 //     model owns, and a projection from a run's state (a workflow query for
-//     running runs, the result for completed ones) to read-model writes;
+//     running runs; for closed ones their memo, read from the listing
+//     itself, else their result) to read-model writes;
 //   - a reconcile takes one kind at a time: it counts the kind's runs by
 //     status, pages through its runs in visibility (small pages, each
 //     call under its own deadline and retried when it times out), loads

@@ -229,6 +229,7 @@ func runOf(e *workflowpb.WorkflowExecutionInfo) Run {
 		Type:       e.GetType().GetName(),
 		Status:     e.GetStatus(),
 		Start:      e.GetStartTime().AsTime(),
+		memo:       e.GetMemo(),
 	}
 	if ct := e.GetCloseTime(); ct != nil && ct.IsValid() && r.Status != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 		r.Close = ct.AsTime()

@@ -381,7 +381,9 @@ func serviceOver(t testing.TB, rs ...readmodel.Reconciler) *readmodel.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return readmodel.New(shared.Temporal, shared.Redis, g, nil)
+	s := readmodel.New(shared.Temporal, shared.Redis, g, nil)
+	s.DataConverter = shared.ReadModel.DataConverter
+	return s
 }
 
 // dumpProbe is every probe key with its content.

@@ -9,8 +9,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"helhed/searchattr"
 )
@@ -71,6 +73,27 @@ type Run struct {
 	Partner    string
 	Plan       string
 	DueAt      time.Time // zero when unset
+
+	memo *commonpb.Memo          // as listed: still encoded
+	dc   converter.DataConverter // the process's, which decodes memo
+}
+
+// MemoValue decodes the run's memo field key into valuePtr with the
+// process's data converter (Service.DataConverter); false when the run
+// has no such field.
+func (r Run) MemoValue(key string, valuePtr any) (bool, error) {
+	p, ok := r.memo.GetFields()[key]
+	if !ok {
+		return false, nil
+	}
+	dc := r.dc
+	if dc == nil {
+		dc = converter.GetDefaultDataConverter()
+	}
+	if err := dc.FromPayload(p, valuePtr); err != nil {
+		return false, fmt.Errorf("memo %s of %s: %w", key, r.WorkflowID, err)
+	}
+	return true, nil
 }
 
 // Running reports whether the run is still open.
@@ -79,10 +102,11 @@ func (r Run) Running() bool {
 }
 
 // Spec is a Reconciler from plain values: running runs are read with the
-// state query, completed runs from their result (or the state query, with
-// QueryClosed), other closed runs are projected with nil. A kind without a
-// state query has its runs that visibility still lists as running
-// described, so one that has just completed is read from its result.
+// state query, closed runs from their memo (MemoKey), else completed runs
+// from their result (or the state query, with QueryClosed), other closed
+// runs are projected with nil. A kind without a state query has its runs
+// that visibility still lists as running described, so one that has just
+// completed is read from its result.
 type Spec struct {
 	KindName string
 	// KeyPatterns: see Reconciler.Keys.
@@ -106,6 +130,14 @@ type Spec struct {
 	// result lacks it (recorded before the workflow returned its state, or
 	// closed otherwise than completed). ok false: not in this result.
 	StateInResult func(result any) (state any, ok bool)
+	// MemoKey is the memo field in which a closed run keeps what
+	// ProjectFunc needs (its workflow upserts it as it closes), decoded
+	// into the pointer NewMemo returns, which ProjectFunc gets: such a run
+	// is read from the visibility listing, with no call of its own (a
+	// result costs a history call per run). A closed run without the
+	// field (closed before its workflow kept it) is read as before.
+	MemoKey string
+	NewMemo func() any
 	// ProjectFunc: see Reconciler.Project.
 	ProjectFunc func(m *Model, run Run, loaded any) error
 	// FinishFunc: see Finisher (optional).
@@ -115,6 +147,9 @@ type Spec struct {
 	// Incremental: ProjectFunc writes each run's keys from that run alone
 	// (see the Incremental interface); not with FinishFunc.
 	Incremental bool
+	// TotalKeyPatterns: see Totals (optional); with Incremental, ProjectFunc
+	// may add to these keys across runs.
+	TotalKeyPatterns []string
 }
 
 // IncrementalPasses implements Incremental.
@@ -145,7 +180,18 @@ func (s Spec) ListQuery() string {
 
 // Load implements Reconciler.
 func (s Spec) Load(ctx context.Context, c client.Client, run Run) (any, error) {
+	if !run.Running() && s.MemoKey != "" && s.NewMemo != nil {
+		v := s.NewMemo()
+		ok, err := run.MemoValue(s.MemoKey, v)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return v, nil
+		}
+	}
 	if run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED && s.QueryClosed && s.StateInResult != nil && s.NewResult != nil {
+		countResult(ctx)
 		res := s.NewResult()
 		if err := c.GetWorkflow(ctx, run.WorkflowID, run.RunID).Get(ctx, res); err != nil {
 			return nil, fmt.Errorf("result of %s: %w", run.WorkflowID, err)
@@ -184,6 +230,7 @@ func (s Spec) Load(ctx context.Context, c client.Client, run Run) (any, error) {
 		}
 		return v, nil
 	case run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED && s.NewResult != nil:
+		countResult(ctx)
 		v := s.NewResult()
 		if err := c.GetWorkflow(ctx, run.WorkflowID, run.RunID).Get(ctx, v); err != nil {
 			return nil, fmt.Errorf("result of %s: %w", run.WorkflowID, err)
@@ -209,19 +256,31 @@ func (s Spec) Finish(m *Model) error {
 	return s.FinishFunc(m)
 }
 
-// replayCountKey carries a reconcile's count of closed runs read with the
-// state query (KindReport.Replayed).
-type replayCountKey struct{}
+// loadCounts are a reconcile's counts of the closed runs read with a call
+// of their own: replayed for the state query (KindReport.Replayed) and
+// read from their result (KindReport.FromResult).
+type loadCounts struct {
+	replayed, fromResult atomic.Int64
+}
 
-func withReplayCount(ctx context.Context) (context.Context, *atomic.Int64) {
-	n := new(atomic.Int64)
-	return context.WithValue(ctx, replayCountKey{}, n), n
+type loadCountsKey struct{}
+
+func withLoadCounts(ctx context.Context) (context.Context, *loadCounts) {
+	n := new(loadCounts)
+	return context.WithValue(ctx, loadCountsKey{}, n), n
 }
 
 // countReplay counts a closed run about to be replayed for its state.
 func countReplay(ctx context.Context) {
-	if n, ok := ctx.Value(replayCountKey{}).(*atomic.Int64); ok {
-		n.Add(1)
+	if n, ok := ctx.Value(loadCountsKey{}).(*loadCounts); ok {
+		n.replayed.Add(1)
+	}
+}
+
+// countResult counts a closed run whose result is about to be read.
+func countResult(ctx context.Context) {
+	if n, ok := ctx.Value(loadCountsKey{}).(*loadCounts); ok {
+		n.fromResult.Add(1)
 	}
 }
 

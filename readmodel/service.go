@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 )
 
 // Redis keys this package owns.
@@ -35,6 +36,10 @@ type Service struct {
 	Log      *slog.Logger
 	// Concurrency is how many runs are loaded at once (default 8).
 	Concurrency int
+	// DataConverter is the one the process's client encodes payloads
+	// with (tclient.Options), so memos (Run.MemoValue) decode; nil means
+	// the SDK's default, which cannot read encrypted ones.
+	DataConverter converter.DataConverter
 
 	pageSize     int            // runs per visibility page (default defaultPageSize)
 	retryPause   time.Duration  // before a failed visibility call is made again (default defaultRetryPause)
@@ -74,8 +79,8 @@ type Options struct {
 }
 
 // FullEvery is how often an incremental kind gets a full pass, which
-// reads every run (closed ones from their results), deletes what no run
-// accounts for and runs what the incremental passes skip (Claimer).
+// reads every run (closed ones from their memos or results), deletes what
+// no run accounts for and runs what the incremental passes skip (Claimer).
 const FullEvery = 24 * time.Hour
 
 // closeOverlap is how far before the last pass's start an incremental pass
@@ -152,6 +157,10 @@ type KindReport struct {
 	// replays their history on a worker: those whose result does not hold
 	// their state (Spec.StateInResult).
 	Replayed int `json:"replayed"`
+	// FromResult counts the closed runs read from their result, with a
+	// history call each: those whose memo does not hold their state
+	// (Spec.MemoKey).
+	FromResult int `json:"fromResult"`
 	// Duration is how long the kind's reconcile took, in seconds.
 	Duration float64 `json:"durationSeconds"`
 	// Pass is PassFull or PassIncremental for a reconciled kind.
@@ -265,10 +274,11 @@ func (s *Service) knownKind(ctx context.Context, kind string) (bool, error) {
 // its read model.
 func (s *Service) reconcileKind(ctx context.Context, kind string, opts Options, beat func()) (kr KindReport) {
 	started := time.Now()
-	ctx, replays := withReplayCount(ctx)
+	ctx, counts := withLoadCounts(ctx)
 	var passes passState
 	defer func() {
-		kr.Replayed = int(replays.Load())
+		kr.Replayed = int(counts.replayed.Load())
+		kr.FromResult = int(counts.fromResult.Load())
 		kr.Duration = time.Since(started).Seconds()
 		if kr.Pass != "" && kr.Error == "" && kr.Warning == "" {
 			passes.SinceMs = started.UnixMilli()
@@ -344,6 +354,9 @@ func (s *Service) reconcileKind(ctx context.Context, kind string, opts Options, 
 		s.Log.Warn("read model not rebuilt: no run readable", "kind", kind, "unreadable", unreadable.n)
 		return kr
 	}
+	if incremental {
+		dropTotals(r, m)
+	}
 	if f, ok := r.(Finisher); ok && !incremental {
 		if err := f.Finish(m); err != nil {
 			kr.Error = fmt.Sprintf("finish: %v", err)
@@ -417,6 +430,7 @@ func (s *Service) project(ctx context.Context, r Reconciler, query string, m *Mo
 		defer close(runs)
 		listErr = s.list(ctx, query, beat, func(page []Run) error {
 			for _, run := range page {
+				run.dc = s.DataConverter
 				if run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
 					continue
 				}
@@ -541,6 +555,7 @@ func (s *Service) loadCurrent(ctx context.Context, r Reconciler, id string) (Run
 		return Run{}, nil, err
 	}
 	run := runOf(d.GetWorkflowExecutionInfo())
+	run.dc = s.DataConverter
 	if run.Kind != r.Kind() || run.Status == enumspb.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
 		return run, nil, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"helhed/app"
 	"helhed/internal/replaytest"
 	"helhed/internal/teststack"
+	"helhed/readmodel"
 	"helhed/runs"
 	"helhed/workflows"
 	"helhed/workflows/crisis"
@@ -131,6 +132,21 @@ func TestOnTheRealStack(t *testing.T) {
 			t.Fatal(err)
 		}
 		replaytest.Record(t, s.Temporal, id, "../../workflows/crisis/testdata/status-meeting-history.json")
+	})
+
+	// The activations above closed keeping their record in their memo
+	// (crisis.ChangeMemoHoldsRecord): a full pass reads them from the
+	// listing, with no history call of their own.
+	t.Run("closed runs read from their memo", func(t *testing.T) {
+		rep, err := s.ReadModel.Reconcile(ctx, readmodel.Options{Kinds: []string{crisis.Kind}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := rep.Kinds[0]
+		closed := k.Runs["completed"] + k.Runs["canceled"]
+		if closed < 2 || k.Replayed != 0 || k.FromResult != 0 || k.Drift.Total() != 0 {
+			t.Fatalf("kind report %+v, want the %d closed runs read from their memos, no drift", k, closed)
+		}
 	})
 }
 

@@ -8,7 +8,9 @@ import (
 // Reconciler rebuilds helhed:crisis:runs and helhed:crisis:run:<workflow id>
 // (the helhed_crisis_* metrics) from every activation's state, closed ones
 // included: activations and times to first meeting count for good. A
-// completed activation's final state is its result
+// closed activation keeps its record in its memo
+// (crisis.ChangeMemoHoldsRecord), read from the visibility listing itself;
+// one closed before that returns its final state as its result
 // (crisis.ChangeResultHoldsState), read without a replay; running runs are
 // asked with the state query, older or cancelled closed runs replayed for it.
 // It projects crisis.RecordOf through RecordHash, as the workflow's
@@ -32,14 +34,21 @@ func Reconciler() readmodel.Reconciler {
 			}
 			return r.Final, true
 		},
+		MemoKey: crisis.MemoRecord,
+		NewMemo: func() any { return new(crisis.Record) },
 		ProjectFunc: func(m *readmodel.Model, run readmodel.Run, loaded any) error {
-			st, ok := loaded.(*crisis.State)
-			if !ok || st == nil {
+			var rec crisis.Record
+			switch v := loaded.(type) {
+			case *crisis.Record:
+				rec = *v
+			case *crisis.State:
+				rec = crisis.RecordOf(run.WorkflowID, *v)
+			default:
 				return nil
 			}
 			m.SAdd(KeyRuns, run.WorkflowID)
 			key := KeyRunPrefix + run.WorkflowID
-			for field, v := range RecordHash(crisis.RecordOf(run.WorkflowID, *st)) {
+			for field, v := range RecordHash(rec) {
 				m.HSet(key, field, v) // the model is a set of fields: order does not matter
 			}
 			return nil

@@ -4,14 +4,13 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"helhed/plan"
-	"helhed/workflows/datarequest"
-	"helhed/workflows/meeting"
 )
 
 // Timeliness label values.
@@ -56,10 +55,11 @@ var ResponseBuckets = func() []float64 {
 	return out
 }()
 
-// Collector computes the data request metrics from the read model at each
-// scrape, so every replica reports the same figures and a restart loses
-// none. Partners are plan ids (organisations), never people; task counts
-// are about organisations, not persons, so no discretion applies.
+// Collector computes the data request metrics at each scrape from the
+// read model's counters (Store.Counts), so every replica reports the same
+// figures, a restart loses none, and a scrape costs the same at 10 tasks
+// as at 100,000. Partners are plan ids (organisations), never people; task
+// counts are about organisations, not persons, so no discretion applies.
 type Collector struct {
 	Store *Store
 	Plan  *plan.Plan
@@ -76,11 +76,15 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 type partnerStats struct {
-	open, overdue, escalated, onTime, late, cancelled int
+	open, overdue, escalated, onTime, late, cancelled int64
 	buckets                                           map[float64]uint64
-	sum                                               float64
+	sumMs                                             int64
 	count                                             uint64
 }
+
+type roundCell struct{ partner, round string }
+
+type roundStats struct{ expected, received, onTime, overdue int64 }
 
 // Collect implements prometheus.Collector.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
@@ -90,7 +94,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	tasks, err := c.Store.List(ctx, Filter{}, now)
+	counts, err := c.Store.Counts(ctx)
 	if err != nil {
 		if c.Log != nil {
 			c.Log.Warn("data request metrics: read model unavailable (see helhed_readmodel_up)", "err", err)
@@ -111,52 +115,64 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for _, p := range c.Plan.Partners {
 		get(p.ID)
 	}
-	type roundCell struct{ partner, round string }
-	type roundStats struct{ expected, received, onTime, overdue int }
 	rounds := map[roundCell]*roundStats{}
-	roundPrefix := meeting.Kind + "/" + c.Plan.ID + "/"
-	for _, t := range tasks {
-		if round, ok := strings.CutPrefix(t.Origin, roundPrefix); ok && t.Status != datarequest.StatusCancelled {
-			k := roundCell{t.Partner, round}
-			if rounds[k] == nil {
-				rounds[k] = &roundStats{}
+	roundPrefix := c.Plan.ID + "/"
+	for fact, n := range counts {
+		kind, rest, _ := strings.Cut(fact, "|")
+		partner, rest, _ := strings.Cut(rest, "|")
+		switch kind + "|" {
+		case factPartner:
+			get(partner)
+		case factOpen:
+			s := get(partner)
+			s.open += n
+			if c.Store.pastDue(rest, now) {
+				s.overdue += n
 			}
-			rounds[k].expected++
-			if t.Status == datarequest.StatusAnswered {
-				rounds[k].received++
-				if t.OnTime {
-					rounds[k].onTime++
+		case factEscalated:
+			get(partner).escalated += n
+		case factCancelled:
+			get(partner).cancelled += n
+		case factAnswered:
+			if rest == OnTime {
+				get(partner).onTime += n
+			} else {
+				get(partner).late += n
+			}
+		case factResponse:
+			s := get(partner)
+			switch {
+			case rest == responseCount:
+				s.count = uint64(n)
+			case rest == responseMs:
+				s.sumMs = n
+			case strings.HasPrefix(rest, responseLE):
+				if b, err := strconv.ParseFloat(strings.TrimPrefix(rest, responseLE), 64); err == nil {
+					s.buckets[b] = uint64(n)
 				}
 			}
-			if t.Overdue {
-				rounds[k].overdue++
+		case factRound:
+			origin, cell, _ := strings.Cut(rest, "|")
+			round, ok := strings.CutPrefix(origin, roundPrefix)
+			if !ok {
+				continue // another plan's round
 			}
-		}
-		s := get(t.Partner)
-		switch t.Status {
-		case datarequest.StatusOpen:
-			s.open++
-			if t.Overdue {
-				s.overdue++
+			k := roundCell{partner, round}
+			r := rounds[k]
+			if r == nil {
+				r = &roundStats{}
+				rounds[k] = r
 			}
-			// The signal of the HelhedPartnerTaskEscalated alert.
-			if t.Escalated {
-				s.escalated++
-			}
-		case datarequest.StatusCancelled:
-			s.cancelled++
-		case datarequest.StatusAnswered:
-			if t.OnTime {
-				s.onTime++
-			} else {
-				s.late++
-			}
-			secs := t.AnsweredAt.Sub(t.CreatedAt).Seconds()
-			s.sum += secs
-			s.count++
-			for _, b := range ResponseBuckets {
-				if secs <= b {
-					s.buckets[b]++
+			switch {
+			case cell == roundExpected:
+				r.expected += n
+			case cell == roundReceived:
+				r.received += n
+			case cell == OnTime:
+				r.onTime += n
+			case strings.HasPrefix(cell, roundOpen):
+				if c.Store.pastDue(strings.TrimPrefix(cell, roundOpen), now) {
+					r.overdue += n
 				}
 			}
 		}
@@ -174,9 +190,12 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(answeredDesc, prometheus.CounterValue, float64(s.onTime), p, OnTime)
 		ch <- prometheus.MustNewConstMetric(answeredDesc, prometheus.CounterValue, float64(s.late), p, Late)
 		ch <- prometheus.MustNewConstMetric(cancelledDesc, prometheus.CounterValue, float64(s.cancelled), p)
-		ch <- prometheus.MustNewConstHistogram(responseDesc, s.count, s.sum, s.buckets, p)
+		ch <- prometheus.MustNewConstHistogram(responseDesc, s.count, float64(s.sumMs)/1000, s.buckets, p)
 	}
 	for k, r := range rounds {
+		if r.expected == 0 {
+			continue // a cell is a round's requests to a partner, cancelled ones left out
+		}
 		ch <- prometheus.MustNewConstMetric(roundExpectedDesc, prometheus.GaugeValue, float64(r.expected), k.partner, k.round)
 		ch <- prometheus.MustNewConstMetric(roundReceivedDesc, prometheus.GaugeValue, float64(r.received), k.partner, k.round)
 		ch <- prometheus.MustNewConstMetric(roundOnTimeDesc, prometheus.GaugeValue, float64(r.onTime), k.partner, k.round)

@@ -10,6 +10,7 @@ import (
 
 	"helhed/app"
 	"helhed/internal/replaytest"
+	"helhed/readmodel"
 	"helhed/runs"
 	"helhed/workflows/datarequest"
 )
@@ -85,5 +86,19 @@ func TestNoDriftAfterEveryStep(t *testing.T) {
 		}
 		settled(t, in.RequestID, "cancel")
 		record(t, in.RequestID, "history-cancelled.json")
+	})
+
+	// Every request above closed keeping its task in its memo
+	// (datarequest.ChangeMemoHoldsTask): a full pass reads none from its
+	// result (runs that failed at start have no memo and are replayed).
+	t.Run("closed runs read from their memo", func(t *testing.T) {
+		rep, err := s.ReadModel.Reconcile(ctx, readmodel.Options{Kinds: []string{datarequest.Kind}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := rep.Kinds[0]
+		if k.Runs["completed"]+k.Runs["canceled"] < 3 || k.FromResult != 0 || k.Drift.Total() != 0 {
+			t.Fatalf("kind report %+v, want every closed run read from its memo, no drift", k)
+		}
 	})
 }

@@ -12,10 +12,11 @@ import (
 // Reconciler rebuilds helhed:task:* (the portal's task lists and the
 // helhed_data_requests_* metrics) from every data request's state, closed
 // ones included: answered tasks count in the on-time figures. A running
-// request is asked with the state query; a completed one returns its final
-// state as its result (datarequest.ChangeResultHoldsState), which is read
-// without a replay; older or cancelled runs are replayed for the query. It
-// writes Store's layout.
+// request is asked with the state query; a closed one keeps its task in its
+// memo (datarequest.ChangeMemoHoldsTask), read from the visibility listing
+// itself; one closed before that returns its final state as its result
+// (datarequest.ChangeResultHoldsState), read without a replay; older or
+// cancelled runs are replayed for the query. It writes Store's layout.
 func Reconciler() readmodel.Reconciler {
 	return readmodel.Spec{
 		KindName:    datarequest.Kind,
@@ -35,12 +36,19 @@ func Reconciler() readmodel.Reconciler {
 			}
 			return r.Final, true
 		},
+		MemoKey: datarequest.MemoTask,
+		NewMemo: func() any { return new(datarequest.Task) },
 		ProjectFunc: func(m *readmodel.Model, run readmodel.Run, loaded any) error {
-			st, ok := loaded.(*datarequest.State)
-			if !ok || st == nil || st.Input.RequestID == "" {
+			var t datarequest.Task
+			switch v := loaded.(type) {
+			case *datarequest.Task:
+				t = *v
+			case *datarequest.State:
+				t = datarequest.TaskFromState(*v)
+			}
+			if t.RequestID == "" {
 				return nil
 			}
-			t := datarequest.TaskFromState(*st)
 			t.Overdue = false // computed on read, stored false (Store.Save)
 			b, err := json.Marshal(t)
 			if err != nil {
@@ -60,7 +68,43 @@ func Reconciler() readmodel.Reconciler {
 			m.HSet(keyRecord+t.RequestID, "c", created)
 			m.HSet(keyRecord+t.RequestID, "v", t.Version)
 			m.HSet(keyRecord+t.RequestID, "json", string(b))
-			return nil
+			return projectFacts(m, keyRecord+t.RequestID, Facts(t))
 		},
+		// The counters sum over every run: only a full pass rebuilds
+		// them (projectFacts); the live saves keep them in between.
+		TotalKeyPatterns: []string{keyCounts},
+	}
+}
+
+// projectFacts stores a record's facts and moves the counters from the
+// facts of the record it replaces (an earlier run of the request id
+// projected first) to its own, as saveScript does.
+func projectFacts(m *readmodel.Model, record string, facts map[string]int64) error {
+	if raw, ok := m.HGet(record, "facts"); ok {
+		var replaced map[string]int64
+		if err := json.Unmarshal([]byte(raw), &replaced); err != nil {
+			return fmt.Errorf("decode facts of %s: %w", record, err)
+		}
+		for k, n := range replaced {
+			addCount(m, k, -n)
+		}
+	}
+	b, err := json.Marshal(facts)
+	if err != nil {
+		return fmt.Errorf("encode facts of %s: %w", record, err)
+	}
+	m.HSet(record, "facts", string(b))
+	for k, n := range facts {
+		addCount(m, k, n)
+	}
+	return nil
+}
+
+// addCount adds n to a counter, leaving out one that reaches 0 as
+// saveScript deletes it.
+func addCount(m *readmodel.Model, fact string, n int64) {
+	m.HIncr(keyCounts, fact, float64(n))
+	if v, _ := m.HGet(keyCounts, fact); v == "0" {
+		m.HDel(keyCounts, fact)
 	}
 }

@@ -40,6 +40,16 @@ const ChangeRecordEveryStage = "record-every-stage"
 // reconcile reads a closed run without replaying it.
 const ChangeResultHoldsState = "result-holds-state"
 
+// ChangeMemoHoldsRecord is the GetVersion change under which an activation
+// that ends (completed or cancelled) keeps its read-model record in its
+// memo (MemoRecord), so the reconcile reads a closed run from the
+// visibility listing, without a history call per run.
+const ChangeMemoHoldsRecord = "memo-holds-record"
+
+// MemoRecord is the memo field holding a closed activation's Record. Memos
+// go through the payload codec, so it is encrypted like every payload.
+const MemoRecord = "record"
+
 // Activation is the CrisisActivation workflow.
 func Activation(ctx workflow.Context, in Input) (Result, error) {
 	w := &run{id: workflow.GetInfo(ctx).WorkflowExecution.ID, in: in, loc: loadLocation()}
@@ -83,6 +93,7 @@ func Activation(ctx workflow.Context, in Input) (Result, error) {
 			defer cancel()
 			w.s.Stage = StageCancelled
 			w.record(dctx)
+			w.memoRecord(dctx)
 		}
 		return Result{}, err
 	}
@@ -95,7 +106,19 @@ func Activation(ctx workflow.Context, in Input) (Result, error) {
 		final := w.state()
 		res.Final = &final
 	}
+	w.memoRecord(ctx)
 	return res, nil
+}
+
+// memoRecord keeps the record as the activation ends in its memo
+// (ChangeMemoHoldsRecord).
+func (w *run) memoRecord(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, ChangeMemoHoldsRecord, workflow.DefaultVersion, 1) != 1 {
+		return
+	}
+	if err := workflow.UpsertMemo(ctx, map[string]any{MemoRecord: RecordOf(w.id, w.s)}); err != nil {
+		workflow.GetLogger(ctx).Warn("record not kept in the memo", "error", err)
+	}
 }
 
 // loop moves through the stages the main line waits in; Updates move the

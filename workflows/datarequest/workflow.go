@@ -95,6 +95,16 @@ const ChangeOpenLocal = "open-local"
 // reconcile reads a closed run without replaying it.
 const ChangeResultHoldsState = "result-holds-state"
 
+// ChangeMemoHoldsTask is the GetVersion change under which a request that
+// ends (answered, cancelled, stopped) keeps its read-model task in its memo
+// (MemoTask), so the reconcile reads a closed run from the visibility
+// listing, without a history call per run.
+const ChangeMemoHoldsTask = "memo-holds-task"
+
+// MemoTask is the memo field holding a closed request's Task. Memos go
+// through the payload codec, so it is encrypted like every payload.
+const MemoTask = "task"
+
 // localOpenOptions are OpenTask's options as a local activity: the
 // ordinary ones' timeout and retries (retries longer than the workflow
 // task timeout are scheduled by the SDK with timers).
@@ -177,7 +187,19 @@ func Workflow(ctx workflow.Context, in Input) (Result, error) {
 		final := r.state()
 		res.Final = &final
 	}
+	r.memoTask(ctx)
 	return res, nil
+}
+
+// memoTask keeps the task as the run ends in its memo
+// (ChangeMemoHoldsTask).
+func (r *request) memoTask(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, ChangeMemoHoldsTask, workflow.DefaultVersion, 1) != 1 {
+		return
+	}
+	if err := workflow.UpsertMemo(ctx, map[string]any{MemoTask: r.task()}); err != nil {
+		workflow.GetLogger(ctx).Warn("task not kept in the memo", "error", err)
+	}
 }
 
 // nextEvent is the first scheduled event after the cursor that is still
@@ -295,6 +317,7 @@ func (r *request) stopped(ctx workflow.Context, err error) (Result, error) {
 		r.status, r.reason = StatusCancelled, StoppedReason
 		r.save(dctx)
 	}
+	r.memoTask(ctx)
 	return Result{}, err
 }
 
