@@ -21,6 +21,7 @@ import (
 	evictionadapter "helhed/adapters/eviction"
 	"helhed/arrears"
 	"helhed/danish"
+	"helhed/internal/replaytest"
 	"helhed/internal/teststack"
 	"helhed/plan"
 	"helhed/workflows/eviction"
@@ -360,6 +361,19 @@ func TestInboxPickup(t *testing.T) {
 	if _, err := stack.Temporal.ScheduleClient().GetHandle(ctx, evictionadapter.ScheduleID).Describe(ctx); err == nil {
 		t.Fatal("the per-minute inbox schedule still exists")
 	}
+	// After the scan the watch waits again: its history so far is the one
+	// the eviction package's replay test reads.
+	teststack.Eventually(t, "the watch waiting again", func() error {
+		d, err := stack.Temporal.DescribeWorkflowExecution(ctx, eviction.InboxWatchID, "")
+		if err != nil {
+			return err
+		}
+		if len(d.PendingChildren) > 0 || d.PendingWorkflowTask != nil || len(d.PendingActivities) != 1 {
+			return fmt.Errorf("%d children, %d activities, workflow task %v", len(d.PendingChildren), len(d.PendingActivities), d.PendingWorkflowTask != nil)
+		}
+		return nil
+	})
+	replaytest.Record(t, stack.Temporal, eviction.InboxWatchID, "../../workflows/eviction/testdata/inbox-watch-history.json")
 }
 
 // TestOperatorCaseJoinsTheList: an operator's case (through the run

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -187,6 +188,30 @@ func TestOnTheRealStack(t *testing.T) {
 		st = update(t, st, meeting.UpdateMoveBoard, meeting.MoveBoard{BoardDate: workdays.OnOrAfter(b.AddDays(7)).String(), Reason: "test"})
 		cancel(t, st)
 		replaytest.Record(t, s.Temporal, meeting.WorkflowID(st.Input), testdata+"meeting-round-recommendations-moved-history.json")
+	})
+
+	// The secretariat sends the progress report before its day
+	// (report-now): the report step runs at once and the requests still
+	// open are closed; then the operator cancels the round. Its board date
+	// follows the first subtest's, so the two rounds are not one.
+	t.Run("reported early, then cancelled", func(t *testing.T) {
+		collecting := func(tl meeting.Timeline) bool { return tl.Open.Before(today) && tl.Report.After(today) }
+		b := board(t, board(t, today.AddDays(30), collecting).AddDays(1), collecting)
+		st := start(t, b, meeting.StageCollecting)
+		st = update(t, st, meeting.UpdateReportNow, meeting.ReportNow{Reason: "Alle partnere har svaret"})
+		id := meeting.WorkflowID(st.Input)
+		teststack.Eventually(t, "the report step done", func() error {
+			if st = state(t, id); !slices.ContainsFunc(st.Done, func(d meeting.StepDone) bool { return d.Step == meeting.StepReport }) {
+				return fmt.Errorf("done %v", st.Done)
+			}
+			return nil
+		})
+		if st.EarlyReport == nil || st.EarlyReport.Planned != st.Timeline.Report.String() {
+			t.Fatalf("early report %+v, want one in place of %s", st.EarlyReport, st.Timeline.Report)
+		}
+		noDrift(t, meeting.UpdateReportNow, st)
+		cancel(t, st)
+		replaytest.Record(t, s.Temporal, id, testdata+"meeting-round-report-now-history.json")
 	})
 
 	// The board has met: its decisions close the round.

@@ -29,9 +29,16 @@ func TestReplay(t *testing.T) {
 //   - activation-cancelled-history.json: cancelled once the meeting was
 //     called (the invitation is withdrawn).
 //   - status-meeting-history.json: the StatusMeeting workflow.
+//
+// The -2 files are the first two recorded again under ChangeDecisionsBy
+// (each Update a decision) and ChangeResultHoldsState (the final state in
+// the result), by the same test and renamed; the -3 files again under
+// ChangeMemoHoldsRecord (the record in the memo as the activation ends).
 func TestReplayPaths(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/activation-moved-closed-history.json",
-		"testdata/activation-cancelled-history.json", "testdata/status-meeting-history.json"},
+		"testdata/activation-cancelled-history.json", "testdata/status-meeting-history.json",
+		"testdata/activation-moved-closed-2-history.json", "testdata/activation-cancelled-2-history.json",
+		"testdata/activation-moved-closed-3-history.json", "testdata/activation-cancelled-3-history.json"},
 		replaytest.Workflow{Fn: crisis.Activation, Name: crisis.WorkflowName},
 		replaytest.Workflow{Fn: crisis.StatusMeeting, Name: crisis.StatusMeetingWorkflowName})
 }

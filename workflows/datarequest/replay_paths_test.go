@@ -22,8 +22,16 @@ import (
 //     (version 2), corrected by the secretariat with a reason and closed
 //     with the cancel Update; recorded by
 //     `HELHED_RECORD_HISTORY=1 go test -run TestPartnerCorrectsThroughThePortal ./adapters/datarequest`.
+//
+// The -2 files are the first three recorded again under ChangeOpenLocal
+// (OpenTask a local activity) and ChangeResultHoldsState (the final
+// state in the result), by the same TestNoDriftAfterEveryStep and renamed;
+// the -3 files again under ChangeMemoHoldsTask (the task in the memo as the
+// request ends).
 func TestReplayPaths(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile, []string{"testdata/history-reassigned-answered.json",
-		"testdata/history-overdue-extended.json", "testdata/history-cancelled.json", "testdata/history-corrected.json"},
+		"testdata/history-overdue-extended.json", "testdata/history-cancelled.json", "testdata/history-corrected.json",
+		"testdata/history-reassigned-answered-2.json", "testdata/history-overdue-extended-2.json", "testdata/history-cancelled-2.json",
+		"testdata/history-reassigned-answered-3.json", "testdata/history-overdue-extended-3.json", "testdata/history-cancelled-3.json"},
 		replaytest.Workflow{Fn: datarequest.Workflow, Name: datarequest.WorkflowName})
 }

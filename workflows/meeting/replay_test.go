@@ -33,12 +33,15 @@ func TestReplayRecordedHistory(t *testing.T) {
 //   - meeting-round-answered-cancelled-history.json: open, a member's answer
 //     recorded as it arrived, the board moved (the open requests
 //     extended), then cancelled by the operator.
+//   - meeting-round-report-now-history.json: open, the report-now Update
+//     (changeReportNow), the report sent at once and the open requests
+//     closed, then cancelled by the operator.
 func TestReplayPaths(t *testing.T) {
 	replaytest.Replay(t, cycletest.PayloadKey, []string{"testdata/meeting-round-decided-history.json",
 		"testdata/meeting-round-recommendations-moved-history.json", "testdata/meeting-round-answered-cancelled-history.json",
 		// Recorded again after the date guards, dated titles and the
 		// late-only report notice (issue 14).
 		"testdata/meeting-round-decided-2-history.json", "testdata/meeting-round-recommendations-moved-2-history.json",
-		"testdata/meeting-round-answered-cancelled-2-history.json"},
+		"testdata/meeting-round-answered-cancelled-2-history.json", "testdata/meeting-round-report-now-history.json"},
 		replaytest.Workflow{Fn: meeting.Round, Name: meeting.WorkflowName})
 }

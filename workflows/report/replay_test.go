@@ -30,6 +30,8 @@ func TestReplayPaths(t *testing.T) {
 	replaytest.ReplayKeyFile(t, replaytest.KeyFile,
 		[]string{"testdata/annual-report-approved.history.json", "testdata/annual-report-rerun-cancelled.history.json",
 			// Recorded again after exact numbers and Danish units (issue 14).
-			"testdata/annual-report-approved-2.history.json", "testdata/annual-report-rerun-cancelled-2.history.json"},
+			"testdata/annual-report-approved-2.history.json", "testdata/annual-report-rerun-cancelled-2.history.json",
+			// The approval recorded again under changeDecisionsBy (issue 19).
+			"testdata/annual-report-approved-3.history.json"},
 		replaytest.Workflow{Fn: AnnualReport, Name: WorkflowName})
 }
