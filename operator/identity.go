@@ -53,12 +53,9 @@ func NewIdentity(ctx context.Context, cfg *config.Config, now func() time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	provider, err := oidc.NewProvider(dctx, cfg.OIDCIssuer)
+	provider, err := DiscoverProvider(ctx, cfg.OIDCIssuer)
 	if err != nil {
-		return nil, &config.Error{Setting: "OIDC_ISSUER", Problem: fmt.Sprintf("the identity provider's discovery (%s/.well-known/openid-configuration) failed: %v",
-			strings.TrimRight(cfg.OIDCIssuer, "/"), err)}
+		return nil, err
 	}
 	id.issuer, id.audience = cfg.OIDCIssuer, cfg.OIDCAudience
 	id.verifier = provider.Verifier(&oidc.Config{ClientID: cfg.OIDCAudience, Now: now})

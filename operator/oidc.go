@@ -1,18 +1,36 @@
 package operator
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/oauth2"
 
+	"helhed/config"
 	"helhed/web"
 )
+
+// DiscoverProvider reads the identity provider's discovery document, so a
+// wrong OIDC_ISSUER (unreachable, or answering as another issuer) is one
+// error naming it. The workers' sign-in and the starter's login share it.
+func DiscoverProvider(ctx context.Context, issuer string) (*oidc.Provider, error) {
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	provider, err := oidc.NewProvider(dctx, issuer)
+	if err != nil {
+		return nil, &config.Error{Setting: "OIDC_ISSUER", Problem: fmt.Sprintf("the identity provider's discovery (%s/.well-known/openid-configuration) failed: %v",
+			strings.TrimRight(issuer, "/"), err)}
+	}
+	return provider, nil
+}
 
 // The sign-in with the identity provider: the authorization code flow
 // with PKCE. /operator/oidc/login keeps the flow's secrets (the PKCE

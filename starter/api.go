@@ -46,21 +46,40 @@ func (e *apiError) Error() string {
 	return fmt.Sprintf("%s (HTTP %d)", e.Message, e.Status)
 }
 
-// apiCall sends a request with the operator token (OPERATOR_TOKEN, else
-// the one `workers -dev` keeps in $DATA_DIR/operator.token) and decodes a
-// JSON answer into out (when non-nil). A non-2xx answer becomes an error
-// carrying the API's message.
-func apiCall(ctx context.Context, e *env, method, path, contentType string, body io.Reader, out any) error {
-	token := e.getenv("OPERATOR_TOKEN")
-	if token == "" {
-		kept, err := devKept(e, "OPERATOR_TOKEN", config.OperatorTokenFile)
-		if err != nil {
-			return err
-		}
-		token = kept
+// bearerToken chooses the token apiCall sends: OPERATOR_TOKEN (-dev,
+// break-glass) wins; then a script's client credentials
+// (HELHED_CLIENT_SECRET or HELHED_CLIENT_SECRET_FILE set); then the person's
+// token from `starter login`, when kept for this API; else the one
+// `workers -dev` keeps in $DATA_DIR/operator.token.
+// personal reports the login's token, whose refusal asks for a new login.
+func bearerToken(ctx context.Context, e *env) (token string, personal bool, err error) {
+	if t := e.getenv("OPERATOR_TOKEN"); t != "" {
+		return t, false, nil
 	}
+	if e.getenv("HELHED_CLIENT_SECRET") != "" || e.getenv("HELHED_CLIENT_SECRET_FILE") != "" {
+		t, err := clientCredentialsToken(ctx, e)
+		return t, false, err
+	}
+	if t, ok, err := keptAccessToken(ctx, e); err != nil || ok {
+		return t, ok, err
+	}
+	t, err := devKept(e, "OPERATOR_TOKEN", config.OperatorTokenFile)
+	if err != nil {
+		return "", false, fmt.Errorf("%w; eller log ind: go run ./starter login", err)
+	}
+	return t, false, nil
+}
+
+// apiCall sends a request with the bearerToken and decodes a JSON answer
+// into out (when non-nil). A non-2xx answer becomes an error carrying the
+// API's message.
+func apiCall(ctx context.Context, e *env, method, path, contentType string, body io.Reader, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
+	token, personal, err := bearerToken(ctx, e)
+	if err != nil {
+		return err
+	}
 	req, err := http.NewRequestWithContext(ctx, method, apiBase(e)+path, body)
 	if err != nil {
 		return usageError("operatør-API'ets adresse %q er ugyldig; tjek HELHED_URL eller HTTP_ADDR", apiBase(e))
@@ -81,6 +100,9 @@ func apiCall(ctx context.Context, e *env, method, path, contentType string, body
 	if resp.StatusCode/100 != 2 {
 		apiErr := &apiError{Status: resp.StatusCode}
 		if json.Unmarshal(raw, apiErr) == nil && apiErr.Message != "" {
+			if personal && resp.StatusCode == http.StatusUnauthorized {
+				return fmt.Errorf("%w; %s", apiErr, loginAgain)
+			}
 			return apiErr
 		}
 		return fmt.Errorf("operatør-API'et svarede HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(raw))

@@ -16,6 +16,9 @@ import (
 var verbsTestedElsewhere = map[string]string{
 	"demo":          "TestDemo* (demo_test.go)",
 	"plan simulate": "TestSimulate* (simulate_test.go)",
+	// They need an identity provider and a person at its pages.
+	"login":  "TestStarterLogin* (operator/signintest/starter_test.go)",
+	"logout": "TestStarterLogin* (operator/signintest/starter_test.go)",
 }
 
 // everyVerbWithoutSecrets runs every verb of the starter against the

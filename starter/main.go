@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/oauth2"
+
 	"helhed/runs"
 )
 
@@ -47,6 +49,8 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// scriptTokens is the client credentials token source, once made.
+	scriptTokens oauth2.TokenSource
 }
 
 func verbs() []verb {
@@ -99,6 +103,10 @@ func verbs() []verb {
 			help: "luk partnerens portallink"},
 		{name: "demo", group: "demo", run: demoVerb,
 			help: "kør et syntetisk planår mod en kørende workers -dev (sager, opgaver, mødeforløb, fravær, årsrapport, krise); en kørsel mere tilføjer intet"},
+		{name: "login", group: "login", run: loginVerb,
+			help: "log ind hos kommunens login med en kode i browseren (OIDC_ISSUER, OIDC_CLI_CLIENT_ID); nøglen gemmes til de næste kommandoer"},
+		{name: "logout", group: "login", run: logoutVerb,
+			help: "slet den nøgle, login gemte"},
 		{name: "reconcile", args: "[--kind K]... [--no-wait] [--json]", group: "read model", run: reconcile,
 			help: "genopbyg læsemodellen i Redis fra Temporal nu, og vis de fundne afvigelser (POST /api/v1/reconcile)"},
 	}
@@ -160,5 +168,6 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Afslutningskoder: 0 ok, 1 forespørgslen mislykkedes, 2 forkert kommandolinje.")
 	fmt.Fprintln(w, "Indstillingerne læses fra miljøet (se README: Configuration). Kommandoer, der når workers,")
-	fmt.Fprintln(w, "går gennem operatør-API'et (HELHED_URL, OPERATOR_TOKEN); starteren bruger aldrig PAYLOAD_KEY.")
+	fmt.Fprintln(w, "går gennem operatør-API'et (HELHED_URL) med din nøgle fra `starter login` (eller OPERATOR_TOKEN,")
+	fmt.Fprintln(w, "eller et scripts HELHED_CLIENT_ID og HELHED_CLIENT_SECRET); starteren bruger aldrig PAYLOAD_KEY.")
 }

@@ -1,24 +1,31 @@
 // Package testoidc runs a real OpenID Connect provider in a test: zitadel's
 // op package over its example in-memory storage, with test users carrying
-// helhed's role and organisation claims, its login page, and a web client
-// whose access tokens are signed JWTs. Tokens come out of the provider's
-// own authorization code flow (Token drives it as a browser would), never
-// a hand-made minter.
+// helhed's role and organisation claims, its login page, a web client
+// whose access tokens are signed JWTs, a public CLI client for the device
+// authorization grant (its tokens carry the web client's audience, as a
+// provider configured for helhed's API does) and service clients for the
+// client credentials grant. Tokens come out of the provider's own flows
+// (Token and ApproveDevice drive its pages as a browser would), never a
+// hand-made minter.
 package testoidc
 
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
@@ -37,6 +44,10 @@ type User struct {
 	// Roles go in the "roles" claim, Organisations in "organisations".
 	Roles         []string
 	Organisations []string
+	// ClientSecret makes the user a service client (a script's): it gets
+	// tokens by the client credentials grant, with ID as client id, and
+	// its claims as above.
+	ClientSecret string
 }
 
 // Provider is a running provider.
@@ -45,7 +56,10 @@ type Provider struct {
 	ClientID     string
 	ClientSecret string
 	RedirectURI  string
-	srv          *http.Server
+	// CLIClientID is the public client of the device authorization grant
+	// (the starter's login): no secret, refresh tokens.
+	CLIClientID string
+	srv         *http.Server
 }
 
 // Claim names the provider issues.
@@ -74,16 +88,20 @@ func Run(clientID, redirectURI string, users ...User) (*Provider, func(), error)
 	}
 	secret := make([]byte, 16)
 	_, _ = rand.Read(secret)
-	p := &Provider{Issuer: "http://" + ln.Addr().String(), ClientID: clientID, ClientSecret: hex.EncodeToString(secret), RedirectURI: redirectURI}
+	p := &Provider{Issuer: "http://" + ln.Addr().String(), ClientID: clientID, ClientSecret: hex.EncodeToString(secret), RedirectURI: redirectURI,
+		CLIClientID: clientID + "-cli"}
 	byID := map[string]User{}
 	for _, u := range users {
 		byID[u.ID] = u
 	}
 	st := &store{
 		Storage: storage.NewStorageWithClients(userStore(byID), map[string]*storage.Client{
-			clientID: storage.WebClient(clientID, p.ClientSecret, redirectURI),
+			clientID:      storage.WebClient(clientID, p.ClientSecret, redirectURI),
+			p.CLIClientID: storage.NativeClient(p.CLIClientID),
 		}),
-		users: byID,
+		users:    byID,
+		cliID:    p.CLIClientID,
+		audience: clientID,
 	}
 	router := exampleop.SetupServer(p.Issuer, st, nil, false)
 	p.srv = &http.Server{Handler: router}
@@ -139,12 +157,54 @@ func (p *Provider) Token(ctx context.Context, username, password string) (string
 	return tok.AccessToken, nil
 }
 
-// store is the example storage with helhed's users and claims, and JWT
-// access tokens.
+// ApproveDevice approves a device authorization's user code the way a
+// person does: on the provider's device pages, signing in as username and
+// allowing (or, with allow false, denying) the request.
+func (p *Provider) ApproveDevice(ctx context.Context, userCode, username, password string, allow bool) error {
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	post := func(path string, form url.Values) (string, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Issuer+path, strings.NewReader(form.Encode()))
+		if err != nil {
+			return "", err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := client.Do(req)
+		if err != nil {
+			return "", fmt.Errorf("testoidc: device %s: %w", path, err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("testoidc: device %s: HTTP %d %s", path, resp.StatusCode, body)
+		}
+		return string(body), nil
+	}
+	if _, err := post("/device/login", url.Values{"user_code": {userCode}, "username": {username}, "password": {password}}); err != nil {
+		return err
+	}
+	action := "allowed"
+	if !allow {
+		action = "denied"
+	}
+	body, err := post("/device/confirm", url.Values{"action": {action}})
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(body, "Device authorization "+action) {
+		return fmt.Errorf("testoidc: device approval of %s as %s was not taken: %s", userCode, username, body)
+	}
+	return nil
+}
+
+// store is the example storage with helhed's users and claims, JWT
+// access tokens, the CLI's device grant and service clients.
 type store struct {
 	*storage.Storage
-	mu    sync.Mutex
-	users map[string]User
+	mu       sync.Mutex
+	users    map[string]User
+	cliID    string
+	audience string // the web client's id, the API's audience
 }
 
 func (s *store) claims(userID string) map[string]any {
@@ -170,7 +230,69 @@ func (s *store) GetClientByClientID(ctx context.Context, clientID string) (op.Cl
 	if err != nil {
 		return nil, err
 	}
+	if clientID == s.cliID {
+		c = grantClient{c, []oidc.GrantType{oidc.GrantTypeDeviceCode, oidc.GrantTypeRefreshToken}}
+	}
 	return jwtClient{c}, nil
+}
+
+// CompleteDeviceAuthorization records the person's subject, not the
+// username the example's device pages pass.
+func (s *store) CompleteDeviceAuthorization(ctx context.Context, userCode, username string) error {
+	s.mu.Lock()
+	subject := ""
+	for _, u := range s.users {
+		if u.Username == username {
+			subject = u.ID
+		}
+	}
+	s.mu.Unlock()
+	if subject == "" {
+		return fmt.Errorf("testoidc: no user %q", username)
+	}
+	return s.Storage.CompleteDeviceAuthorization(ctx, userCode, subject)
+}
+
+// GetDeviceAuthorizatonState gives the CLI's tokens the API's audience.
+func (s *store) GetDeviceAuthorizatonState(ctx context.Context, clientID, deviceCode string) (*op.DeviceAuthorizationState, error) {
+	st, err := s.Storage.GetDeviceAuthorizatonState(ctx, clientID, deviceCode)
+	if err == nil && !slices.Contains(st.Audience, s.audience) {
+		st.Audience = append(st.Audience, s.audience)
+	}
+	return st, err
+}
+
+// CreateAccessAndRefreshTokens records the CLI as the client of a device
+// grant's refresh token: the example storage leaves it empty, and the
+// provider then refuses the refresh (invalid_grant).
+func (s *store) CreateAccessAndRefreshTokens(ctx context.Context, request op.TokenRequest, currentRefreshToken string) (string, string, time.Time, error) {
+	accessID, refresh, exp, err := s.Storage.CreateAccessAndRefreshTokens(ctx, request, currentRefreshToken)
+	if st, ok := request.(*op.DeviceAuthorizationState); ok && err == nil {
+		r, rerr := s.Storage.TokenRequestByRefreshToken(ctx, refresh)
+		if rerr != nil {
+			return "", "", time.Time{}, rerr
+		}
+		r.(*storage.RefreshTokenRequest).ApplicationID = st.ClientID
+	}
+	return accessID, refresh, exp, err
+}
+
+// ClientCredentials authenticates a service client (a User with a
+// ClientSecret).
+func (s *store) ClientCredentials(ctx context.Context, clientID, clientSecret string) (op.Client, error) {
+	s.mu.Lock()
+	u, ok := s.users[clientID]
+	s.mu.Unlock()
+	if !ok || u.ClientSecret == "" || subtle.ConstantTimeCompare([]byte(u.ClientSecret), []byte(clientSecret)) != 1 {
+		return nil, errors.New("wrong service client or secret")
+	}
+	return jwtClient{grantClient{storage.DeviceClient(clientID, clientSecret), []oidc.GrantType{oidc.GrantTypeClientCredentials}}}, nil
+}
+
+// ClientCredentialsTokenRequest makes a service client's token, for the
+// API's audience, with the client as subject.
+func (s *store) ClientCredentialsTokenRequest(ctx context.Context, clientID string, scopes []string) (op.TokenRequest, error) {
+	return &oidc.JWTTokenRequest{Subject: clientID, Audience: []string{clientID, s.audience}, Scopes: scopes}, nil
 }
 
 // GetPrivateClaimsFromScopes adds the user's claims to the JWT access
@@ -195,6 +317,13 @@ func (s *store) SetUserinfoFromRequest(ctx context.Context, info *oidc.UserInfo,
 }
 
 type jwtClient struct{ op.Client }
+
+type grantClient struct {
+	op.Client
+	grants []oidc.GrantType
+}
+
+func (c grantClient) GrantTypes() []oidc.GrantType { return c.grants }
 
 func (jwtClient) AccessTokenType() op.AccessTokenType { return op.AccessTokenTypeJWT }
 

@@ -36,6 +36,8 @@ var (
 	krise  = testoidc.User{ID: "u-krise", Username: "krise", Password: "pw-krise", Name: "Kim Krise", Roles: []string{"helhed-krise"}}
 	laeser = testoidc.User{ID: "u-laes", Username: "laeser", Password: "pw-laes", Name: "Lis Læser", Roles: []string{"helhed-laes"}}
 	norole = testoidc.User{ID: "u-none", Username: "ingen", Password: "pw-none", Name: "Ib Ingenrolle", Roles: []string{"andet-system"}}
+	// script is a service client (client credentials) with the reader role.
+	script = testoidc.User{ID: "svc-rapport", Name: "Rapportscript", Roles: []string{"helhed-laes"}, ClientSecret: "script-hemmelighed"}
 )
 
 func TestMain(m *testing.M) {
@@ -61,7 +63,7 @@ func TestMain(m *testing.M) {
 			}
 			// The case worker handles the first department's organisation.
 			sag.Organisations = []string{pl.Departments[0].Organisation}
-			p, stop, err := testoidc.Run("helhed", env["PUBLIC_URL"]+operator.CallbackPath, sek, sag, krise, laeser, norole)
+			p, stop, err := testoidc.Run("helhed", env["PUBLIC_URL"]+operator.CallbackPath, sek, sag, krise, laeser, norole, script)
 			if err != nil {
 				return err
 			}
