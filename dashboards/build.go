@@ -348,6 +348,13 @@ var (
 	milestoneStatuses = valueTexts(text{"naaet", "Nået", "green"}, text{"paa-vej", "På vej", "blue"},
 		text{"bagud", "Bagud", "red"}, text{"over", "Over målet", "orange"},
 		text{"ikke-indberettet", "Ikke indberettet", "text"}, text{"diskretioneret", "Diskretioneret", "text"})
+	// calendarKinds read the kind label of the plan calendar's milestones
+	// (helhed_calendar_milestone_timestamp_seconds, package calendar).
+	calendarKinds = valueTexts(text{"styregruppe", "Styregruppemøde", ""}, text{"bestyrelse", "Bestyrelsesmøde", ""},
+		text{"konference", "Årskonference", ""}, text{"datafrist", "Frist for mødets data", ""},
+		text{"dataanmodninger", "Dataanmodningers frist", ""}, text{"fravaer", "Fraværsrunde", ""},
+		text{"statistik", "Statistikudtræk", ""}, text{"aarsrapport", "Årsrapport", ""},
+		text{"beredskab", "Beredskabets statusmøde", ""})
 	// hidden is how a suppression query's -1 reads.
 	hidden = valueTexts(text{"-1", "diskretioneret", "text"})
 )
@@ -405,6 +412,20 @@ func mappings(m []dashboard.ValueMapping) dashboard.DynamicConfigValue {
 }
 
 func props(p ...dashboard.DynamicConfigValue) []dashboard.DynamicConfigValue { return p }
+
+// partnerTasks links a cell or bar to the operator tasks page filtered by
+// the partner whose id ref reads (a data-link variable such as
+// ${__data.fields.partner}) and, unless "", by status (Filter.Status of
+// adapters/datarequest).
+func partnerTasks(ref, status string) dashboard.DynamicConfigValue {
+	url := "${helhed_url}/operator/tasks?partner=" + ref
+	if status != "" {
+		url += "&status=" + status
+	}
+	return dashboard.DynamicConfigValue{Id: "links", Value: []map[string]any{{
+		"title": "Partnerens opgaver på driftssiden", "url": url, "targetBlank": true,
+	}}}
+}
 
 // Transformations of table panels.
 

@@ -3,11 +3,14 @@ package dashboards
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	datarequestadapter "helhed/adapters/datarequest"
 )
 
 // TestCommittedJSONIsGenerated fails when a dashboard's JSON in this
@@ -121,5 +124,72 @@ func TestEveryPanelSaysWhatItAnswers(t *testing.T) {
 	}
 	if panels < 50 {
 		t.Errorf("only %d panels", panels)
+	}
+}
+
+// TestPartnerLinksOpenThePartnersTasks: every data link to the operator
+// tasks page filters by the partner of the row or bar, with a status the
+// page knows, and the field the link reads is a column the table keeps.
+func TestPartnerLinksOpenThePartnersTasks(t *testing.T) {
+	files, err := Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Panels []struct {
+			Title       string
+			FieldConfig struct {
+				Overrides []struct {
+					Properties []struct {
+						ID    string
+						Value json.RawMessage
+					}
+				}
+			} `json:"fieldConfig"`
+			Transformations []struct {
+				ID      string
+				Options struct{ ExcludeByName map[string]bool }
+			}
+		}
+	}
+	if err := json.Unmarshal(files["partnere.json"], &d); err != nil {
+		t.Fatal(err)
+	}
+	links := 0
+	for _, p := range d.Panels {
+		for _, o := range p.FieldConfig.Overrides {
+			for _, prop := range o.Properties {
+				if prop.ID != "links" {
+					continue
+				}
+				var ls []struct{ Title, URL string }
+				if err := json.Unmarshal(prop.Value, &ls); err != nil {
+					t.Fatalf("%s: %v", p.Title, err)
+				}
+				for _, l := range ls {
+					links++
+					u, err := url.Parse(strings.TrimPrefix(l.URL, "${helhed_url}"))
+					if err != nil || u.Path != "/operator/tasks" {
+						t.Errorf("%s: link %q does not open /operator/tasks", p.Title, l.URL)
+						continue
+					}
+					q := u.Query()
+					if ref := q.Get("partner"); ref != "${__data.fields.partner}" && ref != "${__field.labels.partner}" {
+						t.Errorf("%s: link %q does not filter by the row's partner", p.Title, l.URL)
+					}
+					if !datarequestadapter.ValidFilterStatus(q.Get("status")) {
+						t.Errorf("%s: link %q: the tasks page has no status %q", p.Title, l.URL, q.Get("status"))
+					}
+					for _, tr := range p.Transformations {
+						if strings.Contains(l.URL, "__data.fields.partner") && tr.Options.ExcludeByName["partner"] {
+							t.Errorf("%s: the link reads the partner column, which the table hides", p.Title)
+						}
+					}
+				}
+			}
+		}
+	}
+	if links < 2 {
+		t.Errorf("%d links to a partner's tasks, want the partner table's and the overdue bars'", links)
 	}
 }

@@ -84,6 +84,19 @@ func overblik() board {
 				}, []string{"activity_name", "area_name", "year", "metric", "Value", "unit", "per"}, "activity", "area")).
 				WithTransformation(sortBy("Aktivitet", false)),
 		)}, {row: "Møder og frister", panels: panels(
+			tablePanel(16, 9, "Før næste styregruppemøde",
+				"Hvad skal være klar før næste styregruppemøde? Planens kalender fra nu til og med næste "+
+					"styregruppemøde (flyttede møder medregnet), som kalender-feedet og driftssiden Kalender har den: "+
+					"frister for mødets data, dataanmodningers frister, fraværsrunder, statistikudtræk, årsrapport og "+
+					"møder (helhed_calendar_milestone_timestamp_seconds med before_next_steering_group=\"ja\"). "+
+					"Teammøder og udsættelsessagers frister står kun på driftssiden.",
+				query(`min by (uid, kind, summary) (helhed_calendar_milestone_timestamp_seconds{before_next_steering_group="ja", kind!~"teammoede|udsaettelse"}) * 1000`)).
+				OverrideByName("Dato", props(unit(unitDate))).
+				OverrideByName("Hvad", props(unit(unitText), mappings(calendarKinds))).
+				OverrideByName("Beskrivelse", props(unit(unitText))).
+				WithTransformation(columns(map[string]string{"Value": "Dato", "kind": "Hvad", "summary": "Beskrivelse"},
+					[]string{"Value", "kind", "summary"}, "uid")).
+				WithTransformation(sortBy("Dato", false)),
 			tablePanel(8, 9, "Næste møde pr. organ",
 				"Hvornår mødes bestyrelse og styregruppe næste gang? Som mødeforløbet har det (flyttede møder medregnet).",
 				query(`max by (body) (max without (instance) (helhed_meeting_next_timestamp_seconds)) * 1000`)).

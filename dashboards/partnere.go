@@ -52,7 +52,8 @@ func partnere() board {
 				Unit(unitTasks).Thresholds(anyIsBad()),
 			tablePanel(24, 14, "Pr. partner",
 				"Hvilken partner halter? Pr. partner: åbne, forfaldne og eskalerede opgaver, besvaret til tiden og "+
-					"for sent, andel til tiden og median og gennemsnitlig svartid; flest forfaldne øverst.",
+					"for sent, andel til tiden og median og gennemsnitlig svartid; flest forfaldne øverst. Et klik på "+
+					"partnerens navn åbner partnerens opgaver på driftssiden.",
 				query(withPartnerName(`max by (partner) (helhed_data_requests_open{partner=~"$partner"})`)),
 				query(withPartnerName(`max by (partner) (helhed_data_requests_overdue{partner=~"$partner"})`)),
 				query(withPartnerName(`max by (partner) (helhed_data_requests_escalated{partner=~"$partner"})`)),
@@ -62,6 +63,7 @@ func partnere() board {
 				query(withPartnerName(`histogram_quantile(0.5, max by (partner, le) (helhed_data_requests_response_seconds_bucket{partner=~"$partner"}))`)),
 				query(withPartnerName(`(max by (partner) (helhed_data_requests_response_seconds_sum{partner=~"$partner"}) / (max by (partner) (helhed_data_requests_response_seconds_count{partner=~"$partner"}) > 0))`))).
 				Unit(unitCount).
+				OverrideByName("Partner", props(partnerTasks("${__data.fields.partner}", ""))).
 				OverrideByName("Forfaldne", props(colored(), colorBy(anyIsBad()))).
 				OverrideByName("Eskalerede", props(colored(), colorBy(anyIsBad()))).
 				OverrideByName("Andel til tiden", props(colored(), colorBy(onTimePercent()), unit(unitPercent))).
@@ -82,9 +84,11 @@ func partnere() board {
 				legend(`sum(max by (partner) (helhed_data_requests_overdue{partner=~"$partner"}))`, "forfaldne")).
 				Unit(unitTasks).LineWidth(2).FillOpacity(10),
 			barsPanel(12, 9, "Forfaldne opgaver pr. partner",
-				"Hvem skal rykkes? Forfaldne opgaver pr. partner.",
+				"Hvem skal rykkes? Forfaldne opgaver pr. partner; et klik på en søjle åbner partnerens forfaldne "+
+					"opgaver på driftssiden.",
 				legend(withPartnerName(`max by (partner) (helhed_data_requests_overdue{partner=~"$partner"})`), "{{name}}")).
-				Unit(unitTasks).Thresholds(anyIsBad()),
+				Unit(unitTasks).Thresholds(anyIsBad()).
+				OverrideByQuery("A", props(partnerTasks("${__field.labels.partner}", "overdue"))),
 		)}, {row: "Mødeforløb: indberetning pr. partner og runde", panels: panels(
 			tablePanel(12, 12, "Indberetning pr. partner og mødeforløb",
 				"Hvem har leveret til hvilket mødeforløb? Andel af de anmodninger, et mødeforløb (kolonner: "+

@@ -37,6 +37,8 @@ var owners = []struct{ prefix, owner string }{
 	{"helhed_budget_", "issue 12: metrics (the plan's economy)"},
 	{"helhed_staff_hours_", "issue 12: metrics (the plan's staff-hour tables)"},
 	{"helhed_monitored_area_", "issue 12: metrics (the plan's monitored areas)"},
+	{"helhed_calendar_", "adapters/calendar (the upcoming plan calendar)"},
+	{"helhed_dependency_up", "app (dependency checks of /healthz)"},
 	{"helhed_readmodel_", "readmodel"},
 	{"helhed_workflow_", "readmodel"},
 	{"helhed_schedule_", "readmodel (schedule snapshot)"},

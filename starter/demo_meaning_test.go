@@ -111,6 +111,40 @@ func demoDashboards(t *testing.T, metricsAddr string, p *plan.Plan, round meetin
 		round.Year + "/" + round.Meeting: float64(answered) / float64(len(round.Requests)),
 	}), "year", "meeting")
 
+	// Overblik: what is due before the next steering-group meeting ends
+	// with that meeting: the demo round's (an extra board meeting, which
+	// »Næste møde pr. organ« does not count) or the plan's next.
+	next := promtest.PanelQuery(t, "../dashboards/overblik.json", "Næste møde pr. organ", "A")
+	loc := p.Location()
+	dayOf := func(ms float64) plan.Date { return plan.DateOf(time.UnixMilli(int64(ms)).In(loc)) }
+	panelReads(t, pr, "overblik.json", "Før næste styregruppemøde", "A", func(got map[string]float64) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s, err := pr.Query(ctx, next)
+		if err != nil {
+			return err
+		}
+		var want plan.Date
+		for _, x := range s {
+			if x.Metric["body"] == plan.BodySteeringGroup {
+				want = dayOf(x.Float())
+			}
+		}
+		if sg := round.Timeline.Steering; sg.After(p.DateOf(time.Now())) && (want.IsZero() || sg.Before(want)) {
+			want = sg
+		}
+		last, lastKind := 0.0, ""
+		for k, v := range got {
+			if v > last {
+				last, lastKind = v, strings.SplitN(k, "/", 2)[0]
+			}
+		}
+		if lastKind != "styregruppe" || dayOf(last) != want {
+			return fmt.Errorf("the last row is a %q on %s, want the steering-group meeting on %s", lastKind, dayOf(last), want)
+		}
+		return nil
+	}, "kind", "uid")
+
 	// Fravær: the demo quarter has a figure for every area its schools cover.
 	setup, err := absence.BuildSetup(p, absence.Input{Plan: p.ID, Quarter: quarter})
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"helhed/adapters/datarequest/tokens"
 	"helhed/capability"
 	"helhed/operator"
@@ -30,7 +32,8 @@ const keyPrefix = "helhed:calendar:"
 // is rotated or revoked (and is renewed whenever it is issued again).
 const tokenTTL = 5 * 365 * 24 * time.Hour
 
-// New lists the calendar capability: routes only.
+// New lists the calendar capability: routes and the upcoming milestones'
+// metric.
 func New(d capability.Deps) (capability.Capability, error) {
 	c := capability.Capability{Name: Name}
 	// Without Temporal (the starter reading kinds and schedules) nothing
@@ -53,6 +56,7 @@ func New(d capability.Deps) (capability.Capability, error) {
 			Prefix: keyPrefix + "subscriber:"},
 		revisions: &revisions{r: d.Redis, key: keyPrefix + "revisions:" + d.Plan.ID},
 	}
+	c.Collectors = []prometheus.Collector{&collector{srv: s}}
 	c.Routes = []capability.Route{
 		{Pattern: "GET /calendar/{file}", Handler: http.HandlerFunc(s.feed), Access: capability.Public},
 		{Pattern: "POST /api/v1/calendar/subscribers/{name}/token", Handler: http.HandlerFunc(s.issueToken), Access: capability.Operator},

@@ -48,8 +48,19 @@ type server struct {
 	revisions *revisions
 }
 
+// What the derived calendar holds besides the plan's own dates.
+type liveParts int
+
+const (
+	// everything: meetings, requests and eviction deadlines (feed, page).
+	everything liveParts = iota
+	// withoutCases leaves out eviction deadlines, whose counts read every
+	// case (the metrics: a scrape must stay O(series)).
+	withoutCases
+)
+
 // live reads what the calendar needs from the read model.
-func (s *server) live(ctx context.Context, now time.Time) (calendar.Live, error) {
+func (s *server) live(ctx context.Context, now time.Time, parts liveParts) (calendar.Live, error) {
 	var live calendar.Live
 	rounds, err := meetingadapter.ReadRounds(ctx, s.redis, s.plan.ID)
 	if err != nil {
@@ -87,6 +98,9 @@ func (s *server) live(ctx context.Context, now time.Time) (calendar.Live, error)
 	for _, k := range order {
 		live.Requests = append(live.Requests, *byDue[k])
 	}
+	if parts == withoutCases {
+		return live, nil
+	}
 	cases, err := (&evictionadapter.ReadModel{R: s.redis}).List(ctx, evictionadapter.Filter{})
 	if err != nil {
 		return live, err
@@ -113,8 +127,8 @@ func (s *server) live(ctx context.Context, now time.Time) (calendar.Live, error)
 	return live, nil
 }
 
-func (s *server) milestones(ctx context.Context, now time.Time) ([]calendar.Milestone, error) {
-	live, err := s.live(ctx, now)
+func (s *server) milestones(ctx context.Context, now time.Time, parts liveParts) ([]calendar.Milestone, error) {
+	live, err := s.live(ctx, now, parts)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +157,7 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	ms, err := s.milestones(r.Context(), now)
+	ms, err := s.milestones(r.Context(), now, everything)
 	if err != nil {
 		s.log.Error("calendar: derive", "subscriber", name, "err", err)
 		http.Error(w, "Kalenderen kan ikke vises lige nu; prøv igen om lidt.", http.StatusServiceUnavailable)
@@ -283,7 +297,7 @@ type dueItem struct {
 }
 
 func (s *server) due(ctx context.Context, now time.Time) ([]dueItem, plan.Date, plan.Date, error) {
-	ms, err := s.milestones(ctx, now)
+	ms, err := s.milestones(ctx, now, everything)
 	if err != nil {
 		return nil, plan.Date{}, plan.Date{}, err
 	}
