@@ -238,8 +238,11 @@ func (s *SMTP) String() string {
 	}
 }
 
-// Send delivers the message unless its key was sent before. A crash
-// between delivery and marking can still send twice; that is the
+// Send delivers the message unless its key was sent before. Once the
+// message is delivered, marking it is retried until ctx ends (the
+// activity's timeout), so a Redis outage shorter than that does not make
+// the retried activity send again. A crash between delivery and marking,
+// or an outage outlasting the activity, can still send twice: the
 // at-least-once edge SMTP leaves.
 func (s *SMTP) Send(ctx context.Context, m mail.Message) error {
 	if s.marker != nil {
@@ -259,11 +262,34 @@ func (s *SMTP) Send(ctx context.Context, m mail.Message) error {
 		return fmt.Errorf("mail %s: %s: %w", m.Key, s.explain(err), err)
 	}
 	if s.marker != nil {
-		if err := s.marker.MarkSent(ctx, m.Key); err != nil {
-			return fmt.Errorf("mail %s: mark sent: %w", m.Key, err)
+		if err := markDelivered(ctx, s.marker, m.Key); err != nil {
+			return fmt.Errorf("mail %s: delivered, but not marked sent (a retry may send it again): %w", m.Key, err)
 		}
 	}
 	return nil
+}
+
+// markDelivered marks a delivered key, retrying with backoff until it
+// succeeds or ctx ends.
+func markDelivered(ctx context.Context, marker Marker, key string) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+	}
+	wait := 100 * time.Millisecond
+	for {
+		err := marker.MarkSent(ctx, key)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
 }
 
 // Ping connects to the server as Send does (EHLO, STARTTLS or implicit

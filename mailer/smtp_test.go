@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"helhed/internal/testredis"
 	"helhed/internal/testsmtp"
@@ -220,5 +221,73 @@ func TestSMTPPing(t *testing.T) {
 	}
 	if err := s.(*mailer.SMTP).Ping(ctx); err == nil || !strings.Contains(err.Error(), "SMTP_INSECURE_PLAIN") {
 		t.Errorf("ping of a server without STARTTLS: %v, want an error naming SMTP_INSECURE_PLAIN", err)
+	}
+}
+
+// flakyMarker is the Redis marker with MarkSent failing while down is
+// above 0, as during a Redis restart right after a delivery.
+type flakyMarker struct {
+	store.MailMarker
+	down int
+}
+
+func (m *flakyMarker) MarkSent(ctx context.Context, key string) error {
+	if m.down > 0 {
+		m.down--
+		return fmt.Errorf("dial tcp: connection refused")
+	}
+	return m.MailMarker.MarkSent(ctx, key)
+}
+
+// TestSMTPMarksDeliveredMailThroughARedisOutage: Redis failing just after
+// a delivery does not fail the send (so the activity is not retried and
+// the partner gets one e-mail); an outage that outlasts the activity's
+// deadline fails it, saying a retry may send again.
+func TestSMTPMarksDeliveredMailThroughARedisOutage(t *testing.T) {
+	rs, err := testredis.Start()
+	if err != nil {
+		if testredis.Required() {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	defer rs.Stop()
+	rdb, err := store.Open(context.Background(), rs.URL(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	server := testsmtp.Start(t)
+	marker := &flakyMarker{MailMarker: store.MailMarker{R: rdb}}
+	s, err := mailer.New(mailer.Settings{SMTPURL: server.URL(), SMTPCAFile: server.CAFile, From: "sekretariat@example.invalid"}, marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := func(key string) mail.Message {
+		return mail.Message{Key: key, To: []string{"partner@example.invalid"}, Subject: "Dataanmodning", Text: "Se linket."}
+	}
+	delivered := func(key string) int { return server.Count("<" + mailer.MessageID(key) + ">") }
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	marker.down = 3
+	for range 2 { // the second send is the activity's retry, if any
+		if err := s.Send(ctx, msg("outage-short")); err != nil {
+			t.Fatalf("send through a short Redis outage: %v", err)
+		}
+	}
+	if n := delivered("outage-short"); n != 1 {
+		t.Errorf("delivered %d times through a short Redis outage, want once", n)
+	}
+
+	marker.down = 1 << 30
+	short, cancelShort := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancelShort()
+	err = s.Send(short, msg("outage-long"))
+	if err == nil || !strings.Contains(err.Error(), "not marked sent") {
+		t.Errorf("an outage outlasting the deadline: %v, want an error saying the mail is not marked sent", err)
+	}
+	if n := delivered("outage-long"); n != 1 {
+		t.Errorf("delivered %d times, want once", n)
 	}
 }
