@@ -113,7 +113,7 @@ func demoDashboards(t *testing.T, metricsAddr string, p *plan.Plan, round meetin
 
 	// Overblik: what is due before the next steering-group meeting ends
 	// with that meeting: the demo round's (an extra board meeting, which
-	// »Næste møde pr. organ« does not count) or the plan's next.
+	// »Næste møde pr. organ« counts too) or the plan's next.
 	next := promtest.PanelQuery(t, "../dashboards/overblik.json", "Næste møde pr. organ", "A")
 	loc := p.Location()
 	dayOf := func(ms float64) plan.Date { return plan.DateOf(time.UnixMilli(int64(ms)).In(loc)) }

@@ -259,12 +259,14 @@ func (c *Collector) collectRounds(ctx context.Context, ch chan<- prometheus.Metr
 		}
 	}
 	// A round's (possibly moved) dates win over the plan's for its meeting.
+	planned := map[string]bool{}
 	for _, m := range c.Plan.SteeringGroupMeetings() {
 		key := m.ForBoard.String()
 		d := meeting.Derive(m.ForBoard, c.Plan.Governance.SteeringGroup.OffsetDays).Steering
 		if m.Kind == plan.MeetingSummer {
 			key, d = "summer-"+m.Date.String(), m.Date
 		}
+		planned[key] = true
 		if t, ok := steering[key]; ok {
 			consider(plan.BodySteeringGroup, t)
 			continue
@@ -279,6 +281,18 @@ func (c *Collector) collectRounds(ctx context.Context, ch chan<- prometheus.Metr
 		}
 		start, _ := c.Plan.MeetingTimes(m)
 		consider(plan.BodyBoard, start)
+	}
+	// Rounds started for a date the plan does not have (an operator's
+	// deviation) hold meetings too, as the plan calendar shows them.
+	for k, t := range steering {
+		if !planned[k] {
+			consider(plan.BodySteeringGroup, t)
+		}
+	}
+	for k, t := range board {
+		if !planned[k] {
+			consider(plan.BodyBoard, t)
+		}
 	}
 	for _, body := range []string{plan.BodyBoard, plan.BodySteeringGroup} {
 		if t, ok := next[body]; ok {
