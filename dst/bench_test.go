@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"helhed/internal/cputime"
 	"io"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -29,14 +29,6 @@ func bulkAnswer() []byte {
 		fmt.Fprintf(&b, "%03d;%d;%d;2024K%d;%d,%d\r\n", i%1000, i%3, i%126, i%4+1, i, i%10)
 	}
 	return b.Bytes()
-}
-
-// cpuTime is the CPU time the process has used (user and system): on a
-// shared machine it moves far less than the wall clock with the load.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // peak runs f while sampling the live heap and returns the highest heap in
@@ -66,9 +58,9 @@ func peak(f func()) (uint64, time.Duration, time.Duration) {
 			}
 		}
 	}()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Process()
 	f()
-	d, c := time.Since(start), cpuTime()-cpu
+	d, c := time.Since(start), cputime.Process()-cpu
 	close(stop)
 	return <-done, d, c
 }

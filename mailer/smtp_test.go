@@ -21,14 +21,7 @@ import (
 // this replica or another) delivers once, and the same business e-mail of
 // a new run (a rerun's key) is delivered again.
 func TestSMTPSendsEachKeyOnce(t *testing.T) {
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer rs.Stop()
+	rs, _ := testredis.StartT(t)
 	ctx := context.Background()
 	rdb, err := store.Open(ctx, rs.URL(), false)
 	if err != nil {
@@ -244,14 +237,7 @@ func (m *flakyMarker) MarkSent(ctx context.Context, key string) error {
 // the partner gets one e-mail); an outage that outlasts the activity's
 // deadline fails it, saying a retry may send again.
 func TestSMTPMarksDeliveredMailThroughARedisOutage(t *testing.T) {
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer rs.Stop()
+	rs, _ := testredis.StartT(t)
 	rdb, err := store.Open(context.Background(), rs.URL(), false)
 	if err != nil {
 		t.Fatal(err)

@@ -3,10 +3,10 @@ package readmodel_test
 import (
 	"context"
 	"fmt"
+	"helhed/internal/cputime"
 	"os"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -53,10 +53,10 @@ func BenchmarkReconcileClosedRuns(b *testing.B) {
 	// server, the worker and the reconcile; not redis-server): on a shared
 	// machine it says more than the wall rate.
 	var cpuStart time.Duration
-	startCPU := func() { cpuStart = cpuTime(b) }
+	startCPU := func() { cpuStart = cputime.Process() }
 	perSecond := func(b *testing.B) {
 		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "runs/s")
-		b.ReportMetric(float64(n)*float64(b.N)/(cpuTime(b)-cpuStart).Seconds(), "runs/cpu-s")
+		b.ReportMetric(float64(n)*float64(b.N)/(cputime.Process()-cpuStart).Seconds(), "runs/cpu-s")
 	}
 	for _, size := range []int{50, 100, 250} {
 		b.Run(fmt.Sprintf("list-page-%d", size), func(b *testing.B) {
@@ -124,15 +124,6 @@ func BenchmarkReconcileClosedRuns(b *testing.B) {
 			b.ReportMetric(float64(k.FromResult), "results")
 		})
 	}
-}
-
-// cpuTime is the user and system CPU time this process has used.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // closedRuns is how many closed bench runs this process has started.

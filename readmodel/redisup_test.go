@@ -79,16 +79,7 @@ func (l *lockedBuffer) has(s string) error {
 // address: the process notices and reconciles at once, so the read model
 // holds the run's item again, and everything it held before.
 func TestRedisReturnStartsReconcile(t *testing.T) {
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	t.Cleanup(rs.Stop)
-	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
+	rs, rdb := testredis.StartT(t)
 	logs := &lockedBuffer{}
 	probes := capability.Capability{Name: "probes",
 		Workflows:   []capability.Workflow{{Name: outageProbeWorkflowName, Func: outageProbeWorkflow}},

@@ -68,16 +68,7 @@ func TestClientIP(t *testing.T) {
 
 func startRedis(t *testing.T) redis.Cmdable {
 	t.Helper()
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	t.Cleanup(rs.Stop)
-	c := redis.NewClient(&redis.Options{Addr: rs.Addr})
-	t.Cleanup(func() { c.Close() })
+	_, c := testredis.StartT(t)
 	return c
 }
 

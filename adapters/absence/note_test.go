@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"helhed/internal/promtest"
 	"helhed/internal/testredis"
 	"helhed/plan"
@@ -113,16 +111,7 @@ func TestNoteSentenceSuppressedLikeTheTable(t *testing.T) {
 // 6,25 % as 6.3, and the new courses with the pupils exactly at 10 %
 // counted (9, not 8).
 func TestMetricsAtTheBoundaries(t *testing.T) {
-	srv, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer srv.Stop()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
+	_, rdb := testredis.StartT(t)
 	p, err := plan.LoadEmbedded("randers-2021-25")
 	if err != nil {
 		t.Fatal(err)

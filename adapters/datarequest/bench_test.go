@@ -3,13 +3,13 @@ package datarequest_test
 import (
 	"context"
 	"fmt"
+	"helhed/internal/cputime"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -38,7 +38,7 @@ func BenchmarkOpenRequests(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		prefix := fmt.Sprintf("bench%d-%d", time.Now().Unix(), i)
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		baseline := inParallel(b, n, starters, func(j int) error {
 			run, err := stack.app.Temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{
 				ID: fmt.Sprintf("%s-baseline-%d", prefix, j), TaskQueue: workflows.TaskQueue}, "baseline-one-activity", fmt.Sprint(j))
@@ -47,7 +47,7 @@ func BenchmarkOpenRequests(b *testing.B) {
 			}
 			return run.Get(context.Background(), nil)
 		})
-		cpu1 := cpuTime()
+		cpu1 := cputime.Process()
 		created := inParallel(b, n, starters, func(j int) error {
 			in := formRequest(fmt.Sprintf("%s/%d", prefix, j), partners[j%len(partners)])
 			in.Due = today().AddDays(30).String()
@@ -58,7 +58,7 @@ func BenchmarkOpenRequests(b *testing.B) {
 			key := workflows.RunMailKey(run.GetRunID(), datarequest.MailKey(in.RequestID, datarequest.NoticeInvite, 0))
 			return waitFile(filepath.Join(stack.dir, "outbox", mailFileName(key)))
 		})
-		cpu2 := cpuTime()
+		cpu2 := cputime.Process()
 		if open, err := stack.store.List(context.Background(), datarequestadapter.Filter{Status: datarequest.StatusOpen}, time.Now()); err != nil || len(open) < n {
 			b.Fatalf("%d open in the read model (%v)", len(open), err)
 		}
@@ -161,12 +161,3 @@ func waitFile(path string) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// cpuTime is the CPU time the process (worker and embedded server) has
-// used: on a shared machine it moves far less with the load than the wall
-// clock does.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}

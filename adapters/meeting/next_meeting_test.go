@@ -11,27 +11,14 @@ import (
 	"helhed/internal/testplan"
 	"helhed/internal/testredis"
 	"helhed/plan"
-	"helhed/store"
 )
 
 // TestNextMeetingCountsRoundsOffThePlan: a round started for a board date
 // the plan does not have (an operator's extra meeting) is the next meeting
 // of both bodies when it comes first, as the plan calendar shows it.
 func TestNextMeetingCountsRoundsOffThePlan(t *testing.T) {
-	rs, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer rs.Stop()
+	_, rdb := testredis.StartT(t)
 	ctx := context.Background()
-	rdb, err := store.Open(ctx, rs.URL(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rdb.Close()
 	p, err := testplan.Around(testplan.Today())
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,6 @@ package meeting
 import (
 	"testing"
 
-	"github.com/redis/go-redis/v9"
-
 	"helhed/internal/promtest"
 	"helhed/internal/testredis"
 	"helhed/plan"
@@ -15,16 +13,7 @@ import (
 // is 0,45 (0.44999999999999996 in float64) and published as 0.5, and the
 // annual report's sum reads "0.45".
 func TestMilestoneActualsSummedExactly(t *testing.T) {
-	srv, err := testredis.Start()
-	if err != nil {
-		if testredis.Required() {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer srv.Stop()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
+	_, rdb := testredis.StartT(t)
 	p, err := plan.LoadEmbedded("randers-2021-25")
 	if err != nil {
 		t.Fatal(err)

@@ -120,3 +120,21 @@ func Main(m *testing.M, set func(s *Server, c *redis.Client)) int {
 	set(s, c)
 	return m.Run()
 }
+
+// StartT starts a redis-server for one test and a client on it, both
+// stopped when the test ends. Without redis-server the test is skipped,
+// except on CI (Required), where that is a failure.
+func StartT(t testing.TB) (*Server, *redis.Client) {
+	t.Helper()
+	s, err := Start()
+	if err != nil {
+		if Required() {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	t.Cleanup(s.Stop)
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	t.Cleanup(func() { _ = c.Close() })
+	return s, c
+}
